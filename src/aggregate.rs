@@ -1,0 +1,183 @@
+//! Aggregation: a proposal's criterion values from its corrected scores.
+//!
+//! Each proposal gets one value per criterion, combined over the jurors whose scores count:
+//! the mean (weighted by confidence when `scores.csv` gives one), the median, or the trimmed
+//! mean that drops the highest and the lowest (`trim` at each end), as figure-skating and
+//! diving panels do. Its total is Σ weight × criterion value, over all criteria.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::award::Award;
+use crate::normalize::{mean_sd, Correction};
+use crate::warnings::Warning;
+
+/// How corrected scores are combined over jurors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Aggregate {
+    /// The mean, weighted by each review's confidence (all 1 when none is given).
+    #[default]
+    Mean,
+    /// The median (the mean of the middle two for an even count); confidence is not used.
+    Median,
+    /// The mean after dropping `trim` scores at each end; confidence is not used. With
+    /// `2 × trim` scores or fewer nothing can be dropped, and the median is used (reported).
+    Trimmed,
+}
+
+impl fmt::Display for Aggregate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Aggregate::Mean => "mean",
+            Aggregate::Median => "median",
+            Aggregate::Trimmed => "trimmed",
+        })
+    }
+}
+
+/// What aggregation found for one proposal.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProposalValues {
+    /// One value per criterion; `None` when no valid score was given on it.
+    pub values: Vec<Option<f64>>,
+    /// Σ weight × value, when every criterion has a value.
+    pub total: Option<f64>,
+    /// Jurors with at least one valid score on the proposal.
+    pub reviews: usize,
+    /// Disagreement among jurors: the weight-averaged population standard deviation of the
+    /// corrected scores on each criterion (0 for a single review). Lower is more consensus.
+    pub spread: f64,
+}
+
+/// Aggregates the corrected scores of every proposal.
+pub fn aggregate(
+    award: &Award,
+    correction: &Correction,
+    how: Aggregate,
+    trim: usize,
+) -> (Vec<ProposalValues>, Vec<Warning>) {
+    let rubric = award.rubric();
+    let criteria = rubric.criteria.len();
+    let cells = award.proposals().len() * criteria;
+    // Bucket the valid scores by (proposal, criterion); the award's score order makes each
+    // bucket list its jurors in ascending order.
+    let mut start = vec![0usize; cells + 1];
+    for (s, v) in award.scores().iter().zip(&correction.corrected) {
+        if v.is_some() {
+            start[s.proposal() * criteria + s.criterion() + 1] += 1;
+        }
+    }
+    for i in 0..cells {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut bucket = vec![(0u32, 0.0f64, 0.0f64); start[cells]];
+    for (s, v) in award.scores().iter().zip(&correction.corrected) {
+        if let Some(v) = v {
+            let cell = s.proposal() * criteria + s.criterion();
+            bucket[fill[cell]] = (s.juror() as u32, *v, s.weight());
+            fill[cell] += 1;
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut out = Vec::with_capacity(award.proposals().len());
+    let total_weight = rubric.total_weight();
+    let mut jurors: Vec<u32> = Vec::new();
+    let mut scratch: Vec<f64> = Vec::new();
+    for p in 0..award.proposals().len() {
+        let mut values = Vec::with_capacity(criteria);
+        let mut spread = 0.0;
+        jurors.clear();
+        for (c, criterion) in rubric.criteria.iter().enumerate() {
+            let cell = &bucket[start[p * criteria + c]..start[p * criteria + c + 1]];
+            jurors.extend(cell.iter().map(|e| e.0));
+            if cell.is_empty() {
+                values.push(None);
+                continue;
+            }
+            scratch.clear();
+            scratch.extend(cell.iter().map(|e| e.1));
+            let value = match how {
+                Aggregate::Mean => {
+                    let w: f64 = cell.iter().map(|e| e.2).sum();
+                    cell.iter().map(|e| e.1 * e.2).sum::<f64>() / w
+                }
+                Aggregate::Median => median(&mut scratch),
+                Aggregate::Trimmed => match trimmed_mean(&mut scratch, trim) {
+                    Some(v) => v,
+                    None => {
+                        warnings.push(Warning::TrimFallback {
+                            proposal: award.proposals().id(p).to_string(),
+                            criterion: criterion.id.clone(),
+                            reviews: cell.len(),
+                        });
+                        median(&mut scratch)
+                    }
+                },
+            };
+            spread += criterion.weight * mean_sd(cell.iter().map(|e| e.1)).1;
+            values.push(Some(value));
+        }
+        jurors.sort_unstable();
+        jurors.dedup();
+        let total = values
+            .iter()
+            .zip(&rubric.criteria)
+            .map(|(v, c)| v.map(|v| c.weight * v))
+            .sum::<Option<f64>>();
+        out.push(ProposalValues {
+            values,
+            total,
+            reviews: jurors.len(),
+            spread: spread / total_weight,
+        });
+    }
+    (out, warnings)
+}
+
+/// The median of a non-empty list (sorts it).
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// The mean after dropping `trim` values at each end (sorts the list); `None` when the list
+/// has `2 × trim` values or fewer.
+pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
+    if values.len() <= 2 * trim {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let kept = &values[trim..values.len() - trim];
+    Some(kept.iter().sum::<f64>() / kept.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&mut [7.0]), 7.0);
+    }
+
+    #[test]
+    fn trimmed_mean_drops_the_highest_and_lowest_like_a_diving_panel() {
+        // Seven judges 6.5 7 7 7.5 7.5 8 9.5: drop 6.5 and 9.5 → (7+7+7.5+7.5+8)/5 = 7.4.
+        let mut marks = [7.5, 6.5, 9.5, 7.0, 8.0, 7.0, 7.5];
+        assert!((trimmed_mean(&mut marks, 1).unwrap() - 7.4).abs() < 1e-12);
+        // Dropping two at each end of five leaves the median.
+        assert_eq!(trimmed_mean(&mut [1.0, 2.0, 3.0, 4.0, 100.0], 2), Some(3.0));
+        assert_eq!(trimmed_mean(&mut [1.0, 2.0], 1), None);
+    }
+}

@@ -1,0 +1,698 @@
+//! The award as the engine sees it: a checked rubric and settings, interned jurors and
+//! proposals, and every score.
+//!
+//! Ids become small integer indices on ingest, in sorted id order, so that results never
+//! depend on the order of input rows; strings return only in reports. An [`Award`] is built by
+//! an [`AwardBuilder`], which both the folder loader ([`crate::load`]) and embedding platforms
+//! use, so every score passes the same checks whichever way it arrives.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::rubric::Rubric;
+use crate::settings::Settings;
+
+/// One score as given: a juror's score of one proposal on one criterion.
+///
+/// 32 bytes, so that a million scores take 32 MB.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Score {
+    juror: u32,
+    proposal: u32,
+    criterion: u16,
+    missing: bool,
+    line: u32,
+    raw: f64,
+    weight: f64,
+}
+
+impl Score {
+    /// The juror's index in [`Award::jurors`].
+    pub fn juror(&self) -> usize {
+        self.juror as usize
+    }
+    /// The proposal's index in [`Award::proposals`].
+    pub fn proposal(&self) -> usize {
+        self.proposal as usize
+    }
+    /// The criterion's index in the rubric.
+    pub fn criterion(&self) -> usize {
+        self.criterion as usize
+    }
+    /// The score as given; `None` for a blank cell (a missing score).
+    pub fn raw(&self) -> Option<f64> {
+        (!self.missing).then_some(self.raw)
+    }
+    /// The juror's confidence in this review (1 when not given).
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+    fn key(&self) -> (u16, u32, u32) {
+        (self.criterion, self.juror, self.proposal)
+    }
+}
+
+/// A declared conflict of interest.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Conflict {
+    /// The juror's index.
+    pub juror: usize,
+    /// The proposal's index.
+    pub proposal: usize,
+    /// Why, as declared (may be empty).
+    pub reason: String,
+}
+
+/// The jurors or the proposals of an award: ids in sorted order, display labels (proposal
+/// titles, juror names) and attributes (country, institution, …).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Roster {
+    ids: Vec<String>,
+    labels: Vec<String>,
+    attributes: Vec<BTreeMap<String, String>>,
+    attribute_names: Vec<String>,
+}
+
+impl Roster {
+    /// How many members.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    /// The id of member `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.ids[i]
+    }
+    /// The title or name of member `i` (empty when none was given).
+    pub fn label(&self, i: usize) -> &str {
+        &self.labels[i]
+    }
+    /// The value of an attribute of member `i`, when given and not blank.
+    pub fn attribute(&self, i: usize, name: &str) -> Option<&str> {
+        self.attributes[i]
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+    /// The names of the attributes any member has, sorted.
+    pub fn attribute_names(&self) -> &[String] {
+        &self.attribute_names
+    }
+    /// The index of the member with this id.
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok()
+    }
+}
+
+/// A checked award, ready to score.
+#[derive(Clone, Debug)]
+pub struct Award {
+    rubric: Rubric,
+    settings: Settings,
+    jurors: Roster,
+    proposals: Roster,
+    scores: Vec<Score>,
+    conflicts: Vec<Conflict>,
+    inputs: Vec<InputFile>,
+}
+
+/// An input file and its SHA-256, for the manifest.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InputFile {
+    /// The file, relative to the award folder.
+    pub path: String,
+    /// Its SHA-256, in lowercase hex.
+    pub sha256: String,
+}
+
+impl Award {
+    /// The rubric.
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    /// The settings, to override (as command-line flags do).
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+    /// The jurors.
+    pub fn jurors(&self) -> &Roster {
+        &self.jurors
+    }
+    /// The proposals.
+    pub fn proposals(&self) -> &Roster {
+        &self.proposals
+    }
+    /// Every score, missing ones included, sorted by criterion, juror and proposal.
+    pub fn scores(&self) -> &[Score] {
+        &self.scores
+    }
+    /// The declared conflicts, sorted.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+    /// The input files read, with their hashes (empty for an award built in memory).
+    pub fn inputs(&self) -> &[InputFile] {
+        &self.inputs
+    }
+    /// Whether any score has a confidence other than 1.
+    pub fn has_confidence(&self) -> bool {
+        self.scores.iter().any(|s| s.weight != 1.0)
+    }
+}
+
+/// Where a record came from: a file index in the builder and a line.
+#[derive(Clone, Copy, Debug)]
+struct Origin {
+    file: u16,
+    line: u32,
+}
+
+#[derive(Default)]
+struct RosterBuilder {
+    map: FxHashMap<Box<str>, u32>,
+    ids: Vec<Box<str>>,
+    labels: Vec<String>,
+    attributes: Vec<BTreeMap<String, String>>,
+    declared: Vec<bool>,
+    first_seen: Vec<Origin>,
+    any_declared: bool,
+}
+
+impl RosterBuilder {
+    fn intern(&mut self, id: &str, origin: Origin) -> u32 {
+        if let Some(&i) = self.map.get(id) {
+            return i;
+        }
+        let i = self.ids.len() as u32;
+        self.map.insert(id.into(), i);
+        self.ids.push(id.into());
+        self.labels.push(String::new());
+        self.attributes.push(BTreeMap::new());
+        self.declared.push(false);
+        self.first_seen.push(origin);
+        i
+    }
+
+    /// Declares a member; false when it was declared before.
+    fn declare(
+        &mut self,
+        id: &str,
+        label: &str,
+        attributes: BTreeMap<String, String>,
+        origin: Origin,
+    ) -> bool {
+        let i = self.intern(id, origin) as usize;
+        self.any_declared = true;
+        if self.declared[i] {
+            return false;
+        }
+        self.declared[i] = true;
+        self.labels[i] = label.to_string();
+        self.attributes[i] = attributes;
+        true
+    }
+
+    /// The roster in sorted id order and the map from builder index to roster index.
+    fn finish(self) -> (Roster, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.ids.len() as u32).collect();
+        order.sort_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+        let mut remap = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let mut names: Vec<String> = self
+            .attributes
+            .iter()
+            .flat_map(|a| a.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        let roster = Roster {
+            ids: order
+                .iter()
+                .map(|&i| self.ids[i as usize].to_string())
+                .collect(),
+            labels: order
+                .iter()
+                .map(|&i| self.labels[i as usize].clone())
+                .collect(),
+            attributes: order
+                .iter()
+                .map(|&i| self.attributes[i as usize].clone())
+                .collect(),
+            attribute_names: names,
+        };
+        (roster, remap)
+    }
+}
+
+/// Builds an [`Award`] from records, checking each as it comes and reporting every problem
+/// at [`AwardBuilder::build`].
+///
+/// This is how a platform that holds its scores in memory scores them without files:
+///
+/// ```
+/// use jury::{AwardBuilder, Rubric, Settings};
+///
+/// let rubric: Rubric = jury::Rubric::from_toml_str(r#"
+///     [rubric]
+///     scale = { min = 1, max = 5, step = 1 }
+///     [[rubric.criterion]]
+///     id = "impact"
+///     weight = 1
+/// "#).unwrap();
+/// let mut b = AwardBuilder::new(rubric, Settings { winners: 1, ..Settings::default() });
+/// b.score("ana", "P1", "impact", Some(4.0))
+///  .score("ana", "P2", "impact", Some(2.0))
+///  .score("ben", "P1", "impact", Some(5.0))
+///  .score("ben", "P2", "impact", None); // a blank: missing, reported, never a zero
+/// let award = b.build().unwrap();
+/// assert_eq!(award.scores().len(), 4);
+/// ```
+pub struct AwardBuilder {
+    rubric: Rubric,
+    settings: Settings,
+    jurors: RosterBuilder,
+    proposals: RosterBuilder,
+    scores: Vec<Score>,
+    conflicts: Vec<(u32, u32, String, Origin)>,
+    files: Vec<PathBuf>,
+    current: u16,
+    records: u32,
+    problems: Problems,
+    inputs: Vec<InputFile>,
+}
+
+impl AwardBuilder {
+    /// A builder for an award with this rubric and these settings.
+    pub fn new(rubric: Rubric, settings: Settings) -> AwardBuilder {
+        AwardBuilder {
+            rubric,
+            settings,
+            jurors: RosterBuilder::default(),
+            proposals: RosterBuilder::default(),
+            scores: Vec::new(),
+            conflicts: Vec::new(),
+            files: vec![PathBuf::from("<memory>")],
+            current: 0,
+            records: 0,
+            problems: Problems::default(),
+            inputs: Vec::new(),
+        }
+    }
+
+    /// The rubric being built against.
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+
+    /// Declares a proposal with its title and attributes. Once any proposal is declared,
+    /// every proposal id that a score or conflict names must be declared.
+    pub fn proposal(&mut self, id: &str, title: &str, attributes: &[(&str, &str)]) -> &mut Self {
+        let origin = self.next_memory();
+        let attrs = attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.declare_proposal(id, title, attrs, origin.line as u64, "id");
+        self
+    }
+
+    /// Declares a juror with their name and attributes. Once any juror is declared, every
+    /// juror id that a score or conflict names must be declared.
+    pub fn juror(&mut self, id: &str, name: &str, attributes: &[(&str, &str)]) -> &mut Self {
+        let origin = self.next_memory();
+        let attrs = attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.declare_juror(id, name, attrs, origin.line as u64, "id");
+        self
+    }
+
+    /// Adds a score (`None`: a missing score) with confidence 1.
+    pub fn score(
+        &mut self,
+        juror: &str,
+        proposal: &str,
+        criterion: &str,
+        score: Option<f64>,
+    ) -> &mut Self {
+        self.score_with_confidence(juror, proposal, criterion, score, 1.0)
+    }
+
+    /// Adds a score with the juror's confidence in their review (a positive weight).
+    pub fn score_with_confidence(
+        &mut self,
+        juror: &str,
+        proposal: &str,
+        criterion: &str,
+        score: Option<f64>,
+        confidence: f64,
+    ) -> &mut Self {
+        let line = self.next_memory().line as u64;
+        match self.rubric.criterion_index(criterion) {
+            Some(c) => {
+                if self.check_confidence(confidence, line, "confidence") {
+                    self.push_score(juror, proposal, c, score, confidence, line, "score");
+                }
+            }
+            None => {
+                let message = format!(
+                    "unknown criterion; expected one of: {}",
+                    self.criterion_list()
+                );
+                self.problem(
+                    ProblemKind::UnknownId,
+                    line,
+                    "criterion",
+                    message,
+                    criterion,
+                );
+            }
+        }
+        self
+    }
+
+    /// Declares a conflict of interest: the juror's scores on the proposal never count.
+    pub fn conflict(&mut self, juror: &str, proposal: &str, reason: &str) -> &mut Self {
+        let line = self.next_memory().line as u64;
+        self.push_conflict(juror, proposal, reason, line);
+        self
+    }
+
+    /// Checks everything and returns the award, or every problem found.
+    pub fn build(mut self) -> Result<Award> {
+        let mut problems = std::mem::take(&mut self.problems);
+        self.check_declared(&mut problems);
+        let files = std::mem::take(&mut self.files);
+        let (jurors, jmap) = std::mem::take(&mut self.jurors).finish();
+        let (proposals, pmap) = std::mem::take(&mut self.proposals).finish();
+        for s in &mut self.scores {
+            s.juror = jmap[s.juror as usize];
+            s.proposal = pmap[s.proposal as usize];
+        }
+        self.scores.sort_unstable_by_key(|s| s.key());
+        for pair in self.scores.windows(2) {
+            if pair[0].key() == pair[1].key() {
+                let (first, again) = (&pair[0], &pair[1]);
+                let (first_line, line) = (first.line.min(again.line), first.line.max(again.line));
+                problems.push(Problem::new(
+                    ProblemKind::Duplicate,
+                    Location::line(&files[self.current as usize], line as u64),
+                    format!(
+                        "juror '{}' scores proposal '{}' on criterion '{}' a second time (first on line {}); give each score once",
+                        jurors.id(first.juror()),
+                        proposals.id(first.proposal()),
+                        self.rubric.criteria[first.criterion()].id,
+                        first_line
+                    ),
+                ));
+            }
+        }
+        let mut conflicts: Vec<Conflict> = self
+            .conflicts
+            .iter()
+            .map(|(j, p, reason, _)| Conflict {
+                juror: jmap[*j as usize] as usize,
+                proposal: pmap[*p as usize] as usize,
+                reason: reason.clone(),
+            })
+            .collect();
+        conflicts.sort();
+        conflicts.dedup_by(|a, b| a.juror == b.juror && a.proposal == b.proposal);
+        check_attributes(&self.settings, &jurors, &proposals, &mut problems);
+        problems.finish(Award {
+            rubric: self.rubric,
+            settings: self.settings,
+            jurors,
+            proposals,
+            scores: self.scores,
+            conflicts,
+            inputs: self.inputs,
+        })
+    }
+
+    // ---- used by the folder loader -------------------------------------------------------
+
+    /// Sets the file that the following records come from; returns its index.
+    pub(crate) fn set_file(&mut self, shown: PathBuf) {
+        self.files.push(shown);
+        self.current = (self.files.len() - 1) as u16;
+    }
+
+    pub(crate) fn add_input(&mut self, input: InputFile) {
+        self.inputs.push(input);
+    }
+
+    pub(crate) fn add_problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    pub(crate) fn declare_proposal(
+        &mut self,
+        id: &str,
+        title: &str,
+        attributes: BTreeMap<String, String>,
+        line: u64,
+        column: &str,
+    ) {
+        if self.check_id(id, line, column) {
+            let origin = self.origin(line);
+            if !self.proposals.declare(id, title, attributes, origin) {
+                self.problem(
+                    ProblemKind::Duplicate,
+                    line,
+                    column,
+                    "this proposal id is given twice; ids must be unique",
+                    id,
+                );
+            }
+        }
+    }
+
+    pub(crate) fn declare_juror(
+        &mut self,
+        id: &str,
+        name: &str,
+        attributes: BTreeMap<String, String>,
+        line: u64,
+        column: &str,
+    ) {
+        if self.check_id(id, line, column) {
+            let origin = self.origin(line);
+            if !self.jurors.declare(id, name, attributes, origin) {
+                self.problem(
+                    ProblemKind::Duplicate,
+                    line,
+                    column,
+                    "this juror id is given twice; ids must be unique",
+                    id,
+                );
+            }
+        }
+    }
+
+    /// Adds one score; `score` is already parsed. Checks the ids and the scale.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push_score(
+        &mut self,
+        juror: &str,
+        proposal: &str,
+        criterion: usize,
+        score: Option<f64>,
+        weight: f64,
+        line: u64,
+        column: &str,
+    ) {
+        if !self.check_id(juror, line, "juror") | !self.check_id(proposal, line, "proposal") {
+            return;
+        }
+        if let Some(x) = score {
+            let scale = self.rubric.criteria[criterion].scale;
+            if !scale.contains(x) {
+                let kind = if x.is_finite() && x >= scale.min && x <= scale.max {
+                    ProblemKind::OffStep
+                } else if x.is_finite() {
+                    ProblemKind::OutOfRange
+                } else {
+                    ProblemKind::NotANumber
+                };
+                let message = format!(
+                    "not on the scale of criterion '{}'; expected {}",
+                    self.rubric.criteria[criterion].id,
+                    scale.expectation()
+                );
+                self.problem(kind, line, column, message, &x.to_string());
+                return;
+            }
+        }
+        let origin = self.origin(line);
+        let j = self.jurors.intern(juror, origin);
+        let p = self.proposals.intern(proposal, origin);
+        self.scores.push(Score {
+            juror: j,
+            proposal: p,
+            criterion: criterion as u16,
+            missing: score.is_none(),
+            line: origin.line,
+            raw: score.unwrap_or(0.0),
+            weight,
+        });
+    }
+
+    pub(crate) fn push_conflict(&mut self, juror: &str, proposal: &str, reason: &str, line: u64) {
+        if !self.check_id(juror, line, "juror") | !self.check_id(proposal, line, "proposal") {
+            return;
+        }
+        let origin = self.origin(line);
+        let j = self.jurors.intern(juror, origin);
+        let p = self.proposals.intern(proposal, origin);
+        self.conflicts.push((j, p, reason.to_string(), origin));
+    }
+
+    /// Whether a confidence is a positive finite number; reports it otherwise.
+    pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
+        let ok = confidence.is_finite() && confidence > 0.0;
+        if !ok {
+            self.problem(
+                ProblemKind::OutOfRange,
+                line,
+                column,
+                "a confidence must be a positive number (a weight; blank means 1)",
+                &confidence.to_string(),
+            );
+        }
+        ok
+    }
+
+    pub(crate) fn criterion_list(&self) -> String {
+        let ids: Vec<&str> = self.rubric.criteria.iter().map(|c| c.id.as_str()).collect();
+        ids.join(", ")
+    }
+
+    /// Reports a problem at a line and column of the current file.
+    pub(crate) fn problem(
+        &mut self,
+        kind: ProblemKind,
+        line: u64,
+        column: &str,
+        message: impl Into<String>,
+        value: &str,
+    ) {
+        let location = Location::cell(&self.files[self.current as usize], line, column);
+        self.problems
+            .push(Problem::new(kind, location, message).with_value(value));
+    }
+
+    fn check_id(&mut self, id: &str, line: u64, column: &str) -> bool {
+        if id.is_empty() {
+            self.problems.push(Problem::new(
+                ProblemKind::UnknownId,
+                Location::cell(&self.files[self.current as usize], line, column),
+                format!("the {column} id is blank; every row needs one"),
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            file: self.current,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn next_memory(&mut self) -> Origin {
+        self.current = 0;
+        self.records += 1;
+        Origin {
+            file: 0,
+            line: self.records,
+        }
+    }
+
+    /// Ids used but never declared, when a list was given.
+    fn check_declared(&self, problems: &mut Problems) {
+        for (roster, what, list) in [
+            (&self.jurors, "juror", "jurors.csv"),
+            (&self.proposals, "proposal", "proposals.csv"),
+        ] {
+            if !roster.any_declared {
+                continue;
+            }
+            for (i, declared) in roster.declared.iter().enumerate() {
+                if !declared {
+                    let origin = roster.first_seen[i];
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::UnknownId,
+                            Location::cell(
+                                &self.files[origin.file as usize],
+                                origin.line as u64,
+                                what,
+                            ),
+                            format!("unknown {what} id; expected an id listed in {list}"),
+                        )
+                        .with_value(roster.ids[i].to_string()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Every attribute named in settings must exist on the side it is read from.
+fn check_attributes(
+    settings: &Settings,
+    jurors: &Roster,
+    proposals: &Roster,
+    problems: &mut Problems,
+) {
+    let has = |r: &Roster, name: &str| r.attribute_names.iter().any(|n| n == name);
+    for name in &settings.conflicts_same {
+        for (roster, list) in [(jurors, "jurors.csv"), (proposals, "proposals.csv")] {
+            if !has(roster, name) {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::Setting,
+                        settings_location("conflicts.same"),
+                        format!("[conflicts] same names the attribute '{name}', but {list} has no such column"),
+                    )
+                    .with_value(name.clone()),
+                );
+            }
+        }
+    }
+    for name in settings.max_per.keys() {
+        if !has(proposals, name) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Setting,
+                    settings_location("ranking.max_per"),
+                    format!("[ranking] max_per names the attribute '{name}', but proposals.csv has no such column"),
+                )
+                .with_value(name.clone()),
+            );
+        }
+    }
+}
+
+fn settings_location(key: &str) -> Location {
+    Location {
+        file: PathBuf::from("award.toml"),
+        line: None,
+        column: Some(key.to_string()),
+    }
+}

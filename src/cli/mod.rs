@@ -1,0 +1,56 @@
+//! What only the command line needs: arguments, terminal tables, messages.
+
+pub mod args;
+pub mod table;
+
+use std::io;
+use std::process::ExitCode;
+
+use jury::{Error, Warning};
+
+/// Invalid input or usage.
+pub const EXIT_INVALID: u8 = 2;
+/// The reports could not be written.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// Prints an error and returns its exit code.
+pub fn fail(e: &Error) -> ExitCode {
+    match e {
+        Error::Invalid(problems) => {
+            for p in problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!(
+                "{} problem{} found; nothing was written. Formats: docs/formats.md",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
+        other => {
+            eprintln!("error: {other}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// Prints a warning on stderr; the ones that put the winner list in question stand out.
+pub fn warn(w: &Warning) {
+    if w.is_loud() {
+        eprintln!("WARNING: {w}");
+    } else {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// A closed stdout (`jury score ... | head`) is not an error.
+pub fn stdout_result(r: io::Result<()>) -> Result<ExitCode, Error> {
+    match r {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            Ok(ExitCode::from(EXIT_FAILURE))
+        }
+    }
+}

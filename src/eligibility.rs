@@ -1,0 +1,114 @@
+//! Eligibility: which proposals may be ranked and win.
+//!
+//! As in Horizon Europe, thresholds decide eligibility and weights only order the ranking: a
+//! proposal is eligible when it has at least `min_reviews` valid reviews, a value on every
+//! criterion, every criterion value at or above its threshold, and an unweighted sum of its
+//! criterion values at or above the rubric's `pass_total`. Comparisons allow for floating-point
+//! noise ([`crate::tolerance::same`]), so a mean of exactly 3 meets a threshold of 3.
+
+use crate::aggregate::ProposalValues;
+use crate::rubric::Rubric;
+use crate::tolerance;
+
+/// Why a proposal is not eligible; empty when it is. Every failed condition is listed.
+pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> Vec<String> {
+    let mut why = Vec::new();
+    if values.reviews < min_reviews {
+        why.push(format!(
+            "{} valid review{}, fewer than min_reviews = {min_reviews}",
+            values.reviews,
+            if values.reviews == 1 { "" } else { "s" }
+        ));
+    }
+    let below = |x: f64, bar: f64| x < bar && !tolerance::same(x, bar);
+    for (value, criterion) in values.values.iter().zip(&rubric.criteria) {
+        match (value, criterion.threshold) {
+            (None, _) => why.push(format!("no valid score on {}", criterion.id)),
+            (Some(v), Some(t)) if below(*v, t) => why.push(format!(
+                "{} {} below its threshold {t}",
+                criterion.id,
+                round(*v)
+            )),
+            _ => {}
+        }
+    }
+    if let Some(pass) = rubric.pass_total {
+        if values.values.iter().all(Option::is_some) {
+            let sum: f64 = values.values.iter().flatten().sum();
+            if below(sum, pass) {
+                why.push(format!(
+                    "unweighted sum {} below pass_total {pass}",
+                    round(sum)
+                ));
+            }
+        }
+    }
+    why
+}
+
+/// A number rounded to 4 decimals for a sentence.
+fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rubric() -> Rubric {
+        Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 5, step = 0.5 }\npass_total = 10\n\
+             [[rubric.criterion]]\nid = 'excellence'\nweight = 1\nthreshold = 3\n\
+             [[rubric.criterion]]\nid = 'impact'\nweight = 1.5\nthreshold = 3\n\
+             [[rubric.criterion]]\nid = 'implementation'\nweight = 1\nthreshold = 3\n",
+        )
+        .unwrap()
+    }
+
+    fn proposal(values: [f64; 3], reviews: usize) -> ProposalValues {
+        ProposalValues {
+            values: values.iter().map(|&v| Some(v)).collect(),
+            total: None,
+            reviews,
+            spread: 0.0,
+        }
+    }
+
+    #[test]
+    fn horizon_europe_thresholds_and_pass_total() {
+        let r = rubric();
+        // 3 + 3.5 + 3.5 = 10: every threshold met, sum exactly at pass_total.
+        assert!(reasons(&proposal([3.0, 3.5, 3.5], 3), &r, 3).is_empty());
+        // 3 + 3 + 3 = 9 < 10: fails pass_total even though every threshold is met.
+        assert_eq!(
+            reasons(&proposal([3.0, 3.0, 3.0], 3), &r, 3),
+            vec!["unweighted sum 9 below pass_total 10"]
+        );
+        // A high total does not rescue a criterion under its threshold.
+        assert_eq!(
+            reasons(&proposal([5.0, 5.0, 2.5], 3), &r, 3),
+            vec!["implementation 2.5 below its threshold 3"]
+        );
+    }
+
+    #[test]
+    fn a_mean_equal_to_the_threshold_up_to_rounding_meets_it() {
+        let r = rubric();
+        let third = (2.5 + 3.0 + 3.5) / 3.0; // 3, computed
+        assert!(reasons(&proposal([third, 3.5, 3.5], 3), &r, 0).is_empty());
+    }
+
+    #[test]
+    fn too_few_reviews_and_a_criterion_without_scores_are_both_reported() {
+        let r = rubric();
+        let mut p = proposal([4.0, 4.0, 4.0], 2);
+        p.values[1] = None;
+        assert_eq!(
+            reasons(&p, &r, 3),
+            vec![
+                "2 valid reviews, fewer than min_reviews = 3",
+                "no valid score on impact"
+            ]
+        );
+    }
+}

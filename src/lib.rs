@@ -1,0 +1,64 @@
+//! `jury` judges innovation awards: it scores proposals against a rubric, corrects each
+//! juror's bias, ranks the proposals, names the winners, and writes CSV reports that let
+//! anyone audit every number.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] the award folder (checking every input) → [`conflicts`] (which scores count) →
+//! [`normalize`] (juror-bias correction) → [`aggregate`] (criterion values and totals) →
+//! [`eligibility`] (thresholds, `pass_total`, `min_reviews`) → [`rank`] (ties broken by a
+//! declared chain) → [`winners`] (top N under `max_per` caps) → [`report`] (the audit bundle).
+//! [`score`] runs every stage and returns an [`Outcome`].
+//!
+//! # Example
+//!
+//! ```
+//! let award = jury::load("fixtures/ineli-balkans-2016")?;
+//! let outcome = jury::score(&award);
+//! for p in outcome.winners() {
+//!     println!("{} {}", award.proposals().id(p), award.proposals().label(p));
+//! }
+//! assert_eq!(outcome.winners().len(), 5);
+//! # Ok::<(), jury::Error>(())
+//! ```
+//!
+//! A platform that holds its scores in memory builds the award with an [`AwardBuilder`]
+//! instead of [`load`]; every score passes the same checks.
+//!
+//! The command-line tool lives behind the default `cli` feature; embedders can depend on
+//! `jury` with `default-features = false` and compile none of its dependencies.
+
+#![deny(missing_docs)]
+
+pub mod aggregate;
+mod award;
+pub mod conflicts;
+pub mod eligibility;
+mod error;
+mod load;
+pub mod normalize;
+mod outcome;
+pub mod rank;
+pub mod reliability;
+pub mod report;
+mod rubric;
+mod settings;
+pub mod tolerance;
+mod tomlfile;
+pub mod warnings;
+pub mod winners;
+
+pub use aggregate::Aggregate;
+pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
+pub use conflicts::Status;
+pub use error::{Error, Location, Problem, ProblemKind, Result};
+pub use load::{
+    load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,
+};
+pub use normalize::Method;
+pub use outcome::{score, Outcome};
+pub use rank::TieRule;
+pub use report::write_bundle;
+pub use rubric::{Criterion, Rubric, Scale};
+pub use settings::{Settings, DEFAULT_WINNERS};
+pub use warnings::Warning;
+pub use winners::Winner;

@@ -1,0 +1,122 @@
+//! The audit bundle, written atomically.
+//!
+//! Every report is first written into a fresh staging folder beside the target. Only when all
+//! of them are complete is the staging folder renamed into place (an existing bundle is moved
+//! aside first and removed after), so a failed run never leaves a half-written bundle or a mix
+//! of old and new files. An existing folder is replaced only when it is empty or is itself a
+//! `jury` bundle (it holds a `manifest.json`); any other folder is refused, never emptied.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{JurorsCsv, Manifest, RankingCsv, Report, ScoresCsv, WarningsCsv};
+use crate::award::{Award, InputFile};
+use crate::error::{Error, Result};
+use crate::load::hex;
+use crate::outcome::Outcome;
+
+/// Writes the audit bundle (`ranking.csv`, `scores.csv`, `jurors.csv`, `warnings.csv`,
+/// `manifest.json`) into `dir`, atomically.
+pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> {
+    let fail = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: io::Error| Error::Output { path, source }
+    };
+    check_target(dir).map_err(fail(dir))?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(fail(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".jury-staging-")
+        .tempdir_in(&parent)
+        .map_err(fail(&parent))?;
+    let reports: [&dyn Report; 4] = [&RankingCsv, &ScoresCsv, &JurorsCsv, &WarningsCsv];
+    let mut written = Vec::new();
+    for report in reports {
+        let path = staging.path().join(report.file_name());
+        let sha256 = write_one(report, award, outcome, &path).map_err(fail(&path))?;
+        written.push(InputFile {
+            path: report.file_name().to_string(),
+            sha256,
+        });
+    }
+    let manifest = Manifest { reports: written };
+    let path = staging.path().join(manifest.file_name());
+    write_one(&manifest, award, outcome, &path).map_err(fail(&path))?;
+    // Everything is complete: swap it into place.
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".jury-old-")
+            .tempdir_in(&parent)
+            .map_err(fail(&parent))?;
+        let aside = old.path().join("bundle");
+        fs::rename(dir, &aside).map_err(fail(dir))?;
+        if let Err(e) = fs::rename(staging.path(), dir) {
+            let _ = fs::rename(&aside, dir);
+            return Err(fail(dir)(e));
+        }
+        drop(old);
+    } else {
+        fs::rename(staging.path(), dir).map_err(fail(dir))?;
+    }
+    // The staging folder now is `dir`; make sure its guard does not remove it.
+    let _ = staging.keep();
+    Ok(())
+}
+
+/// Refuses a target that exists and is neither empty nor a `jury` bundle.
+fn check_target(dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(io::Error::other("it exists and is not a folder"));
+    }
+    let empty = fs::read_dir(dir)?.next().is_none();
+    if empty || dir.join("manifest.json").is_file() {
+        Ok(())
+    } else {
+        Err(io::Error::other(
+            "the folder exists and is not a jury report folder (no manifest.json); choose a new or empty folder",
+        ))
+    }
+}
+
+/// Writes one report to a file, returning its SHA-256.
+fn write_one(
+    report: &dyn Report,
+    award: &Award,
+    outcome: &Outcome,
+    path: &Path,
+) -> io::Result<String> {
+    let mut out = Hashing {
+        inner: BufWriter::new(File::create(path)?),
+        hasher: Sha256::new(),
+    };
+    report.write(award, outcome, &mut out)?;
+    out.inner.flush()?;
+    out.inner.get_ref().sync_all()?;
+    Ok(hex(&out.hasher.finalize()))
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,135 @@
+//! JSON reports: the manifest of the audit bundle, and the summary for `--format json`.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use serde::Serialize;
+
+use super::{ranking_rows, Report};
+use crate::award::{Award, InputFile};
+use crate::outcome::Outcome;
+use crate::rubric::Rubric;
+use crate::settings::Settings;
+use crate::winners::Winner;
+
+/// `manifest.json`: the tool and version, the resolved settings and rubric, the seed, and
+/// the SHA-256 of every input file and of every report written beside it.
+pub struct Manifest {
+    /// The reports written with it, with their hashes.
+    pub reports: Vec<InputFile>,
+}
+
+#[derive(Serialize)]
+struct ManifestDoc<'a> {
+    tool: &'static str,
+    version: &'static str,
+    award: &'a str,
+    seed: u64,
+    settings: &'a Settings,
+    rubric: &'a Rubric,
+    inputs: &'a [InputFile],
+    reports: &'a [InputFile],
+}
+
+impl Report for Manifest {
+    fn file_name(&self) -> &'static str {
+        "manifest.json"
+    }
+
+    fn write(&self, award: &Award, _outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
+        let doc = ManifestDoc {
+            tool: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            award: &award.settings().name,
+            seed: award.settings().seed,
+            settings: award.settings(),
+            rubric: award.rubric(),
+            inputs: award.inputs(),
+            reports: &self.reports,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The ranking, winners and warnings as one JSON document (`jury score --format json`).
+pub struct SummaryJson;
+
+#[derive(Serialize)]
+struct SummaryDoc<'a> {
+    award: &'a str,
+    method: String,
+    aggregate: String,
+    winners: Vec<&'a str>,
+    ranking: Vec<RowDoc<'a>>,
+    warnings: Vec<WarningDoc>,
+}
+
+#[derive(Serialize)]
+struct RowDoc<'a> {
+    rank: Option<usize>,
+    proposal: &'a str,
+    title: &'a str,
+    total: Option<f64>,
+    winner: String,
+    eligible: bool,
+    reviews: usize,
+    values: BTreeMap<&'a str, Option<f64>>,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct WarningDoc {
+    kind: &'static str,
+    message: String,
+}
+
+impl Report for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
+        let proposals = award.proposals();
+        let criteria = &award.rubric().criteria;
+        let round = |x: f64| super::number(x).parse::<f64>().unwrap_or(x);
+        let doc = SummaryDoc {
+            award: &award.settings().name,
+            method: award.settings().method.to_string(),
+            aggregate: award.settings().aggregate.to_string(),
+            winners: outcome
+                .winners()
+                .into_iter()
+                .map(|p| proposals.id(p))
+                .collect(),
+            ranking: ranking_rows(award, outcome)
+                .into_iter()
+                .map(|r| RowDoc {
+                    rank: r.rank,
+                    proposal: proposals.id(r.proposal),
+                    title: proposals.label(r.proposal),
+                    total: r.total.map(round),
+                    winner: r.winner.unwrap_or(Winner::No).to_string(),
+                    eligible: r.eligible,
+                    reviews: r.reviews,
+                    values: criteria
+                        .iter()
+                        .zip(&r.values)
+                        .map(|(c, v)| (c.id.as_str(), v.map(round)))
+                        .collect(),
+                    note: r.note,
+                })
+                .collect(),
+            warnings: outcome
+                .warnings
+                .iter()
+                .map(|w| WarningDoc {
+                    kind: w.kind(),
+                    message: w.to_string(),
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}

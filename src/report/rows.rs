@@ -1,0 +1,85 @@
+//! The ranking as rows, shared by every format (CSV, JSON, the terminal table).
+
+use crate::award::Award;
+use crate::outcome::Outcome;
+use crate::winners::Winner;
+
+/// One proposal's line in the ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankingRow {
+    /// The proposal's index.
+    pub proposal: usize,
+    /// Its rank, when eligible.
+    pub rank: Option<usize>,
+    /// Its total, when every criterion has a value.
+    pub total: Option<f64>,
+    /// Whether it wins (`None` when not eligible).
+    pub winner: Option<Winner>,
+    /// Whether it is eligible.
+    pub eligible: bool,
+    /// Its valid reviews.
+    pub reviews: usize,
+    /// Its criterion values.
+    pub values: Vec<Option<f64>>,
+    /// Its spread among jurors.
+    pub spread: f64,
+    /// Why it is not eligible, how its ties were decided, why it was passed over.
+    pub note: String,
+}
+
+/// The ranking rows in report order (see [`Outcome::listing`]).
+pub fn ranking_rows(award: &Award, outcome: &Outcome) -> Vec<RankingRow> {
+    let ids = |ps: &[usize], except: usize| -> String {
+        let others: Vec<&str> = ps
+            .iter()
+            .filter(|&&q| q != except)
+            .map(|&q| award.proposals().id(q))
+            .collect();
+        others.join(", ")
+    };
+    outcome
+        .listing()
+        .into_iter()
+        .map(|p| {
+            let v = &outcome.values[p];
+            let mut notes: Vec<String> = Vec::new();
+            if !outcome.ineligible[p].is_empty() {
+                notes.push(format!(
+                    "not eligible: {}",
+                    outcome.ineligible[p].join("; ")
+                ));
+            }
+            for tie in outcome
+                .ranking
+                .ties
+                .iter()
+                .filter(|t| t.proposals.contains(&p))
+            {
+                notes.push(match &tie.rule {
+                    Some(rule) => format!(
+                        "tie on total with {} broken by {rule}",
+                        ids(&tie.proposals, p)
+                    ),
+                    None => format!(
+                        "equal with {} after every tie-break rule",
+                        ids(&tie.proposals, p)
+                    ),
+                });
+            }
+            if let Some(reason) = &outcome.selection.passed_over[p] {
+                notes.push(reason.clone());
+            }
+            RankingRow {
+                proposal: p,
+                rank: outcome.ranking.rank[p],
+                total: v.total,
+                winner: outcome.selection.winner[p],
+                eligible: outcome.ineligible[p].is_empty(),
+                reviews: v.reviews,
+                values: v.values.clone(),
+                spread: v.spread,
+                note: notes.join("; "),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,500 @@
+//! The rubric: criteria, weights, scales, thresholds.
+//!
+//! A rubric is read from TOML into plain serde structs ([`RubricSpec`]) and checked once into
+//! a [`Rubric`], whose invariants every later stage relies on: at least one criterion, unique
+//! ids, positive finite weights, scales with `min < max` and a positive step, thresholds and
+//! level keys on the scale.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::tolerance;
+use crate::tomlfile::TomlFile;
+
+/// Column names that cannot be criterion ids, because `scores.csv` uses them.
+const RESERVED: [&str; 6] = [
+    "juror",
+    "proposal",
+    "criterion",
+    "score",
+    "confidence",
+    "comment",
+];
+
+/// The scale a criterion is scored on: numbers from `min` to `max`, on steps of `step` from
+/// `min` when a step is given.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    /// The lowest score.
+    pub min: f64,
+    /// The highest score.
+    pub max: f64,
+    /// The distance between allowed scores; `None` allows any number in range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+}
+
+impl Scale {
+    /// Whether `x` is in range and on a step.
+    pub fn contains(&self, x: f64) -> bool {
+        x.is_finite() && self.in_range(x) && self.on_step(x)
+    }
+
+    fn in_range(&self, x: f64) -> bool {
+        let slack = tolerance::STEP * self.width().max(1.0);
+        x >= self.min - slack && x <= self.max + slack
+    }
+
+    fn on_step(&self, x: f64) -> bool {
+        match self.step {
+            None => true,
+            Some(step) => {
+                let k = (x - self.min) / step;
+                (k - k.round()).abs() <= tolerance::STEP * k.abs().max(1.0)
+            }
+        }
+    }
+
+    /// `max − min`.
+    pub fn width(&self) -> f64 {
+        self.max - self.min
+    }
+
+    /// What a score on this scale must be, in words ("a number from 1 to 5 in steps of 1").
+    pub fn expectation(&self) -> String {
+        match self.step {
+            Some(step) => format!(
+                "a number from {} to {} in steps of {}",
+                self.min, self.max, step
+            ),
+            None => format!("a number from {} to {}", self.min, self.max),
+        }
+    }
+
+    fn check(&self, at: &Location, problems: &mut Problems) -> bool {
+        let mut ok = true;
+        let mut bad = |message: String| {
+            problems.push(Problem::new(ProblemKind::Setting, at.clone(), message));
+            ok = false;
+        };
+        if !self.min.is_finite() || !self.max.is_finite() || self.min >= self.max {
+            bad(format!(
+                "scale min {} and max {} must be finite numbers with min < max",
+                self.min, self.max
+            ));
+        }
+        if let Some(step) = self.step {
+            if !step.is_finite() || step <= 0.0 {
+                bad(format!("scale step {step} must be a positive number"));
+            }
+        }
+        ok
+    }
+}
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.step {
+            Some(step) => write!(f, "{}–{} (step {})", self.min, self.max, step),
+            None => write!(f, "{}–{}", self.min, self.max),
+        }
+    }
+}
+
+/// A rubric as written in TOML, before it is checked.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RubricSpec {
+    /// The rubric's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The default scale of every criterion.
+    #[serde(default)]
+    pub scale: Option<Spanned<Scale>>,
+    /// Minimum unweighted sum of criterion values to be eligible.
+    #[serde(default)]
+    pub pass_total: Option<Spanned<f64>>,
+    /// Tie-break rules used when the award sets none.
+    #[serde(default)]
+    pub tie_break: Option<Spanned<Vec<String>>>,
+    /// The criteria.
+    #[serde(default)]
+    pub criterion: Vec<CriterionSpec>,
+}
+
+/// One criterion as written in TOML, before it is checked.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionSpec {
+    /// Short id, used as a column name.
+    pub id: Spanned<String>,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Weight in the total.
+    pub weight: Spanned<f64>,
+    /// Minimum criterion value to be eligible.
+    #[serde(default)]
+    pub threshold: Option<Spanned<f64>>,
+    /// What jurors should judge.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// This criterion's own scale.
+    #[serde(default)]
+    pub scale: Option<Spanned<Scale>>,
+    /// Texts for scale points, keyed by the point.
+    #[serde(default)]
+    pub levels: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// One checked criterion.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Criterion {
+    /// Short id, unique in the rubric.
+    pub id: String,
+    /// Display name (the id when none was given).
+    pub name: String,
+    /// Weight in the total: positive and finite.
+    pub weight: f64,
+    /// Minimum criterion value to be eligible, on the scale.
+    pub threshold: Option<f64>,
+    /// What jurors should judge.
+    pub description: String,
+    /// The scale scores are given on.
+    pub scale: Scale,
+    /// Texts for scale points, in scale order.
+    pub levels: Vec<(f64, String)>,
+}
+
+/// A checked rubric.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rubric {
+    /// The rubric's name.
+    pub name: String,
+    /// The criteria, in the order the rubric lists them; at least one.
+    pub criteria: Vec<Criterion>,
+    /// Minimum unweighted sum of criterion values to be eligible.
+    pub pass_total: Option<f64>,
+    /// Tie-break rules the rubric recommends (used when the award sets none).
+    pub tie_break: Vec<String>,
+}
+
+impl Rubric {
+    /// Reads and checks a rubric file (a `[rubric]` table).
+    ///
+    /// ```
+    /// let rubric = jury::Rubric::from_path("rubrics/horizon-europe-ia.toml").unwrap();
+    /// assert_eq!(rubric.criteria.len(), 3);
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Rubric> {
+        let path = path.as_ref();
+        let file = TomlFile::read(path, path.to_path_buf()).map_err(one)?;
+        Rubric::from_file(&file)
+    }
+
+    /// Reads and checks a rubric from TOML text (a `[rubric]` table).
+    pub fn from_toml_str(text: &str) -> Result<Rubric> {
+        Rubric::from_file(&TomlFile {
+            shown: "rubric".into(),
+            text: text.to_string(),
+        })
+    }
+
+    pub(crate) fn from_file(file: &TomlFile) -> Result<Rubric> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RubricFile {
+            rubric: RubricSpec,
+        }
+        let spec: RubricFile = file.parse().map_err(one)?;
+        Rubric::check(spec.rubric, file)
+    }
+
+    /// Checks a rubric spec; `file` is where it was read from (for line numbers).
+    pub(crate) fn check(spec: RubricSpec, file: &TomlFile) -> Result<Rubric> {
+        let mut problems = Problems::default();
+        let default_scale = match &spec.scale {
+            Some(s) => {
+                s.get_ref()
+                    .check(&file.at(s.span(), "rubric.scale"), &mut problems);
+                Some(*s.get_ref())
+            }
+            None => None,
+        };
+        if spec.criterion.is_empty() {
+            problems.push(Problem::new(
+                ProblemKind::Setting,
+                Location::file(&file.shown),
+                "the rubric has no criteria; add at least one [[rubric.criterion]] with an id and a weight",
+            ));
+        }
+        let mut criteria: Vec<Criterion> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for c in spec.criterion {
+            let id = c.id.get_ref().trim().to_string();
+            if let Some(checked) = check_criterion(c, default_scale, file, &seen, &mut problems) {
+                criteria.push(checked);
+            }
+            seen.push(id);
+        }
+        let pass_total = spec.pass_total.map(|p| {
+            let value = *p.get_ref();
+            if !value.is_finite() {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::NotANumber,
+                        file.at(p.span(), "rubric.pass_total"),
+                        "pass_total must be a finite number",
+                    )
+                    .with_value(value.to_string()),
+                );
+            }
+            value
+        });
+        let tie_break = spec.tie_break.map(|t| t.into_inner()).unwrap_or_default();
+        problems.finish(Rubric {
+            name: spec.name.unwrap_or_else(|| "rubric".to_string()),
+            criteria,
+            pass_total,
+            tie_break,
+        })
+    }
+
+    /// The index of the criterion with this id.
+    pub fn criterion_index(&self, id: &str) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id == id)
+    }
+
+    /// The sum of the weights.
+    pub fn total_weight(&self) -> f64 {
+        self.criteria.iter().map(|c| c.weight).sum()
+    }
+}
+
+fn check_criterion(
+    c: CriterionSpec,
+    default_scale: Option<Scale>,
+    file: &TomlFile,
+    earlier: &[String],
+    problems: &mut Problems,
+) -> Option<Criterion> {
+    let before = problems.len();
+    let id = c.id.get_ref().trim().to_string();
+    let id_at = file.at(c.id.span(), "id");
+    if id.is_empty() || id.contains(',') || id.chars().any(char::is_control) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Setting,
+                id_at.clone(),
+                "a criterion id must be a non-empty name without commas",
+            )
+            .with_value(c.id.get_ref().clone()),
+        );
+    } else if RESERVED.contains(&id.to_lowercase().as_str()) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Setting,
+                id_at.clone(),
+                format!(
+                    "'{id}' is a column name of scores.csv and cannot be a criterion id; choose another"
+                ),
+            )
+            .with_value(id.clone()),
+        );
+    } else if earlier.iter().any(|e| e.eq_ignore_ascii_case(&id)) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Duplicate,
+                id_at.clone(),
+                "the criterion id is given twice (ids are compared ignoring case); ids must be unique",
+            )
+            .with_value(id.clone()),
+        );
+    }
+    let weight = *c.weight.get_ref();
+    if !weight.is_finite() || weight <= 0.0 {
+        problems.push(
+            Problem::new(
+                ProblemKind::OutOfRange,
+                file.at(c.weight.span(), "weight"),
+                format!("the weight of criterion '{id}' must be a positive finite number"),
+            )
+            .with_value(weight.to_string()),
+        );
+    }
+    let scale = match (&c.scale, default_scale) {
+        (Some(s), _) => {
+            s.get_ref().check(&file.at(s.span(), "scale"), problems);
+            *s.get_ref()
+        }
+        (None, Some(s)) => s,
+        (None, None) => {
+            problems.push(Problem::new(
+                ProblemKind::Setting,
+                id_at.clone(),
+                format!("criterion '{id}' has no scale: give rubric.scale or a scale for the criterion, e.g. scale = {{ min = 1, max = 5, step = 1 }}"),
+            ));
+            return None;
+        }
+    };
+    let threshold = c.threshold.as_ref().map(|t| {
+        let value = *t.get_ref();
+        if !scale.contains(value) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::OutOfRange,
+                    file.at(t.span(), "threshold"),
+                    format!(
+                        "the threshold of criterion '{id}' must be on its scale: {}",
+                        scale.expectation()
+                    ),
+                )
+                .with_value(value.to_string()),
+            );
+        }
+        value
+    });
+    let mut levels = Vec::new();
+    if let Some(l) = &c.levels {
+        for (key, text) in l.get_ref() {
+            match key.trim().parse::<f64>() {
+                Ok(point) if scale.contains(point) => levels.push((point, text.clone())),
+                _ => problems.push(
+                    Problem::new(
+                        ProblemKind::OutOfRange,
+                        file.at(l.span(), "levels"),
+                        format!(
+                            "a level of criterion '{id}' must be keyed by a point of its scale: {}",
+                            scale.expectation()
+                        ),
+                    )
+                    .with_value(key.clone()),
+                ),
+            }
+        }
+        levels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(Criterion {
+        name: c.name.unwrap_or_else(|| id.clone()),
+        id,
+        weight,
+        threshold,
+        description: c.description.unwrap_or_default(),
+        scale,
+        levels,
+    })
+}
+
+fn one(problem: Problem) -> crate::Error {
+    crate::Error::Invalid(vec![problem])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rubric(text: &str) -> Result<Rubric> {
+        Rubric::from_file(&TomlFile {
+            shown: "r.toml".into(),
+            text: text.to_string(),
+        })
+    }
+
+    const GOOD: &str = r#"
+[rubric]
+name = "t"
+scale = { min = 1, max = 5, step = 1 }
+pass_total = 6
+
+[[rubric.criterion]]
+id = "innovation"
+weight = 25
+threshold = 3
+levels = { 1 = "old", 5 = "new", 3 = "regional" }
+
+[[rubric.criterion]]
+id = "impact"
+weight = 75
+scale = { min = 0, max = 10 }
+"#;
+
+    #[test]
+    fn a_good_rubric_is_checked_with_defaults_and_overrides() {
+        let r = rubric(GOOD).unwrap();
+        assert_eq!(r.criteria.len(), 2);
+        assert_eq!(r.criteria[0].scale.step, Some(1.0));
+        assert_eq!(r.criteria[1].scale.max, 10.0);
+        assert_eq!(r.criteria[0].levels[1], (3.0, "regional".to_string()));
+        assert_eq!(r.total_weight(), 100.0);
+        assert_eq!(r.pass_total, Some(6.0));
+    }
+
+    #[test]
+    fn scale_membership_follows_range_and_step() {
+        let s = Scale {
+            min: 0.0,
+            max: 5.0,
+            step: Some(0.5),
+        };
+        assert!(s.contains(3.5));
+        assert!(s.contains(0.0) && s.contains(5.0));
+        assert!(!s.contains(3.25));
+        assert!(!s.contains(5.5));
+        assert!(!s.contains(f64::NAN));
+        let open = Scale { step: None, ..s };
+        assert!(open.contains(3.25));
+    }
+
+    #[test]
+    fn every_bad_criterion_is_reported_with_its_line() {
+        let text = r#"[rubric]
+scale = { min = 1, max = 5, step = 1 }
+[[rubric.criterion]]
+id = "a"
+weight = -1
+[[rubric.criterion]]
+id = "a"
+weight = 1
+threshold = 7
+"#;
+        let err = rubric(text).unwrap_err();
+        let lines: Vec<_> = err
+            .problems()
+            .iter()
+            .map(|p| (p.location.line, p.kind))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(5), ProblemKind::OutOfRange),
+                (Some(7), ProblemKind::Duplicate),
+                (Some(9), ProblemKind::OutOfRange)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rubric_without_criteria_or_scale_is_refused() {
+        assert!(rubric("[rubric]\nname = 'x'\n").is_err());
+        let err = rubric("[rubric]\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n").unwrap_err();
+        assert!(err.to_string().contains("has no scale"), "{err}");
+    }
+
+    #[test]
+    fn a_reserved_column_name_cannot_be_a_criterion() {
+        let err = rubric(
+            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'Score'\nweight = 1\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("column name"), "{err}");
+    }
+}

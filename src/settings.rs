@@ -1,0 +1,343 @@
+//! Award settings: what `award.toml` says about the award and the methods, checked once.
+//!
+//! `award.toml` is read into [`AwardSpec`] (plain serde structs that refuse unknown keys, so
+//! a typo never passes silently) and checked against the rubric into [`Settings`]. Command-line
+//! flags override individual fields of the checked settings.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+use crate::aggregate::Aggregate;
+use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::normalize::Method;
+use crate::rank::TieRule;
+use crate::rubric::{Rubric, RubricSpec};
+use crate::tomlfile::TomlFile;
+
+/// The number of winners when an award does not say.
+pub const DEFAULT_WINNERS: usize = 5;
+
+/// `award.toml` as written, before it is checked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardSpec {
+    /// The rubric: a path to a rubric file, or an inline `[rubric]` table.
+    #[serde(default)]
+    pub rubric: Option<RubricRef>,
+    /// `[award]`.
+    #[serde(default)]
+    pub award: AwardTable,
+    /// `[normalization]`.
+    #[serde(default)]
+    pub normalization: NormalizationTable,
+    /// `[ranking]`.
+    #[serde(default)]
+    pub ranking: RankingTable,
+    /// `[conflicts]`.
+    #[serde(default)]
+    pub conflicts: ConflictsTable,
+    /// `[uncertainty]`.
+    #[serde(default)]
+    pub uncertainty: UncertaintyTable,
+}
+
+/// Where the rubric is: `rubric = "path.toml"` or an inline `[rubric]` table.
+#[derive(Debug)]
+pub enum RubricRef {
+    /// A path, relative to the award folder.
+    Path(String),
+    /// The rubric itself.
+    Inline(Box<RubricSpec>),
+}
+
+impl<'de> Deserialize<'de> for RubricRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> Visitor<'de> for RefVisitor {
+            type Value = RubricRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a path to a rubric file, or a [rubric] table")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<RubricRef, E> {
+                Ok(RubricRef::Path(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<RubricRef, A::Error> {
+                let spec = RubricSpec::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RubricRef::Inline(Box::new(spec)))
+            }
+        }
+        deserializer.deserialize_any(RefVisitor)
+    }
+}
+
+/// `[award]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardTable {
+    /// The award's name.
+    pub name: Option<String>,
+    /// How many winners.
+    pub winners: Option<Spanned<i64>>,
+}
+
+/// `[normalization]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormalizationTable {
+    /// The juror-bias correction method.
+    pub method: Option<Method>,
+}
+
+/// `[ranking]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankingTable {
+    /// How corrected scores are combined over jurors.
+    pub aggregate: Option<Aggregate>,
+    /// Scores dropped at each end by the trimmed mean.
+    pub trim: Option<Spanned<i64>>,
+    /// Minimum number of valid reviews to be eligible.
+    pub min_reviews: Option<Spanned<i64>>,
+    /// Tie-break rules, in order.
+    pub tie_break: Option<Spanned<Vec<String>>>,
+    /// At most this many winners sharing one value of a proposal attribute.
+    pub max_per: Option<Spanned<BTreeMap<String, i64>>>,
+}
+
+/// `[conflicts]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictsTable {
+    /// Attributes that, when a juror and a proposal share their value, make a conflict.
+    #[serde(default)]
+    pub same: Option<Spanned<Vec<String>>>,
+}
+
+/// `[uncertainty]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyTable {
+    /// Bootstrap replicates.
+    pub bootstrap: Option<Spanned<i64>>,
+    /// The seed of every random choice.
+    pub seed: Option<Spanned<i64>>,
+}
+
+/// Checked settings. [`Settings::default`] gives every documented default.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Settings {
+    /// The award's name.
+    pub name: String,
+    /// How many winners are named (default 5).
+    pub winners: usize,
+    /// How juror bias is corrected (default [`Method::default`]).
+    pub method: Method,
+    /// How corrected scores are combined over jurors (default mean).
+    pub aggregate: Aggregate,
+    /// Scores dropped at each end by the trimmed mean (default 1).
+    pub trim: usize,
+    /// Minimum number of valid reviews to be eligible (default 1).
+    pub min_reviews: usize,
+    /// Tie-break rules, in order (default: the rubric's, else consensus, reviews, lottery).
+    pub tie_break: Vec<TieRule>,
+    /// At most this many winners per value of a proposal attribute (default none).
+    pub max_per: BTreeMap<String, usize>,
+    /// Attributes that make a conflict when a juror and a proposal share their value.
+    pub conflicts_same: Vec<String>,
+    /// Bootstrap replicates (default 0: none).
+    pub bootstrap: usize,
+    /// The seed of every random choice (default 0).
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            name: "award".to_string(),
+            winners: DEFAULT_WINNERS,
+            method: Method::default(),
+            aggregate: Aggregate::default(),
+            trim: 1,
+            min_reviews: 1,
+            tie_break: vec![TieRule::Consensus, TieRule::Reviews, TieRule::Lottery],
+            max_per: BTreeMap::new(),
+            conflicts_same: Vec::new(),
+            bootstrap: 0,
+            seed: 0,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the settings of `award.toml` against the rubric.
+    pub(crate) fn check(
+        spec: AwardSpec,
+        rubric: &Rubric,
+        file: &TomlFile,
+        default_name: &str,
+    ) -> Result<Settings> {
+        let mut problems = Problems::default();
+        let mut s = Settings {
+            name: spec.award.name.unwrap_or_else(|| default_name.to_string()),
+            ..Settings::default()
+        };
+        let mut count = |value: &Option<Spanned<i64>>, key: &str, min: i64| -> Option<usize> {
+            let v = value.as_ref()?;
+            let n = *v.get_ref();
+            if n < min {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::OutOfRange,
+                        file.at(v.span(), key),
+                        format!("{key} must be a whole number of at least {min}"),
+                    )
+                    .with_value(n.to_string()),
+                );
+                return None;
+            }
+            usize::try_from(n).ok()
+        };
+        if let Some(n) = count(&spec.award.winners, "winners", 1) {
+            s.winners = n;
+        }
+        if let Some(n) = count(&spec.ranking.trim, "trim", 0) {
+            s.trim = n;
+        }
+        if let Some(n) = count(&spec.ranking.min_reviews, "min_reviews", 0) {
+            s.min_reviews = n;
+        }
+        if let Some(n) = count(&spec.uncertainty.bootstrap, "bootstrap", 0) {
+            s.bootstrap = n;
+        }
+        if let Some(n) = count(&spec.uncertainty.seed, "seed", 0) {
+            s.seed = n as u64;
+        }
+        if let Some(m) = spec.normalization.method {
+            s.method = m;
+        }
+        if let Some(a) = spec.ranking.aggregate {
+            s.aggregate = a;
+        }
+        let (rules, at) = match &spec.ranking.tie_break {
+            Some(t) => (t.get_ref().clone(), file.at(t.span(), "tie_break")),
+            None => (
+                rubric.tie_break.clone(),
+                Location::cell(&file.shown, 1, "rubric.tie_break"),
+            ),
+        };
+        if spec.ranking.tie_break.is_some() || !rules.is_empty() {
+            s.tie_break = Vec::new();
+            for rule in &rules {
+                match TieRule::parse(rule, rubric) {
+                    Ok(r) => s.tie_break.push(r),
+                    Err(message) => problems.push(
+                        Problem::new(ProblemKind::Setting, at.clone(), message)
+                            .with_value(rule.clone()),
+                    ),
+                }
+            }
+        }
+        if let Some(caps) = &spec.ranking.max_per {
+            for (attribute, &cap) in caps.get_ref() {
+                if cap < 1 {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::OutOfRange,
+                            file.at(caps.span(), "max_per"),
+                            format!("max_per.{attribute} must be a whole number of at least 1"),
+                        )
+                        .with_value(cap.to_string()),
+                    );
+                } else {
+                    s.max_per.insert(attribute.clone(), cap as usize);
+                }
+            }
+        }
+        if let Some(same) = &spec.conflicts.same {
+            s.conflicts_same = same.get_ref().clone();
+        }
+        problems.finish(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(award: &str) -> Result<Settings> {
+        let rubric_text = "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'impact'\nweight = 1\n";
+        let rubric = Rubric::from_file(&TomlFile {
+            shown: "r.toml".into(),
+            text: rubric_text.into(),
+        })
+        .unwrap();
+        let file = TomlFile {
+            shown: "award.toml".into(),
+            text: award.to_string(),
+        };
+        let spec: AwardSpec = file.parse().map_err(|p| crate::Error::Invalid(vec![p]))?;
+        Settings::check(spec, &rubric, &file, "folder")
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_documented_defaults() {
+        let s = settings("").unwrap();
+        assert_eq!(
+            s,
+            Settings {
+                name: "folder".into(),
+                ..Settings::default()
+            }
+        );
+        assert_eq!(s.winners, 5);
+        assert_eq!(
+            s.tie_break,
+            vec![TieRule::Consensus, TieRule::Reviews, TieRule::Lottery]
+        );
+    }
+
+    #[test]
+    fn every_table_is_read() {
+        let s = settings(
+            "[award]\nname = 'A'\nwinners = 3\n[normalization]\nmethod = 'none'\n[ranking]\naggregate = 'trimmed'\ntrim = 2\nmin_reviews = 3\ntie_break = ['criterion:impact', 'lottery']\nmax_per = { country = 2 }\n[conflicts]\nsame = ['country']\n[uncertainty]\nbootstrap = 100\nseed = 2016\n",
+        )
+        .unwrap();
+        assert_eq!(s.name, "A");
+        assert_eq!(s.winners, 3);
+        assert_eq!(s.method, Method::None);
+        assert_eq!(s.aggregate, Aggregate::Trimmed);
+        assert_eq!(
+            (s.trim, s.min_reviews, s.bootstrap, s.seed),
+            (2, 3, 100, 2016)
+        );
+        assert_eq!(
+            s.tie_break,
+            vec![TieRule::Criterion("impact".into()), TieRule::Lottery]
+        );
+        assert_eq!(s.max_per.get("country"), Some(&2));
+        assert_eq!(s.conflicts_same, vec!["country".to_string()]);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_refused_with_their_line() {
+        let err = settings("[ranking]\nmin_review = 3\n").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `min_review`"),
+            "{err}"
+        );
+        assert_eq!(err.problems()[0].location.line, Some(2));
+        let err = settings("[normalization]\nmethod = 'zscores'\n").unwrap_err();
+        assert!(err.to_string().contains("zscores"), "{err}");
+        let err = settings("[award]\nwinners = 0\n").unwrap_err();
+        assert_eq!(err.problems()[0].location.line, Some(2));
+        let err = settings("[ranking]\ntie_break = ['criterion:novelty']\n").unwrap_err();
+        assert!(err.to_string().contains("novelty"), "{err}");
+    }
+}

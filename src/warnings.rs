@@ -1,0 +1,156 @@
+//! Warnings: things a coordinator must know about a result, as data.
+//!
+//! The library never prints. Each stage adds [`Warning`]s to the outcome; the command line
+//! shows them on stderr and the audit bundle writes them to `warnings.csv`.
+
+use std::fmt;
+
+/// Something about a result that a coordinator must know, with advice where there is some.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Warning {
+    /// Blank score cells: missing scores, never counted as zeros.
+    MissingScores {
+        /// How many.
+        count: usize,
+    },
+    /// Scores that do not count because of conflicts of interest.
+    ConflictScores {
+        /// How many.
+        count: usize,
+    },
+    /// A juror gave the same score to everything they read on a criterion (or scored only
+    /// one proposal), so the method cannot measure their spread.
+    NoSpread {
+        /// The juror's id.
+        juror: String,
+        /// The criterion's id.
+        criterion: String,
+        /// How many scores they gave on it.
+        scores: usize,
+        /// What the method did.
+        rule: &'static str,
+    },
+    /// The trimmed mean had too few reviews to drop any and used the median instead.
+    TrimFallback {
+        /// The proposal's id.
+        proposal: String,
+        /// The criterion's id.
+        criterion: String,
+        /// How many valid scores it had.
+        reviews: usize,
+    },
+    /// Fewer eligible proposals than winning places.
+    FewerEligible {
+        /// Eligible proposals.
+        eligible: usize,
+        /// Winning places.
+        winners: usize,
+    },
+    /// Proposals still equal after every tie-break rule straddle the last winning place.
+    TieAtCut {
+        /// The tied proposals' ids.
+        proposals: Vec<String>,
+        /// Winning places left for them.
+        places: usize,
+    },
+    /// The last winning place was decided by a tie-break rule, not by the total.
+    CutDecidedByRule {
+        /// The last winner.
+        winner: String,
+        /// The first proposal below the cut.
+        runner_up: String,
+        /// The rule that decided.
+        rule: String,
+    },
+    /// A proposal that would have won was passed over for a `max_per` cap.
+    PassedOver {
+        /// The proposal's id.
+        proposal: String,
+        /// The capped attribute.
+        attribute: String,
+        /// Its value.
+        value: String,
+        /// The cap.
+        cap: usize,
+    },
+}
+
+impl Warning {
+    /// A short stable name of the warning's kind, as written in `warnings.csv`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Warning::MissingScores { .. } => "missing_scores",
+            Warning::ConflictScores { .. } => "conflict_scores",
+            Warning::NoSpread { .. } => "no_spread",
+            Warning::TrimFallback { .. } => "trim_fallback",
+            Warning::FewerEligible { .. } => "fewer_eligible",
+            Warning::TieAtCut { .. } => "tie_at_cut",
+            Warning::CutDecidedByRule { .. } => "cut_decided_by_rule",
+            Warning::PassedOver { .. } => "passed_over",
+        }
+    }
+
+    /// Whether the warning puts the winner list itself in question.
+    pub fn is_loud(&self) -> bool {
+        matches!(
+            self,
+            Warning::TieAtCut { .. } | Warning::FewerEligible { .. }
+        )
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::MissingScores { count } => write!(
+                f,
+                "{count} score{} left blank: reported as missing, never counted as zero",
+                plural(*count)
+            ),
+            Warning::ConflictScores { count } => write!(
+                f,
+                "{count} score{} not counted because of conflicts of interest (status 'conflict' in scores.csv)",
+                plural(*count)
+            ),
+            Warning::NoSpread { juror, criterion, scores, rule } => write!(
+                f,
+                "juror {juror} gave {} on criterion {criterion}, so their spread cannot be measured: {rule}",
+                if *scores == 1 { "only one score".to_string() } else { format!("the same score to all {scores} proposals") }
+            ),
+            Warning::TrimFallback { proposal, criterion, reviews } => write!(
+                f,
+                "proposal {proposal} has {reviews} valid score{} on criterion {criterion}, too few to trim: the median is used",
+                plural(*reviews)
+            ),
+            Warning::FewerEligible { eligible, winners } => write!(
+                f,
+                "only {eligible} eligible proposal{} for {winners} winning places",
+                plural(*eligible)
+            ),
+            Warning::TieAtCut { proposals, places } => write!(
+                f,
+                "TIE AT THE CUT: {} are equal after every tie-break rule and compete for {places} winning place{}; the jury must decide (or add \"lottery\" to [ranking] tie_break)",
+                proposals.join(", "),
+                plural(*places)
+            ),
+            Warning::CutDecidedByRule { winner, runner_up, rule } => write!(
+                f,
+                "the last winning place went to {winner} over {runner_up} by the tie-break rule {rule}, not by the total"
+            ),
+            Warning::PassedOver { proposal, attribute, value, cap } => write!(
+                f,
+                "proposal {proposal} was passed over: {cap} winner{} already from {attribute} {value} (max_per)",
+                plural(*cap)
+            ),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
