@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
+use crate::conflicts::Status;
 use crate::normalize::{mean_sd, Correction};
 use crate::warnings::Warning;
 
@@ -55,6 +56,7 @@ pub struct ProposalValues {
 /// Aggregates the corrected scores of every proposal.
 pub fn aggregate(
     award: &Award,
+    status: &[Status],
     correction: &Correction,
     how: Aggregate,
     trim: usize,
@@ -64,9 +66,11 @@ pub fn aggregate(
     let cells = award.proposals().len() * criteria;
     // Bucket the valid scores by (proposal, criterion); the award's score order makes each
     // bucket list its jurors in ascending order.
+    let scores = award.scores();
+    let used = |i: usize| status[i] == Status::Used;
     let mut start = vec![0usize; cells + 1];
-    for (s, v) in award.scores().iter().zip(&correction.corrected) {
-        if v.is_some() {
+    for (i, s) in scores.iter().enumerate() {
+        if used(i) {
             start[s.proposal() * criteria + s.criterion() + 1] += 1;
         }
     }
@@ -74,14 +78,18 @@ pub fn aggregate(
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut bucket = vec![(0u32, 0.0f64, 0.0f64); start[cells]];
-    for (s, v) in award.scores().iter().zip(&correction.corrected) {
-        if let Some(v) = v {
+    let mut bucket = vec![0u32; start[cells]];
+    for (i, s) in scores.iter().enumerate() {
+        if used(i) {
             let cell = s.proposal() * criteria + s.criterion();
-            bucket[fill[cell]] = (s.juror() as u32, *v, s.weight());
+            bucket[fill[cell]] = i as u32;
             fill[cell] += 1;
         }
     }
+    drop(fill);
+    let juror = |i: &u32| scores[*i as usize].juror() as u32;
+    let corrected = |i: &u32| correction.corrected[*i as usize];
+    let weight = |i: &u32| award.weight(*i as usize);
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(award.proposals().len());
     let total_weight = rubric.total_weight();
@@ -93,17 +101,17 @@ pub fn aggregate(
         jurors.clear();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             let cell = &bucket[start[p * criteria + c]..start[p * criteria + c + 1]];
-            jurors.extend(cell.iter().map(|e| e.0));
+            jurors.extend(cell.iter().map(juror));
             if cell.is_empty() {
                 values.push(None);
                 continue;
             }
             scratch.clear();
-            scratch.extend(cell.iter().map(|e| e.1));
+            scratch.extend(cell.iter().map(corrected));
             let value = match how {
                 Aggregate::Mean => {
-                    let w: f64 = cell.iter().map(|e| e.2).sum();
-                    cell.iter().map(|e| e.1 * e.2).sum::<f64>() / w
+                    let w: f64 = cell.iter().map(weight).sum();
+                    cell.iter().map(|i| corrected(i) * weight(i)).sum::<f64>() / w
                 }
                 Aggregate::Median => median(&mut scratch),
                 Aggregate::Trimmed => match trimmed_mean(&mut scratch, trim) {
@@ -118,7 +126,7 @@ pub fn aggregate(
                     }
                 },
             };
-            spread += criterion.weight * mean_sd(cell.iter().map(|e| e.1)).1;
+            spread += criterion.weight * mean_sd(cell.iter().map(corrected)).1;
             values.push(Some(value));
         }
         jurors.sort_unstable();

@@ -17,7 +17,7 @@ use crate::settings::Settings;
 
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
-/// 32 bytes, so that a million scores take 32 MB.
+/// 24 bytes, so that a million scores take 24 MB.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Score {
     juror: u32,
@@ -26,7 +26,6 @@ pub struct Score {
     missing: bool,
     line: u32,
     raw: f64,
-    weight: f64,
 }
 
 impl Score {
@@ -45,10 +44,6 @@ impl Score {
     /// The score as given; `None` for a blank cell (a missing score).
     pub fn raw(&self) -> Option<f64> {
         (!self.missing).then_some(self.raw)
-    }
-    /// The juror's confidence in this review (1 when not given).
-    pub fn weight(&self) -> f64 {
-        self.weight
     }
     fn key(&self) -> (u16, u32, u32) {
         (self.criterion, self.juror, self.proposal)
@@ -118,6 +113,7 @@ pub struct Award {
     jurors: Roster,
     proposals: Roster,
     scores: Vec<Score>,
+    weights: Option<Vec<f64>>,
     conflicts: Vec<Conflict>,
     inputs: Vec<InputFile>,
 }
@@ -164,9 +160,13 @@ impl Award {
     pub fn inputs(&self) -> &[InputFile] {
         &self.inputs
     }
+    /// The juror's confidence in score `i` (1 when none was given).
+    pub fn weight(&self, i: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |w| w[i])
+    }
     /// Whether any score has a confidence other than 1.
     pub fn has_confidence(&self) -> bool {
-        self.scores.iter().any(|s| s.weight != 1.0)
+        self.weights.is_some()
     }
 }
 
@@ -285,6 +285,9 @@ pub struct AwardBuilder {
     jurors: RosterBuilder,
     proposals: RosterBuilder,
     scores: Vec<Score>,
+    weights: Option<Vec<f64>>,
+    /// The file the scores come from (an index into `files`).
+    scores_file: u16,
     conflicts: Vec<(u32, u32, String, Origin)>,
     files: Vec<PathBuf>,
     current: u16,
@@ -302,6 +305,8 @@ impl AwardBuilder {
             jurors: RosterBuilder::default(),
             proposals: RosterBuilder::default(),
             scores: Vec::new(),
+            weights: None,
+            scores_file: 0,
             conflicts: Vec::new(),
             files: vec![PathBuf::from("<memory>")],
             current: 0,
@@ -402,14 +407,26 @@ impl AwardBuilder {
             s.juror = jmap[s.juror as usize];
             s.proposal = pmap[s.proposal as usize];
         }
-        self.scores.sort_unstable_by_key(|s| s.key());
+        let weights = match self.weights.take() {
+            None => {
+                self.scores.sort_unstable_by_key(|s| s.key());
+                None
+            }
+            Some(weights) => {
+                let mut both: Vec<(Score, f64)> = self.scores.drain(..).zip(weights).collect();
+                both.sort_unstable_by_key(|(s, _)| s.key());
+                let (scores, weights) = both.into_iter().unzip();
+                self.scores = scores;
+                Some(weights)
+            }
+        };
         for pair in self.scores.windows(2) {
             if pair[0].key() == pair[1].key() {
                 let (first, again) = (&pair[0], &pair[1]);
                 let (first_line, line) = (first.line.min(again.line), first.line.max(again.line));
                 problems.push(Problem::new(
                     ProblemKind::Duplicate,
-                    Location::line(&files[self.current as usize], line as u64),
+                    Location::line(&files[self.scores_file as usize], line as u64),
                     format!(
                         "juror '{}' scores proposal '{}' on criterion '{}' a second time (first on line {}); give each score once",
                         jurors.id(first.juror()),
@@ -438,6 +455,7 @@ impl AwardBuilder {
             jurors,
             proposals,
             scores: self.scores,
+            weights,
             conflicts,
             inputs: self.inputs,
         })
@@ -449,6 +467,12 @@ impl AwardBuilder {
     pub(crate) fn set_file(&mut self, shown: PathBuf) {
         self.files.push(shown);
         self.current = (self.files.len() - 1) as u16;
+    }
+
+    /// Reserves room for about `n` more scores (an upper bound is fine: untouched memory
+    /// costs nothing).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.scores.reserve(n);
     }
 
     pub(crate) fn add_input(&mut self, input: InputFile) {
@@ -538,8 +562,15 @@ impl AwardBuilder {
             }
         }
         let origin = self.origin(line);
+        self.scores_file = self.current;
         let j = self.jurors.intern(juror, origin);
         let p = self.proposals.intern(proposal, origin);
+        if weight != 1.0 && self.weights.is_none() {
+            self.weights = Some(vec![1.0; self.scores.len()]);
+        }
+        if let Some(weights) = &mut self.weights {
+            weights.push(weight);
+        }
         self.scores.push(Score {
             juror: j,
             proposal: p,
@@ -547,7 +578,6 @@ impl AwardBuilder {
             missing: score.is_none(),
             line: origin.line,
             raw: score.unwrap_or(0.0),
-            weight,
         });
     }
 

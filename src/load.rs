@@ -339,6 +339,14 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder) {
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
         return;
     };
+    // Room for every score at once, so the list never grows by copying (untouched memory
+    // costs nothing): a long-form row takes at least 8 bytes; a wide row of C scores at least
+    // 2C + 4.
+    let bytes = std::fs::metadata(dir.join(name)).map_or(0, |m| m.len() as usize);
+    builder.reserve(match long {
+        Some(_) => bytes / 8,
+        None => bytes / (2 * wide.len() + 4) * wide.len(),
+    });
     let headers = table.headers.clone();
     let mut last_criterion = 0usize;
     table.rows(name, builder, |b, line, cells| {

@@ -62,9 +62,10 @@ pub struct JurorEffect {
 /// The corrected scores and the juror effects behind them.
 #[derive(Clone, Debug, Default)]
 pub struct Correction {
-    /// The corrected value of every score, in [`Award::scores`] order; `None` where the score
-    /// does not count (conflict or missing).
-    pub corrected: Vec<Option<f64>>,
+    /// The corrected value of every score, in [`Award::scores`] order; meaningful only where
+    /// the score's status is [`Status::Used`] (0 elsewhere). [`crate::Outcome::corrected`]
+    /// pairs it with the status.
+    pub corrected: Vec<f64>,
     /// Juror effects, `effects[juror * criteria + criterion]`.
     pub effects: Vec<JurorEffect>,
     /// What the correction needs a coordinator to know.
@@ -83,7 +84,7 @@ pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
     let mut out = Correction {
-        corrected: vec![None; scores.len()],
+        corrected: vec![0.0; scores.len()],
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
     };
@@ -117,11 +118,11 @@ pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
                 }
             };
             for &i in mine {
-                out.corrected[i] = Some(if bias.is_nan() {
+                out.corrected[i] = if bias.is_nan() {
                     pooled_mean
                 } else {
                     (raw(i) - bias) / scale
-                });
+                };
             }
             let (bias, scale) = if bias.is_nan() {
                 (mean - pooled_mean, 0.0)
@@ -187,11 +188,7 @@ mod tests {
 
     fn corrected(award: &Award, method: Method) -> Vec<f64> {
         let status = crate::conflicts::statuses(award);
-        correct(award, &status, method)
-            .corrected
-            .into_iter()
-            .map(Option::unwrap)
-            .collect()
+        correct(award, &status, method).corrected
     }
 
     #[test]
@@ -237,8 +234,8 @@ mod tests {
         ]);
         let status = crate::conflicts::statuses(&a);
         let c = correct(&a, &status, Method::Zscore);
-        assert_eq!(c.corrected[0], Some(4.0));
-        assert_eq!(c.corrected[1], Some(4.0));
+        assert_eq!(c.corrected[0], 4.0);
+        assert_eq!(c.corrected[1], 4.0);
         assert!(
             matches!(&c.warnings[0], Warning::NoSpread { juror, scores: 2, .. } if juror == "a")
         );

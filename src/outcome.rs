@@ -30,6 +30,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The corrected value of score `i`, when it counts.
+    pub fn corrected(&self, i: usize) -> Option<f64> {
+        (self.status[i] == Status::Used).then(|| self.correction.corrected[i])
+    }
+
     /// The winners, best first.
     pub fn winners(&self) -> Vec<usize> {
         self.ranking
@@ -69,8 +74,13 @@ pub fn score(award: &Award) -> Outcome {
     }
     let correction = normalize::correct(award, &status, settings.method);
     warnings.extend(correction.warnings.iter().cloned());
-    let (values, aggregate_warnings) =
-        aggregate::aggregate(award, &correction, settings.aggregate, settings.trim);
+    let (values, aggregate_warnings) = aggregate::aggregate(
+        award,
+        &status,
+        &correction,
+        settings.aggregate,
+        settings.trim,
+    );
     warnings.extend(aggregate_warnings);
     let ineligible: Vec<Vec<String>> = values
         .iter()

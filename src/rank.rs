@@ -146,6 +146,9 @@ fn resolve(
     ties: &mut Vec<Tie>,
 ) {
     let Some((rule, rest)) = rules.split_first() else {
+        // Still equal after every rule: listed in id order, never in floating-point noise.
+        let mut class = class;
+        class.sort_unstable();
         out.push(class);
         return;
     };

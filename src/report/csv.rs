@@ -128,8 +128,8 @@ impl Report for ScoresCsv {
                 text(award.proposals().id(s.proposal())).as_ref(),
                 text(&criteria[s.criterion()].id).as_ref(),
                 &opt(s.raw()),
-                &number(s.weight()),
-                &opt(outcome.correction.corrected[i]),
+                &number(award.weight(i)),
+                &opt(outcome.corrected(i)),
                 &status.to_string(),
                 text(&note).as_ref(),
             ])?;

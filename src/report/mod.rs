@@ -68,3 +68,27 @@ pub fn text(s: &str) -> std::borrow::Cow<'_, str> {
         _ => s.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_formula_prefix_is_neutralised() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(text(cell), format!("'{cell}"));
+        }
+        for cell in ["P01", "1", "", "a=b", "'quoted"] {
+            assert_eq!(text(cell), cell);
+        }
+    }
+
+    #[test]
+    fn numbers_keep_six_decimals_and_no_trailing_zeros() {
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(number(-1.5), "-1.5");
+        assert_eq!(number(1e-7), "0");
+        assert_eq!(number(123456.0000004), "123456");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+    }
+}

@@ -1,0 +1,109 @@
+//! End-to-end scoring of a generated award of 1,000,000 scores, next to a bench that only
+//! parses the same CSV with the csv crate (the floor any scorer must pay).
+//!
+//! The award (40,000 proposals × 5 reviews × 5 criteria, 2,000 jurors, long form) is written
+//! once to `target/bench-award-1m` and reused; run `jury score target/bench-award-1m` under
+//! `/usr/bin/time -v` to see peak memory.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use jury::report::{RankingCsv, Report};
+use jury::Method;
+
+const PROPOSALS: usize = 40_000;
+const JURORS: usize = 2_000;
+const REVIEWS: usize = 5;
+const CRITERIA: [&str; 5] = [
+    "innovation",
+    "unserved",
+    "community",
+    "feasibility",
+    "sustainability",
+];
+
+/// Writes the award once (seeded xorshift: the same file on every machine).
+fn award() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-award-1m");
+    if dir.join("scores.csv").exists() {
+        return dir;
+    }
+    fs::create_dir_all(&dir).unwrap();
+    let mut toml = String::from(
+        "[award]\nname = \"bench\"\n[rubric]\nscale = { min = 1, max = 5, step = 1 }\n",
+    );
+    for c in CRITERIA {
+        toml.push_str(&format!("[[rubric.criterion]]\nid = \"{c}\"\nweight = 1\n"));
+    }
+    fs::write(dir.join("award.toml"), toml).unwrap();
+    let mut w = BufWriter::new(File::create(dir.join("scores.csv")).unwrap());
+    writeln!(w, "juror,proposal,criterion,score").unwrap();
+    let mut state = 0x2016_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for p in 0..PROPOSALS {
+        let quality = (next() % 5) as i64;
+        for r in 0..REVIEWS {
+            // Reviewers of a proposal are distinct: consecutive jurors from a random start.
+            let j = (p * 7 + r * 401 + (next() % 3) as usize * 0) % JURORS;
+            let j = (j + r) % JURORS;
+            for c in CRITERIA {
+                let s = (quality + (next() % 3) as i64 - 1).clamp(0, 4) + 1;
+                writeln!(w, "J{j:04},P{p:05},{c},{s}").unwrap();
+            }
+        }
+    }
+    w.flush().unwrap();
+    dir
+}
+
+/// The floor: read every record with the csv crate and parse its score.
+fn parse_only(path: &Path) -> f64 {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut record = csv::ByteRecord::new();
+    let mut sum = 0.0;
+    while reader.read_byte_record(&mut record).unwrap() {
+        let score: f64 = std::str::from_utf8(&record[3]).unwrap().parse().unwrap();
+        sum += score;
+    }
+    sum
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = award();
+    let scores = dir.join("scores.csv");
+    let mut g = c.benchmark_group("1m_scores");
+    g.sample_size(10);
+    g.bench_function("parse_only", |b| b.iter(|| black_box(parse_only(&scores))));
+    g.bench_function("ingest", |b| {
+        b.iter(|| black_box(jury::load(&dir).unwrap()))
+    });
+    g.bench_function("score_none_end_to_end", |b| {
+        b.iter(|| {
+            let mut award = jury::load(&dir).unwrap();
+            award.settings_mut().method = Method::None;
+            let outcome = jury::score(&award);
+            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
+            black_box(outcome.winners())
+        })
+    });
+    g.bench_function("score_zscore_end_to_end", |b| {
+        b.iter(|| {
+            let mut award = jury::load(&dir).unwrap();
+            award.settings_mut().method = Method::Zscore;
+            let outcome = jury::score(&award);
+            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
+            black_box(outcome.winners())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

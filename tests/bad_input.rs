@@ -1,0 +1,290 @@
+//! Every class of bad input is refused with exit 2, names its file, line and value, and
+//! writes nothing.
+
+use crate::util::{jury, Dir};
+
+const OK_SCORES: &str = "juror,proposal,criterion,score\nJ1,P1,innovation,4\nJ1,P1,impact,3\n";
+
+fn has(stderr: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(stderr.contains(part), "expected {part:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_folder_without_award_toml() {
+    let d = Dir::empty();
+    d.write("scores.csv", OK_SCORES);
+    has(&d.refused(), &["award.toml", "cannot read the file"]);
+}
+
+#[test]
+fn a_folder_without_scores_csv() {
+    let d = Dir::empty();
+    d.write("award.toml", crate::util::RUBRIC);
+    has(&d.refused(), &["scores.csv", "cannot read the file"]);
+}
+
+#[test]
+fn an_empty_scores_file() {
+    has(
+        &Dir::award("", "").refused(),
+        &["scores.csv", "the file is empty"],
+    );
+}
+
+#[test]
+fn toml_syntax_error_names_its_line() {
+    has(
+        &Dir::award("[award]\nwinners = = 3\n", OK_SCORES).refused(),
+        &["award.toml:2"],
+    );
+}
+
+#[test]
+fn an_unknown_key_in_award_toml_is_a_typo_not_a_silence() {
+    has(
+        &Dir::award("[ranking]\nmin_review = 3\n", OK_SCORES).refused(),
+        &["award.toml:2", "unknown field `min_review`"],
+    );
+}
+
+#[test]
+fn a_missing_column() {
+    has(
+        &Dir::award("", "juror,criterion,score\nJ1,innovation,4\n").refused(),
+        &["scores.csv:1", "missing column 'proposal'"],
+    );
+}
+
+#[test]
+fn a_score_that_is_not_a_number() {
+    let scores = "juror,proposal,criterion,score\nJ1,P1,innovation,4\nJ1,P1,impact,four\n";
+    has(
+        &Dir::award("", scores).refused(),
+        &[
+            "scores.csv:3: column 'score': value \"four\"",
+            "not a number",
+            "from 1 to 5",
+        ],
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_not_scores() {
+    let scores = "juror,proposal,criterion,score\nJ1,P1,innovation,NaN\nJ1,P1,impact,inf\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &["scores.csv:2", "\"NaN\"", "scores.csv:3", "\"inf\""],
+    );
+}
+
+#[test]
+fn off_scale_and_off_step_scores() {
+    let scores = "juror,proposal,innovation,impact\nJ1,P1,6,3.5\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &[
+            "scores.csv:2: column 'innovation': value \"6\"",
+            "scores.csv:2: column 'impact': value \"3.5\"",
+            "in steps of 1",
+        ],
+    );
+}
+
+#[test]
+fn a_decimal_comma_is_explained() {
+    let scores = "juror,proposal,innovation,impact\nJ1,P1,\"3,5\",3\n";
+    has(
+        &Dir::award("", scores).refused(),
+        &["\"3,5\"", "use '.' for decimals"],
+    );
+}
+
+#[test]
+fn the_same_score_given_twice() {
+    let scores =
+        "juror,proposal,criterion,score\nJ1,P1,innovation,4\nJ1,P1,impact,3\nJ1,P1,innovation,5\n";
+    has(
+        &Dir::award("", scores).refused(),
+        &["scores.csv:4", "a second time (first on line 2)"],
+    );
+}
+
+#[test]
+fn an_unknown_criterion_in_long_and_wide_form() {
+    let long = "juror,proposal,criterion,score\nJ1,P1,novelty,4\n";
+    has(
+        &Dir::award("", long).refused(),
+        &[
+            "scores.csv:2: column 'criterion': value \"novelty\"",
+            "innovation, impact",
+        ],
+    );
+    let wide = "juror,proposal,innovation,impact,novelty\nJ1,P1,4,4,4\n";
+    has(
+        &Dir::award("", wide).refused(),
+        &["scores.csv:1: column 'novelty'", "unknown column"],
+    );
+    let missing = "juror,proposal,innovation\nJ1,P1,4\n";
+    has(
+        &Dir::award("", missing).refused(),
+        &["missing criterion column impact"],
+    );
+}
+
+#[test]
+fn ids_not_in_the_lists() {
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P9,3,3\nJX,P1,2,2\n",
+    );
+    d.write("proposals.csv", "id,title\nP1,One\n");
+    d.write("jurors.csv", "id,name\nJ1,Ana\nJ2,Ben\n");
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "scores.csv:3: column 'proposal': value \"P9\"",
+            "unknown proposal id",
+            "scores.csv:4: column 'juror': value \"JX\"",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_ids_in_a_list() {
+    let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
+    d.write("proposals.csv", "id,title\nP1,One\nP1,Again\n");
+    has(&d.refused(), &["proposals.csv:3", "given twice"]);
+}
+
+#[test]
+fn invalid_utf8() {
+    let d = Dir::award("", "");
+    d.write_bytes(
+        "scores.csv",
+        b"juror,proposal,innovation,impact,comment\nJ1,P1,4,4,caf\xe9\n",
+    );
+    has(
+        &d.refused(),
+        &["scores.csv:2", "column 'comment'", "not valid UTF-8"],
+    );
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_cells() {
+    has(
+        &Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4,4\n").refused(),
+        &["scores.csv:2", "the row has 5 cells, the header has 4"],
+    );
+}
+
+#[test]
+fn non_positive_or_non_finite_weights_and_thresholds_off_the_scale() {
+    let d = Dir::empty();
+    d.write("scores.csv", OK_SCORES);
+    d.write(
+        "award.toml",
+        "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+         [[rubric.criterion]]\nid = 'innovation'\nweight = 0\n\
+         [[rubric.criterion]]\nid = 'impact'\nweight = nan\nthreshold = 6\n",
+    );
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "award.toml:5",
+            "positive finite",
+            "award.toml:8",
+            "award.toml:9: column 'threshold'",
+        ],
+    );
+}
+
+#[test]
+fn a_rubric_path_that_does_not_exist() {
+    let d = Dir::empty();
+    d.write("scores.csv", OK_SCORES);
+    d.write("award.toml", "rubric = \"../nowhere.toml\"\n");
+    has(
+        &d.refused(),
+        &["cannot read the rubric file '../nowhere.toml'"],
+    );
+}
+
+#[test]
+fn attributes_named_in_settings_that_no_file_has() {
+    let d = Dir::award(
+        "[ranking]\nmax_per = { region = 1 }\n[conflicts]\nsame = ['country']\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\n",
+    );
+    d.write("proposals.csv", "id,title,country\nP1,One,RS\n");
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "jurors.csv has no such column",
+            "max_per names the attribute 'region'",
+        ],
+    );
+}
+
+#[test]
+fn a_confidence_must_be_positive() {
+    let scores = "juror,proposal,innovation,impact,confidence\nJ1,P1,4,4,0\nJ2,P1,4,4,high\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &[
+            "scores.csv:2: column 'confidence'",
+            "scores.csv:3",
+            "\"high\"",
+        ],
+    );
+}
+
+#[test]
+fn validate_lists_every_problem_in_every_file_at_once() {
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,9,4\nJ1,P2,4,x\nJ1,P2,4,4\n",
+    );
+    d.write("conflicts.csv", "juror,proposal\nJ1,\n");
+    let assert = d.jury(&["validate"]).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    has(
+        &err,
+        &[
+            "conflicts.csv:2",
+            "scores.csv:2: column 'innovation'",
+            "scores.csv:3: column 'impact'",
+            "scores.csv:4",
+            "4 problems found",
+        ],
+    );
+}
+
+#[test]
+fn validate_passes_a_good_award_with_exit_0() {
+    Dir::award("", OK_SCORES)
+        .jury(&["validate"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("no problems found"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    jury().args(["score"]).assert().code(2);
+    jury()
+        .args(["score", ".", "--method", "magic"])
+        .assert()
+        .code(2);
+    jury()
+        .args(["score", ".", "--winners", "0"])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,192 @@
+//! The audit bundle: golden files for the shipped example, spreadsheet safety, atomicity and
+//! reproducibility.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{jury, repo, Dir};
+
+const BUNDLE: [&str; 5] = [
+    "ranking.csv",
+    "scores.csv",
+    "jurors.csv",
+    "warnings.csv",
+    "manifest.json",
+];
+
+fn score_into(award: &Path, out: &Path, args: &[&str]) {
+    jury()
+        .arg("score")
+        .arg(award)
+        .arg("--out")
+        .arg(out)
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// The example's reports are compared with the committed golden files (a regression guard:
+/// the numbers themselves are checked by hand in `scoring.rs` and the unit tests). To accept
+/// an intended change, rerun with `JURY_BLESS=1` and review the diff.
+#[test]
+fn the_example_bundle_matches_the_golden_files() {
+    let tmp = Dir::empty();
+    let out = tmp.join("bundle");
+    score_into(&repo("fixtures/ineli-balkans-2016"), &out, &[]);
+    let golden = repo("tests/golden/ineli-balkans-2016");
+    for name in ["ranking.csv", "scores.csv", "jurors.csv", "warnings.csv"] {
+        let got = fs::read_to_string(out.join(name)).unwrap();
+        if std::env::var_os("JURY_BLESS").is_some() {
+            fs::create_dir_all(&golden).unwrap();
+            fs::write(golden.join(name), &got).unwrap();
+            continue;
+        }
+        let want = fs::read_to_string(golden.join(name)).unwrap();
+        assert!(
+            got == want,
+            "{name} differs from tests/golden (JURY_BLESS=1 to accept)"
+        );
+    }
+}
+
+#[test]
+fn the_manifest_records_version_settings_seed_and_input_hashes() {
+    let tmp = Dir::empty();
+    let out = tmp.join("bundle");
+    let award = repo("fixtures/ineli-balkans-2016");
+    score_into(&award, &out, &["--seed", "7"]);
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["tool"], "jury");
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["seed"], 7);
+    assert_eq!(m["settings"]["winners"], 5);
+    let inputs = m["inputs"].as_array().unwrap();
+    let scores = inputs.iter().find(|i| i["path"] == "scores.csv").unwrap();
+    assert_eq!(
+        scores["sha256"],
+        jury::sha256(&award.join("scores.csv")).unwrap()
+    );
+    assert!(inputs
+        .iter()
+        .any(|i| i["path"] == "../../rubrics/ineli-balkans.toml"));
+    let ranking = m["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "ranking.csv")
+        .unwrap();
+    assert_eq!(
+        ranking["sha256"],
+        jury::sha256(&out.join("ranking.csv")).unwrap()
+    );
+}
+
+#[test]
+fn the_same_inputs_and_seed_give_the_same_bytes() {
+    let tmp = Dir::empty();
+    let award = repo("fixtures/ineli-balkans-2016");
+    score_into(&award, &tmp.join("a"), &[]);
+    score_into(&award, &tmp.join("b"), &[]);
+    for name in BUNDLE {
+        assert_eq!(
+            fs::read(tmp.join("a").join(name)).unwrap(),
+            fs::read(tmp.join("b").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn text_that_a_spreadsheet_would_run_is_neutralised_and_numbers_stay_numbers() {
+    let d = Dir::empty();
+    d.write(
+        "award.toml",
+        "[normalization]\nmethod = 'none'\n[rubric]\nscale = { min = -2, max = 2 }\n\
+         [[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+    );
+    d.write(
+        "scores.csv",
+        "juror,proposal,q\n@J1,=P1,-1.5\n+J2,=P1,-0.5\n",
+    );
+    d.write(
+        "proposals.csv",
+        "id,title\n=P1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n",
+    );
+    d.write("jurors.csv", "id,name\n@J1,-Ana\n+J2,Ben\n");
+    score_into(d.path(), &d.join("out"), &[]);
+    let ranking = d.read("out/ranking.csv");
+    assert!(
+        ranking.contains("1,'=P1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-1,"),
+        "{ranking}"
+    );
+    let scores = d.read("out/scores.csv");
+    assert!(scores.contains("'@J1,'=P1,q,-1.5,1,-1.5,used,"), "{scores}");
+    let jurors = d.read("out/jurors.csv");
+    assert!(jurors.contains("'@J1,'-Ana,"), "{jurors}");
+    assert!(jurors.contains("'+J2,Ben,"), "{jurors}");
+}
+
+#[test]
+fn a_refused_run_leaves_an_existing_bundle_untouched() {
+    let tmp = Dir::empty();
+    let out = tmp.join("bundle");
+    score_into(&repo("fixtures/ineli-balkans-2016"), &out, &[]);
+    let before = fs::read(out.join("ranking.csv")).unwrap();
+    let bad = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,9,9\n");
+    jury()
+        .arg("score")
+        .arg(bad.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(fs::read(out.join("ranking.csv")).unwrap(), before);
+}
+
+#[test]
+fn a_new_bundle_replaces_an_old_one_whole_never_a_mix() {
+    let d = Dir::award(
+        "[normalization]\nmethod = 'none'\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\n",
+    );
+    let out = d.join("out");
+    score_into(d.path(), &out, &[]);
+    fs::write(out.join("stale.csv"), "left from an older run").unwrap();
+    score_into(d.path(), &out, &[]);
+    assert!(!out.join("stale.csv").exists());
+    for name in BUNDLE {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let leftovers: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".jury-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_bundle_is_never_replaced() {
+    let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
+    let out = d.join("mine");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("thesis.docx"), "precious").unwrap();
+    let assert = jury()
+        .arg("score")
+        .arg(d.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("not a jury report folder"), "{err}");
+    assert_eq!(
+        fs::read_to_string(out.join("thesis.docx")).unwrap(),
+        "precious"
+    );
+    assert!(!out.join("ranking.csv").exists());
+}

@@ -1,0 +1,276 @@
+//! Scoring, end to end, on small awards whose numbers are worked out by hand in comments.
+
+use crate::util::{repo, Dir};
+
+/// `jury score DIR --format csv ARGS...`, returning ranking.csv's lines.
+fn ranking(d: &Dir, args: &[&str]) -> Vec<String> {
+    let assert = d
+        .jury(&["score", "--format", "csv"])
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8(assert.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn stderr(d: &Dir, args: &[&str]) -> String {
+    let assert = d.jury(&["score"]).args(args).assert().success();
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+const HEADER: &str =
+    "rank,proposal,title,total,winner,eligible,reviews,innovation,impact,spread,note";
+
+#[test]
+fn raw_means_weighted_totals_and_ranks_by_hand() {
+    // Weights: innovation 2, impact 1.
+    // P1: innovation (5+4)/2 = 4.5, impact (3+4)/2 = 3.5 → total 2×4.5 + 3.5 = 12.5
+    // P2: innovation (3+4)/2 = 3.5, impact (4+2)/2 = 3   → total 10
+    // P3: innovation 2, impact 5 (one review)            → total 9
+    // spread of P1 = (2 × sd{5,4} + 1 × sd{3,4}) / 3 = (2×0.5 + 0.5)/3 = 0.5;
+    // of P2 = (2 × sd{3,4} + 1 × sd{4,2}) / 3 = (2×0.5 + 1)/3 = 0.666667
+    let d = Dir::award(
+        "[award]\nwinners = 2\n[normalization]\nmethod = 'none'\n",
+        "juror,proposal,innovation,impact\nJ1,P1,5,3\nJ1,P2,3,4\nJ2,P1,4,4\nJ2,P2,4,2\nJ3,P3,2,5\n",
+    );
+    assert_eq!(
+        ranking(&d, &[]),
+        vec![
+            HEADER,
+            "1,P1,,12.5,yes,yes,2,4.5,3.5,0.5,",
+            "2,P2,,10,yes,yes,2,3.5,3,0.666667,",
+            "3,P3,,9,no,yes,1,2,5,0,",
+        ]
+    );
+}
+
+#[test]
+fn zscore_corrects_a_harsh_juror_by_hand() {
+    // One juror gives 5 and 3, another 2 and 1 to the same two proposals: each juror's
+    // z-scores are +1 and −1. Pooled scores 5, 3, 2, 1: mean 2.75, population sd √2.1875.
+    // P1 = 2.75 + √2.1875 = 4.229020 on each criterion; total 3 × 4.229020 = 12.687060.
+    // P2 = 2.75 − √2.1875 = 1.270980; total 3.812940.
+    let d = Dir::award(
+        "[normalization]\nmethod = 'zscore'\n",
+        "juror,proposal,innovation,impact\nJ1,P1,5,5\nJ1,P2,3,3\nJ2,P1,2,2\nJ2,P2,1,1\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert_eq!(lines[1], "1,P1,,12.68706,yes,yes,2,4.22902,4.22902,0,");
+    assert_eq!(lines[2], "2,P2,,3.81294,yes,yes,2,1.27098,1.27098,0,");
+    // The flag overrides the file: without correction the totals are raw means.
+    let raw = ranking(&d, &["--method", "none"]);
+    assert_eq!(raw[1], "1,P1,,10.5,yes,yes,2,3.5,3.5,1.5,");
+}
+
+#[test]
+fn median_and_trimmed_aggregates_by_hand() {
+    // P1 on both criteria: 1, 2, 5, 5 → mean 3.25, median 3.5, trimmed (drop 1 and 5) 3.5.
+    // P2: 4, 4, 4 → 4 under every aggregate.
+    let scores = "juror,proposal,innovation,impact\n\
+                  J1,P1,1,1\nJ2,P1,2,2\nJ3,P1,5,5\nJ4,P1,5,5\nJ1,P2,4,4\nJ2,P2,4,4\nJ3,P2,4,4\n";
+    let d = Dir::award("[normalization]\nmethod = 'none'\n", scores);
+    let total_of_p1 = |args: &[&str]| -> String {
+        let lines = ranking(&d, args);
+        let row = lines.iter().find(|l| l.contains(",P1,")).unwrap().clone();
+        row.split(',').nth(3).unwrap().to_string()
+    };
+    assert_eq!(total_of_p1(&[]), "9.75");
+    assert_eq!(total_of_p1(&["--aggregate", "median"]), "10.5");
+    assert_eq!(total_of_p1(&["--aggregate", "trimmed"]), "10.5");
+    // Trimming P2's three scores by one at each end leaves the middle one.
+    assert!(stderr(&d, &["--aggregate", "trimmed", "--trim", "2"])
+        .contains("proposal P2 has 3 valid scores on criterion innovation, too few to trim"));
+}
+
+#[test]
+fn conflicts_never_count_and_are_marked_in_the_audit() {
+    // J2 is from RS like P1 (same-country rule); J3 declared a conflict on P2.
+    // P1 counts only J1 (5, 5); P2 counts only J1 (2, 2).
+    let d = Dir::award(
+        "[normalization]\nmethod = 'none'\n[conflicts]\nsame = ['country']\n",
+        "juror,proposal,innovation,impact\nJ1,P1,5,5\nJ2,P1,1,1\nJ1,P2,2,2\nJ3,P2,5,5\n",
+    );
+    d.write("proposals.csv", "id,title,country\nP1,One,RS\nP2,Two,BG\n");
+    d.write(
+        "jurors.csv",
+        "id,name,country\nJ1,Ana,MK\nJ2,Ben,RS\nJ3,Cem,TR\n",
+    );
+    d.write(
+        "conflicts.csv",
+        "juror,proposal,reason\nJ3,P2,advised the applicant\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert!(
+        lines[1].starts_with("1,P1,One,15,yes,yes,1,5,5,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("2,P2,Two,6,yes,yes,1,2,2,"),
+        "{}",
+        lines[2]
+    );
+    crate::util::jury()
+        .arg("score")
+        .arg(d.path())
+        .arg("--out")
+        .arg(d.join("out"))
+        .assert()
+        .success();
+    let audit = d.read("out/scores.csv");
+    assert!(
+        audit.contains("J2,P1,innovation,1,1,,conflict,same country (RS)\n"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("J3,P2,impact,5,1,,conflict,declared conflict: advised the applicant\n"),
+        "{audit}"
+    );
+    assert!(audit.contains("J1,P1,innovation,5,1,5,used,\n"), "{audit}");
+}
+
+#[test]
+fn a_blank_cell_is_missing_never_zero() {
+    // J2 left P1's impact blank: P1's impact is J1's 4 alone, not (4 + 0)/2.
+    let d = Dir::award(
+        "[normalization]\nmethod = 'none'\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P1,4,\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert!(
+        lines[1].starts_with("1,P1,,12,yes,yes,2,4,4,"),
+        "{}",
+        lines[1]
+    );
+    assert!(stderr(&d, &[]).contains("1 score left blank"));
+}
+
+#[test]
+fn thresholds_pass_total_and_min_reviews_decide_eligibility() {
+    let d = Dir::empty();
+    d.write(
+        "award.toml",
+        "[normalization]\nmethod = 'none'\n[ranking]\nmin_reviews = 2\n\
+         [rubric]\nscale = { min = 0, max = 5, step = 0.5 }\npass_total = 7\n\
+         [[rubric.criterion]]\nid = 'excellence'\nweight = 1\nthreshold = 3\n\
+         [[rubric.criterion]]\nid = 'impact'\nweight = 1.5\nthreshold = 3\n",
+    );
+    // P1: 4 and 4 → eligible. P2: excellence 2.5 < 3. P3: 3.5 + 3 = 6.5 < 7. P4: one review.
+    d.write(
+        "scores.csv",
+        "juror,proposal,excellence,impact\n\
+         J1,P1,4,4\nJ2,P1,4,4\nJ1,P2,2.5,5\nJ2,P2,2.5,5\nJ1,P3,3.5,3\nJ2,P3,3.5,3\nJ1,P4,5,5\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert!(lines[1].starts_with("1,P1,,10,yes,yes,2,"));
+    let reason = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(&format!(",{id},")))
+            .unwrap()
+            .clone()
+    };
+    assert!(reason("P2").ends_with("not eligible: excellence 2.5 below its threshold 3"));
+    assert!(reason("P3").ends_with("not eligible: unweighted sum 6.5 below pass_total 7"));
+    // The note has a comma, so the CSV quotes it.
+    assert!(reason("P4").ends_with("\"not eligible: 1 valid review, fewer than min_reviews = 2\""));
+    assert!(
+        reason("P2").starts_with(",P2,,10,no,no,2,"),
+        "ineligible: no rank, not a winner"
+    );
+}
+
+#[test]
+fn a_cap_passes_over_a_proposal_and_says_why() {
+    // Totals P1 15 > P2 12 > P3 9; P1 and P2 share a country capped at 1 winner.
+    let d = Dir::award(
+        "[award]\nwinners = 2\n[normalization]\nmethod = 'none'\n[ranking]\nmax_per = { country = 1 }\n",
+        "juror,proposal,innovation,impact\nJ1,P1,5,5\nJ1,P2,4,4\nJ1,P3,3,3\n",
+    );
+    d.write(
+        "proposals.csv",
+        "id,title,country\nP1,One,RS\nP2,Two,RS\nP3,Three,BG\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert!(lines[1].starts_with("1,P1,One,15,yes,"));
+    assert!(lines[2].starts_with("2,P2,Two,12,no,"));
+    assert!(
+        lines[2].ends_with("RS,passed over: 1 winner already from country RS (max_per)"),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[3].starts_with("3,P3,Three,9,yes,"));
+}
+
+#[test]
+fn ties_are_broken_by_the_declared_chain_and_recorded() {
+    // P1 (innovation 4, impact 4) and P2 (innovation 5, impact 2) both total 12;
+    // criterion:innovation decides for P2.
+    let d = Dir::award(
+        "[award]\nwinners = 1\n[normalization]\nmethod = 'none'\n[ranking]\ntie_break = ['criterion:innovation']\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ1,P2,5,2\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert_eq!(
+        lines[1],
+        "1,P2,,12,yes,yes,1,5,2,0,tie on total with P1 broken by criterion:innovation"
+    );
+    assert_eq!(
+        lines[2],
+        "2,P1,,12,no,yes,1,4,4,0,tie on total with P2 broken by criterion:innovation"
+    );
+    assert!(stderr(&d, &[]).contains(
+        "the last winning place went to P2 over P1 by the tie-break rule criterion:innovation"
+    ));
+}
+
+#[test]
+fn a_tie_across_the_last_winning_place_is_loud_and_names_no_winner_among_equals() {
+    let d = Dir::award(
+        "[award]\nwinners = 2\n[normalization]\nmethod = 'none'\n[ranking]\ntie_break = []\n",
+        "juror,proposal,innovation,impact\nJ1,P1,5,5\nJ1,P2,4,4\nJ1,P3,4,4\n",
+    );
+    let lines = ranking(&d, &[]);
+    assert!(lines[1].starts_with("1,P1,,15,yes,"));
+    assert!(lines[2].starts_with("2,P2,,12,tied,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("2,P3,,12,tied,"), "{}", lines[3]);
+    assert!(stderr(&d, &[]).contains("WARNING: TIE AT THE CUT: P2, P3"));
+}
+
+#[test]
+fn the_shipped_example_names_five_winners_under_its_caps() {
+    let assert = crate::util::jury()
+        .args(["score", "--format", "json"])
+        .arg(repo("fixtures/ineli-balkans-2016"))
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let winners = doc["winners"].as_array().unwrap();
+    assert_eq!(winners.len(), 5);
+    assert_eq!(doc["ranking"].as_array().unwrap().len(), 40);
+    // P09 loses a reader to the same-country rule and falls under min_reviews = 3.
+    let p09 = doc["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["proposal"] == "P09")
+        .unwrap();
+    assert_eq!(p09["eligible"], false);
+}
+
+#[test]
+fn the_rubric_briefing_shows_weights_as_shares() {
+    let assert = crate::util::jury()
+        .arg("rubric")
+        .arg(repo("rubrics/horizon-europe-ia.toml"))
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    // Weights 1, 1.5, 1: impact has 1.5 / 3.5 = 42.9% of the total.
+    assert!(out.contains("42.9%"), "{out}");
+    assert!(out.contains("28.6%"), "{out}");
+    assert!(out.contains("0–5 (step 0.5)"), "{out}");
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the `jury` binary driven on award folders.
+
+mod util;
+
+mod bad_input;
+mod properties;
+mod reports;
+mod scoring;
