@@ -50,9 +50,8 @@ fn award() -> PathBuf {
     for p in 0..PROPOSALS {
         let quality = (next() % 5) as i64;
         for r in 0..REVIEWS {
-            // Reviewers of a proposal are distinct: consecutive jurors from a random start.
-            let j = (p * 7 + r * 401 + (next() % 3) as usize * 0) % JURORS;
-            let j = (j + r) % JURORS;
+            // Reviewers of a proposal are distinct: 401 × r differs for every r below 5.
+            let j = (p * 7 + r * 401) % JURORS;
             for c in CRITERIA {
                 let s = (quality + (next() % 3) as i64 - 1).clamp(0, 4) + 1;
                 writeln!(w, "J{j:04},P{p:05},{c},{s}").unwrap();
