@@ -68,7 +68,7 @@ pub fn aggregate(
     // bucket list its jurors in ascending order.
     let scores = award.scores();
     let used = |i: usize| status[i] == Status::Used;
-    let mut start = vec![0usize; cells + 1];
+    let mut start = vec![0u32; cells + 1];
     for (i, s) in scores.iter().enumerate() {
         if used(i) {
             start[s.proposal() * criteria + s.criterion() + 1] += 1;
@@ -78,11 +78,11 @@ pub fn aggregate(
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut bucket = vec![0u32; start[cells]];
+    let mut bucket = vec![0u32; start[cells] as usize];
     for (i, s) in scores.iter().enumerate() {
         if used(i) {
             let cell = s.proposal() * criteria + s.criterion();
-            bucket[fill[cell]] = i as u32;
+            bucket[fill[cell] as usize] = i as u32;
             fill[cell] += 1;
         }
     }
@@ -100,7 +100,8 @@ pub fn aggregate(
         let mut spread = 0.0;
         jurors.clear();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
-            let cell = &bucket[start[p * criteria + c]..start[p * criteria + c + 1]];
+            let cell =
+                &bucket[start[p * criteria + c] as usize..start[p * criteria + c + 1] as usize];
             jurors.extend(cell.iter().map(juror));
             if cell.is_empty() {
                 values.push(None);

@@ -186,11 +186,22 @@ struct RosterBuilder {
     declared: Vec<bool>,
     first_seen: Vec<Origin>,
     any_declared: bool,
+    /// The member interned last: rows of one review repeat it, and a comparison is cheaper
+    /// than a hash lookup.
+    last: u32,
 }
 
 impl RosterBuilder {
     fn intern(&mut self, id: &str, origin: Origin) -> u32 {
+        if self
+            .ids
+            .get(self.last as usize)
+            .is_some_and(|last| **last == *id)
+        {
+            return self.last;
+        }
         if let Some(&i) = self.map.get(id) {
+            self.last = i;
             return i;
         }
         let i = self.ids.len() as u32;
@@ -200,6 +211,7 @@ impl RosterBuilder {
         self.attributes.push(BTreeMap::new());
         self.declared.push(false);
         self.first_seen.push(origin);
+        self.last = i;
         i
     }
 
@@ -225,7 +237,7 @@ impl RosterBuilder {
     /// The roster in sorted id order and the map from builder index to roster index.
     fn finish(self) -> (Roster, Vec<u32>) {
         let mut order: Vec<u32> = (0..self.ids.len() as u32).collect();
-        order.sort_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+        order.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
         let mut remap = vec![0u32; order.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as u32;
@@ -237,18 +249,25 @@ impl RosterBuilder {
             .collect();
         names.sort();
         names.dedup();
+        drop(self.map);
+        // Move every string into its sorted place rather than copying it.
+        let mut ids: Vec<Option<Box<str>>> = self.ids.into_iter().map(Some).collect();
+        let mut labels: Vec<Option<String>> = self.labels.into_iter().map(Some).collect();
+        let mut attributes: Vec<Option<BTreeMap<String, String>>> =
+            self.attributes.into_iter().map(Some).collect();
+        let take = |i: u32| i as usize;
         let roster = Roster {
             ids: order
                 .iter()
-                .map(|&i| self.ids[i as usize].to_string())
+                .map(|&i| String::from(ids[take(i)].take().unwrap_or_default()))
                 .collect(),
             labels: order
                 .iter()
-                .map(|&i| self.labels[i as usize].clone())
+                .map(|&i| labels[take(i)].take().unwrap_or_default())
                 .collect(),
             attributes: order
                 .iter()
-                .map(|&i| self.attributes[i as usize].clone())
+                .map(|&i| attributes[take(i)].take().unwrap_or_default())
                 .collect(),
             attribute_names: names,
         };

@@ -134,7 +134,7 @@ impl Table {
         };
         let mut reader = ReaderBuilder::new()
             .flexible(true)
-            .trim(Trim::All)
+            .trim(Trim::Headers)
             .from_reader(BufReader::with_capacity(1 << 16, file));
         let raw = match reader.byte_headers() {
             Ok(h) => h.clone(),
@@ -210,7 +210,7 @@ impl Table {
         mut self,
         name: &str,
         builder: &mut AwardBuilder,
-        mut row: impl FnMut(&mut AwardBuilder, u64, &StringRecord),
+        mut row: impl FnMut(&mut AwardBuilder, u64, Cells),
     ) {
         let mut record = StringRecord::new();
         loop {
@@ -245,8 +245,20 @@ impl Table {
                 ));
                 continue;
             }
-            row(builder, line, &record);
+            row(builder, line, Cells(&record));
         }
+    }
+}
+
+/// The cells of one row, trimmed as they are read (trimming whole records in the csv crate
+/// allocates a new record per row).
+#[derive(Clone, Copy)]
+struct Cells<'a>(&'a StringRecord);
+
+impl std::ops::Index<usize> for Cells<'_> {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        self.0[i].trim()
     }
 }
 

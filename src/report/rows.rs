@@ -27,59 +27,68 @@ pub struct RankingRow {
     pub note: String,
 }
 
-/// The ranking rows in report order (see [`Outcome::listing`]).
-pub fn ranking_rows(award: &Award, outcome: &Outcome) -> Vec<RankingRow> {
-    let ids = |ps: &[usize], except: usize| -> String {
+/// At most this many other proposals are named in a tie note; the rest are counted.
+const NAMED_IN_NOTE: usize = 5;
+
+/// The ranking rows in report order (see [`Outcome::listing`]), made one at a time.
+pub fn ranking_rows<'a>(
+    award: &'a Award,
+    outcome: &'a Outcome,
+) -> impl Iterator<Item = RankingRow> + 'a {
+    let ids = move |ps: &[usize], except: usize| -> String {
         let others: Vec<&str> = ps
             .iter()
             .filter(|&&q| q != except)
+            .take(NAMED_IN_NOTE)
             .map(|&q| award.proposals().id(q))
             .collect();
-        others.join(", ")
+        let rest = ps.len() - 1 - others.len();
+        match rest {
+            0 => others.join(", "),
+            n => format!("{} and {n} others", others.join(", ")),
+        }
     };
-    outcome
-        .listing()
-        .into_iter()
-        .map(|p| {
-            let v = &outcome.values[p];
-            let mut notes: Vec<String> = Vec::new();
-            if !outcome.ineligible[p].is_empty() {
-                notes.push(format!(
-                    "not eligible: {}",
-                    outcome.ineligible[p].join("; ")
-                ));
-            }
-            for tie in outcome
-                .ranking
-                .ties
-                .iter()
-                .filter(|t| t.proposals.contains(&p))
-            {
-                notes.push(match &tie.rule {
-                    Some(rule) => format!(
-                        "tie on total with {} broken by {rule}",
-                        ids(&tie.proposals, p)
-                    ),
-                    None => format!(
-                        "equal with {} after every tie-break rule",
-                        ids(&tie.proposals, p)
-                    ),
-                });
-            }
-            if let Some(reason) = &outcome.selection.passed_over[p] {
-                notes.push(reason.clone());
-            }
-            RankingRow {
-                proposal: p,
-                rank: outcome.ranking.rank[p],
-                total: v.total,
-                winner: outcome.selection.winner[p],
-                eligible: outcome.ineligible[p].is_empty(),
-                reviews: v.reviews,
-                values: v.values.clone(),
-                spread: v.spread,
-                note: notes.join("; "),
-            }
-        })
-        .collect()
+    // The ties each proposal took part in, in ranking order.
+    let mut ties_of: Vec<Vec<usize>> = vec![Vec::new(); outcome.values.len()];
+    for (t, tie) in outcome.ranking.ties.iter().enumerate() {
+        for &p in &tie.proposals {
+            ties_of[p].push(t);
+        }
+    }
+    outcome.listing().into_iter().map(move |p| {
+        let v = &outcome.values[p];
+        let mut notes: Vec<String> = Vec::new();
+        if !outcome.ineligible[p].is_empty() {
+            notes.push(format!(
+                "not eligible: {}",
+                outcome.ineligible[p].join("; ")
+            ));
+        }
+        for tie in ties_of[p].iter().map(|&t| &outcome.ranking.ties[t]) {
+            notes.push(match &tie.rule {
+                Some(rule) => format!(
+                    "tie on total with {} broken by {rule}",
+                    ids(&tie.proposals, p)
+                ),
+                None => format!(
+                    "equal with {} after every tie-break rule",
+                    ids(&tie.proposals, p)
+                ),
+            });
+        }
+        if let Some(reason) = &outcome.selection.passed_over[p] {
+            notes.push(reason.clone());
+        }
+        RankingRow {
+            proposal: p,
+            rank: outcome.ranking.rank[p],
+            total: v.total,
+            winner: outcome.selection.winner[p],
+            eligible: outcome.ineligible[p].is_empty(),
+            reviews: v.reviews,
+            values: v.values.clone(),
+            spread: v.spread,
+            note: notes.join("; "),
+        }
+    })
 }

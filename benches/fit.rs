@@ -1,0 +1,101 @@
+//! Criterion benchmarks of the juror-correction fits on large sparse designs.
+//!
+//! Designs are generated inline from a fixed seed: each proposal is read by `reviews` distinct
+//! jurors drawn at random, and scores follow `scale × value + bias + noise`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use jury::fit::{fit_additive, fit_affine, AffineOptions, FitOptions, Observation};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// xorshift64*: a tiny seeded generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn normal(&mut self) -> f64 {
+        (0..12).map(|_| self.uniform()).sum::<f64>() - 6.0
+    }
+}
+
+/// A sparse design of `proposals × reviews` scores from `jurors` jurors.
+fn design(jurors: usize, proposals: usize, reviews: usize, seed: u64) -> Vec<Observation> {
+    let mut rng = Rng(seed);
+    let scale: Vec<f64> = (0..jurors).map(|_| 0.6 + rng.uniform()).collect();
+    let bias: Vec<f64> = (0..jurors).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let mut obs = Vec::with_capacity(proposals * reviews);
+    let mut chosen = Vec::with_capacity(reviews);
+    for p in 0..proposals as u32 {
+        let value = 3.0 + rng.normal();
+        chosen.clear();
+        while chosen.len() < reviews {
+            let j = (rng.next() % jurors as u64) as u32;
+            if !chosen.contains(&j) {
+                chosen.push(j);
+            }
+        }
+        for &j in &chosen {
+            let (a, b) = (scale[j as usize], bias[j as usize]);
+            obs.push(Observation::new(j, p, a * value + b + 0.5 * rng.normal()));
+        }
+    }
+    obs
+}
+
+fn one_million(c: &mut Criterion) {
+    let (jurors, proposals) = (2_000, 200_000);
+    let obs = design(jurors, proposals, 5, 2016);
+    let additive = FitOptions::default();
+    let affine = AffineOptions::default();
+    let fit = fit_additive(jurors, proposals, &obs, &additive);
+    eprintln!(
+        "additive 1M: {} iterations, converged {}",
+        fit.iterations, fit.converged
+    );
+    let fit = fit_affine(jurors, proposals, &obs, &affine);
+    eprintln!(
+        "affine 1M: {} sweeps, converged {}",
+        fit.iterations, fit.converged
+    );
+
+    let mut group = c.benchmark_group("fit_1M");
+    group.sample_size(10);
+    group.bench_function("additive", |b| {
+        b.iter(|| fit_additive(jurors, proposals, black_box(&obs), &additive))
+    });
+    group.bench_function("affine", |b| {
+        b.iter(|| fit_affine(jurors, proposals, black_box(&obs), &affine))
+    });
+    group.finish();
+}
+
+fn ten_million(c: &mut Criterion) {
+    let (jurors, proposals) = (4_000, 400_000);
+    let obs = design(jurors, proposals, 25, 2017);
+    let additive = FitOptions::default();
+    let fit = fit_additive(jurors, proposals, &obs, &additive);
+    eprintln!(
+        "additive 10M: {} iterations, converged {}",
+        fit.iterations, fit.converged
+    );
+
+    let mut group = c.benchmark_group("fit_10M");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("additive", |b| {
+        b.iter(|| fit_additive(jurors, proposals, black_box(&obs), &additive))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_million, ten_million);
+criterion_main!(benches);
