@@ -103,7 +103,6 @@ impl Report for SummaryJson {
                 .map(|p| proposals.id(p))
                 .collect(),
             ranking: ranking_rows(award, outcome)
-                .into_iter()
                 .map(|r| RowDoc {
                     rank: r.rank,
                     proposal: proposals.id(r.proposal),
