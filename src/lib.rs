@@ -34,6 +34,7 @@ mod award;
 pub mod conflicts;
 pub mod eligibility;
 mod error;
+pub mod fit;
 mod load;
 pub mod normalize;
 mod outcome;

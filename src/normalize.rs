@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
 use crate::conflicts::Status;
+use crate::fit::{fit_additive, fit_affine, AffineOptions, FitOptions, Observation};
 use crate::warnings::Warning;
 
 /// How juror bias is corrected.
@@ -26,13 +27,34 @@ pub enum Method {
     None,
     /// Each juror's scores standardised (population mean and standard deviation), then
     /// mapped back to the pooled mean and spread of all valid scores on the criterion.
-    #[default]
     Zscore,
+    /// Each score divided by the juror's mean, times the pooled mean (as Reviewr does).
+    Ratio,
+    /// Each juror's used range stretched to the criterion's scale (as LiveJudge does).
+    Minmax,
+    /// Each juror's scores turned into percentiles (mid-ranks for ties), placed on the scale:
+    /// `min + (max − min) × (rank − ½) / n`.
+    Rank,
+    /// Least squares fit of `score = value(proposal) + bias(juror)`, jointly over the whole
+    /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::fit`].
+    Additive,
+    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)`, jointly, scales kept
+    /// positive and shrunk toward 1 for jurors with few scores (Paul 1981; Roos et al. 2011).
+    #[default]
+    Affine,
 }
 
 impl Method {
     /// Every method, in a fixed order.
-    pub const ALL: [Method; 2] = [Method::None, Method::Zscore];
+    pub const ALL: [Method; 7] = [
+        Method::None,
+        Method::Zscore,
+        Method::Ratio,
+        Method::Minmax,
+        Method::Rank,
+        Method::Additive,
+        Method::Affine,
+    ];
 }
 
 impl fmt::Display for Method {
@@ -40,9 +62,18 @@ impl fmt::Display for Method {
         f.write_str(match self {
             Method::None => "none",
             Method::Zscore => "zscore",
+            Method::Ratio => "ratio",
+            Method::Minmax => "minmax",
+            Method::Rank => "rank",
+            Method::Additive => "additive",
+            Method::Affine => "affine",
         })
     }
 }
+
+/// Shrinkage of the `affine` method: each juror's scale is pulled toward 1 as if they had
+/// this many more scores lying on the panel's line (see [`crate::fit::AffineOptions`]).
+pub const AFFINE_SHRINKAGE: f64 = 5.0;
 
 /// One juror's effect on one criterion, as fitted by the method.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -53,10 +84,11 @@ pub struct JurorEffect {
     pub mean: f64,
     /// The population standard deviation of their raw scores.
     pub spread: f64,
-    /// Leniency in score units: `corrected = (raw − bias) / scale`.
-    pub bias: f64,
-    /// Spread relative to the panel (1 = as wide as the panel).
-    pub scale: f64,
+    /// Leniency in score units, `corrected = (raw − bias) / scale`; `None` when the method
+    /// does not correct this juror by such a map (`rank`, or a juror it cannot measure).
+    pub bias: Option<f64>,
+    /// Spread relative to the panel (1 = as wide as the panel); `None` as for `bias`.
+    pub scale: Option<f64>,
 }
 
 /// The corrected scores and the juror effects behind them.
@@ -80,6 +112,14 @@ impl Correction {
 }
 
 /// Corrects every valid score of the award with `method`.
+///
+/// Every method corrects each criterion separately, from the valid scores only. A juror whose
+/// spread a method needs but cannot measure (one score, or the same score everywhere) is
+/// handled by a fixed rule, reported as [`Warning::NoSpread`]:
+/// `zscore` sets their scores to the pooled mean; `minmax` to the middle of the scale;
+/// `rank` to the middle of the scale; `affine` keeps their scale at 1 (one score) or at the
+/// floor (a straight-liner), which sets their scores to the mean value of what they read.
+/// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw.
 pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
@@ -90,55 +130,151 @@ pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     };
     for range in runs(scores.len(), |i| scores[i].criterion()) {
         let c = scores[range.start].criterion();
-        let used: Vec<usize> = range
-            .clone()
-            .filter(|&i| status[i] == Status::Used)
-            .collect();
-        let raw = |i: usize| scores[i].raw().unwrap_or(0.0);
-        let (pooled_mean, pooled_sd) = mean_sd(used.iter().map(|&i| raw(i)));
-        for juror_run in runs(used.len(), |k| scores[used[k]].juror()) {
-            let mine = &used[juror_run];
-            let juror = scores[mine[0]].juror();
-            let (mean, sd) = mean_sd(mine.iter().map(|&i| raw(i)));
-            let (bias, scale) = match method {
-                Method::None => (0.0, 1.0),
-                Method::Zscore if sd > 0.0 && pooled_sd > 0.0 => {
-                    let scale = sd / pooled_sd;
-                    (mean - scale * pooled_mean, scale)
-                }
-                Method::Zscore => {
-                    out.warnings.push(Warning::NoSpread {
-                        juror: award.jurors().id(juror).to_string(),
-                        criterion: award.rubric().criteria[c].id.clone(),
-                        scores: mine.len(),
-                        rule:
-                            "zscore sets each of their scores to the pooled mean of the criterion",
-                    });
-                    (f64::NAN, f64::NAN)
-                }
-            };
-            for &i in mine {
-                out.corrected[i] = if bias.is_nan() {
-                    pooled_mean
-                } else {
-                    (raw(i) - bias) / scale
-                };
-            }
-            let (bias, scale) = if bias.is_nan() {
-                (mean - pooled_mean, 0.0)
-            } else {
-                (bias, scale)
-            };
-            out.effects[juror * criteria + c] = JurorEffect {
-                scores: mine.len(),
-                mean,
-                spread: sd,
-                bias,
-                scale,
-            };
-        }
+        let used: Vec<usize> = range.filter(|&i| status[i] == Status::Used).collect();
+        correct_criterion(award, c, &used, method, &mut out);
     }
     out
+}
+
+/// Corrects the valid scores `used` (indices into the award's scores, sorted by juror) of
+/// criterion `c`.
+fn correct_criterion(
+    award: &Award,
+    c: usize,
+    used: &[usize],
+    method: Method,
+    out: &mut Correction,
+) {
+    let scores = award.scores();
+    let criteria = award.rubric().criteria.len();
+    let criterion = &award.rubric().criteria[c];
+    let raw = |i: usize| scores[i].raw().unwrap_or(0.0);
+    let (pooled_mean, pooled_sd) = mean_sd(used.iter().map(|&i| raw(i)));
+    let fitted = fit(award, used, method);
+    let scale = criterion.scale;
+    let middle = (scale.min + scale.max) / 2.0;
+    for juror_run in runs(used.len(), |k| scores[used[k]].juror()) {
+        let mine = &used[juror_run];
+        let juror = scores[mine[0]].juror();
+        let (mean, sd) = mean_sd(mine.iter().map(|&i| raw(i)));
+        let flat = sd == 0.0;
+        let mut warn = |rule: &'static str| {
+            out.warnings.push(Warning::NoSpread {
+                juror: award.jurors().id(juror).to_string(),
+                criterion: criterion.id.clone(),
+                scores: mine.len(),
+                rule,
+            })
+        };
+        // Each method gives an affine map (bias, scale), or a per-score value.
+        let map: Option<(f64, f64)> = match method {
+            Method::None => Some((0.0, 1.0)),
+            Method::Zscore if flat || pooled_sd == 0.0 => {
+                warn("zscore sets each of their scores to the pooled mean of the criterion");
+                for &i in mine {
+                    out.corrected[i] = pooled_mean;
+                }
+                None
+            }
+            Method::Zscore => {
+                let a = sd / pooled_sd;
+                Some((mean - a * pooled_mean, a))
+            }
+            Method::Ratio if mean <= 0.0 || pooled_mean <= 0.0 => {
+                warn("ratio cannot divide by a mean of zero or below and keeps their scores raw");
+                Some((0.0, 1.0))
+            }
+            Method::Ratio => Some((0.0, mean / pooled_mean)),
+            Method::Minmax => {
+                let (lo, hi) = mine
+                    .iter()
+                    .map(|&i| raw(i))
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                        (lo.min(x), hi.max(x))
+                    });
+                if hi > lo {
+                    let a = (hi - lo) / scale.width();
+                    Some((lo - a * scale.min, a))
+                } else {
+                    warn("minmax sets each of their scores to the middle of the scale");
+                    for &i in mine {
+                        out.corrected[i] = middle;
+                    }
+                    None
+                }
+            }
+            Method::Rank => {
+                if flat {
+                    warn("rank gives each of their scores the middle percentile");
+                }
+                let mut values: Vec<f64> = mine.iter().map(|&i| raw(i)).collect();
+                values.sort_by(f64::total_cmp);
+                let n = values.len() as f64;
+                for &i in mine {
+                    let x = raw(i);
+                    let below = values.partition_point(|&v| v < x) as f64;
+                    let equal = values.partition_point(|&v| v <= x) as f64 - below;
+                    let midrank = below + (equal + 1.0) / 2.0;
+                    out.corrected[i] = scale.min + scale.width() * (midrank - 0.5) / n;
+                }
+                None
+            }
+            Method::Additive | Method::Affine => {
+                let (bias, a) = fitted
+                    .as_ref()
+                    .map_or((0.0, 1.0), |f| (f.0[juror], f.1[juror]));
+                if method == Method::Affine && (flat || mine.len() == 1) {
+                    warn(if mine.len() == 1 {
+                        "affine keeps their scale at 1 (one score cannot show a spread)"
+                    } else {
+                        "affine keeps their scale at its floor, so their scores count as the mean value of what they read"
+                    });
+                }
+                Some((bias, a))
+            }
+        };
+        if let Some((bias, a)) = map {
+            for &i in mine {
+                out.corrected[i] = (raw(i) - bias) / a;
+            }
+        }
+        out.effects[juror * criteria + c] = JurorEffect {
+            scores: mine.len(),
+            mean,
+            spread: sd,
+            bias: map.map(|m| m.0),
+            scale: map.map(|m| m.1),
+        };
+    }
+}
+
+/// The fitted biases and scales of a fitted method, per juror; `None` for the others.
+fn fit(award: &Award, used: &[usize], method: Method) -> Option<(Vec<f64>, Vec<f64>)> {
+    if !matches!(method, Method::Additive | Method::Affine) {
+        return None;
+    }
+    let scores = award.scores();
+    let obs: Vec<Observation> = used
+        .iter()
+        .map(|&i| Observation {
+            juror: scores[i].juror() as u32,
+            proposal: scores[i].proposal() as u32,
+            score: scores[i].raw().unwrap_or(0.0),
+            weight: award.weight(i),
+        })
+        .collect();
+    let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
+    if method == Method::Additive {
+        let f = fit_additive(jurors, proposals, &obs, &FitOptions::default());
+        Some((f.bias, vec![1.0; jurors]))
+    } else {
+        let options = AffineOptions {
+            shrinkage: AFFINE_SHRINKAGE,
+            ..AffineOptions::default()
+        };
+        let f = fit_affine(jurors, proposals, &obs, &options);
+        Some((f.bias, f.scale))
+    }
 }
 
 /// Population mean and standard deviation (two passes; 0 and 0 for no values).
@@ -239,6 +375,103 @@ mod tests {
         assert!(
             matches!(&c.warnings[0], Warning::NoSpread { juror, scores: 2, .. } if juror == "a")
         );
+    }
+
+    fn close(got: &[f64], want: &[f64]) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+        }
+    }
+
+    /// Juror a: 2, 4 (mean 3). Juror b: 6, 8, 10 (mean 8). Pooled mean 6. Scale 0–10.
+    fn two_jurors() -> Award {
+        award(&[
+            ("a", "p1", 2.0),
+            ("a", "p2", 4.0),
+            ("b", "p1", 6.0),
+            ("b", "p2", 8.0),
+            ("b", "p3", 10.0),
+        ])
+    }
+
+    #[test]
+    fn ratio_divides_by_the_jurors_mean_and_maps_back_to_the_pooled_mean() {
+        // a: 2 × 6/3 = 4, 4 × 6/3 = 8; b: 6 × 6/8 = 4.5, 8 × 6/8 = 6, 10 × 6/8 = 7.5.
+        close(
+            &corrected(&two_jurors(), Method::Ratio),
+            &[4.0, 8.0, 4.5, 6.0, 7.5],
+        );
+    }
+
+    #[test]
+    fn minmax_stretches_each_jurors_range_to_the_scale() {
+        // a: [2, 4] → [0, 10]; b: [6, 10] → [0, 10], so 8 → 5.
+        close(
+            &corrected(&two_jurors(), Method::Minmax),
+            &[0.0, 10.0, 0.0, 5.0, 10.0],
+        );
+    }
+
+    #[test]
+    fn rank_places_mid_rank_percentiles_on_the_scale() {
+        // a: ranks 1, 2 of 2 → 10 × 0.5/2, 10 × 1.5/2; b: ranks 1, 2, 3 of 3 → 10 × (r − ½)/3.
+        close(
+            &corrected(&two_jurors(), Method::Rank),
+            &[2.5, 7.5, 10.0 / 6.0, 5.0, 50.0 / 6.0],
+        );
+        // Ties share their mid-rank: 3, 3, 5 → ranks 1.5, 1.5, 3.
+        let tied = award(&[("c", "p1", 3.0), ("c", "p2", 3.0), ("c", "p3", 5.0)]);
+        close(
+            &corrected(&tied, Method::Rank),
+            &[10.0 / 3.0, 10.0 / 3.0, 25.0 / 3.0],
+        );
+    }
+
+    #[test]
+    fn additive_on_a_complete_design_is_the_two_way_anova() {
+        // a: 2, 4 (mean 3); b: 6, 8 (mean 7); grand mean 5 → biases −2 and +2, so both jurors'
+        // corrected scores are 4 and 6, and the fitted biases are reported as leniency.
+        let a = award(&[
+            ("a", "p1", 2.0),
+            ("a", "p2", 4.0),
+            ("b", "p1", 6.0),
+            ("b", "p2", 8.0),
+        ]);
+        close(&corrected(&a, Method::Additive), &[4.0, 6.0, 4.0, 6.0]);
+        let status = crate::conflicts::statuses(&a);
+        let c = correct(&a, &status, Method::Additive);
+        assert!((c.effect(0, 0, 1).bias.unwrap() + 2.0).abs() < 1e-9);
+        assert!((c.effect(1, 0, 1).bias.unwrap() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
+        // Juror b doubles and shifts juror a's view (x = 2v + 1) of four proposals.
+        let mut rows = Vec::new();
+        for (k, p) in ["p1", "p2", "p3", "p4"].iter().enumerate() {
+            let v = (k + 1) as f64;
+            rows.push(("a", *p, v));
+            rows.push(("b", *p, 2.0 * v + 1.0));
+        }
+        let a = award(&rows);
+        let obs: Vec<Observation> = a
+            .scores()
+            .iter()
+            .map(|s| Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap()))
+            .collect();
+        let options = AffineOptions {
+            shrinkage: AFFINE_SHRINKAGE,
+            ..AffineOptions::default()
+        };
+        let fit = fit_affine(2, 4, &obs, &options);
+        let want: Vec<f64> = obs
+            .iter()
+            .map(|o| (o.score - fit.bias[o.juror as usize]) / fit.scale[o.juror as usize])
+            .collect();
+        close(&corrected(&a, Method::Affine), &want);
+        // b is the wider juror.
+        assert!(fit.scale[1] > fit.scale[0]);
     }
 
     #[test]

@@ -198,13 +198,16 @@ impl Report for JurorsCsv {
         w.write_record(header.iter().map(|h| text(h).into_owned()))?;
         for j in 0..n {
             let effects = (0..criteria).map(|c| outcome.correction.effect(j, c, criteria));
+            // Leniency and scale: means over criteria, weighted by the juror's scores on each.
             let (mut k, mut bias, mut k_scale, mut scale) = (0usize, 0.0, 0usize, 0.0);
             for e in effects {
-                k += e.scores;
-                bias += e.scores as f64 * e.bias;
-                if e.scale > 0.0 {
+                if let Some(b) = e.bias {
+                    k += e.scores;
+                    bias += e.scores as f64 * b;
+                }
+                if let Some(a) = e.scale {
                     k_scale += e.scores;
-                    scale += e.scores as f64 * e.scale;
+                    scale += e.scores as f64 * a;
                 }
             }
             let used = counts[j][1];
