@@ -4,6 +4,7 @@ use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
 use crate::eligibility;
+use crate::fit::{components, Observation};
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
 use crate::warnings::Warning;
@@ -72,6 +73,9 @@ pub fn score(award: &Award) -> Outcome {
     if conflict > 0 {
         warnings.push(Warning::ConflictScores { count: conflict });
     }
+    if let Some(split) = split_design(award, &status) {
+        warnings.push(split);
+    }
     let correction = normalize::correct(award, &status, settings.method);
     warnings.extend(correction.warnings.iter().cloned());
     let (values, aggregate_warnings) = aggregate::aggregate(
@@ -82,6 +86,13 @@ pub fn score(award: &Award) -> Outcome {
         settings.trim,
     );
     warnings.extend(aggregate_warnings);
+    for (p, v) in values.iter().enumerate() {
+        if v.reviews == 1 {
+            warnings.push(Warning::SingleReview {
+                proposal: award.proposals().id(p).to_string(),
+            });
+        }
+    }
     let ineligible: Vec<Vec<String>> = values
         .iter()
         .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
@@ -105,4 +116,37 @@ pub fn score(award: &Award) -> Outcome {
         selection,
         warnings,
     }
+}
+
+/// A warning when the assignment graph (jurors ↔ proposals, over valid scores of every
+/// criterion) has more than one connected component.
+fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
+    let obs: Vec<Observation> = award
+        .scores()
+        .iter()
+        .zip(status)
+        .filter(|(_, s)| **s == Status::Used)
+        .map(|(s, _)| Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
+        .collect();
+    let parts = components(award.jurors().len(), award.proposals().len(), &obs);
+    if parts.count < 2 {
+        return None;
+    }
+    let ids = |labels: &[Option<u32>], roster: &crate::Roster, k: u32| -> Vec<String> {
+        labels
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == Some(k))
+            .map(|(i, _)| roster.id(i).to_string())
+            .collect()
+    };
+    let parts = (0..parts.count as u32)
+        .map(|k| {
+            (
+                ids(&parts.juror, award.jurors(), k),
+                ids(&parts.proposal, award.proposals(), k),
+            )
+        })
+        .collect();
+    Some(Warning::SplitDesign { parts })
 }

@@ -31,6 +31,17 @@ pub enum Warning {
         /// What the method did.
         rule: &'static str,
     },
+    /// The juror–proposal graph falls into parts that share no juror: totals are comparable
+    /// only within a part, and fitted methods identify juror effects only within a part.
+    SplitDesign {
+        /// Each part's jurors and proposals (ids).
+        parts: Vec<(Vec<String>, Vec<String>)>,
+    },
+    /// A proposal has a single valid review: its value rests on one juror.
+    SingleReview {
+        /// The proposal's id.
+        proposal: String,
+    },
     /// The trimmed mean had too few reviews to drop any and used the median instead.
     TrimFallback {
         /// The proposal's id.
@@ -83,6 +94,8 @@ impl Warning {
             Warning::MissingScores { .. } => "missing_scores",
             Warning::ConflictScores { .. } => "conflict_scores",
             Warning::NoSpread { .. } => "no_spread",
+            Warning::SplitDesign { .. } => "split_design",
+            Warning::SingleReview { .. } => "single_review",
             Warning::TrimFallback { .. } => "trim_fallback",
             Warning::FewerEligible { .. } => "fewer_eligible",
             Warning::TieAtCut { .. } => "tie_at_cut",
@@ -95,7 +108,7 @@ impl Warning {
     pub fn is_loud(&self) -> bool {
         matches!(
             self,
-            Warning::TieAtCut { .. } | Warning::FewerEligible { .. }
+            Warning::TieAtCut { .. } | Warning::FewerEligible { .. } | Warning::SplitDesign { .. }
         )
     }
 }
@@ -117,6 +130,27 @@ impl fmt::Display for Warning {
                 f,
                 "juror {juror} gave {} on criterion {criterion}, so their spread cannot be measured: {rule}",
                 if *scores == 1 { "only one score".to_string() } else { format!("the same score to all {scores} proposals") }
+            ),
+            Warning::SplitDesign { parts } => {
+                write!(
+                    f,
+                    "SPLIT DESIGN: the jurors and proposals fall into {} parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts:",
+                    parts.len()
+                )?;
+                for (k, (jurors, proposals)) in parts.iter().enumerate() {
+                    write!(
+                        f,
+                        " part {}: jurors {}; proposals {}.",
+                        k + 1,
+                        jurors.join(", "),
+                        proposals.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
+            Warning::SingleReview { proposal } => write!(
+                f,
+                "proposal {proposal} has a single valid review: its value rests on one juror, and no method can correct that juror on it"
             ),
             Warning::TrimFallback { proposal, criterion, reviews } => write!(
                 f,

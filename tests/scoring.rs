@@ -274,3 +274,24 @@ fn the_rubric_briefing_shows_weights_as_shares() {
     assert!(out.contains("28.6%"), "{out}");
     assert!(out.contains("0–5 (step 0.5)"), "{out}");
 }
+
+#[test]
+fn a_split_design_is_reported_plainly_with_its_parts() {
+    // J1 and J2 read only P1 and P2; J3 reads only P3: two parts that share no juror.
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P1,3,3\nJ1,P2,2,2\nJ2,P2,5,5\nJ3,P3,4,4\n",
+    );
+    let err = stderr(&d, &[]);
+    assert!(
+        err.contains("WARNING: SPLIT DESIGN: the jurors and proposals fall into 2 parts")
+            && err.contains(
+                "part 1: jurors J1, J2; proposals P1, P2. part 2: jurors J3; proposals P3."
+            ),
+        "{err}"
+    );
+    assert!(
+        err.contains("proposal P3 has a single valid review"),
+        "{err}"
+    );
+}
