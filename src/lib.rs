@@ -31,6 +31,7 @@
 
 pub mod aggregate;
 mod award;
+pub mod compare;
 pub mod conflicts;
 pub mod eligibility;
 mod error;
@@ -50,13 +51,14 @@ pub mod winners;
 
 pub use aggregate::Aggregate;
 pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
+pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use load::{
     load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,
 };
 pub use normalize::Method;
-pub use outcome::{score, Outcome};
+pub use outcome::{score, score_with, Outcome};
 pub use rank::TieRule;
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Score(a) => score(&a),
         Command::Validate { award_dir } => validate(&award_dir),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
+        Command::Compare { award_dir, format } => compare(&award_dir, format),
     };
     match result {
         Ok(code) => code,
@@ -57,4 +58,17 @@ fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
         award.conflicts().len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every method side by side.
+fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Error> {
+    let award = jury::load(dir)?;
+    let comparison = jury::compare(&award);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = match format {
+        Format::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
+        _ => cli::table::comparison(&award, &comparison, &mut out),
+    };
+    cli::stdout_result(printed.and_then(|()| out.flush()))
 }

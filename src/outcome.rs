@@ -7,6 +7,7 @@ use crate::eligibility;
 use crate::fit::{components, Observation};
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
+use crate::settings::Settings;
 use crate::warnings::Warning;
 use crate::winners::{self, Selection, Winner};
 
@@ -61,7 +62,12 @@ impl Outcome {
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
 /// checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
-    let settings = award.settings();
+    score_with(award, award.settings())
+}
+
+/// Scores an award with other settings (another method, say). Conflicts are decided by the
+/// award's own settings, which fixed its inputs.
+pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
     let rubric = award.rubric();
     let status = conflicts::statuses(award);
     let mut warnings = Vec::new();
@@ -105,7 +111,7 @@ pub fn score(award: &Award) -> Outcome {
         &settings.tie_break,
         settings.seed,
     );
-    let selection = winners::select(award, &ranking, settings.winners);
+    let selection = winners::select(award, &ranking, settings);
     warnings.extend(selection.warnings.iter().cloned());
     Outcome {
         status,

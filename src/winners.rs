@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::award::Award;
 use crate::rank::Ranking;
+use crate::settings::Settings;
 use crate::warnings::Warning;
 
 /// Whether a proposal wins.
@@ -45,10 +46,11 @@ pub struct Selection {
     pub warnings: Vec<Warning>,
 }
 
-/// Names up to `n` winners from the ranking.
-pub fn select(award: &Award, ranking: &Ranking, n: usize) -> Selection {
+/// Names up to `settings.winners` winners from the ranking, under `settings.max_per`.
+pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selection {
     let proposals = award.proposals();
-    let caps = &award.settings().max_per;
+    let n = settings.winners;
+    let caps = &settings.max_per;
     let mut selection = Selection {
         winner: vec![Some(Winner::No); proposals.len()],
         passed_over: vec![None; proposals.len()],

@@ -295,3 +295,24 @@ fn a_split_design_is_reported_plainly_with_its_parts() {
         "{err}"
     );
 }
+
+#[test]
+fn compare_lists_every_method_and_the_winners_that_hold_under_all() {
+    let assert = crate::util::jury()
+        .args(["compare", "--format", "csv"])
+        .arg(repo("fixtures/ineli-balkans-2016"))
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let header = out.lines().next().unwrap();
+    for m in [
+        "none", "zscore", "ratio", "minmax", "rank", "additive", "affine",
+    ] {
+        assert!(header.contains(&format!("{m}_rank,{m}_winner")), "{header}");
+    }
+    assert!(header.ends_with(",robust_winner"));
+    // A robust winner is a winner in every method's column.
+    for line in out.lines().skip(1).filter(|l| l.ends_with(",yes")) {
+        assert_eq!(line.matches(",yes,").count() + 1, 8, "{line}");
+    }
+}

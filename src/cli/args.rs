@@ -23,6 +23,15 @@ pub enum Command {
         /// The award folder (award.toml, scores.csv, ...).
         award_dir: PathBuf,
     },
+    /// Winners and ranks under every correction method, side by side, and which winners hold
+    /// under all of them.
+    Compare {
+        /// The award folder.
+        award_dir: PathBuf,
+        /// What to print on stdout (table or csv).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Show a rubric as a briefing table for jurors.
     Rubric {
         /// A rubric file (a [rubric] table), or an award.toml with an inline rubric.

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
-use jury::report::{number, ranking_rows};
-use jury::{Award, Error, Outcome, Rubric, Winner};
+use jury::report::{number, ranking_rows, text};
+use jury::{Award, Comparison, Error, Outcome, Rubric, Winner};
 
 fn table() -> Table {
     let mut t = Table::new();
@@ -82,6 +82,85 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
         t.add_row(cells);
     }
     writeln!(out, "{t}")
+}
+
+/// Winners and ranks under every method.
+pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    let proposals = award.proposals();
+    let own = c.outcome(award.settings().method);
+    writeln!(
+        out,
+        "{}: ranks under every method (★ winner)",
+        award.settings().name
+    )?;
+    let mut t = table();
+    let mut header = vec!["proposal".to_string(), "title".to_string()];
+    header.extend(c.methods.iter().map(|m| {
+        if *m == award.settings().method {
+            format!("{m} (chosen)")
+        } else {
+            m.to_string()
+        }
+    }));
+    t.set_header(header);
+    for p in own.listing() {
+        let mut cells = vec![Cell::new(proposals.id(p)), Cell::new(proposals.label(p))];
+        for o in &c.outcomes {
+            let star = if o.selection.winner[p] == Some(Winner::Yes) {
+                " ★"
+            } else {
+                ""
+            };
+            let rank = o.ranking.rank[p].map_or("–".to_string(), |r| r.to_string());
+            cells.push(right(format!("{rank}{star}")));
+        }
+        t.add_row(cells);
+    }
+    writeln!(out, "{t}")?;
+    let ids = |ps: &[usize]| -> String {
+        let v: Vec<&str> = ps.iter().map(|&p| proposals.id(p)).collect();
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    writeln!(out, "Winners under every method: {}", ids(&c.robust))?;
+    let shaky: Vec<usize> = own
+        .winners()
+        .into_iter()
+        .filter(|p| !c.robust.contains(p))
+        .collect();
+    if !shaky.is_empty() {
+        writeln!(out, "Winners that depend on the method: {}", ids(&shaky))?;
+    }
+    Ok(())
+}
+
+/// Winners and ranks under every method, as CSV: `proposal,title,<method>_rank,<method>_winner…`.
+pub fn comparison_csv(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    let proposals = award.proposals();
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["proposal".to_string(), "title".to_string()];
+    for m in &c.methods {
+        header.push(format!("{m}_rank"));
+        header.push(format!("{m}_winner"));
+    }
+    header.push("robust_winner".into());
+    w.write_record(&header)?;
+    for p in c.outcome(award.settings().method).listing() {
+        let mut row = vec![
+            text(proposals.id(p)).into_owned(),
+            text(proposals.label(p)).into_owned(),
+        ];
+        for o in &c.outcomes {
+            row.push(o.ranking.rank[p].map(|r| r.to_string()).unwrap_or_default());
+            row.push(o.selection.winner[p].unwrap_or(Winner::No).to_string());
+        }
+        row.push(if c.robust.contains(&p) { "yes" } else { "no" }.to_string());
+        w.write_record(&row)?;
+    }
+    w.flush()
 }
 
 /// The rubric as a briefing table for jurors.

@@ -1,0 +1,116 @@
+//! Comparison of methods: the winners and ranks of one award under every correction method.
+//!
+//! A coordinator who must defend the winners in public wants to know which of them hold
+//! whatever the method, and which depend on the choice of method.
+
+use rayon::prelude::*;
+
+use crate::award::Award;
+use crate::normalize::Method;
+use crate::outcome::{score_with, Outcome};
+use crate::winners::Winner;
+
+/// The outcome of one award under every method.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// The methods, in [`Method::ALL`] order.
+    pub methods: Vec<Method>,
+    /// One outcome per method.
+    pub outcomes: Vec<Outcome>,
+    /// Proposals that win under every method, in the order of the award's own method.
+    pub robust: Vec<usize>,
+}
+
+impl Comparison {
+    /// The outcome under `method`.
+    pub fn outcome(&self, method: Method) -> &Outcome {
+        let k = self.methods.iter().position(|&m| m == method).unwrap_or(0);
+        &self.outcomes[k]
+    }
+}
+
+/// Scores the award under every method (in parallel; the result does not depend on the
+/// number of threads).
+pub fn compare(award: &Award) -> Comparison {
+    let methods = Method::ALL.to_vec();
+    let outcomes: Vec<Outcome> = methods
+        .par_iter()
+        .map(|&method| {
+            let mut settings = award.settings().clone();
+            settings.method = method;
+            score_with(award, &settings)
+        })
+        .collect();
+    let own = methods
+        .iter()
+        .position(|&m| m == award.settings().method)
+        .unwrap_or(0);
+    let robust = outcomes[own]
+        .winners()
+        .into_iter()
+        .filter(|&p| {
+            outcomes
+                .iter()
+                .all(|o| o.selection.winner[p] == Some(Winner::Yes))
+        })
+        .collect();
+    Comparison {
+        methods,
+        outcomes,
+        robust,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AwardBuilder, Rubric, Settings};
+
+    #[test]
+    fn a_winner_every_method_agrees_on_is_robust_and_a_method_dependent_one_is_not() {
+        // P1 is best on every reading. P2 and P3 split: juror b is harsh (gives 1s) and reads
+        // only P3; raw means put P2 second, methods that correct b's leniency put P3 second.
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(
+            rubric,
+            Settings {
+                winners: 2,
+                ..Settings::default()
+            },
+        );
+        for (j, p, x) in [
+            ("a", "P1", 5.0),
+            ("a", "P2", 3.0),
+            ("a", "P3", 2.5),
+            ("b", "P1", 3.0),
+            ("b", "P3", 2.9),
+            ("b", "P4", 1.0),
+            ("c", "P1", 5.0),
+            ("c", "P2", 3.1),
+            ("c", "P4", 2.0),
+        ] {
+            b.score(j, p, "q", Some(x));
+        }
+        let award = b.build().unwrap();
+        let c = compare(&award);
+        assert_eq!(c.outcomes.len(), Method::ALL.len());
+        assert_eq!(c.robust, vec![0], "P1 wins under every method");
+        let second = |m: Method| c.outcome(m).winners()[1];
+        assert_eq!(
+            second(Method::None),
+            1,
+            "raw means: P2 (3.05) over P3 (2.7)"
+        );
+        assert_ne!(
+            (0..Method::ALL.len())
+                .map(|k| c.outcomes[k].winners())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            1,
+            "the methods must disagree on this award"
+        );
+    }
+}
