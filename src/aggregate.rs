@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::normalize::{mean_sd, Correction};
+use crate::normalize::{weighted_mean_sd, Correction};
 use crate::warnings::Warning;
 
 /// How corrected scores are combined over jurors.
@@ -61,13 +61,28 @@ pub fn aggregate(
     how: Aggregate,
     trim: usize,
 ) -> (Vec<ProposalValues>, Vec<Warning>) {
+    aggregate_counted(award, status, None, correction, how, trim)
+}
+
+/// [`aggregate`] with a multiplicity for each score (see
+/// [`crate::normalize::correct_counted`]): a score counted `k` times enters the mean, median
+/// and trimmed mean as `k` copies, and a review drawn `k` times counts as `k` reviews.
+pub fn aggregate_counted(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    correction: &Correction,
+    how: Aggregate,
+    trim: usize,
+) -> (Vec<ProposalValues>, Vec<Warning>) {
     let rubric = award.rubric();
     let criteria = rubric.criteria.len();
     let cells = award.proposals().len() * criteria;
     // Bucket the valid scores by (proposal, criterion); the award's score order makes each
     // bucket list its jurors in ascending order.
     let scores = award.scores();
-    let used = |i: usize| status[i] == Status::Used;
+    let count = |i: &u32| counts.map_or(1, |k| k[*i as usize]);
+    let used = |i: usize| status[i] == Status::Used && count(&(i as u32)) > 0;
     let mut start = vec![0u32; cells + 1];
     for (i, s) in scores.iter().enumerate() {
         if used(i) {
@@ -89,11 +104,11 @@ pub fn aggregate(
     drop(fill);
     let juror = |i: &u32| scores[*i as usize].juror() as u32;
     let corrected = |i: &u32| correction.corrected[*i as usize];
-    let weight = |i: &u32| award.weight(*i as usize);
+    let weight = |i: &u32| award.weight(*i as usize) * count(i) as f64;
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(award.proposals().len());
     let total_weight = rubric.total_weight();
-    let mut jurors: Vec<u32> = Vec::new();
+    let mut jurors: Vec<(u32, u32)> = Vec::new();
     let mut scratch: Vec<f64> = Vec::new();
     for p in 0..award.proposals().len() {
         let mut values = Vec::with_capacity(criteria);
@@ -102,13 +117,15 @@ pub fn aggregate(
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             let cell =
                 &bucket[start[p * criteria + c] as usize..start[p * criteria + c + 1] as usize];
-            jurors.extend(cell.iter().map(juror));
+            jurors.extend(cell.iter().map(|i| (juror(i), count(i))));
             if cell.is_empty() {
                 values.push(None);
                 continue;
             }
             scratch.clear();
-            scratch.extend(cell.iter().map(corrected));
+            for i in cell {
+                scratch.extend(std::iter::repeat_n(corrected(i), count(i) as usize));
+            }
             let value = match how {
                 Aggregate::Mean => {
                     let w: f64 = cell.iter().map(weight).sum();
@@ -127,11 +144,12 @@ pub fn aggregate(
                     }
                 },
             };
-            spread += criterion.weight * mean_sd(cell.iter().map(corrected)).1;
+            spread += criterion.weight
+                * weighted_mean_sd(cell.iter().map(|i| (corrected(i), count(i) as f64))).1;
             values.push(Some(value));
         }
         jurors.sort_unstable();
-        jurors.dedup();
+        jurors.dedup_by_key(|(j, _)| *j);
         let total = values
             .iter()
             .zip(&rubric.criteria)
@@ -140,7 +158,7 @@ pub fn aggregate(
         out.push(ProposalValues {
             values,
             total,
-            reviews: jurors.len(),
+            reviews: jurors.iter().map(|(_, k)| *k as usize).sum(),
             spread: spread / total_weight,
         });
     }

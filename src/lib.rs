@@ -46,6 +46,7 @@ mod rubric;
 mod settings;
 pub mod tolerance;
 mod tomlfile;
+pub mod uncertainty;
 pub mod warnings;
 pub mod winners;
 
@@ -58,10 +59,11 @@ pub use load::{
     load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,
 };
 pub use normalize::Method;
-pub use outcome::{score, score_with, Outcome};
+pub use outcome::{score, score_counted, score_with, Outcome};
 pub use rank::TieRule;
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
 pub use settings::{Settings, DEFAULT_WINNERS};
+pub use uncertainty::Uncertainty;
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -121,6 +121,19 @@ impl Correction {
 /// floor (a straight-liner), which sets their scores to the mean value of what they read.
 /// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw.
 pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
+    correct_counted(award, status, None, method)
+}
+
+/// [`correct`] with a multiplicity for each score: a score counted `k` times weighs as `k`
+/// copies of itself, and a score counted 0 times is left out, as a bootstrap replicate
+/// (reviews drawn with replacement) or a jury without one juror needs. `None` counts every
+/// score once.
+pub fn correct_counted(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
     let mut out = Correction {
@@ -130,8 +143,10 @@ pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     };
     for range in runs(scores.len(), |i| scores[i].criterion()) {
         let c = scores[range.start].criterion();
-        let used: Vec<usize> = range.filter(|&i| status[i] == Status::Used).collect();
-        correct_criterion(award, c, &used, method, &mut out);
+        let used: Vec<usize> = range
+            .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
+            .collect();
+        correct_criterion(award, c, &used, counts, method, &mut out);
     }
     out
 }
@@ -142,21 +157,23 @@ fn correct_criterion(
     award: &Award,
     c: usize,
     used: &[usize],
+    counts: Option<&[u32]>,
     method: Method,
     out: &mut Correction,
 ) {
+    let count = |i: usize| counts.map_or(1.0, |k| k[i] as f64);
     let scores = award.scores();
     let criteria = award.rubric().criteria.len();
     let criterion = &award.rubric().criteria[c];
     let raw = |i: usize| scores[i].raw().unwrap_or(0.0);
-    let (pooled_mean, pooled_sd) = mean_sd(used.iter().map(|&i| raw(i)));
-    let fitted = fit(award, used, method);
+    let (pooled_mean, pooled_sd) = weighted_mean_sd(used.iter().map(|&i| (raw(i), count(i))));
+    let fitted = fit(award, used, counts, method);
     let scale = criterion.scale;
     let middle = (scale.min + scale.max) / 2.0;
     for juror_run in runs(used.len(), |k| scores[used[k]].juror()) {
         let mine = &used[juror_run];
         let juror = scores[mine[0]].juror();
-        let (mean, sd) = mean_sd(mine.iter().map(|&i| raw(i)));
+        let (mean, sd) = weighted_mean_sd(mine.iter().map(|&i| (raw(i), count(i))));
         let flat = sd == 0.0;
         let mut warn = |rule: &'static str| {
             out.warnings.push(Warning::NoSpread {
@@ -207,13 +224,21 @@ fn correct_criterion(
                 if flat {
                     warn("rank gives each of their scores the middle percentile");
                 }
-                let mut values: Vec<f64> = mine.iter().map(|&i| raw(i)).collect();
-                values.sort_by(f64::total_cmp);
-                let n = values.len() as f64;
+                // Mid-ranks over the juror's scores, each counted as often as it is: the
+                // scores sorted, with the running total of counts before each.
+                let mut sorted: Vec<(f64, f64)> =
+                    mine.iter().map(|&i| (raw(i), count(i))).collect();
+                sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut before = Vec::with_capacity(sorted.len() + 1);
+                before.push(0.0);
+                for (_, k) in &sorted {
+                    before.push(before.last().unwrap_or(&0.0) + k);
+                }
+                let n = before[sorted.len()];
                 for &i in mine {
                     let x = raw(i);
-                    let below = values.partition_point(|&v| v < x) as f64;
-                    let equal = values.partition_point(|&v| v <= x) as f64 - below;
+                    let below = before[sorted.partition_point(|v| v.0 < x)];
+                    let equal = before[sorted.partition_point(|v| v.0 <= x)] - below;
                     let midrank = below + (equal + 1.0) / 2.0;
                     out.corrected[i] = scale.min + scale.width() * (midrank - 0.5) / n;
                 }
@@ -249,7 +274,12 @@ fn correct_criterion(
 }
 
 /// The fitted biases and scales of a fitted method, per juror; `None` for the others.
-fn fit(award: &Award, used: &[usize], method: Method) -> Option<(Vec<f64>, Vec<f64>)> {
+fn fit(
+    award: &Award,
+    used: &[usize],
+    counts: Option<&[u32]>,
+    method: Method,
+) -> Option<(Vec<f64>, Vec<f64>)> {
     if !matches!(method, Method::Additive | Method::Affine) {
         return None;
     }
@@ -260,7 +290,7 @@ fn fit(award: &Award, used: &[usize], method: Method) -> Option<(Vec<f64>, Vec<f
             juror: scores[i].juror() as u32,
             proposal: scores[i].proposal() as u32,
             score: scores[i].raw().unwrap_or(0.0),
-            weight: award.weight(i),
+            weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
         })
         .collect();
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
@@ -277,17 +307,18 @@ fn fit(award: &Award, used: &[usize], method: Method) -> Option<(Vec<f64>, Vec<f
     }
 }
 
-/// Population mean and standard deviation (two passes; 0 and 0 for no values).
-pub(crate) fn mean_sd(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
-    let (n, sum) = values
+/// Weighted population mean and standard deviation of `(value, weight)` pairs (two passes;
+/// 0 and 0 for no weight).
+pub(crate) fn weighted_mean_sd(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64) {
+    let (w, sum) = pairs
         .clone()
-        .fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
-    if n == 0 {
+        .fold((0.0, 0.0), |(w, s), (x, k)| (w + k, s + k * x));
+    if w <= 0.0 {
         return (0.0, 0.0);
     }
-    let mean = sum / n as f64;
-    let ss: f64 = values.map(|x| (x - mean) * (x - mean)).sum();
-    (mean, (ss / n as f64).sqrt())
+    let mean = sum / w;
+    let ss: f64 = pairs.map(|(x, k)| k * (x - mean) * (x - mean)).sum();
+    (mean, (ss / w).sqrt())
 }
 
 /// The maximal runs of consecutive indices `0..n` that share a key.

@@ -8,6 +8,7 @@ use crate::fit::{components, Observation};
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
 use crate::settings::Settings;
+use crate::uncertainty::Uncertainty;
 use crate::warnings::Warning;
 use crate::winners::{self, Selection, Winner};
 
@@ -29,6 +30,8 @@ pub struct Outcome {
     pub selection: Selection,
     /// Everything a coordinator must know, from every stage.
     pub warnings: Vec<Warning>,
+    /// How sure the winner list is, when estimated ([`crate::uncertainty::estimate`]).
+    pub uncertainty: Option<Uncertainty>,
 }
 
 impl Outcome {
@@ -68,6 +71,12 @@ pub fn score(award: &Award) -> Outcome {
 /// Scores an award with other settings (another method, say). Conflicts are decided by the
 /// award's own settings, which fixed its inputs.
 pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
+    score_counted(award, settings, None)
+}
+
+/// Scores an award counting each score `counts[i]` times (see
+/// [`crate::normalize::correct_counted`]); `None` counts every score once.
+pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>) -> Outcome {
     let rubric = award.rubric();
     let status = conflicts::statuses(award);
     let mut warnings = Vec::new();
@@ -82,11 +91,12 @@ pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
     if let Some(split) = split_design(award, &status) {
         warnings.push(split);
     }
-    let correction = normalize::correct(award, &status, settings.method);
+    let correction = normalize::correct_counted(award, &status, counts, settings.method);
     warnings.extend(correction.warnings.iter().cloned());
-    let (values, aggregate_warnings) = aggregate::aggregate(
+    let (values, aggregate_warnings) = aggregate::aggregate_counted(
         award,
         &status,
+        counts,
         &correction,
         settings.aggregate,
         settings.trim,
@@ -121,6 +131,7 @@ pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
         ranking,
         selection,
         warnings,
+        uncertainty: None,
     }
 }
 

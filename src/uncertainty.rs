@@ -1,0 +1,399 @@
+//! How sure is the winner list: a bootstrap over reviews, and the winners without each juror.
+//!
+//! Each bootstrap replicate draws, for every proposal, as many of its valid reviews as it has,
+//! with replacement (a review drawn twice counts twice, one not drawn is left out), then re-fits
+//! the chosen correction, re-aggregates, re-checks eligibility and re-ranks. From the
+//! replicates come each proposal's probability of being a winner, a 90% interval of its rank
+//! and of its total, and how often the last winning place stays ahead of the first place below.
+//!
+//! Replicates run in parallel; replicate `r` draws from its own ChaCha8 stream (the seed, stream
+//! `r`), and results are combined in replicate order, so the numbers are the same for any
+//! number of threads.
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use rayon::prelude::*;
+
+use crate::award::Award;
+use crate::conflicts::Status;
+use crate::outcome::{score_counted, Outcome};
+use crate::settings::Settings;
+use crate::winners::Winner;
+
+/// The share of replicates kept out of each end of an interval: 5%, for a 90% interval.
+pub const INTERVAL_TAIL: f64 = 0.05;
+
+/// What the bootstrap and the leave-one-juror-out runs found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uncertainty {
+    /// Replicates run.
+    pub replicates: usize,
+    /// Per proposal: the share of replicates in which it is a winner.
+    pub p_winner: Vec<f64>,
+    /// Per proposal: a 90% interval of its rank over the replicates in which it is ranked
+    /// (`None` when it is never eligible).
+    pub rank: Vec<Option<(usize, usize)>>,
+    /// Per proposal: a 90% interval of its total over the replicates in which it has one.
+    pub total: Vec<Option<(f64, f64)>>,
+    /// The last winner, the first eligible proposal below it, and the share of replicates in
+    /// which the winner ranks above it (ties count half).
+    pub cut: Option<(usize, usize, f64)>,
+    /// Per juror: the winners when that juror's scores are left out (best first).
+    pub without: Vec<Vec<usize>>,
+}
+
+impl Uncertainty {
+    /// Jurors whose absence changes the set of winners.
+    pub fn decisive_jurors(&self, outcome: &Outcome) -> Vec<usize> {
+        let mut winners = outcome.winners();
+        winners.sort_unstable();
+        (0..self.without.len())
+            .filter(|&j| {
+                let mut w = self.without[j].clone();
+                w.sort_unstable();
+                w != winners
+            })
+            .collect()
+    }
+}
+
+/// How decided the cut is, in words, from the probability that its order holds.
+pub fn cut_reading(p: f64) -> &'static str {
+    match p {
+        p if p >= 0.95 => "decided",
+        p if p >= 0.6 => "likely but not certain",
+        p if p > 0.4 => "too close to call",
+        _ => "more often reversed than not",
+    }
+}
+
+/// Runs `replicates` bootstrap replicates and the leave-one-juror-out scorings of the award
+/// under `settings`; `tick` is called once per finished run (for a progress bar).
+pub fn estimate(
+    award: &Award,
+    settings: &Settings,
+    outcome: &Outcome,
+    replicates: usize,
+    tick: &(dyn Fn() + Sync),
+) -> Uncertainty {
+    let reviews = Reviews::new(award, &outcome.status);
+    let n = award.proposals().len();
+    let runs: Vec<Replicate> = (0..replicates)
+        .into_par_iter()
+        .map(|r| {
+            let counts = reviews.draw(settings.seed, r as u64);
+            let o = score_counted(award, settings, Some(&counts));
+            tick();
+            Replicate::of(&o)
+        })
+        .collect();
+    let without: Vec<Vec<usize>> = (0..award.jurors().len())
+        .into_par_iter()
+        .map(|j| {
+            let counts: Vec<u32> = award
+                .scores()
+                .iter()
+                .map(|s| u32::from(s.juror() != j))
+                .collect();
+            let o = score_counted(award, settings, Some(&counts));
+            tick();
+            o.winners()
+        })
+        .collect();
+    let mut p_winner = vec![0.0; n];
+    let mut rank = vec![None; n];
+    let mut total = vec![None; n];
+    for p in 0..n {
+        let wins = runs.iter().filter(|r| r.winner[p]).count();
+        p_winner[p] = if replicates == 0 {
+            0.0
+        } else {
+            wins as f64 / replicates as f64
+        };
+        let mut ranks: Vec<usize> = runs.iter().filter_map(|r| r.rank[p]).collect();
+        ranks.sort_unstable();
+        rank[p] = interval(&ranks);
+        let mut totals: Vec<f64> = runs.iter().filter_map(|r| r.total[p]).collect();
+        totals.sort_by(f64::total_cmp);
+        total[p] = interval(&totals);
+    }
+    let cut = cut_pair(outcome).map(|(w, r)| {
+        let holds: f64 = runs
+            .iter()
+            .map(|run| match (run.rank[w], run.rank[r]) {
+                (Some(a), Some(b)) if a < b => 1.0,
+                (Some(a), Some(b)) if a == b => 0.5,
+                (Some(_), None) => 1.0,
+                (None, None) => 0.5,
+                _ => 0.0,
+            })
+            .sum();
+        (
+            w,
+            r,
+            if replicates == 0 {
+                0.0
+            } else {
+                holds / replicates as f64
+            },
+        )
+    });
+    Uncertainty {
+        replicates,
+        p_winner,
+        rank,
+        total,
+        cut,
+        without,
+    }
+}
+
+/// The empirical 5% and 95% quantiles of sorted values: the values at positions
+/// ⌊0.05 m⌋ and ⌈0.95 m⌉ − 1 of m.
+fn interval<T: Copy>(sorted: &[T]) -> Option<(T, T)> {
+    let m = sorted.len();
+    if m == 0 {
+        return None;
+    }
+    let lo = ((INTERVAL_TAIL * m as f64).floor() as usize).min(m - 1);
+    let hi = (((1.0 - INTERVAL_TAIL) * m as f64).ceil() as usize).clamp(1, m) - 1;
+    Some((sorted[lo], sorted[hi.max(lo)]))
+}
+
+/// The last winner and the first eligible proposal ranked below it that is not a winner.
+fn cut_pair(outcome: &Outcome) -> Option<(usize, usize)> {
+    let winners = outcome.winners();
+    let last = *winners.last()?;
+    let at = outcome.ranking.order.iter().position(|&p| p == last)?;
+    let next = outcome.ranking.order[at + 1..]
+        .iter()
+        .copied()
+        .find(|&p| outcome.selection.winner[p] != Some(Winner::Yes))?;
+    Some((last, next))
+}
+
+/// What one replicate keeps.
+struct Replicate {
+    winner: Vec<bool>,
+    rank: Vec<Option<usize>>,
+    total: Vec<Option<f64>>,
+}
+
+impl Replicate {
+    fn of(o: &Outcome) -> Replicate {
+        Replicate {
+            winner: o
+                .selection
+                .winner
+                .iter()
+                .map(|w| *w == Some(Winner::Yes))
+                .collect(),
+            rank: o.ranking.rank.clone(),
+            total: o.values.iter().map(|v| v.total).collect(),
+        }
+    }
+}
+
+/// The valid reviews of every proposal, and which review each score belongs to.
+struct Reviews {
+    /// Per proposal, the range of its reviews in the flat review list.
+    of_proposal: Vec<std::ops::Range<usize>>,
+    /// Per score, its review in the flat list (`None` when the score does not count).
+    review_of: Vec<Option<u32>>,
+}
+
+impl Reviews {
+    fn new(award: &Award, status: &[Status]) -> Reviews {
+        let scores = award.scores();
+        let mut pairs: Vec<(usize, usize)> = scores
+            .iter()
+            .zip(status)
+            .filter(|(_, s)| **s == Status::Used)
+            .map(|(s, _)| (s.proposal(), s.juror()))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut of_proposal = vec![0..0; award.proposals().len()];
+        let mut k = 0;
+        while k < pairs.len() {
+            let p = pairs[k].0;
+            let end = k + pairs[k..].iter().take_while(|x| x.0 == p).count();
+            of_proposal[p] = k..end;
+            k = end;
+        }
+        let review_of = scores
+            .iter()
+            .zip(status)
+            .map(|(s, st)| {
+                (*st == Status::Used).then(|| {
+                    let range = of_proposal[s.proposal()].clone();
+                    let at = pairs[range.clone()].partition_point(|x| x.1 < s.juror());
+                    (range.start + at) as u32
+                })
+            })
+            .collect();
+        Reviews {
+            of_proposal,
+            review_of,
+        }
+    }
+
+    /// Replicate `r`'s multiplicity of every score: each proposal's reviews drawn with
+    /// replacement, as many times as it has reviews, from the stream (seed, r).
+    fn draw(&self, seed: u64, r: u64) -> Vec<u32> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(r);
+        let total = self.of_proposal.iter().map(|x| x.end).max().unwrap_or(0);
+        let mut drawn = vec![0u32; total];
+        for range in &self.of_proposal {
+            let len = range.len() as u64;
+            for _ in 0..len {
+                // Multiply-shift: a uniform index below len from 64 random bits.
+                let k = ((rng.next_u64() as u128 * len as u128) >> 64) as usize;
+                drawn[range.start + k] += 1;
+            }
+        }
+        self.review_of
+            .iter()
+            .map(|r| r.map_or(0, |r| drawn[r as usize]))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AwardBuilder, Method, Rubric};
+
+    fn rubric() -> Rubric {
+        Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn intervals_are_the_empirical_five_and_ninety_five_percent_quantiles() {
+        // m = 20: positions ⌊1⌋ = 1 and ⌈19⌉ − 1 = 18.
+        let v: Vec<usize> = (1..=20).collect();
+        assert_eq!(interval(&v), Some((2, 19)));
+        assert_eq!(interval(&[7usize]), Some((7, 7)));
+        assert_eq!(interval::<usize>(&[]), None);
+    }
+
+    #[test]
+    fn each_proposal_keeps_its_number_of_reviews_in_every_replicate() {
+        let mut b = AwardBuilder::new(rubric(), Settings::default());
+        for (j, p, x) in [
+            ("a", "P1", 1.0),
+            ("b", "P1", 2.0),
+            ("c", "P1", 3.0),
+            ("a", "P2", 4.0),
+        ] {
+            b.score(j, p, "q", Some(x));
+        }
+        let award = b.build().unwrap();
+        let status = crate::conflicts::statuses(&award);
+        let reviews = Reviews::new(&award, &status);
+        for r in 0..50 {
+            let counts = reviews.draw(7, r);
+            // Scores are sorted by juror: a/P1, a/P2, b/P1, c/P1.
+            assert_eq!(counts[0] + counts[2] + counts[3], 3, "P1 has 3 reviews");
+            assert_eq!(counts[1], 1, "P2 has one review, always drawn");
+        }
+        assert_ne!(reviews.draw(7, 0), reviews.draw(8, 0), "the seed matters");
+    }
+
+    #[test]
+    fn counts_of_two_everywhere_change_nothing_and_zero_removes_a_juror() {
+        // Counting every score twice is the same jury; counting one juror's scores zero
+        // times is the jury without that juror.
+        let rows = [
+            ("a", "P1", 6.0),
+            ("a", "P2", 4.0),
+            ("a", "P3", 5.5),
+            ("b", "P1", 7.0),
+            ("b", "P2", 5.0),
+            ("b", "P4", 2.0),
+            ("c", "P2", 3.0),
+            ("c", "P3", 8.0),
+            ("c", "P4", 6.0),
+        ];
+        let build = |skip: Option<&str>| {
+            let mut b = AwardBuilder::new(rubric(), Settings::default());
+            for (j, p, x) in rows {
+                if Some(j) != skip {
+                    b.score(j, p, "q", Some(x));
+                }
+            }
+            b.build().unwrap()
+        };
+        let award = build(None);
+        let without_b = build(Some("b"));
+        for method in Method::ALL {
+            let s = Settings {
+                method,
+                ..Settings::default()
+            };
+            let totals = |o: &Outcome| o.values.iter().map(|v| v.total).collect::<Vec<_>>();
+            let once = totals(&score_counted(&award, &s, None));
+            let twice = totals(&score_counted(&award, &s, Some(&vec![2; rows.len()])));
+            for (x, y) in once.iter().zip(&twice) {
+                assert!(
+                    (x.unwrap() - y.unwrap()).abs() < 1e-9,
+                    "{method}: {once:?} vs {twice:?}"
+                );
+            }
+            let zero: Vec<u32> = award
+                .scores()
+                .iter()
+                .map(|s| u32::from(award.jurors().id(s.juror()) != "b"))
+                .collect();
+            let a = totals(&score_counted(&award, &s, Some(&zero)));
+            let b = totals(&score_counted(&without_b, &s, None));
+            for (x, y) in a.iter().zip(&b) {
+                assert!(
+                    (x.unwrap() - y.unwrap()).abs() < 1e-9,
+                    "{method}: {a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn p_winner_sums_to_the_number_of_winners_and_is_the_same_on_any_thread_count() {
+        let mut b = AwardBuilder::new(
+            rubric(),
+            Settings {
+                winners: 2,
+                ..Settings::default()
+            },
+        );
+        let mut state = 11u64;
+        for j in 0..6 {
+            for p in 0..8 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if (state >> 33) % 3 != 0 {
+                    let x = ((state >> 40) % 100) as f64 / 10.0;
+                    b.score(&format!("J{j}"), &format!("P{p}"), "q", Some(x));
+                }
+            }
+        }
+        let award = b.build().unwrap();
+        let outcome = crate::score(&award);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| estimate(&award, award.settings(), &outcome, 200, &|| {}))
+        };
+        let one = run(1);
+        assert_eq!(one, run(2));
+        let sum: f64 = one.p_winner.iter().sum();
+        // Every replicate names exactly 2 winners when no tie straddles the cut.
+        assert!((sum - 2.0).abs() < 1e-9, "{sum}");
+    }
+}
