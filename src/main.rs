@@ -24,11 +24,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// load the award → apply the flags → score → print → write the audit bundle.
+/// load the award → apply the flags → score → estimate uncertainty → print → write the
+/// audit bundle.
 fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
+    if let Some(n) = args.threads {
+        // Only fails when a pool already exists; the reports do not depend on the count.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n as usize)
+            .build_global();
+    }
     let mut award = jury::load(&args.award_dir)?;
     args.apply(award.settings_mut());
-    let outcome = jury::score(&award);
+    let mut outcome = jury::score(&award);
+    let replicates = award.settings().bootstrap;
+    if replicates > 0 {
+        let bar = cli::progress(replicates + award.jurors().len(), "bootstrap");
+        let tick = || bar.inc(1);
+        let u = jury::uncertainty::estimate(&award, award.settings(), &outcome, replicates, &tick);
+        bar.finish_and_clear();
+        outcome.uncertainty = Some(u);
+    }
     for warning in &outcome.warnings {
         cli::warn(warning);
     }

@@ -190,3 +190,52 @@ fn a_folder_that_is_not_a_bundle_is_never_replaced() {
     );
     assert!(!out.join("ranking.csv").exists());
 }
+
+#[test]
+fn bootstrap_reports_are_the_same_bytes_on_one_thread_and_on_two() {
+    let tmp = Dir::empty();
+    let award = repo("fixtures/ineli-balkans-2016");
+    let args = ["--bootstrap", "200", "--method", "additive"];
+    score_into(
+        &award,
+        &tmp.join("one"),
+        &[&args[..], &["--threads", "1"]].concat(),
+    );
+    score_into(
+        &award,
+        &tmp.join("two"),
+        &[&args[..], &["--threads", "2"]].concat(),
+    );
+    for name in BUNDLE {
+        assert_eq!(
+            fs::read(tmp.join("one").join(name)).unwrap(),
+            fs::read(tmp.join("two").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let ranking = fs::read_to_string(tmp.join("one/ranking.csv")).unwrap();
+    let header = ranking.lines().next().unwrap();
+    assert!(
+        header.contains(",spread,p_winner,rank_lo,rank_hi,total_lo,total_hi,"),
+        "{header}"
+    );
+    // p_winner sums to the number of winners: every replicate names five (the tie-break
+    // chain ends in a lottery, and at least five proposals are always eligible here).
+    let column = header.split(',').position(|h| h == "p_winner").unwrap();
+    let sum: f64 = ranking
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(l.as_bytes());
+            r.records().next().unwrap().unwrap()[column]
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    assert!(
+        (sum - 5.0).abs() < 1e-4,
+        "{sum} (each share is written to 6 decimals)"
+    );
+}

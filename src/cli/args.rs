@@ -61,6 +61,13 @@ pub struct ScoreArgs {
     /// Seed of every random choice (overrides [uncertainty] seed).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Bootstrap replicates for uncertainty: p_winner and rank and total intervals
+    /// (overrides [uncertainty] bootstrap; 0 for none).
+    #[arg(long)]
+    pub bootstrap: Option<usize>,
+    /// Threads for the bootstrap (default: every core). Reports are the same for any count.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
     /// Write the audit bundle (ranking.csv, scores.csv, jurors.csv, warnings.csv,
     /// manifest.json) into this folder, atomically.
     #[arg(long)]
@@ -101,6 +108,9 @@ impl ScoreArgs {
         }
         if let Some(s) = self.seed {
             settings.seed = s;
+        }
+        if let Some(b) = self.bootstrap {
+            settings.bootstrap = b;
         }
     }
 }

@@ -43,6 +43,20 @@ pub fn warn(w: &Warning) {
     }
 }
 
+/// A progress bar on stderr for long work, hidden when stderr is not a terminal.
+pub fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} {eta}") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
 /// A closed stdout (`jury score ... | head`) is not an error.
 pub fn stdout_result(r: io::Result<()>) -> Result<ExitCode, Error> {
     match r {

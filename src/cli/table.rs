@@ -55,7 +55,11 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
     }
     writeln!(out)?;
     let mut t = table();
+    let u = outcome.uncertainty.as_ref();
     let mut header = vec!["rank", "proposal", "title", "total", "winner", "reviews"];
+    if u.is_some() {
+        header.extend(["p_win", "rank 90%"]);
+    }
     header.extend(award.rubric().criteria.iter().map(|c| c.id.as_str()));
     header.push("note");
     t.set_header(header);
@@ -77,11 +81,49 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
             Cell::new(winner),
             right(row.reviews),
         ];
+        if let Some(u) = u {
+            cells.push(right(format!("{:.2}", u.p_winner[row.proposal])));
+            cells.push(right(
+                u.rank[row.proposal].map_or("–".to_string(), |(a, b)| format!("{a}–{b}")),
+            ));
+        }
         cells.extend(row.values.iter().map(|v| right(short(*v))));
         cells.push(Cell::new(&row.note));
         t.add_row(cells);
     }
-    writeln!(out, "{t}")
+    writeln!(out, "{t}")?;
+    if let Some(u) = u {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Uncertainty ({} bootstrap replicates over reviews):",
+            u.replicates
+        )?;
+        if let Some((w, r, p)) = u.cut {
+            writeln!(
+                out,
+                "  The cut: {} stays ahead of {} in {:.0}% of replicates: {}.",
+                proposals.id(w),
+                proposals.id(r),
+                100.0 * p,
+                jury::uncertainty::cut_reading(p)
+            )?;
+        }
+        let decisive = u.decisive_jurors(outcome);
+        if decisive.is_empty() {
+            writeln!(out, "  Leaving out any one juror changes no winner.")?;
+        }
+        for j in decisive {
+            let ids: Vec<&str> = u.without[j].iter().map(|&p| proposals.id(p)).collect();
+            writeln!(
+                out,
+                "  Without juror {} the winners would be: {}.",
+                award.jurors().id(j),
+                ids.join(", ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Winners and ranks under every method.

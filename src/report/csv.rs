@@ -55,6 +55,12 @@ impl Report for RankingCsv {
         .collect();
         header.extend(criteria.iter().map(|c| c.id.clone()));
         header.push("spread".into());
+        let uncertainty = outcome.uncertainty.as_ref();
+        if uncertainty.is_some() {
+            header.extend(
+                ["p_winner", "rank_lo", "rank_hi", "total_lo", "total_hi"].map(String::from),
+            );
+        }
         let attributes: Vec<&String> = proposals.attribute_names().iter().collect();
         for a in &attributes {
             let name = if header.contains(a) || *a == "note" {
@@ -80,6 +86,17 @@ impl Report for RankingCsv {
             ];
             record.extend(row.values.iter().map(|v| opt(*v)));
             record.push(number(row.spread));
+            if let Some(u) = uncertainty {
+                record.push(number(u.p_winner[p]));
+                let (lo, hi) = u.rank[p].map_or((String::new(), String::new()), |(a, b)| {
+                    (a.to_string(), b.to_string())
+                });
+                record.extend([lo, hi]);
+                let (lo, hi) = u.total[p].map_or((String::new(), String::new()), |(a, b)| {
+                    (number(a), number(b))
+                });
+                record.extend([lo, hi]);
+            }
             for a in &attributes {
                 record.push(text(proposals.attribute(p, a).unwrap_or("")).into_owned());
             }

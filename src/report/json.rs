@@ -75,6 +75,12 @@ struct RowDoc<'a> {
     eligible: bool,
     reviews: usize,
     values: BTreeMap<&'a str, Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p_winner: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rank_interval: Option<(usize, usize)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_interval: Option<(f64, f64)>,
     note: String,
 }
 
@@ -93,6 +99,7 @@ impl Report for SummaryJson {
         let proposals = award.proposals();
         let criteria = &award.rubric().criteria;
         let round = |x: f64| super::number(x).parse::<f64>().unwrap_or(x);
+        let u = outcome.uncertainty.as_ref();
         let doc = SummaryDoc {
             award: &award.settings().name,
             method: award.settings().method.to_string(),
@@ -116,6 +123,11 @@ impl Report for SummaryJson {
                         .zip(&r.values)
                         .map(|(c, v)| (c.id.as_str(), v.map(round)))
                         .collect(),
+                    p_winner: u.map(|u| round(u.p_winner[r.proposal])),
+                    rank_interval: u.and_then(|u| u.rank[r.proposal]),
+                    total_interval: u
+                        .and_then(|u| u.total[r.proposal])
+                        .map(|(a, b)| (round(a), round(b))),
                     note: r.note,
                 })
                 .collect(),
