@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Validate { award_dir } => validate(&award_dir),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
+        Command::Reliability { award_dir, out } => reliability(&award_dir, out.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -85,5 +86,21 @@ fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Erro
         Format::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
         _ => cli::table::comparison(&award, &comparison, &mut out),
     };
+    cli::stdout_result(printed.and_then(|()| out.flush()))
+}
+
+/// The panel's reliability, as a table, and as reliability.csv with --out.
+fn reliability(
+    dir: &std::path::Path,
+    out_dir: Option<&std::path::Path>,
+) -> Result<ExitCode, jury::Error> {
+    let award = jury::load(dir)?;
+    let outcome = jury::score(&award);
+    if let Some(out_dir) = out_dir {
+        cli::write_one(&jury::report::ReliabilityCsv, &award, &outcome, out_dir)?;
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = cli::table::reliability(&outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }

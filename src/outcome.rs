@@ -7,6 +7,7 @@ use crate::eligibility;
 use crate::fit::{components, Observation};
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
+use crate::reliability::{self, Statistic};
 use crate::settings::Settings;
 use crate::uncertainty::Uncertainty;
 use crate::warnings::Warning;
@@ -32,6 +33,8 @@ pub struct Outcome {
     pub warnings: Vec<Warning>,
     /// How sure the winner list is, when estimated ([`crate::uncertainty::estimate`]).
     pub uncertainty: Option<Uncertainty>,
+    /// The panel's reliability on the raw valid scores (computed by [`score`]).
+    pub reliability: Vec<Statistic>,
 }
 
 impl Outcome {
@@ -65,7 +68,9 @@ impl Outcome {
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
 /// checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
-    score_with(award, award.settings())
+    let mut outcome = score_with(award, award.settings());
+    outcome.reliability = reliability::panel(award, &outcome.status);
+    outcome
 }
 
 /// Scores an award with other settings (another method, say). Conflicts are decided by the
@@ -132,6 +137,7 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
         selection,
         warnings,
         uncertainty: None,
+        reliability: Vec::new(),
     }
 }
 

@@ -34,7 +34,13 @@ fn the_example_bundle_matches_the_golden_files() {
     let out = tmp.join("bundle");
     score_into(&repo("fixtures/ineli-balkans-2016"), &out, &[]);
     let golden = repo("tests/golden/ineli-balkans-2016");
-    for name in ["ranking.csv", "scores.csv", "jurors.csv", "warnings.csv"] {
+    for name in [
+        "ranking.csv",
+        "scores.csv",
+        "jurors.csv",
+        "warnings.csv",
+        "reliability.csv",
+    ] {
         let got = fs::read_to_string(out.join(name)).unwrap();
         if std::env::var_os("JURY_BLESS").is_some() {
             fs::create_dir_all(&golden).unwrap();

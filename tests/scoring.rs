@@ -316,3 +316,24 @@ fn compare_lists_every_method_and_the_winners_that_hold_under_all() {
         assert_eq!(line.matches(",yes,").count() + 1, 8, "{line}");
     }
 }
+
+#[test]
+fn reliability_writes_its_csv_and_reads_each_criterion() {
+    let d = Dir::empty();
+    let out = d.join("rel");
+    let assert = crate::util::jury()
+        .arg("reliability")
+        .arg(repo("fixtures/ineli-balkans-2016"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("  innovation: α = "), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("reliability.csv")).unwrap();
+    assert!(csv.starts_with("criterion,statistic,value,ci_lower,ci_upper,test,df1,df2,p\n"));
+    // The example is incomplete (3–5 readers of 9): alpha and one-way ICC, no Kendall's W.
+    assert!(csv.contains("\ntotal,krippendorff_alpha_interval,"));
+    assert!(csv.contains("\ninnovation,icc1_1,"));
+    assert!(!csv.contains("kendall_w"));
+}

@@ -32,6 +32,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The panel's reliability per criterion and for the weighted total: Krippendorff's
+    /// alpha, ICC and (complete designs) Kendall's W.
+    Reliability {
+        /// The award folder.
+        award_dir: PathBuf,
+        /// Also write reliability.csv into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Show a rubric as a briefing table for jurors.
     Rubric {
         /// A rubric file (a [rubric] table), or an award.toml with an inline rubric.

@@ -43,6 +43,25 @@ pub fn warn(w: &Warning) {
     }
 }
 
+/// Writes one report into a folder, atomically (a temporary file renamed into place).
+pub fn write_one(
+    report: &dyn jury::report::Report,
+    award: &jury::Award,
+    outcome: &jury::Outcome,
+    dir: &std::path::Path,
+) -> Result<(), Error> {
+    let fail = |source: io::Error| Error::Output {
+        path: dir.join(report.file_name()),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    report.write(award, outcome, &mut file).map_err(fail)?;
+    file.persist(dir.join(report.file_name()))
+        .map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
 /// A progress bar on stderr for long work, hidden when stderr is not a terminal.
 pub fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;

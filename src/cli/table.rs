@@ -126,6 +126,48 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
     Ok(())
 }
 
+/// The reliability statistics as a table, with a reading of each criterion.
+pub fn reliability(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut t = table();
+    t.set_header(["criterion", "statistic", "value", "95% interval", "p"]);
+    for s in &outcome.reliability {
+        t.add_row(vec![
+            Cell::new(&s.criterion),
+            Cell::new(s.statistic),
+            right(format!("{:.3}", s.value)),
+            right(
+                s.interval
+                    .map_or(String::new(), |(a, b)| format!("{a:.3} – {b:.3}")),
+            ),
+            right(s.test.map_or(String::new(), |t| format!("{:.4}", t.3))),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    readings(outcome, out)
+}
+
+/// One line per criterion: Krippendorff's interval alpha and what it means.
+fn readings(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "Reliability (Krippendorff's alpha, interval metric, raw valid scores):"
+    )?;
+    for s in outcome
+        .reliability
+        .iter()
+        .filter(|s| s.statistic == "krippendorff_alpha_interval")
+    {
+        writeln!(
+            out,
+            "  {}: α = {:.2}, {}",
+            s.criterion,
+            s.value,
+            jury::reliability::reading(s.value)
+        )?;
+    }
+    Ok(())
+}
+
 /// Winners and ranks under every method.
 pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     let proposals = award.proposals();

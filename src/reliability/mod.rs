@@ -25,10 +25,12 @@
 mod alpha;
 mod icc;
 mod kendall;
+mod panel;
 
 pub use alpha::{krippendorff_alpha, Alpha, Metric};
 pub use icc::{icc_one_way, icc_two_way, ConfidenceInterval, FTest, Icc, OneWayIcc, TwoWayIcc};
 pub use kendall::{kendall_w, KendallW, TieCorrection};
+pub use panel::{panel, reading, Statistic, MAX_DISTINCT_FOR_ORDINAL, TOTAL};
 
 use std::fmt;
 

@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{JurorsCsv, Manifest, RankingCsv, Report, ScoresCsv, WarningsCsv};
+use super::{JurorsCsv, Manifest, RankingCsv, ReliabilityCsv, Report, ScoresCsv, WarningsCsv};
 use crate::award::{Award, InputFile};
 use crate::error::{Error, Result};
 use crate::load::hex;
 use crate::outcome::Outcome;
 
 /// Writes the audit bundle (`ranking.csv`, `scores.csv`, `jurors.csv`, `warnings.csv`,
-/// `manifest.json`) into `dir`, atomically.
+/// `reliability.csv`, `manifest.json`) into `dir`, atomically.
 pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> {
     let fail = |path: &Path| {
         let path = path.to_path_buf();
@@ -35,7 +35,13 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> 
         .prefix(".jury-staging-")
         .tempdir_in(&parent)
         .map_err(fail(&parent))?;
-    let reports: [&dyn Report; 4] = [&RankingCsv, &ScoresCsv, &JurorsCsv, &WarningsCsv];
+    let reports: [&dyn Report; 5] = [
+        &RankingCsv,
+        &ScoresCsv,
+        &JurorsCsv,
+        &WarningsCsv,
+        &ReliabilityCsv,
+    ];
     let mut written = Vec::new();
     for report in reports {
         let path = staging.path().join(report.file_name());

@@ -21,6 +21,54 @@ pub struct JurorsCsv;
 /// `warnings.csv`: every warning, with its kind.
 pub struct WarningsCsv;
 
+/// `reliability.csv`: `criterion,statistic,value,ci_lower,ci_upper,test,df1,df2,p`, per
+/// criterion and for the weighted total (`total`).
+pub struct ReliabilityCsv;
+
+impl Report for ReliabilityCsv {
+    fn file_name(&self) -> &'static str {
+        "reliability.csv"
+    }
+
+    fn write(&self, _award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut w = writer(out);
+        w.write_record([
+            "criterion",
+            "statistic",
+            "value",
+            "ci_lower",
+            "ci_upper",
+            "test",
+            "df1",
+            "df2",
+            "p",
+        ])?;
+        for s in &outcome.reliability {
+            let (lo, hi) = s.interval.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+            let (t, df1, df2, p) = s.test.map_or((None, None, None, None), |(t, a, b, p)| {
+                (Some(t), Some(a), b, Some(p))
+            });
+            w.write_record([
+                text(&s.criterion).as_ref(),
+                s.statistic,
+                &number(s.value),
+                &finite(lo),
+                &finite(hi),
+                &finite(t),
+                &finite(df1),
+                &finite(df2),
+                &finite(p),
+            ])?;
+        }
+        w.flush()
+    }
+}
+
+/// A number, or blank when absent or not finite (an interval bound of −∞, an F of +∞).
+fn finite(x: Option<f64>) -> String {
+    x.filter(|x| x.is_finite()).map(number).unwrap_or_default()
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(number).unwrap_or_default()
 }

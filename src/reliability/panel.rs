@@ -1,0 +1,282 @@
+//! The panel's reliability on one award: every statistic, per criterion and for the weighted
+//! total, computed on the raw valid scores (proposals as units, jurors as raters).
+
+use crate::award::Award;
+use crate::conflicts::Status;
+
+use super::{
+    icc_one_way, icc_two_way, kendall_w, krippendorff_alpha, Icc, Metric, Ratings, TieCorrection,
+};
+
+/// The name of the weighted total in `reliability.csv`'s `criterion` column.
+pub const TOTAL: &str = "total";
+
+/// One line of `reliability.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statistic {
+    /// A criterion id, or [`TOTAL`].
+    pub criterion: String,
+    /// The statistic's name (`krippendorff_alpha_interval`, `icc1_1`, `kendall_w`, …).
+    pub statistic: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// Its 95% interval, where it has one.
+    pub interval: Option<(f64, f64)>,
+    /// Its test: the statistic (F or chi-square), degrees of freedom and p-value.
+    pub test: Option<(f64, f64, Option<f64>, f64)>,
+}
+
+/// Every reliability statistic the design allows, per criterion and for the weighted total:
+/// Krippendorff's alpha (interval, ordinal, nominal, ratio) always; one-way ICC(1,1) and
+/// ICC(1,k) always (incomplete designs allowed); and, when every juror scored every proposal,
+/// the two-way ICC(2,1), ICC(2,k), ICC(3,1), ICC(3,k) and Kendall's W (tie-corrected).
+/// A statistic that cannot be computed (too few values, no variation) is left out.
+///
+/// The weighted total of a review is Σ weight × raw score, for reviews that scored every
+/// criterion validly.
+pub fn panel(award: &Award, status: &[Status]) -> Vec<Statistic> {
+    let rubric = award.rubric();
+    let criteria = rubric.criteria.len();
+    // Per criterion (and the total, last), per proposal: the (juror, raw score) pairs. The
+    // award's score order lists each proposal's jurors in ascending order.
+    let np = award.proposals().len();
+    let mut units: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); np]; criteria + 1];
+    for (s, st) in award.scores().iter().zip(status) {
+        if let (Status::Used, Some(x)) = (st, s.raw()) {
+            units[s.criterion()][s.proposal()].push((s.juror(), x));
+        }
+    }
+    let totals: Vec<Vec<(usize, f64)>> = (0..np)
+        .map(|p| {
+            let mut reviews: Vec<(usize, usize, f64)> = (0..criteria)
+                .flat_map(|c| units[c][p].iter().map(move |&(j, x)| (j, c, x)))
+                .collect();
+            reviews.sort_by_key(|r| (r.0, r.1));
+            let mut row = Vec::new();
+            let mut k = 0;
+            while k < reviews.len() {
+                let j = reviews[k].0;
+                let mine: Vec<_> = reviews[k..].iter().take_while(|r| r.0 == j).collect();
+                if mine.len() == criteria {
+                    row.push((
+                        j,
+                        mine.iter().map(|r| rubric.criteria[r.1].weight * r.2).sum(),
+                    ));
+                }
+                k += mine.len();
+            }
+            row
+        })
+        .collect();
+    units[criteria] = totals;
+    let names = rubric.criteria.iter().map(|c| c.id.as_str()).chain([TOTAL]);
+    let mut out = Vec::new();
+    for (name, rows) in names.zip(units) {
+        let rows: Vec<Vec<(usize, f64)>> = rows.into_iter().filter(|r| !r.is_empty()).collect();
+        // Alpha and the one-way ICC do not depend on which juror gave a value: each
+        // proposal's values fill its row from the left, as wide as the most-read proposal.
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let packed: Vec<Vec<Option<f64>>> = rows
+            .iter()
+            .map(|r| (0..width).map(|k| r.get(k).map(|v| v.1)).collect())
+            .collect();
+        // The two-way forms and Kendall's W need every juror on every proposal.
+        let mut jurors: Vec<usize> = rows.iter().flat_map(|r| r.iter().map(|v| v.0)).collect();
+        jurors.sort_unstable();
+        jurors.dedup();
+        let complete = !rows.is_empty() && rows.iter().all(|r| r.len() == jurors.len());
+        let full = complete.then(|| {
+            let rows: Vec<Vec<Option<f64>>> = rows
+                .iter()
+                .map(|r| r.iter().map(|v| Some(v.1)).collect())
+                .collect();
+            Ratings::new(rows)
+        });
+        if let Ok(packed) = Ratings::new(packed) {
+            statistics(name, &packed, full.and_then(Result::ok).as_ref(), &mut out);
+        }
+    }
+    out
+}
+
+/// Ordinal and ratio alpha cost O(V²) in the number V of distinct values; above this many
+/// (continuous scales on very large awards) they are left out.
+pub const MAX_DISTINCT_FOR_ORDINAL: usize = 5_000;
+
+fn statistics(name: &str, packed: &Ratings, full: Option<&Ratings>, out: &mut Vec<Statistic>) {
+    let mut push = |statistic, value, interval, test| {
+        out.push(Statistic {
+            criterion: name.to_string(),
+            statistic,
+            value,
+            interval,
+            test,
+        })
+    };
+    let mut distinct: Vec<f64> = packed.rows().iter().flatten().flatten().copied().collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    for (statistic, metric) in [
+        ("krippendorff_alpha_interval", Metric::Interval),
+        ("krippendorff_alpha_ordinal", Metric::Ordinal),
+        ("krippendorff_alpha_nominal", Metric::Nominal),
+        ("krippendorff_alpha_ratio", Metric::Ratio),
+    ] {
+        let costly = matches!(metric, Metric::Ordinal | Metric::Ratio);
+        if costly && distinct.len() > MAX_DISTINCT_FOR_ORDINAL {
+            continue;
+        }
+        if let Some(a) = krippendorff_alpha(packed, metric) {
+            push(statistic, a.alpha, None, None);
+        }
+    }
+    let icc = |i: &Icc| {
+        (
+            i.value,
+            Some((i.ci95.lower, i.ci95.upper)),
+            Some((
+                i.f_test.f,
+                i.f_test.df1,
+                Some(i.f_test.df2),
+                i.f_test.p_value,
+            )),
+        )
+    };
+    if let Some(one) = icc_one_way(packed) {
+        for (statistic, i) in [("icc1_1", &one.icc1_1), ("icc1_k", &one.icc1_k)] {
+            let (v, ci, t) = icc(i);
+            push(statistic, v, ci, t);
+        }
+    }
+    if let Some(full) = full {
+        if let Some(two) = icc_two_way(full) {
+            for (statistic, i) in [
+                ("icc2_1", &two.icc2_1),
+                ("icc2_k", &two.icc2_k),
+                ("icc3_1", &two.icc3_1),
+                ("icc3_k", &two.icc3_k),
+            ] {
+                let (v, ci, t) = icc(i);
+                push(statistic, v, ci, t);
+            }
+        }
+        if let Some(w) = kendall_w(full, TieCorrection::Corrected) {
+            push(
+                "kendall_w",
+                w.w,
+                None,
+                Some((w.chi_square, w.df, None, w.p_value)),
+            );
+        }
+    }
+}
+
+/// A one-line reading of Krippendorff's interval alpha, after Krippendorff's own guidance
+/// (α ≥ 0.800 reliable; 0.667 ≤ α < 0.800 tentative conclusions only; below, unreliable).
+pub fn reading(alpha: f64) -> &'static str {
+    if alpha >= 0.8 {
+        "jurors agree well"
+    } else if alpha >= 0.667 {
+        "jurors agree enough for tentative conclusions"
+    } else if alpha >= 0.0 {
+        "jurors agree little: the ranking rests on few shared judgements"
+    } else {
+        "jurors disagree more than chance would"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AwardBuilder, Rubric, Settings};
+
+    /// An award of one criterion from a published table: `rows` of (proposal, juror, score).
+    fn award(rows: Vec<(String, String, f64)>) -> Award {
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(rubric, Settings::default());
+        for (p, j, x) in rows {
+            b.score(&j, &p, "q", Some(x));
+        }
+        b.build().unwrap()
+    }
+
+    fn value(stats: &[Statistic], criterion: &str, name: &str) -> f64 {
+        stats
+            .iter()
+            .find(|s| s.criterion == criterion && s.statistic == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .value
+    }
+
+    /// Parses a validation table: header row of column names, first column the row name.
+    fn table(text: &str) -> Vec<(String, String, f64)> {
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let mut out = Vec::new();
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            for (k, cell) in cells.iter().enumerate().skip(1) {
+                if let Ok(x) = cell.trim().parse::<f64>() {
+                    out.push((cells[0].to_string(), header[k].to_string(), x));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn shrout_and_fleiss_1979_through_an_award() {
+        // Six targets (proposals) by four judges (jurors), complete. Published values (3 dp,
+        // DescTools::ICC printed output; tests/data/validation/SOURCES.md).
+        let rows = table(include_str!(
+            "../../tests/data/validation/icc_shrout_fleiss_1979.csv"
+        ));
+        let a = award(rows);
+        let stats = panel(&a, &crate::conflicts::statuses(&a));
+        for (name, want) in [
+            ("icc1_1", 0.166),
+            ("icc2_1", 0.290),
+            ("icc3_1", 0.715),
+            ("icc1_k", 0.443),
+            ("icc2_k", 0.620),
+            ("icc3_k", 0.909),
+        ] {
+            let got = value(&stats, "q", name);
+            assert!((got - want).abs() < 0.0005, "{name}: {got} vs {want}");
+        }
+        // One criterion: the weighted total is the criterion itself.
+        assert_eq!(value(&stats, TOTAL, "icc3_1"), value(&stats, "q", "icc3_1"));
+        assert!(stats.iter().any(|s| s.statistic == "kendall_w"));
+    }
+
+    #[test]
+    fn krippendorff_2011_with_missing_values_through_an_award() {
+        // Four observers (jurors) by twelve units (proposals) with missing values; published
+        // alphas: nominal 0.743, ordinal 0.815, interval 0.849, ratio 0.797 (Krippendorff 2011).
+        // Observers are in rows in the file: each row is a juror.
+        let rows: Vec<_> = table(include_str!(
+            "../../tests/data/validation/kalpha_kripp2011_C_4obs12units.csv"
+        ))
+        .into_iter()
+        .map(|(observer, unit, x)| (unit, observer, x))
+        .collect();
+        let a = award(rows);
+        let stats = panel(&a, &crate::conflicts::statuses(&a));
+        for (name, want) in [
+            ("krippendorff_alpha_nominal", 0.743),
+            ("krippendorff_alpha_ordinal", 0.815),
+            ("krippendorff_alpha_interval", 0.849),
+            ("krippendorff_alpha_ratio", 0.797),
+        ] {
+            let got = value(&stats, "q", name);
+            assert!((got - want).abs() < 0.0005, "{name}: {got} vs {want}");
+        }
+        // The design is incomplete: no two-way ICC, no Kendall's W.
+        assert!(!stats
+            .iter()
+            .any(|s| s.statistic == "icc2_1" || s.statistic == "kendall_w"));
+    }
+}
