@@ -115,3 +115,34 @@ proptest! {
         prop_assert_eq!(&before.ranking.order, &after.ranking.order);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_near_noiseless_award_gives_its_clear_winners_p_winner_one(
+        shifts in proptest::collection::vec(-20.0f64..20.0, 6),
+        noise in proptest::collection::vec(-1e-6f64..1e-6, 60),
+        seed in any::<u64>(),
+    ) {
+        // Ten proposals of quality 10, 20, …, 100, read by six jurors who each add their own
+        // shift: the additive fit removes the shifts, so every replicate ranks by quality and
+        // the top five win in every replicate.
+        let mut rows = Vec::new();
+        for j in 0..6u8 {
+            for p in 0..10u8 {
+                let x = 10.0 * (p as f64 + 1.0) + shifts[j as usize] + noise[(j * 10 + p) as usize];
+                rows.push(((j, p), vec![Some(x)]));
+            }
+        }
+        let settings = Settings { winners: 5, seed, ..settings(Method::Additive) };
+        let award = build(CONTINUOUS, settings, &rows);
+        let outcome = jury::score(&award);
+        let u = jury::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|| {});
+        for p in 0..10 {
+            let want = if p >= 5 { 1.0 } else { 0.0 };
+            prop_assert_eq!(u.p_winner[p], want, "proposal P{}", p);
+        }
+        prop_assert!(u.cut.unwrap().2 == 1.0);
+    }
+}
