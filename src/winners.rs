@@ -137,7 +137,11 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             slots = 0;
         }
     }
-    if let (Some(w), Some(r)) = (last_winner, runner_up) {
+    let tie_at_cut = selection
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::TieAtCut { .. }));
+    if let (Some(w), Some(r), false) = (last_winner, runner_up, tie_at_cut) {
         let decided = ranking
             .ties
             .iter()

@@ -43,7 +43,7 @@ pub enum Command {
     },
     /// Show a rubric as a briefing table for jurors.
     Rubric {
-        /// A rubric file (a [rubric] table), or an award.toml with an inline rubric.
+        /// A rubric file (a [rubric] table, as in rubrics/).
         rubric: PathBuf,
     },
 }
