@@ -92,6 +92,15 @@ fn bench(c: &mut Criterion) {
             black_box(outcome.winners())
         })
     });
+    g.bench_function("score_additive_end_to_end", |b| {
+        b.iter(|| {
+            let mut award = jury::load(&dir).unwrap();
+            award.settings_mut().method = Method::Additive;
+            let outcome = jury::score(&award);
+            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
+            black_box(outcome.winners())
+        })
+    });
     g.bench_function("score_zscore_end_to_end", |b| {
         b.iter(|| {
             let mut award = jury::load(&dir).unwrap();

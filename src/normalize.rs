@@ -506,6 +506,41 @@ mod tests {
     }
 
     #[test]
+    fn every_method_gives_finite_scores_and_a_rule_for_a_juror_without_spread() {
+        // Juror s scores one proposal; juror f gives 5 to everything; a and b are ordinary.
+        let a = award(&[
+            ("a", "p1", 2.0),
+            ("a", "p2", 6.0),
+            ("a", "p3", 8.0),
+            ("b", "p1", 3.0),
+            ("b", "p2", 5.0),
+            ("b", "p3", 9.0),
+            ("f", "p1", 5.0),
+            ("f", "p2", 5.0),
+            ("f", "p3", 5.0),
+            ("s", "p2", 7.0),
+        ]);
+        let status = crate::conflicts::statuses(&a);
+        for method in Method::ALL {
+            let c = correct(&a, &status, method);
+            assert!(c.corrected.iter().all(|x| x.is_finite()), "{method}");
+            let flagged: Vec<&str> = c
+                .warnings
+                .iter()
+                .filter_map(|w| match w {
+                    Warning::NoSpread { juror, .. } => Some(juror.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let want: &[&str] = match method {
+                Method::None | Method::Additive | Method::Ratio => &[],
+                Method::Zscore | Method::Minmax | Method::Rank | Method::Affine => &["f", "s"],
+            };
+            assert_eq!(flagged, want, "{method}");
+        }
+    }
+
+    #[test]
     fn runs_split_on_key_changes() {
         let keys = [1, 1, 2, 3, 3, 3];
         assert_eq!(runs(6, |i| keys[i]), vec![0..2, 2..3, 3..6]);

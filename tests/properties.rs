@@ -146,3 +146,44 @@ proptest! {
         prop_assert!(u.cut.unwrap().2 == 1.0);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn additive_shifts_every_total_equally_when_one_juror_adds_a_constant(
+        reviews in proptest::collection::btree_map((0u8..5, 0u8..8), -100.0f64..100.0, 12..40),
+        juror in 0u8..5,
+        shift in -50.0f64..50.0,
+    ) {
+        // With Σ nⱼ biasⱼ = 0 in each part of the design, a shift d of juror j moves every value
+        // of j's part by d·nⱼ/N: totals shift equally and the ranking stays.
+        let rows: Vec<_> = reviews.iter().map(|(k, x)| (*k, vec![Some(*x)])).collect();
+        let moved: Vec<_> = reviews
+            .iter()
+            .map(|(k, x)| (*k, vec![Some(if k.0 == juror { x + shift } else { *x })]))
+            .collect();
+        let s = Settings { tie_break: vec![], ..settings(Method::Additive) };
+        let a = build(CONTINUOUS, s.clone(), &rows);
+        let before = jury::score(&a);
+        let after = jury::score(&build(CONTINUOUS, s, &moved));
+        let obs: Vec<jury::fit::Observation> = a
+            .scores()
+            .iter()
+            .map(|s| jury::fit::Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
+            .collect();
+        let parts = jury::fit::components(a.jurors().len(), a.proposals().len(), &obs);
+        if parts.count == 1 {
+            prop_assert_eq!(&before.ranking.order, &after.ranking.order);
+            let deltas: Vec<f64> = before
+                .values
+                .iter()
+                .zip(&after.values)
+                .filter_map(|(b, a)| Some(a.total? - b.total?))
+                .collect();
+            for d in &deltas {
+                prop_assert!((d - deltas[0]).abs() < 1e-6, "{:?}", deltas);
+            }
+        }
+    }
+}
