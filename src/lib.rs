@@ -60,6 +60,6 @@ pub use outcome::{score, Outcome};
 pub use rank::TieRule;
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Settings, DEFAULT_WINNERS};
+pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS};
 pub use warnings::Warning;
 pub use winners::Winner;
