@@ -5,6 +5,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] the award folder (checking every input) → [`conflicts`] (which scores count) →
 //! [`normalize`] (juror-bias correction) → [`aggregate`] (criterion values and totals) →
+//! [`diagnostics`] (juror agreement and flags, proposals that need another reader) →
 //! [`eligibility`] (thresholds, `pass_total`, `min_reviews`) → [`rank`] (ties broken by a
 //! declared chain) → [`winners`] (top N under `max_per` caps) → [`report`] (the audit bundle).
 //! [`score`] runs every stage and returns an [`Outcome`].
@@ -32,6 +33,7 @@
 pub mod aggregate;
 mod award;
 pub mod conflicts;
+pub mod diagnostics;
 pub mod eligibility;
 mod error;
 pub mod fit;
@@ -51,6 +53,7 @@ pub mod winners;
 pub use aggregate::Aggregate;
 pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
 pub use conflicts::Status;
+pub use diagnostics::{Diagnostics, Flag};
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use load::{
     load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,

@@ -3,6 +3,7 @@
 use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
+use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility;
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
@@ -19,6 +20,8 @@ pub struct Outcome {
     pub correction: Correction,
     /// Per proposal: criterion values, total, reviews, spread.
     pub values: Vec<ProposalValues>,
+    /// Per juror agreement and flags; per proposal whether it needs another reader.
+    pub diagnostics: Diagnostics,
     /// Per proposal: why it is not eligible (empty when it is).
     pub ineligible: Vec<Vec<String>>,
     /// The ranking of the eligible proposals.
@@ -58,7 +61,7 @@ impl Outcome {
 }
 
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
-/// checks eligibility, ranks and names the winners.
+/// diagnoses the jurors, checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
     let settings = award.settings();
     let rubric = award.rubric();
@@ -82,6 +85,7 @@ pub fn score(award: &Award) -> Outcome {
         settings.trim,
     );
     warnings.extend(aggregate_warnings);
+    let diagnostics = diagnostics::diagnose(award, &status, &correction, &values);
     let ineligible: Vec<Vec<String>> = values
         .iter()
         .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
@@ -96,10 +100,12 @@ pub fn score(award: &Award) -> Outcome {
     );
     let selection = winners::select(award, &ranking, settings.winners);
     warnings.extend(selection.warnings.iter().cloned());
+    warnings.extend(diagnostics.warnings.iter().cloned());
     Outcome {
         status,
         correction,
         values,
+        diagnostics,
         ineligible,
         ranking,
         selection,
