@@ -7,9 +7,10 @@
 //!
 //! - **scores, mean, spread**: the number of valid scores, and the mean and population
 //!   standard deviation of their raw values.
-//! - **leniency, scale**: the method's fitted `bias` and `scale` ([`JurorEffect`]), averaged
-//!   over criteria weighted by the juror's number of scores on each; absent when the method
-//!   fits none (`rank`, or a juror it cannot measure on any criterion).
+//! - **leniency, scale**: the method's fitted `bias` and `scale`
+//!   ([`JurorEffect`](crate::normalize::JurorEffect)), averaged over criteria weighted by the
+//!   juror's number of scores on each; absent when the method fits none (`rank`, or a juror
+//!   it cannot measure on any criterion).
 //! - **agreement**: the Pearson correlation of the juror's raw scores with the
 //!   *leave-one-out consensus* on the same (proposal, criterion) cells: the plain mean
 //!   (confidence not used) of the **other** jurors' corrected scores on that cell. Cells that
