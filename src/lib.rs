@@ -5,6 +5,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] the award folder (checking every input) → [`conflicts`] (which scores count) →
 //! [`normalize`] (juror-bias correction) → [`aggregate`] (criterion values and totals) →
+//! [`diagnostics`] (juror agreement and flags, proposals that need another reader) →
 //! [`eligibility`] (thresholds, `pass_total`, `min_reviews`) → [`rank`] (ties broken by a
 //! declared chain) → [`winners`] (top N under `max_per` caps) → [`report`] (the audit bundle).
 //! [`score`] runs every stage and returns an [`Outcome`].
@@ -33,6 +34,7 @@ pub mod aggregate;
 mod award;
 pub mod compare;
 pub mod conflicts;
+pub mod diagnostics;
 pub mod eligibility;
 mod error;
 pub mod fit;
@@ -54,6 +56,7 @@ pub use aggregate::Aggregate;
 pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
+pub use diagnostics::{Diagnostics, Flag};
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use load::{
     load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,
@@ -63,7 +66,7 @@ pub use outcome::{score, score_counted, score_with, Outcome};
 pub use rank::TieRule;
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Settings, DEFAULT_WINNERS};
+pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS};
 pub use uncertainty::Uncertainty;
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -8,13 +8,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use jury::report::{RankingCsv, Report, SummaryJson};
 
-use cli::args::{Args, Command, Format, ScoreArgs};
+use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs};
 
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Score(a) => score(&a),
         Command::Validate { award_dir } => validate(&award_dir),
+        Command::Jurors(a) => jurors(&a),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
         Command::Reliability { award_dir, out } => reliability(&award_dir, out.as_deref()),
@@ -59,6 +60,19 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
         jury::write_bundle(&award, &outcome, dir)?;
         eprintln!("reports written to {}", dir.display());
     }
+    cli::stdout_result(printed.and_then(|()| out.flush()))
+}
+
+/// load the award → score → the juror diagnostics table.
+fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
+    let mut award = jury::load(&args.award_dir)?;
+    if let Some(m) = args.method {
+        award.settings_mut().method = m;
+    }
+    let outcome = jury::score(&award);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = cli::jurors::report(&award, &outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
 

@@ -3,6 +3,7 @@
 use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
+use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility;
 use crate::fit::{components, Observation};
 use crate::normalize::{self, Correction};
@@ -23,6 +24,9 @@ pub struct Outcome {
     pub correction: Correction,
     /// Per proposal: criterion values, total, reviews, spread.
     pub values: Vec<ProposalValues>,
+    /// Per juror agreement and flags; per proposal whether it needs another reader
+    /// (computed by [`score`]; empty from [`score_with`] and [`score_counted`]).
+    pub diagnostics: Diagnostics,
     /// Per proposal: why it is not eligible (empty when it is).
     pub ineligible: Vec<Vec<String>>,
     /// The ranking of the eligible proposals.
@@ -66,9 +70,15 @@ impl Outcome {
 }
 
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
-/// checks eligibility, ranks and names the winners.
+/// diagnoses the jurors, checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
     let mut outcome = score_with(award, award.settings());
+    let o = &outcome;
+    let diagnostics = diagnostics::diagnose(award, &o.status, &o.correction, &o.values);
+    outcome
+        .warnings
+        .extend(diagnostics.warnings.iter().cloned());
+    outcome.diagnostics = diagnostics;
     outcome.reliability = reliability::panel(award, &outcome.status);
     outcome
 }
@@ -132,6 +142,7 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
         status,
         correction,
         values,
+        diagnostics: Diagnostics::default(),
         ineligible,
         ranking,
         selection,

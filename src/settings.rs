@@ -21,6 +21,10 @@ use crate::tomlfile::TomlFile;
 /// The number of winners when an award does not say.
 pub const DEFAULT_WINNERS: usize = 5;
 
+/// The share of the scale width beyond which reviews disagree, when an award does not say:
+/// panels commonly add a reader when two reviews differ by more than 30% of the scale.
+pub const DEFAULT_DISAGREEMENT: f64 = 0.3;
+
 /// `award.toml` as written, before it is checked.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +47,9 @@ pub struct AwardSpec {
     /// `[uncertainty]`.
     #[serde(default)]
     pub uncertainty: UncertaintyTable,
+    /// `[diagnostics]`.
+    #[serde(default)]
+    pub diagnostics: DiagnosticsTable,
 }
 
 /// Where the rubric is: `rubric = "path.toml"` or an inline `[rubric]` table.
@@ -130,6 +137,15 @@ pub struct UncertaintyTable {
     pub seed: Option<Spanned<i64>>,
 }
 
+/// `[diagnostics]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosticsTable {
+    /// The share of a criterion's scale width beyond which a proposal's reviews disagree so
+    /// much that it needs another reader.
+    pub disagreement: Option<Spanned<f64>>,
+}
+
 /// Checked settings. [`Settings::default`] gives every documented default.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
@@ -155,6 +171,10 @@ pub struct Settings {
     pub bootstrap: usize,
     /// The seed of every random choice (default 0).
     pub seed: u64,
+    /// A proposal needs another reader when, on some criterion, its highest and lowest valid
+    /// scores differ by more than this share of the criterion's scale width (default
+    /// [`DEFAULT_DISAGREEMENT`]; in (0, 1]).
+    pub disagreement: f64,
 }
 
 impl Default for Settings {
@@ -171,6 +191,7 @@ impl Default for Settings {
             conflicts_same: Vec::new(),
             bootstrap: 0,
             seed: 0,
+            disagreement: DEFAULT_DISAGREEMENT,
         }
     }
 }
@@ -263,6 +284,22 @@ impl Settings {
         if let Some(same) = &spec.conflicts.same {
             s.conflicts_same = same.get_ref().clone();
         }
+        if let Some(d) = &spec.diagnostics.disagreement {
+            let x = *d.get_ref();
+            // Written so that NaN fails too.
+            if x > 0.0 && x <= 1.0 {
+                s.disagreement = x;
+            } else {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::OutOfRange,
+                        file.at(d.span(), "disagreement"),
+                        "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)",
+                    )
+                    .with_value(x.to_string()),
+                );
+            }
+        }
         problems.finish(s)
     }
 }
@@ -306,7 +343,7 @@ mod tests {
     #[test]
     fn every_table_is_read() {
         let s = settings(
-            "[award]\nname = 'A'\nwinners = 3\n[normalization]\nmethod = 'none'\n[ranking]\naggregate = 'trimmed'\ntrim = 2\nmin_reviews = 3\ntie_break = ['criterion:impact', 'lottery']\nmax_per = { country = 2 }\n[conflicts]\nsame = ['country']\n[uncertainty]\nbootstrap = 100\nseed = 2016\n",
+            "[award]\nname = 'A'\nwinners = 3\n[normalization]\nmethod = 'none'\n[ranking]\naggregate = 'trimmed'\ntrim = 2\nmin_reviews = 3\ntie_break = ['criterion:impact', 'lottery']\nmax_per = { country = 2 }\n[conflicts]\nsame = ['country']\n[uncertainty]\nbootstrap = 100\nseed = 2016\n[diagnostics]\ndisagreement = 0.25\n",
         )
         .unwrap();
         assert_eq!(s.name, "A");
@@ -323,6 +360,25 @@ mod tests {
         );
         assert_eq!(s.max_per.get("country"), Some(&2));
         assert_eq!(s.conflicts_same, vec!["country".to_string()]);
+        assert_eq!(s.disagreement, 0.25);
+    }
+
+    #[test]
+    fn disagreement_is_a_share_of_the_scale_above_0_and_at_most_1() {
+        assert_eq!(settings("").unwrap().disagreement, 0.3);
+        assert_eq!(
+            settings("[diagnostics]\ndisagreement = 1\n")
+                .unwrap()
+                .disagreement,
+            1.0
+        );
+        for bad in ["0", "-0.1", "1.5", "nan", "inf"] {
+            let err = settings(&format!("[diagnostics]\ndisagreement = {bad}\n")).unwrap_err();
+            assert_eq!(err.problems()[0].location.line, Some(2), "{bad}: {err}");
+            assert!(err.to_string().contains("disagreement"), "{bad}: {err}");
+        }
+        let err = settings("[diagnostics]\ndisagrement = 0.3\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
     }
 
     #[test]

@@ -85,6 +85,42 @@ pub enum Warning {
         /// The cap.
         cap: usize,
     },
+    /// A juror gave nearly the same score everywhere (see [`crate::diagnostics`]).
+    StraightLining {
+        /// The juror's id.
+        juror: String,
+        /// Why, in plain words, with the numbers behind it.
+        reason: String,
+    },
+    /// A juror gave the same score on every criterion of many of their reviews.
+    Halo {
+        /// The juror's id.
+        juror: String,
+        /// Why, in plain words, with the numbers behind it.
+        reason: String,
+    },
+    /// A juror's agreement with the rest of the panel is far below the panel's.
+    OutlierJuror {
+        /// The juror's id.
+        juror: String,
+        /// Why, in plain words, with the numbers behind it.
+        reason: String,
+    },
+    /// A juror scored proposals that share their country, institution or another attribute
+    /// well above (or below) the proposals' values.
+    HomeBias {
+        /// The juror's id.
+        juror: String,
+        /// Why, in plain words, with the numbers behind it.
+        reason: String,
+    },
+    /// A proposal's reviews disagree beyond `[diagnostics] disagreement`.
+    NeedsAnotherReader {
+        /// The proposal's id.
+        proposal: String,
+        /// On which criteria and by how much.
+        reason: String,
+    },
 }
 
 impl Warning {
@@ -101,6 +137,11 @@ impl Warning {
             Warning::TieAtCut { .. } => "tie_at_cut",
             Warning::CutDecidedByRule { .. } => "cut_decided_by_rule",
             Warning::PassedOver { .. } => "passed_over",
+            Warning::StraightLining { .. } => "straight_lining",
+            Warning::Halo { .. } => "halo",
+            Warning::OutlierJuror { .. } => "outlier",
+            Warning::HomeBias { .. } => "home_bias",
+            Warning::NeedsAnotherReader { .. } => "needs_another_reader",
         }
     }
 
@@ -177,6 +218,13 @@ impl fmt::Display for Warning {
                 "proposal {proposal} was passed over: {cap} winner{} already from {attribute} {value} (max_per)",
                 plural(*cap)
             ),
+            Warning::StraightLining { juror, reason }
+            | Warning::Halo { juror, reason }
+            | Warning::OutlierJuror { juror, reason }
+            | Warning::HomeBias { juror, reason } => write!(f, "juror {juror}: {reason}"),
+            Warning::NeedsAnotherReader { proposal, reason } => {
+                write!(f, "proposal {proposal} needs another reader: {reason}")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod diagnostics;
 mod properties;
 mod reports;
 mod scoring;

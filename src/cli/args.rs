@@ -41,6 +41,9 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Juror diagnostics: leniency, spread, agreement with the panel, flags, and the
+    /// proposals whose reviews disagree so much that they need another reader.
+    Jurors(JurorsArgs),
     /// Show a rubric as a briefing table for jurors.
     Rubric {
         /// A rubric file (a [rubric] table, as in rubrics/).
@@ -84,6 +87,15 @@ pub struct ScoreArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JurorsArgs {
+    /// The award folder (award.toml, scores.csv, ...).
+    pub award_dir: PathBuf,
+    /// How juror bias is corrected (overrides [normalization] method).
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
 }
 
 /// What `jury score` prints on stdout.

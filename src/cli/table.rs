@@ -9,19 +9,19 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use jury::report::{number, ranking_rows, text};
 use jury::{Award, Comparison, Error, Outcome, Rubric, Winner};
 
-fn table() -> Table {
+pub(super) fn table() -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     t
 }
 
-fn right(s: impl ToString) -> Cell {
+pub(super) fn right(s: impl ToString) -> Cell {
     Cell::new(s.to_string()).set_alignment(CellAlignment::Right)
 }
 
 /// Two decimals for a person to read; the CSV reports keep more.
-fn short(x: Option<f64>) -> String {
+pub(super) fn short(x: Option<f64>) -> String {
     x.map(|x| format!("{x:.2}")).unwrap_or_default()
 }
 

@@ -9,13 +9,25 @@ use crate::outcome::Outcome;
 use crate::winners::Winner;
 
 /// `ranking.csv`: every proposal, ranked ones first, with its total, criterion values,
-/// winner and eligibility, and a note on ties, caps and ineligibility.
+/// winner and eligibility, and a note on ties, caps, ineligibility and reviews that
+/// disagree so much that the proposal needs another reader.
 pub struct RankingCsv;
 
 /// `scores.csv`: every input score with its raw and corrected value and its status.
 pub struct ScoresCsv;
 
-/// `jurors.csv`: per juror counts, raw mean and spread, and the fitted leniency and scale.
+/// `jurors.csv`: per juror diagnostics ([`crate::diagnostics`]), one row a juror.
+///
+/// Columns: `juror`, `name`, the juror attributes (prefixed `juror_` when a name is taken),
+/// then `scores` (rows in scores.csv, whatever their status), `used`, `conflicts`, `missing`,
+/// `mean` and `spread` (population sd) of the valid raw scores, `leniency` and `scale` (the
+/// fitted bias and scale, count-weighted over criteria; blank when the method has none),
+/// `agreement` (correlation with the leave-one-out consensus; blank when not computable) and
+/// the `pairs` behind it, `reviews` (proposals scored validly) and `flat_reviews` (reviews
+/// with two or more valid scores, all the same), for each attribute of
+/// [`crate::Diagnostics::home_attributes`] `home_<attribute>` (the mean residual on
+/// proposals sharing the juror's value) and `home_<attribute>_scores`, and last `flags`
+/// (`straight_lining; halo; outlier; home_bias`) and `reasons` (one sentence a flag).
 pub struct JurorsCsv;
 
 /// `warnings.csv`: every warning, with its kind.
@@ -210,72 +222,41 @@ impl Report for JurorsCsv {
 
     fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
         let jurors = award.jurors();
-        let n = jurors.len();
-        let criteria = award.rubric().criteria.len();
-        // counts[j] = (scores, used, conflicts, missing), and the used raw scores' sums.
-        let mut counts = vec![[0usize; 4]; n];
-        let mut sum = vec![0.0f64; n];
-        for (s, status) in award.scores().iter().zip(&outcome.status) {
-            let c = &mut counts[s.juror()];
-            c[0] += 1;
-            match status {
-                Status::Used => {
-                    c[1] += 1;
-                    sum[s.juror()] += s.raw().unwrap_or(0.0);
-                }
-                Status::Conflict => c[2] += 1,
-                Status::Missing => c[3] += 1,
-            }
+        let diagnostics = &outcome.diagnostics;
+        let mut fixed: Vec<String> = [
+            "scores",
+            "used",
+            "conflicts",
+            "missing",
+            "mean",
+            "spread",
+            "leniency",
+            "scale",
+            "agreement",
+            "pairs",
+            "reviews",
+            "flat_reviews",
+        ]
+        .map(String::from)
+        .to_vec();
+        for a in &diagnostics.home_attributes {
+            fixed.push(format!("home_{a}"));
+            fixed.push(format!("home_{a}_scores"));
         }
-        let mean: Vec<f64> = (0..n)
-            .map(|j| {
-                if counts[j][1] > 0 {
-                    sum[j] / counts[j][1] as f64
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let mut ss = vec![0.0f64; n];
-        for (s, status) in award.scores().iter().zip(&outcome.status) {
-            if *status == Status::Used {
-                let d = s.raw().unwrap_or(0.0) - mean[s.juror()];
-                ss[s.juror()] += d * d;
-            }
-        }
-        let mut w = writer(out);
+        fixed.extend(["flags", "reasons"].map(String::from));
         let attributes = jurors.attribute_names();
         let mut header: Vec<String> = vec!["juror".into(), "name".into()];
-        header.extend(attributes.iter().cloned());
-        header.extend(
-            [
-                "scores",
-                "used",
-                "conflicts",
-                "missing",
-                "mean",
-                "spread",
-                "leniency",
-                "scale",
-            ]
-            .map(String::from),
-        );
+        for a in attributes {
+            header.push(if fixed.contains(a) || header.contains(a) {
+                format!("juror_{a}")
+            } else {
+                a.clone()
+            });
+        }
+        header.extend(fixed);
+        let mut w = writer(out);
         w.write_record(header.iter().map(|h| text(h).into_owned()))?;
-        for j in 0..n {
-            let effects = (0..criteria).map(|c| outcome.correction.effect(j, c, criteria));
-            // Leniency and scale: means over criteria, weighted by the juror's scores on each.
-            let (mut k, mut bias, mut k_scale, mut scale) = (0usize, 0.0, 0usize, 0.0);
-            for e in effects {
-                if let Some(b) = e.bias {
-                    k += e.scores;
-                    bias += e.scores as f64 * b;
-                }
-                if let Some(a) = e.scale {
-                    k_scale += e.scores;
-                    scale += e.scores as f64 * a;
-                }
-            }
-            let used = counts[j][1];
+        for (j, d) in diagnostics.jurors.iter().enumerate() {
             let mut record: Vec<String> = vec![
                 text(jurors.id(j)).into_owned(),
                 text(jurors.label(j)).into_owned(),
@@ -285,27 +266,17 @@ impl Report for JurorsCsv {
                     .iter()
                     .map(|a| text(jurors.attribute(j, a).unwrap_or("")).into_owned()),
             );
-            record.extend(counts[j].iter().map(|c| c.to_string()));
-            record.push(if used > 0 {
-                number(mean[j])
-            } else {
-                String::new()
-            });
-            record.push(if used > 0 {
-                number((ss[j] / used as f64).sqrt())
-            } else {
-                String::new()
-            });
-            record.push(if k > 0 {
-                number(bias / k as f64)
-            } else {
-                String::new()
-            });
-            record.push(if k_scale > 0 {
-                number(scale / k_scale as f64)
-            } else {
-                String::new()
-            });
+            record.extend([d.given, d.scores, d.conflicts, d.missing].map(|n| n.to_string()));
+            record.extend([d.mean, d.spread, d.leniency, d.scale, d.agreement].map(opt));
+            record.extend([d.pairs, d.reviews, d.flat_reviews].map(|n| n.to_string()));
+            for h in &d.home {
+                record.push(opt(h.residual));
+                record.push(h.scores.to_string());
+            }
+            let flags: Vec<String> = d.flags.iter().map(|f| f.flag.to_string()).collect();
+            let reasons: Vec<&str> = d.flags.iter().map(|f| f.reason.as_str()).collect();
+            record.push(flags.join("; "));
+            record.push(text(&reasons.join(" ")).into_owned());
             w.write_record(&record)?;
         }
         w.flush()

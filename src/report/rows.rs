@@ -23,7 +23,8 @@ pub struct RankingRow {
     pub values: Vec<Option<f64>>,
     /// Its spread among jurors.
     pub spread: f64,
-    /// Why it is not eligible, how its ties were decided, why it was passed over.
+    /// Why it is not eligible, how its ties were decided, why it was passed over, whether
+    /// it needs another reader.
     pub note: String,
 }
 
@@ -78,6 +79,9 @@ pub fn ranking_rows<'a>(
         }
         if let Some(reason) = &outcome.selection.passed_over[p] {
             notes.push(reason.clone());
+        }
+        if let Some(reason) = &outcome.diagnostics.proposals[p].needs_reader {
+            notes.push(format!("needs another reader: {reason}"));
         }
         RankingRow {
             proposal: p,

@@ -1,0 +1,507 @@
+//! Juror diagnostics: how each juror scored, how well they agree with the panel, what looks
+//! wrong (straight-lining, halo, an outlier, home bias), and which proposals need another
+//! reader.
+//!
+//! Every number here is computed from valid scores only (status `used`): conflicts and
+//! blank cells never count. Per juror, over all criteria:
+//!
+//! - **scores, mean, spread**: the number of valid scores, and the mean and population
+//!   standard deviation of their raw values.
+//! - **leniency, scale**: the method's fitted `bias` and `scale`
+//!   ([`JurorEffect`](crate::normalize::JurorEffect)), averaged over criteria weighted by the
+//!   juror's number of scores on each; absent when the method fits none (`rank`, or a juror
+//!   it cannot measure on any criterion).
+//! - **agreement**: the Pearson correlation of the juror's raw scores with the
+//!   *leave-one-out consensus* on the same (proposal, criterion) cells: the plain mean
+//!   (confidence not used) of the **other** jurors' corrected scores on that cell. Cells that
+//!   no other juror scored validly are skipped; all criteria are pooled in one correlation.
+//!   Absent with fewer than [`MIN_AGREEMENT_PAIRS`] pairs, or when either side has no spread.
+//! - **home residuals**: for each attribute that jurors and proposals both have and that
+//!   `[conflicts] same` does not already exclude, the mean *residual* (corrected score − the
+//!   proposal's criterion value as aggregated, the juror's own score included) over the
+//!   juror's scores of proposals that share the juror's value of it.
+//!
+//! Flags, each with a plain-language reason ([`flags`] holds the rules and their thresholds):
+//! straight-lining, halo, outlier, home bias. Per proposal, **needs another reader**: on some
+//! criterion its highest and lowest valid raw scores differ by more than `[diagnostics]
+//! disagreement` × the criterion's scale width (strictly: exactly the limit is not beyond).
+//!
+//! Each flag and each proposal that needs another reader is also a [`Warning`].
+//!
+//! # Example
+//!
+//! ```
+//! let award = jury::load("fixtures/ineli-balkans-2016")?;
+//! let outcome = jury::score(&award);
+//! for (j, d) in outcome.diagnostics.jurors.iter().enumerate() {
+//!     println!("{} agrees {:?} with the panel", award.jurors().id(j), d.agreement);
+//! }
+//! assert_eq!(outcome.diagnostics.jurors.len(), 9);
+//! # Ok::<(), jury::Error>(())
+//! ```
+
+mod cells;
+pub mod flags;
+mod juror;
+
+use std::fmt;
+
+use crate::aggregate::ProposalValues;
+use crate::award::Award;
+use crate::conflicts::Status;
+use crate::normalize::Correction;
+use crate::warnings::Warning;
+
+use cells::Cells;
+pub use juror::pearson;
+
+pub use flags::{
+    HALO_MIN_REVIEWS, HALO_SHARE, HOME_BIAS_MIN_SCORES, HOME_BIAS_SHARE, MAD_TO_SD, OUTLIER_MADS,
+    OUTLIER_MIN_MARGIN, OUTLIER_MIN_PANEL, OUTLIER_NEGATIVE_MEDIAN, STRAIGHT_LINING_MIN_SCORES,
+    STRAIGHT_LINING_SPREAD,
+};
+
+/// Fewer (score, consensus) pairs than this: no agreement is computed.
+pub const MIN_AGREEMENT_PAIRS: usize = 3;
+
+/// Something that looks wrong in how a juror scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flag {
+    /// Nearly the same score everywhere.
+    StraightLining,
+    /// The same score on every criterion of many reviews.
+    Halo,
+    /// Agreement with the panel far below the panel's.
+    Outlier,
+    /// Proposals that share the juror's country (institution, …) scored off their value.
+    HomeBias,
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Flag::StraightLining => "straight_lining",
+            Flag::Halo => "halo",
+            Flag::Outlier => "outlier",
+            Flag::HomeBias => "home_bias",
+        })
+    }
+}
+
+/// A flag raised on a juror, with its reason in plain words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JurorFlag {
+    /// Which flag.
+    pub flag: Flag,
+    /// Why: a sentence with the numbers behind it.
+    pub reason: String,
+}
+
+/// A juror's scores of proposals that share one of the juror's attribute values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Home {
+    /// Valid scores of proposals sharing the juror's value (0 when the juror has none).
+    pub scores: usize,
+    /// Their mean residual (corrected score − the proposal's criterion value), in score units.
+    pub residual: Option<f64>,
+    /// Their mean residual as a share of each criterion's scale width (what the flag tests).
+    pub share: Option<f64>,
+}
+
+/// What the diagnostics found about one juror.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JurorDiagnostics {
+    /// Rows the juror has in the scores, whatever their status.
+    pub given: usize,
+    /// Valid scores (status `used`).
+    pub scores: usize,
+    /// Scores that do not count because of a conflict of interest.
+    pub conflicts: usize,
+    /// Blank cells.
+    pub missing: usize,
+    /// Mean raw score over all criteria.
+    pub mean: Option<f64>,
+    /// Population standard deviation of the raw scores over all criteria.
+    pub spread: Option<f64>,
+    /// Fitted bias, count-weighted over criteria (positive = lenient).
+    pub leniency: Option<f64>,
+    /// Fitted scale, count-weighted over criteria (above 1 = wider than the panel).
+    pub scale: Option<f64>,
+    /// Correlation with the leave-one-out consensus of the other jurors.
+    pub agreement: Option<f64>,
+    /// (score, consensus) pairs behind the agreement.
+    pub pairs: usize,
+    /// Proposals the juror scored validly at least once.
+    pub reviews: usize,
+    /// Reviews with at least two valid scores (the ones a halo can show in).
+    pub multi_reviews: usize,
+    /// Of those, reviews with the same score (the same point of the scale) on every criterion.
+    pub flat_reviews: usize,
+    /// Per attribute of [`Diagnostics::home_attributes`], in that order.
+    pub home: Vec<Home>,
+    /// The flags raised, in [`Flag`] order.
+    pub flags: Vec<JurorFlag>,
+}
+
+impl JurorDiagnostics {
+    /// Whether the juror carries this flag.
+    pub fn flagged(&self, flag: Flag) -> bool {
+        self.flags.iter().any(|f| f.flag == flag)
+    }
+}
+
+/// What the diagnostics found about one proposal.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProposalDiagnostics {
+    /// Per criterion, the lowest and highest valid raw score (`None` without any).
+    pub ranges: Vec<Option<(f64, f64)>>,
+    /// Why it needs another reader, when its reviews disagree beyond the limit.
+    pub needs_reader: Option<String>,
+}
+
+/// The diagnostics of an award.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diagnostics {
+    /// Attributes that jurors and proposals both have, minus those in `[conflicts] same`
+    /// (sorted): the ones home bias is measured on.
+    pub home_attributes: Vec<String>,
+    /// Per juror, in [`Award::jurors`] order.
+    pub jurors: Vec<JurorDiagnostics>,
+    /// Per proposal, in [`Award::proposals`] order.
+    pub proposals: Vec<ProposalDiagnostics>,
+    /// One warning per flag and per proposal that needs another reader.
+    pub warnings: Vec<Warning>,
+}
+
+/// Diagnoses every juror and proposal from the scores' statuses, the correction and the
+/// aggregated criterion values.
+pub fn diagnose(
+    award: &Award,
+    status: &[Status],
+    correction: &Correction,
+    values: &[ProposalValues],
+) -> Diagnostics {
+    let cells = Cells::new(award, status, correction);
+    let home_attributes = home_attributes(award);
+    let mut jurors: Vec<JurorDiagnostics> = by_juror(award, status)
+        .iter()
+        .enumerate()
+        .map(|(j, mine)| juror::juror(award, correction, values, &cells, &home_attributes, j, mine))
+        .collect();
+    count_statuses(award, status, &mut jurors);
+    flags::raise(award, correction, &home_attributes, &mut jurors);
+    let proposals = (0..award.proposals().len())
+        .map(|p| cells.proposal(award, p))
+        .collect::<Vec<_>>();
+    let mut warnings = Vec::new();
+    for (j, d) in jurors.iter().enumerate() {
+        let juror = award.jurors().id(j).to_string();
+        for f in &d.flags {
+            let reason = f.reason.clone();
+            let juror = juror.clone();
+            warnings.push(match f.flag {
+                Flag::StraightLining => Warning::StraightLining { juror, reason },
+                Flag::Halo => Warning::Halo { juror, reason },
+                Flag::Outlier => Warning::OutlierJuror { juror, reason },
+                Flag::HomeBias => Warning::HomeBias { juror, reason },
+            });
+        }
+    }
+    for (p, d) in proposals.iter().enumerate() {
+        if let Some(reason) = &d.needs_reader {
+            warnings.push(Warning::NeedsAnotherReader {
+                proposal: award.proposals().id(p).to_string(),
+                reason: reason.clone(),
+            });
+        }
+    }
+    Diagnostics {
+        home_attributes,
+        jurors,
+        proposals,
+        warnings,
+    }
+}
+
+/// Attributes of both jurors and proposals that `[conflicts] same` does not exclude.
+fn home_attributes(award: &Award) -> Vec<String> {
+    let proposals = award.proposals().attribute_names();
+    award
+        .jurors()
+        .attribute_names()
+        .iter()
+        .filter(|a| proposals.contains(a) && !award.settings().conflicts_same.contains(a))
+        .cloned()
+        .collect()
+}
+
+/// Each juror's valid scores (indices into the award's scores), sorted by proposal and
+/// criterion, so that each review is a run.
+fn by_juror(award: &Award, status: &[Status]) -> Vec<Vec<u32>> {
+    let scores = award.scores();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); award.jurors().len()];
+    for (i, s) in scores.iter().enumerate() {
+        if status[i] == Status::Used {
+            out[s.juror()].push(i as u32);
+        }
+    }
+    for mine in &mut out {
+        mine.sort_unstable_by_key(|&i| {
+            let s = &scores[i as usize];
+            (s.proposal(), s.criterion())
+        });
+    }
+    out
+}
+
+fn count_statuses(award: &Award, status: &[Status], jurors: &mut [JurorDiagnostics]) {
+    for (s, st) in award.scores().iter().zip(status) {
+        let d = &mut jurors[s.juror()];
+        d.given += 1;
+        match st {
+            Status::Used => {}
+            Status::Conflict => d.conflicts += 1,
+            Status::Missing => d.missing += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::{AwardBuilder, Method, Rubric, Settings};
+
+    /// One criterion `q` on a 1–5 scale.
+    pub(crate) const ONE: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+        [[rubric.criterion]]\nid = 'q'\nweight = 1\n";
+    /// Two criteria `a` and `b` on a 1–5 scale.
+    pub(crate) const TWO: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+        [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n";
+    /// One criterion `q` on a continuous 0–10 scale.
+    pub(crate) const TEN: &str =
+        "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n";
+
+    /// Settings without correction, so that corrected scores are the raw ones.
+    pub(crate) fn raw() -> Settings {
+        Settings {
+            method: Method::None,
+            ..Settings::default()
+        }
+    }
+
+    /// A builder with reviews: (juror, proposal, one score per criterion in rubric order).
+    pub(crate) fn builder(
+        rubric: &str,
+        settings: Settings,
+        reviews: &[(&str, &str, &[f64])],
+    ) -> AwardBuilder {
+        let rubric = Rubric::from_toml_str(rubric).unwrap();
+        let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
+        let mut b = AwardBuilder::new(rubric, settings);
+        for (j, p, scores) in reviews {
+            for (c, x) in ids.iter().zip(scores.iter()) {
+                b.score(j, p, c, Some(*x));
+            }
+        }
+        b
+    }
+
+    pub(crate) fn award(
+        rubric: &str,
+        settings: Settings,
+        reviews: &[(&str, &str, &[f64])],
+    ) -> Award {
+        builder(rubric, settings, reviews).build().unwrap()
+    }
+
+    /// A juror's diagnostics, by id.
+    pub(crate) fn of<'a>(award: &Award, d: &'a Diagnostics, juror: &str) -> &'a JurorDiagnostics {
+        &d.jurors[award.jurors().index(juror).unwrap()]
+    }
+
+    pub(crate) fn close(got: Option<f64>, want: f64) {
+        let got = got.expect("a value");
+        assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+    }
+
+    #[test]
+    fn agreement_correlates_raw_scores_with_the_mean_of_the_other_jurors() {
+        // Method none: corrected = raw. Consensus of a on each proposal = mean of b and c:
+        //   p1 (1+2)/2 = 1.5, p2 (3+3)/2 = 3, p3 (2+3)/2 = 2.5, p4 (4+4)/2 = 4; p5 only a: skipped.
+        // x = 1,2,3,4 (mean 2.5), y = 1.5,3,2.5,4 (mean 2.75):
+        //   Sxy = (−1.5)(−1.25) + (−.5)(.25) + (.5)(−.25) + (1.5)(1.25) = 3.5,
+        //   Sxx = 5, Syy = 1.5625 + .0625 + .0625 + 1.5625 = 3.25 → r = 3.5/√16.25 = 0.868243.
+        // c: x = 2,3,3,4; consensus of a and b = 1, 2.5, 2.5, 4:
+        //   Sxy = (−1)(−1.5) + 0 + 0 + (1)(1.5) = 3, Sxx = 2, Syy = 4.5 → r = 3/√9 = 1.
+        let award = award(
+            ONE,
+            raw(),
+            &[
+                ("a", "p1", &[1.0]),
+                ("a", "p2", &[2.0]),
+                ("a", "p3", &[3.0]),
+                ("a", "p4", &[4.0]),
+                ("a", "p5", &[5.0]),
+                ("b", "p1", &[1.0]),
+                ("b", "p2", &[3.0]),
+                ("b", "p3", &[2.0]),
+                ("b", "p4", &[4.0]),
+                ("c", "p1", &[2.0]),
+                ("c", "p2", &[3.0]),
+                ("c", "p3", &[3.0]),
+                ("c", "p4", &[4.0]),
+            ],
+        );
+        let d = crate::score(&award).diagnostics;
+        let a = of(&award, &d, "a");
+        assert_eq!((a.scores, a.pairs), (5, 4));
+        close(a.agreement, 3.5 / 16.25f64.sqrt());
+        close(of(&award, &d, "c").agreement, 1.0);
+        // a's scores 1..5: mean 3, population sd √2; method none: leniency 0, scale 1.
+        close(a.mean, 3.0);
+        close(a.spread, 2f64.sqrt());
+        close(a.leniency, 0.0);
+        close(a.scale, 1.0);
+    }
+
+    #[test]
+    fn the_consensus_leaves_the_juror_out_and_uses_the_others_corrected_scores() {
+        // Method ratio: corrected = raw × pooled mean / juror mean. Pooled mean of the seven
+        // scores 5, 5, 2, 6, 8, 8, 4 = 38/7. b's mean 4: p1 2 → 2 × (38/7)/4 = 19/7 = 95/35;
+        // c's mean 20/3: p1 8 → 8 × (38/7)/(20/3) = 228/35. The consensus of a's p1 is their
+        // mean, (95/35 + 228/35)/2 = 323/70 = 4.614286 (the raw scores would give 5, and with
+        // a's own corrected score 5 × (38/7)/5 = 38/7 it would be (95 + 228 + 190)/105 ≠ 323/70).
+        let award = award(
+            TEN,
+            Settings {
+                method: Method::Ratio,
+                ..Settings::default()
+            },
+            &[
+                ("a", "p1", &[5.0]),
+                ("a", "p2", &[5.0]),
+                ("b", "p1", &[2.0]),
+                ("b", "p2", &[6.0]),
+                ("c", "p1", &[8.0]),
+                ("c", "p2", &[8.0]),
+                ("c", "p3", &[4.0]),
+            ],
+        );
+        let outcome = crate::score(&award);
+        let cells = Cells::new(&award, &outcome.status, &outcome.correction);
+        let at = |j: &str, p: &str| {
+            award
+                .scores()
+                .iter()
+                .position(|s| {
+                    award.jurors().id(s.juror()) == j && award.proposals().id(s.proposal()) == p
+                })
+                .unwrap()
+        };
+        close(
+            cells.others(&award, &outcome.correction, at("a", "p1")),
+            323.0 / 70.0,
+        );
+        // Nobody but c read p3: no consensus.
+        assert_eq!(
+            cells.others(&award, &outcome.correction, at("c", "p3")),
+            None
+        );
+    }
+
+    #[test]
+    fn pearson_by_hand_and_none_without_spread_or_pairs() {
+        assert_eq!(pearson(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]), Some(1.0));
+        assert_eq!(pearson(&[(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)]), Some(-1.0));
+        // x = 1, 2, 3; y = 1, 3, 2: Sxy = (−1)(−1) + 0 + (1)(0) = 1, Sxx = Syy = 2 → 0.5.
+        close(pearson(&[(1.0, 1.0), (2.0, 3.0), (3.0, 2.0)]), 0.5);
+        assert_eq!(pearson(&[(1.0, 2.0), (2.0, 2.0), (3.0, 2.0)]), None);
+        assert_eq!(pearson(&[(4.0, 1.0), (4.0, 2.0), (4.0, 3.0)]), None);
+        assert_eq!(pearson(&[(1.0, 1.0), (2.0, 2.0)]), None);
+        assert_eq!(pearson(&[]), None);
+    }
+
+    #[test]
+    fn a_proposal_needs_another_reader_only_beyond_the_limit() {
+        // Scale 0–10, disagreement 0.3: the limit is 3. p1: 2 and 5, a range of exactly 3,
+        // is not beyond; p2: 2 and 5.5, a range of 3.5, is. p3 has one review. c's 10 on p1
+        // is a declared conflict and never counts, so it cannot widen p1's range.
+        let mut b = builder(
+            TEN,
+            raw(),
+            &[
+                ("a", "p1", &[2.0]),
+                ("b", "p1", &[5.0]),
+                ("c", "p1", &[10.0]),
+                ("a", "p2", &[2.0]),
+                ("b", "p2", &[5.5]),
+                ("a", "p3", &[9.0]),
+            ],
+        );
+        b.conflict("c", "p1", "");
+        let award = b.build().unwrap();
+        let outcome = crate::score(&award);
+        let d = &outcome.diagnostics;
+        assert_eq!(d.proposals[0].ranges, vec![Some((2.0, 5.0))]);
+        assert_eq!(d.proposals[0].needs_reader, None);
+        assert_eq!(
+            d.proposals[1].needs_reader.as_deref(),
+            Some("its reviews differ by more than 30% of the scale width on q (2 to 5.5: 3.5 > 3)")
+        );
+        assert_eq!(d.proposals[2].needs_reader, None);
+        let readers: Vec<&Warning> = outcome
+            .warnings
+            .iter()
+            .filter(|w| w.kind() == "needs_another_reader")
+            .collect();
+        assert_eq!(readers.len(), 1);
+        assert!(readers[0]
+            .to_string()
+            .starts_with("proposal p2 needs another reader: "));
+        // At 25% the limit is 2.5, and p1's range of 3 is beyond it.
+        let mut award = award;
+        award.settings_mut().disagreement = 0.25;
+        let d = crate::score(&award).diagnostics;
+        assert!(d.proposals[0].needs_reader.is_some());
+    }
+
+    #[test]
+    fn empty_and_single_juror_awards_give_blanks_never_nan_or_flags() {
+        let empty = builder(ONE, raw(), &[]).build().unwrap();
+        let d = crate::score(&empty).diagnostics;
+        assert!(d.jurors.is_empty() && d.proposals.is_empty() && d.warnings.is_empty());
+        // One juror, three proposals: nobody to agree with.
+        let alone = award(
+            TWO,
+            Settings::default(),
+            &[
+                ("a", "p1", &[1.0, 2.0]),
+                ("a", "p2", &[3.0, 5.0]),
+                ("a", "p3", &[4.0, 4.0]),
+            ],
+        );
+        let d = crate::score(&alone).diagnostics;
+        let a = &d.jurors[0];
+        assert_eq!((a.scores, a.pairs, a.agreement), (6, 0, None));
+        assert_eq!((a.reviews, a.flat_reviews), (3, 1));
+        // Mean (1+2+3+5+4+4)/6 = 19/6.
+        close(a.mean, 19.0 / 6.0);
+        assert!(a.flags.is_empty(), "{:?}", a.flags);
+        for x in [a.mean, a.spread, a.leniency, a.scale]
+            .into_iter()
+            .flatten()
+        {
+            assert!(x.is_finite());
+        }
+    }
+
+    #[test]
+    fn statuses_are_counted_per_juror() {
+        let mut b = builder(ONE, raw(), &[("a", "p1", &[3.0]), ("a", "p2", &[4.0])]);
+        b.score("a", "p3", "q", None);
+        b.conflict("a", "p2", "");
+        let award = b.build().unwrap();
+        let a = &crate::score(&award).diagnostics.jurors[0];
+        assert_eq!((a.given, a.scores, a.conflicts, a.missing), (3, 1, 1, 1));
+    }
+}
