@@ -1,0 +1,244 @@
+//! The design: scores bucketed by proposal, in a canonical order, with the per-juror,
+//! per-proposal and per-component sums both fits are built from.
+
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::ops::Range;
+
+use super::components::{label, NONE};
+use super::Observation;
+
+/// Scores per chunk of the parallel juror sums. A constant (never the thread count), so the
+/// summation order, and hence every bit of the result, is the same on any number of threads.
+/// Small under `cfg(test)` so that the tests exercise several chunks.
+const CHUNK_SCORES: usize = if cfg!(test) { 64 } else { 1 << 18 };
+/// Proposals per rayon task in per-proposal maps (these sums are per proposal: any split of
+/// the work gives the same bits).
+const MIN_PROPOSALS_PER_TASK: usize = 4096;
+
+/// The scores of one proposal.
+#[derive(Clone, Copy)]
+pub(super) struct Seg<'a> {
+    pub(super) juror: &'a [u32],
+    pub(super) weight: &'a [f64],
+    pub(super) score: &'a [f64],
+}
+
+/// The used observations of one criterion, bucketed by proposal, with the sums both fits
+/// need.
+pub(super) struct Design {
+    pub(super) n_jurors: usize,
+    pub(super) n_proposals: usize,
+    /// Scores of proposal `p` are at `start[p]..start[p + 1]`, sorted by (juror, score, weight).
+    start: Vec<usize>,
+    juror: Vec<u32>,
+    weight: Vec<f64>,
+    score: Vec<f64>,
+    /// Total weight of each proposal's scores.
+    pub(super) pweight: Vec<f64>,
+    /// Total weight of each juror's scores.
+    pub(super) jweight: Vec<f64>,
+    /// Weighted sum of each juror's scores.
+    pub(super) jscore: Vec<f64>,
+    /// Number of each juror's scores.
+    pub(super) jcount: Vec<f64>,
+    /// Component of each juror and proposal, `NONE` when unobserved.
+    pub(super) jcomp: Vec<u32>,
+    pub(super) pcomp: Vec<u32>,
+    pub(super) n_comps: usize,
+    /// Proposal ranges of the chunks of the parallel juror sums.
+    chunks: Vec<Range<usize>>,
+}
+
+fn entry_cmp(a: &(u32, f64, f64), b: &(u32, f64, f64)) -> Ordering {
+    a.0.cmp(&b.0)
+        .then(a.1.total_cmp(&b.1))
+        .then(a.2.total_cmp(&b.2))
+}
+
+/// Puts one proposal's scores in canonical order: by juror, then score, then weight.
+fn sort_scores(js: &mut [u32], ss: &mut [f64], ws: &mut [f64], buf: &mut Vec<(u32, f64, f64)>) {
+    let entry = |k: usize| (js[k], ss[k], ws[k]);
+    if (1..js.len()).all(|k| entry_cmp(&entry(k - 1), &entry(k)) != Ordering::Greater) {
+        return;
+    }
+    buf.clear();
+    buf.extend((0..js.len()).map(entry));
+    buf.sort_unstable_by(entry_cmp);
+    for (k, e) in buf.iter().enumerate() {
+        (js[k], ss[k], ws[k]) = *e;
+    }
+}
+
+impl Design {
+    pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
+        let used = || obs.iter().filter(|o| o.is_used(n_jurors, n_proposals));
+        // Bucket by proposal (counting sort), then sort each bucket canonically.
+        let mut start = vec![0usize; n_proposals + 1];
+        for o in used() {
+            start[o.proposal as usize + 1] += 1;
+        }
+        for p in 0..n_proposals {
+            start[p + 1] += start[p];
+        }
+        let n = start[n_proposals];
+        let (mut juror, mut weight, mut score) = (vec![0u32; n], vec![0.0; n], vec![0.0; n]);
+        let mut next = start.clone();
+        for o in used() {
+            let k = &mut next[o.proposal as usize];
+            (juror[*k], score[*k], weight[*k]) = (o.juror, o.score, o.weight);
+            *k += 1;
+        }
+        drop(next);
+        let mut chunks = Vec::new();
+        let mut first = 0;
+        for p in 0..n_proposals {
+            if start[p + 1] - start[first] >= CHUNK_SCORES || p + 1 == n_proposals {
+                chunks.push(first..p + 1);
+                first = p + 1;
+            }
+        }
+        // Sort each proposal's scores, chunks in parallel.
+        let mut pieces = Vec::with_capacity(chunks.len());
+        let (mut js, mut ss, mut ws) = (&mut juror[..], &mut score[..], &mut weight[..]);
+        for r in &chunks {
+            let len = start[r.end] - start[r.start];
+            let (j, rest) = std::mem::take(&mut js).split_at_mut(len);
+            js = rest;
+            let (s, rest) = std::mem::take(&mut ss).split_at_mut(len);
+            ss = rest;
+            let (w, rest) = std::mem::take(&mut ws).split_at_mut(len);
+            ws = rest;
+            pieces.push((r.clone(), j, s, w));
+        }
+        pieces.into_par_iter().for_each(|(r, js, ss, ws)| {
+            let (base, mut buf) = (start[r.start], Vec::new());
+            for p in r {
+                let seg = start[p] - base..start[p + 1] - base;
+                sort_scores(
+                    &mut js[seg.clone()],
+                    &mut ss[seg.clone()],
+                    &mut ws[seg],
+                    &mut buf,
+                );
+            }
+        });
+
+        let pweight = (0..n_proposals)
+            .map(|p| weight[start[p]..start[p + 1]].iter().sum())
+            .collect();
+        let (mut jweight, mut jscore, mut jcount) = (
+            vec![0.0; n_jurors],
+            vec![0.0; n_jurors],
+            vec![0.0; n_jurors],
+        );
+        for k in 0..n {
+            let j = juror[k] as usize;
+            jweight[j] += weight[k];
+            jscore[j] += weight[k] * score[k];
+            jcount[j] += 1.0;
+        }
+
+        let comps = label(
+            n_jurors,
+            n_proposals,
+            (0..n_proposals)
+                .flat_map(|p| (start[p]..start[p + 1]).map(move |k| (k, p)))
+                .map(|(k, p)| (juror[k] as usize, p)),
+        );
+        let flat = |c: &[Option<u32>]| c.iter().map(|c| c.unwrap_or(NONE)).collect();
+        let (jcomp, pcomp) = (flat(&comps.juror), flat(&comps.proposal));
+
+        Design {
+            n_jurors,
+            n_proposals,
+            start,
+            juror,
+            weight,
+            score,
+            pweight,
+            jweight,
+            jscore,
+            jcount,
+            jcomp,
+            pcomp,
+            n_comps: comps.count,
+            chunks,
+        }
+    }
+
+    pub(super) fn seg(&self, p: usize) -> Seg<'_> {
+        let r = self.start[p]..self.start[p + 1];
+        Seg {
+            juror: &self.juror[r.clone()],
+            weight: &self.weight[r.clone()],
+            score: &self.score[r],
+        }
+    }
+
+    /// Per-juror sums: `f(p, scores of p, acc)` adds proposal `p`'s contributions into `acc`
+    /// (`width` numbers per juror). Chunks of proposals run in parallel into their own
+    /// accumulators, which are then added in chunk order.
+    pub(super) fn juror_sums<F>(&self, width: usize, f: F) -> Vec<f64>
+    where
+        F: Fn(usize, Seg<'_>, &mut [f64]) + Sync,
+    {
+        let len = self.n_jurors * width;
+        let run = |r: &Range<usize>| {
+            let mut acc = vec![0.0; len];
+            for p in r.clone() {
+                f(p, self.seg(p), &mut acc);
+            }
+            acc
+        };
+        if self.chunks.len() <= 1 {
+            return self.chunks.first().map_or_else(|| vec![0.0; len], run);
+        }
+        let parts: Vec<Vec<f64>> = self.chunks.par_iter().map(run).collect();
+        let mut parts = parts.into_iter();
+        let mut out = parts.next().unwrap_or_default();
+        for part in parts {
+            out.iter_mut().zip(&part).for_each(|(o, x)| *o += x);
+        }
+        out
+    }
+
+    /// Per-proposal map: `f(p, scores of p, out[p])`, in parallel.
+    pub(super) fn per_proposal<T, F>(&self, out: &mut [T], f: F)
+    where
+        T: Send,
+        F: Fn(usize, Seg<'_>, &mut T) + Sync,
+    {
+        out.par_iter_mut()
+            .enumerate()
+            .with_min_len(MIN_PROPOSALS_PER_TASK)
+            .for_each(|(p, o)| f(p, self.seg(p), o));
+    }
+
+    /// The observed jurors of each component, in index order.
+    pub(super) fn members(&self) -> Vec<Vec<usize>> {
+        let mut members = vec![Vec::new(); self.n_comps];
+        for (j, &c) in self.jcomp.iter().enumerate() {
+            if c != NONE {
+                members[c as usize].push(j);
+            }
+        }
+        members
+    }
+
+    /// Sums `x[j]` (if `jurors`) or `x[p]` over each component's members, in index order.
+    pub(super) fn comp_sum(&self, jurors: bool, x: impl Fn(usize) -> f64) -> Vec<f64> {
+        let comp = if jurors { &self.jcomp } else { &self.pcomp };
+        let mut out = vec![0.0; self.n_comps];
+        for (i, &c) in comp.iter().enumerate() {
+            if c != NONE {
+                out[c as usize] += x(i);
+            }
+        }
+        out
+    }
+}
+
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}

@@ -1,0 +1,124 @@
+//! Design-aware juror correction: the numerical core of the `additive` and `affine` methods.
+//!
+//! Each juror reads a different sparse subset of the proposals, so a juror's leniency can only
+//! be told apart from the quality of the batch they read by fitting both jointly over the whole
+//! design. This module fits, for one criterion at a time,
+//!
+//! * [`fit_additive`]: `score ≈ value[proposal] + bias[juror]` (MacKay et al. 2017, "Calibration
+//!   with confidence"), by weighted least squares;
+//! * [`fit_affine`]: `score ≈ scale[juror] × value[proposal] + bias[juror]` (Paul 1981; Roos,
+//!   Rothe & Scheuermann 2011), by penalised alternating least squares, with positive scales
+//!   shrunk toward 1 for jurors with few scores.
+//!
+//! The caller corrects a raw score as `raw − bias` (additive) or `(raw − bias) / scale`
+//! (affine).
+//!
+//! # Identification and connectivity
+//! Both models are identified only within a connected component of the bipartite
+//! juror–proposal graph ([`components`]): adding a constant to every value of a component and
+//! subtracting it from every bias of that component changes no fitted score. Each component is
+//! therefore fitted on its own, and pinned by conventions stated on each fit. Values in two
+//! different components are not comparable; the caller reports a split design.
+//!
+//! # Which observations are used
+//! An observation is used when its juror is `< n_jurors`, its proposal is `< n_proposals`, its
+//! score is finite and its weight is finite and positive. Any other observation is ignored
+//! entirely (it neither informs a fit nor connects the design); callers validate their input
+//! first, so this only keeps the functions total. A juror or proposal without a used
+//! observation is *unobserved*.
+//!
+//! # Determinism
+//! Observations are bucketed by proposal and, within a proposal, sorted by (juror, score,
+//! weight); every sum then runs in a fixed order that depends on the data only. The result is
+//! bit-identical for any order of the input and any number of rayon threads (work is split
+//! into chunks fixed by the data, and partial sums are combined in chunk order).
+
+mod additive;
+mod affine;
+mod components;
+mod design;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
+
+pub use additive::{fit_additive, AdditiveFit};
+pub use affine::{fit_affine, AffineFit, AffineOptions};
+pub use components::{components, Components};
+
+/// One valid score of one criterion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    /// Juror index, `0..n_jurors`.
+    pub juror: u32,
+    /// Proposal index, `0..n_proposals`.
+    pub proposal: u32,
+    /// The score (finite).
+    pub score: f64,
+    /// The weight of this score in the least-squares fit (positive and finite), e.g. the
+    /// confidence the juror gave the review; 1 when there is none.
+    pub weight: f64,
+}
+
+impl Observation {
+    /// A score with weight 1.
+    pub fn new(juror: u32, proposal: u32, score: f64) -> Self {
+        Observation {
+            juror,
+            proposal,
+            score,
+            weight: 1.0,
+        }
+    }
+
+    fn is_used(&self, n_jurors: usize, n_proposals: usize) -> bool {
+        (self.juror as usize) < n_jurors
+            && (self.proposal as usize) < n_proposals
+            && self.score.is_finite()
+            && self.weight.is_finite()
+            && self.weight > 0.0
+    }
+}
+
+/// Which linear solver [`fit_additive`] uses in each connected component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Solver {
+    /// `Direct` for a component of at most 64 jurors, `Iterative` above.
+    #[default]
+    Auto,
+    /// Dense Cholesky factorisation of the juror system: exact to rounding, but O(m²) memory and
+    /// O(m³) time for a component of m jurors. Falls back to `Iterative` if the factorisation
+    /// meets a non-positive pivot (a numerically disconnected component).
+    Direct,
+    /// Preconditioned conjugate gradients, matrix-free: one pass over the scores per iteration.
+    Iterative,
+}
+
+/// Settings of the solvers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitOptions {
+    /// Convergence tolerance; default `1e-10`. The conjugate-gradient solve of a component stops
+    /// when the Euclidean norm of the residual of its juror equations has fallen to `tolerance`
+    /// times its initial value (the start is all biases 0), or earlier if it can make no more
+    /// progress (the residual is at the rounding level). The affine iteration stops in a
+    /// component when, over one sweep, no scale moved by more than `tolerance` and no bias or
+    /// value moved by more than `tolerance` × the weighted standard deviation of the
+    /// component's scores (changes at the rounding level of the numbers always pass).
+    pub tolerance: f64,
+    /// Most iterations (conjugate-gradient steps, or affine sweeps) per component; default 1000.
+    /// A component that has not converged by then keeps its last iterate and the fit reports
+    /// `converged: false`.
+    pub max_iterations: usize,
+    /// The linear solver; default [`Solver::Auto`].
+    pub solver: Solver,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            tolerance: 1e-10,
+            max_iterations: 1000,
+            solver: Solver::Auto,
+        }
+    }
+}
