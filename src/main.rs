@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use jury::report::{RankingCsv, Report, SummaryJson};
 
-use cli::args::{Args, Command, Format, ScoreArgs};
+use cli::args::{Args, Command, Format, ScoreArgs, SimulateArgs};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Score(a) => score(&a),
         Command::Validate { award_dir } => validate(&award_dir),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
+        Command::Simulate(a) => simulate(&a),
     };
     match result {
         Ok(code) => code,
@@ -55,6 +56,26 @@ fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
         award.jurors().len(),
         award.scores().len(),
         award.conflicts().len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// draw a simulated award → write it with its truth.
+fn simulate(args: &SimulateArgs) -> Result<ExitCode, jury::Error> {
+    let sim = jury::simulate::simulate(&args.options())?;
+    jury::simulate::write_folder(&sim, &args.out)?;
+    let top: Vec<&str> = (sim.truth.top(sim.award.settings().winners).into_iter())
+        .map(|p| sim.award.proposals().id(p))
+        .collect();
+    println!(
+        "{}: {} proposals, {} jurors, {} scores (seed {}); true top {}: {}",
+        args.out.display(),
+        sim.award.proposals().len(),
+        sim.award.jurors().len(),
+        sim.award.scores().len(),
+        sim.options.seed,
+        top.len(),
+        top.join(", ")
     );
     Ok(ExitCode::SUCCESS)
 }

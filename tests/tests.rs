@@ -6,3 +6,4 @@ mod bad_input;
 mod properties;
 mod reports;
 mod scoring;
+mod simulate;
