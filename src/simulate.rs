@@ -27,8 +27,8 @@
 //!
 //! # Measuring a method
 //! [`Simulation::accuracy`] compares an outcome with the truth (true winners found, Kendall's
-//! tau); [`Simulation::oracle`] is the award corrected by the true juror effects, the bar a
-//! method could reach if it knew every juror's bias. `benches/accuracy.rs` runs both over many
+//! tau); [`Simulation::oracle`] is the award corrected by the true juror effects: what a
+//! method that knew every juror's bias would give. `benches/accuracy.rs` runs both over many
 //! seeds and scenarios and writes `docs/accuracy.md`.
 //!
 //! # Reproducibility
