@@ -22,6 +22,9 @@
 //! # Ok::<(), jury::Error>(())
 //! ```
 //!
+//! [`simulate`] draws awards with a known truth (juror biases, proposal quality), to measure
+//! how well each correction method finds the true winners (`docs/accuracy.md`).
+//!
 //! A platform that holds its scores in memory builds the award with an [`AwardBuilder`]
 //! instead of [`load`]; every score passes the same checks.
 //!
@@ -46,6 +49,7 @@ pub mod reliability;
 pub mod report;
 mod rubric;
 mod settings;
+pub mod simulate;
 pub mod tolerance;
 mod tomlfile;
 pub mod uncertainty;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use jury::report::{RankingCsv, Report, SummaryJson};
 
-use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs};
+use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
         Command::Reliability { award_dir, out } => reliability(&award_dir, out.as_deref()),
+        Command::Simulate(a) => simulate(&a),
     };
     match result {
         Ok(code) => code,
@@ -117,4 +118,24 @@ fn reliability(
     let mut out = stdout.lock();
     let printed = cli::table::reliability(&outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
+}
+
+/// draw a simulated award → write it with its truth.
+fn simulate(args: &SimulateArgs) -> Result<ExitCode, jury::Error> {
+    let sim = jury::simulate::simulate(&args.options())?;
+    jury::simulate::write_folder(&sim, &args.out)?;
+    let top: Vec<&str> = (sim.truth.top(sim.award.settings().winners).into_iter())
+        .map(|p| sim.award.proposals().id(p))
+        .collect();
+    println!(
+        "{}: {} proposals, {} jurors, {} scores (seed {}); true top {}: {}",
+        args.out.display(),
+        sim.award.proposals().len(),
+        sim.award.jurors().len(),
+        sim.award.scores().len(),
+        sim.options.seed,
+        top.len(),
+        top.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
 }

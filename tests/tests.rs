@@ -7,3 +7,4 @@ mod diagnostics;
 mod properties;
 mod reports;
 mod scoring;
+mod simulate;

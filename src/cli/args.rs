@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jury::simulate::SimulationOptions;
 use jury::{Aggregate, Method, Settings};
 
 /// Judge an innovation award: score proposals against a rubric, correct each juror's bias,
@@ -49,6 +50,8 @@ pub enum Command {
         /// A rubric file (a [rubric] table, as in rubrics/).
         rubric: PathBuf,
     },
+    /// Write a simulated award folder with its truth (truth.csv, jurors_truth.csv).
+    Simulate(SimulateArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -132,6 +135,60 @@ impl ScoreArgs {
         }
         if let Some(b) = self.bootstrap {
             settings.bootstrap = b;
+        }
+    }
+}
+
+/// `jury simulate`: each flag overrides one default of [`SimulationOptions`].
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The folder to write (new or empty).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Proposals [default: 60].
+    #[arg(long)]
+    pub proposals: Option<usize>,
+    /// Jurors [default: 12].
+    #[arg(long)]
+    pub jurors: Option<usize>,
+    /// Readers of each proposal [default: 4].
+    #[arg(long)]
+    pub reviews: Option<usize>,
+    /// Criteria, each of weight 1, scored 1–5 [default: 5].
+    #[arg(long)]
+    pub criteria: Option<usize>,
+    /// Seed of every draw [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Standard deviation of juror leniency, in score points [default: 0.5].
+    #[arg(long)]
+    pub leniency: Option<f64>,
+    /// Standard deviation of the logarithm of juror spread [default: 0.25].
+    #[arg(long)]
+    pub spread: Option<f64>,
+    /// Standard deviation of the noise on each score [default: 0.6].
+    #[arg(long)]
+    pub noise: Option<f64>,
+    /// Strength of the batches the panels read: offsets from −X to +X [default: 0.5].
+    #[arg(long)]
+    pub batches: Option<f64>,
+}
+
+impl SimulateArgs {
+    /// The default options with the flags given applied over them.
+    pub fn options(&self) -> SimulationOptions {
+        let d = SimulationOptions::default();
+        SimulationOptions {
+            proposals: self.proposals.unwrap_or(d.proposals),
+            jurors: self.jurors.unwrap_or(d.jurors),
+            reviews: self.reviews.unwrap_or(d.reviews),
+            criteria: self.criteria.unwrap_or(d.criteria),
+            seed: self.seed.unwrap_or(d.seed),
+            leniency_sd: self.leniency.unwrap_or(d.leniency_sd),
+            spread_sd: self.spread.unwrap_or(d.spread_sd),
+            noise_sd: self.noise.unwrap_or(d.noise_sd),
+            batch_strength: self.batches.unwrap_or(d.batch_strength),
+            ..d
         }
     }
 }
