@@ -22,9 +22,12 @@
 //!   juror's scores of proposals that share the juror's value of it.
 //!
 //! Flags, each with a plain-language reason ([`flags`] holds the rules and their thresholds):
-//! straight-lining, halo, outlier, home bias. Per proposal, **needs another reader**: on some
-//! criterion its highest and lowest valid raw scores differ by more than `[diagnostics]
-//! disagreement` × the criterion's scale width (strictly: exactly the limit is not beyond).
+//! straight-lining, halo, outlier, home bias. Per proposal, **needs another reader**: the
+//! corrected weighted totals of its complete reviews differ by more than `[diagnostics]
+//! disagreement` × the width of the total's scale (Σ weight × criterion scale width; strictly:
+//! exactly the limit is not beyond), as panels add a reader when two reviews differ by more
+//! than 30%. Corrected totals leave out each juror's leniency, so what remains is
+//! disagreement about the proposal itself.
 //!
 //! Each flag and each proposal that needs another reader is also a [`Warning`].
 //!
@@ -423,7 +426,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_proposal_needs_another_reader_only_beyond_the_limit() {
-        // Scale 0–10, disagreement 0.3: the limit is 3. p1: 2 and 5, a range of exactly 3,
+        // One criterion of weight 1 on a 0–10 scale, method none: a review's corrected total is
+        // its score. Disagreement 0.3: the limit is 0.3 × 1 × 10 = 3. p1: 2 and 5, a range of exactly 3,
         // is not beyond; p2: 2 and 5.5, a range of 3.5, is. p3 has one review. c's 10 on p1
         // is a declared conflict and never counts, so it cannot widen p1's range.
         let mut b = builder(
@@ -446,7 +450,7 @@ pub(crate) mod tests {
         assert_eq!(d.proposals[0].needs_reader, None);
         assert_eq!(
             d.proposals[1].needs_reader.as_deref(),
-            Some("its reviews differ by more than 30% of the scale width on q (2 to 5.5: 3.5 > 3)")
+            Some("its reviews' corrected totals differ by 3.5 (from 2 to 5.5), more than 30% of the total's scale (3)")
         );
         assert_eq!(d.proposals[2].needs_reader, None);
         let readers: Vec<&Warning> = outcome

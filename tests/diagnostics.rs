@@ -50,8 +50,12 @@ fn cell(text: &str) -> String {
 const STRAIGHT: &str = "Straight-lining: nearly the same score everywhere; on each of the 2 criteria they scored at least 3 times, the spread (population sd) of their scores is at most 10% of the scale width (widest: 0 on innovation, limit 0.4).";
 const HALO: &str = "Halo: the same score on every criterion in 4 of their 4 reviews (100%); flagged from 50% of at least 3 reviews.";
 const HOME: &str = "Home bias: on the 4 scores they gave to proposals of their own country (RS), their corrected scores lie on average 1.5 above the proposals' values (37.5% of the scale width); flagged beyond 10% of the scale width with at least 2 scores.";
-const P1: &str = "its reviews differ by more than 30% of the scale width on innovation (2 to 5: 3 > 1.2), impact (2 to 4: 2 > 1.2)";
-const P2: &str = "its reviews differ by more than 30% of the scale width on innovation (2 to 4: 2 > 1.2), impact (2 to 5: 3 > 1.2)";
+// Review totals (2 × innovation + impact; method none, so corrected = raw). The total's scale is
+// 2 × 4 + 1 × 4 = 12 wide, so the 30% limit is 3.6.
+// P1: J1 6, J2 14, J3 8 → range 8 > 3.6. P2: J1 6, J2 13, J3 7 → range 7 > 3.6.
+// P3: 6, 5, 5 → 1. P4: 6, 4, 4 → 2. Neither needs another reader.
+const P1: &str = "its reviews' corrected totals differ by 8 (from 6 to 14), more than 30% of the total's scale (3.6)";
+const P2: &str = "its reviews' corrected totals differ by 7 (from 6 to 13), more than 30% of the total's scale (3.6)";
 
 #[test]
 fn jurors_csv_has_every_diagnostic_column_worked_by_hand() {
@@ -137,8 +141,7 @@ fn jury_jurors_shows_the_table_the_reasons_and_the_readers_needed() {
 
 #[test]
 fn the_disagreement_setting_moves_the_limit_and_is_checked() {
-    // At 0.5 the limit is 2 on a 1–5 scale: only ranges of 3 are beyond (P1 innovation 2 to 5,
-    // P2 impact 2 to 5).
+    // At 0.5 the limit is 0.5 × 12 = 6: P1's range of 8 and P2's of 7 are still beyond it.
     let d = award();
     let toml = d.read("award.toml");
     d.write(
@@ -148,7 +151,7 @@ fn the_disagreement_setting_moves_the_limit_and_is_checked() {
     let assert = d.jury(&["jurors"]).assert().success();
     let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     assert!(
-        out.contains("P1 (Maker club): its reviews differ by more than 50% of the scale width on innovation (2 to 5: 3 > 2)\n"),
+        out.contains("P1 (Maker club): its reviews' corrected totals differ by 8 (from 6 to 14), more than 50% of the total's scale (6)\n"),
         "{out}"
     );
     d.write(

@@ -32,8 +32,8 @@ fn raw_means_weighted_totals_and_ranks_by_hand() {
     // P3: innovation 2, impact 5 (one review)            → total 9
     // spread of P1 = (2 × sd{5,4} + 1 × sd{3,4}) / 3 = (2×0.5 + 0.5)/3 = 0.5;
     // of P2 = (2 × sd{3,4} + 1 × sd{4,2}) / 3 = (2×0.5 + 1)/3 = 0.666667
-    // P2's impact scores 4 and 2 differ by 2, more than 30% of the width 4 (1.2): it needs
-    // another reader; P1's differ by 1 at most.
+    // Review totals (2 × innovation + impact): P1 13 and 12, P2 10 and 10: within 30% of the
+    // total's scale (0.3 × 12 = 3.6), so no proposal needs another reader.
     let d = Dir::award(
         "[award]\nwinners = 2\n[normalization]\nmethod = 'none'\n",
         "juror,proposal,innovation,impact\nJ1,P1,5,3\nJ1,P2,3,4\nJ2,P1,4,4\nJ2,P2,4,2\nJ3,P3,2,5\n",
@@ -43,7 +43,7 @@ fn raw_means_weighted_totals_and_ranks_by_hand() {
         vec![
             HEADER,
             "1,P1,,12.5,yes,yes,2,4.5,3.5,0.5,",
-            "2,P2,,10,yes,yes,2,3.5,3,0.666667,needs another reader: its reviews differ by more than 30% of the scale width on impact (2 to 4: 2 > 1.2)",
+            "2,P2,,10,yes,yes,2,3.5,3,0.666667,",
             "3,P3,,9,no,yes,1,2,5,0,",
         ]
     );
@@ -55,33 +55,20 @@ fn zscore_corrects_a_harsh_juror_by_hand() {
     // z-scores are +1 and −1. Pooled scores 5, 3, 2, 1: mean 2.75, population sd √2.1875.
     // P1 = 2.75 + √2.1875 = 4.229020 on each criterion; total 3 × 4.229020 = 12.687060.
     // P2 = 2.75 − √2.1875 = 1.270980; total 3.812940.
-    // The raw scores differ by 3 (P1: 5 and 2) and 2 (P2: 3 and 1) on each criterion, more
-    // than 30% of the width 4 (1.2): both need another reader, whatever the method.
+    // Corrected, both jurors' reviews of a proposal agree exactly: no reader is needed. Raw,
+    // P1's review totals are 3 × 5 = 15 and 3 × 2 = 6: 9 apart, more than 0.3 × 12 = 3.6.
     let d = Dir::award(
         "[normalization]\nmethod = 'zscore'\n",
         "juror,proposal,innovation,impact\nJ1,P1,5,5\nJ1,P2,3,3\nJ2,P1,2,2\nJ2,P2,1,1\n",
     );
-    let reader = |lo: u8, hi: u8| {
-        let d = hi - lo;
-        format!("\"needs another reader: its reviews differ by more than 30% of the scale width on innovation ({lo} to {hi}: {d} > 1.2), impact ({lo} to {hi}: {d} > 1.2)\"")
-    };
     let lines = ranking(&d, &[]);
-    assert_eq!(
-        lines[1],
-        format!(
-            "1,P1,,12.68706,yes,yes,2,4.22902,4.22902,0,{}",
-            reader(2, 5)
-        )
-    );
-    assert_eq!(
-        lines[2],
-        format!("2,P2,,3.81294,yes,yes,2,1.27098,1.27098,0,{}", reader(1, 3))
-    );
+    assert_eq!(lines[1], "1,P1,,12.68706,yes,yes,2,4.22902,4.22902,0,");
+    assert_eq!(lines[2], "2,P2,,3.81294,yes,yes,2,1.27098,1.27098,0,");
     // The flag overrides the file: without correction the totals are raw means.
     let raw = ranking(&d, &["--method", "none"]);
     assert_eq!(
         raw[1],
-        format!("1,P1,,10.5,yes,yes,2,3.5,3.5,1.5,{}", reader(2, 5))
+        "1,P1,,10.5,yes,yes,2,3.5,3.5,1.5,\"needs another reader: its reviews' corrected totals differ by 9 (from 6 to 15), more than 30% of the total's scale (3.6)\""
     );
 }
 
