@@ -47,9 +47,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
         bar.finish_and_clear();
         outcome.uncertainty = Some(u);
     }
-    for warning in &outcome.warnings {
-        cli::warn(warning);
-    }
+    cli::warn_all(&outcome.warnings);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let printed = match args.format {

@@ -35,6 +35,29 @@ pub fn fail(e: &Error) -> ExitCode {
     }
 }
 
+/// Warnings of one kind shown on stderr before the rest are counted (all are in warnings.csv).
+pub const WARNINGS_PER_KIND: usize = 10;
+
+/// Prints warnings on stderr, at most [`WARNINGS_PER_KIND`] of each kind, then how many more.
+pub fn warn_all(warnings: &[Warning]) {
+    let mut shown: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for w in warnings {
+        let n = shown.entry(w.kind()).or_default();
+        *n += 1;
+        if *n <= WARNINGS_PER_KIND || w.is_loud() {
+            warn(w);
+        }
+    }
+    for (kind, n) in shown {
+        if n > WARNINGS_PER_KIND {
+            eprintln!(
+                "warning: … and {} more '{kind}' warnings (every warning is in warnings.csv with --out)",
+                n - WARNINGS_PER_KIND
+            );
+        }
+    }
+}
+
 /// Prints a warning on stderr; the ones that put the winner list in question stand out.
 pub fn warn(w: &Warning) {
     if w.is_loud() {

@@ -1,6 +1,9 @@
 //! The panel's reliability on one award: every statistic, per criterion and for the weighted
 //! total, computed on the raw valid scores (proposals as units, jurors as raters).
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use crate::award::Award;
 use crate::conflicts::Status;
 
@@ -37,64 +40,78 @@ pub struct Statistic {
 pub fn panel(award: &Award, status: &[Status]) -> Vec<Statistic> {
     let rubric = award.rubric();
     let criteria = rubric.criteria.len();
-    // Per criterion (and the total, last), per proposal: the (juror, raw score) pairs. The
-    // award's score order lists each proposal's jurors in ascending order.
-    let np = award.proposals().len();
-    let mut units: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); np]; criteria + 1];
-    for (s, st) in award.scores().iter().zip(status) {
-        if let (Status::Used, Some(x)) = (st, s.raw()) {
-            units[s.criterion()][s.proposal()].push((s.juror(), x));
-        }
-    }
-    let totals: Vec<Vec<(usize, f64)>> = (0..np)
-        .map(|p| {
-            let mut reviews: Vec<(usize, usize, f64)> = (0..criteria)
-                .flat_map(|c| units[c][p].iter().map(move |&(j, x)| (j, c, x)))
-                .collect();
-            reviews.sort_by_key(|r| (r.0, r.1));
-            let mut row = Vec::new();
-            let mut k = 0;
-            while k < reviews.len() {
-                let j = reviews[k].0;
-                let mine: Vec<_> = reviews[k..].iter().take_while(|r| r.0 == j).collect();
-                if mine.len() == criteria {
-                    row.push((
-                        j,
-                        mine.iter().map(|r| rubric.criteria[r.1].weight * r.2).sum(),
-                    ));
-                }
-                k += mine.len();
-            }
-            row
-        })
-        .collect();
-    units[criteria] = totals;
-    let names = rubric.criteria.iter().map(|c| c.id.as_str()).chain([TOTAL]);
-    let mut out = Vec::new();
-    for (name, rows) in names.zip(units) {
-        let rows: Vec<Vec<(usize, f64)>> = rows.into_iter().filter(|r| !r.is_empty()).collect();
-        // Alpha and the one-way ICC do not depend on which juror gave a value: each
-        // proposal's values fill its row from the left, as wide as the most-read proposal.
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let packed: Vec<Vec<Option<f64>>> = rows
-            .iter()
-            .map(|r| (0..width).map(|k| r.get(k).map(|v| v.1)).collect())
+    let scores = award.scores();
+    // The award's scores are sorted by criterion, juror and proposal: each criterion is one
+    // run of them.
+    let runs = crate::normalize::runs(scores.len(), |i| scores[i].criterion());
+    let valid = |i: usize| status[i] == Status::Used && scores[i].raw().is_some();
+    // Per criterion, and for the weighted total last: (proposal, juror, value) of every valid
+    // value, sorted by proposal and juror.
+    let mut tables: Vec<(String, Vec<Value>)> = Vec::with_capacity(criteria + 1);
+    let mut reviews: FxHashMap<(u32, u32), (f64, usize)> = FxHashMap::default();
+    for run in runs {
+        let c = scores[run.start].criterion();
+        let weight = rubric.criteria[c].weight;
+        let mut values: Vec<Value> = run
+            .filter(|&i| valid(i))
+            .map(|i| {
+                let s = &scores[i];
+                let x = s.raw().unwrap_or(0.0);
+                let review = reviews
+                    .entry((s.proposal() as u32, s.juror() as u32))
+                    .or_default();
+                review.0 += weight * x;
+                review.1 += 1;
+                (s.proposal() as u32, s.juror() as u32, x)
+            })
             .collect();
-        // The two-way forms and Kendall's W need every juror on every proposal.
-        let mut jurors: Vec<usize> = rows.iter().flat_map(|r| r.iter().map(|v| v.0)).collect();
-        jurors.sort_unstable();
-        jurors.dedup();
-        let complete = !rows.is_empty() && rows.iter().all(|r| r.len() == jurors.len());
-        let full = complete.then(|| {
-            let rows: Vec<Vec<Option<f64>>> = rows
-                .iter()
-                .map(|r| r.iter().map(|v| Some(v.1)).collect())
-                .collect();
-            Ratings::new(rows)
-        });
-        if let Ok(packed) = Ratings::new(packed) {
-            statistics(name, &packed, full.and_then(Result::ok).as_ref(), &mut out);
-        }
+        values.sort_unstable_by_key(|v| (v.0, v.1));
+        tables.push((rubric.criteria[c].id.clone(), values));
+    }
+    let mut totals: Vec<Value> = reviews
+        .into_iter()
+        .filter(|(_, (_, k))| *k == criteria)
+        .map(|((p, j), (total, _))| (p, j, total))
+        .collect();
+    totals.sort_unstable_by_key(|v| (v.0, v.1));
+    tables.push((TOTAL.to_string(), totals));
+    tables
+        .par_iter()
+        .map(|(name, values)| criterion_statistics(name, values))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// One valid value: (proposal, juror, value).
+type Value = (u32, u32, f64);
+
+/// The statistics of one criterion from its (proposal, juror, value) triples, sorted.
+fn criterion_statistics(name: &str, values: &[Value]) -> Vec<Statistic> {
+    let rows: Vec<&[Value]> = values.chunk_by(|a, b| a.0 == b.0).collect();
+    // Alpha and the one-way ICC do not depend on which juror gave a value: each proposal's
+    // values fill its row from the left, as wide as the most-read proposal.
+    let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let packed: Vec<Vec<Option<f64>>> = rows
+        .iter()
+        .map(|r| (0..width).map(|k| r.get(k).map(|v| v.2)).collect())
+        .collect();
+    // The two-way forms and Kendall's W need every juror on every proposal.
+    let mut jurors: Vec<u32> = values.iter().map(|v| v.1).collect();
+    jurors.sort_unstable();
+    jurors.dedup();
+    let complete = !rows.is_empty() && rows.iter().all(|r| r.len() == jurors.len());
+    let full = complete.then(|| {
+        let rows: Vec<Vec<Option<f64>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| Some(v.2)).collect())
+            .collect();
+        Ratings::new(rows)
+    });
+    let mut out = Vec::new();
+    if let Ok(packed) = Ratings::new(packed) {
+        statistics(name, &packed, full.and_then(Result::ok).as_ref(), &mut out);
     }
     out
 }
