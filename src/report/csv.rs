@@ -244,6 +244,14 @@ impl Report for JurorsCsv {
             fixed.push(format!("home_{a}_scores"));
         }
         fixed.extend(["flags", "reasons"].map(String::from));
+        // With uncertainty: whether leaving the juror out changes the winners, and to what.
+        let uncertainty = outcome.uncertainty.as_ref();
+        let decisive = uncertainty
+            .map(|u| u.decisive_jurors(outcome))
+            .unwrap_or_default();
+        if uncertainty.is_some() {
+            fixed.extend(["changes_winners", "winners_without"].map(String::from));
+        }
         let attributes = jurors.attribute_names();
         let mut header: Vec<String> = vec!["juror".into(), "name".into()];
         for a in attributes {
@@ -277,6 +285,14 @@ impl Report for JurorsCsv {
             let reasons: Vec<&str> = d.flags.iter().map(|f| f.reason.as_str()).collect();
             record.push(flags.join("; "));
             record.push(text(&reasons.join(" ")).into_owned());
+            if let Some(u) = uncertainty {
+                let ids: Vec<&str> = u.without[j]
+                    .iter()
+                    .map(|&p| award.proposals().id(p))
+                    .collect();
+                record.push(yes(decisive.contains(&j)).to_string());
+                record.push(text(&ids.join("; ")).into_owned());
+            }
             w.write_record(&record)?;
         }
         w.flush()
