@@ -140,7 +140,7 @@ fn a_folder_that_holds_anything_is_refused_and_left_alone() {
         .arg("--out")
         .arg(&busy)
         .assert()
-        .failure();
+        .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("not an empty folder"), "{stderr}");
     assert_eq!(fs::read_dir(&busy).unwrap().count(), 1);

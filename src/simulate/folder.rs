@@ -39,8 +39,12 @@ pub fn write_folder(simulation: &Simulation, dir: impl AsRef<Path>) -> Result<()
     if dir.exists() {
         let empty = dir.is_dir() && fs::read_dir(dir).map_err(fail(dir))?.next().is_none();
         if !empty {
-            let message = "it exists and is not an empty folder; choose a new or empty folder";
-            return Err(fail(dir)(io::Error::other(message)));
+            // A usage problem (exit 2), not a failure to write.
+            return Err(Error::Invalid(vec![crate::Problem::new(
+                crate::ProblemKind::Setting,
+                crate::Location::file(dir),
+                "--out exists and is not an empty folder; choose a new or empty folder",
+            )]));
         }
     }
     let parent = match dir.parent() {
