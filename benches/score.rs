@@ -83,33 +83,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ingest", |b| {
         b.iter(|| black_box(jury::load(&dir).unwrap()))
     });
-    g.bench_function("score_none_end_to_end", |b| {
-        b.iter(|| {
-            let mut award = jury::load(&dir).unwrap();
-            award.settings_mut().method = Method::None;
-            let outcome = jury::score(&award);
-            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
-            black_box(outcome.winners())
-        })
-    });
-    g.bench_function("score_additive_end_to_end", |b| {
-        b.iter(|| {
-            let mut award = jury::load(&dir).unwrap();
-            award.settings_mut().method = Method::Additive;
-            let outcome = jury::score(&award);
-            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
-            black_box(outcome.winners())
-        })
-    });
-    g.bench_function("score_zscore_end_to_end", |b| {
-        b.iter(|| {
-            let mut award = jury::load(&dir).unwrap();
-            award.settings_mut().method = Method::Zscore;
-            let outcome = jury::score(&award);
-            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
-            black_box(outcome.winners())
-        })
-    });
+    for method in [Method::None, Method::Additive, Method::Zscore] {
+        g.bench_function(format!("score_{method}_end_to_end"), |b| {
+            b.iter(|| {
+                let mut award = jury::load(&dir).unwrap();
+                award.settings_mut().method = method;
+                let outcome = jury::score(&award);
+                RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
+                black_box(outcome.winners())
+            })
+        });
+    }
     g.finish();
 }
 
