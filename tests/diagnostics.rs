@@ -1,7 +1,7 @@
 //! Juror diagnostics end to end: `jury jurors` and jurors.csv on a small award whose numbers
 //! are worked out by hand.
 
-use crate::util::{jury, repo, Dir};
+use crate::util::{jury, repo, stdout_of, Dir};
 
 /// Two criteria (innovation, impact) on 1–5, no correction (corrected = raw).
 /// J1 (SI) gives 2 everywhere; J2 (RS) favours the two RS proposals; J3 (MK) is ordinary.
@@ -117,8 +117,7 @@ fn jurors_csv_has_every_diagnostic_column_worked_by_hand() {
 #[test]
 fn jury_jurors_shows_the_table_the_reasons_and_the_readers_needed() {
     let d = award();
-    let assert = d.jury(&["jurors"]).assert().success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(&mut d.jury(&["jurors"]));
     for want in [
         "3 jurors, 24 scores · method none",
         "agreement",
@@ -148,8 +147,7 @@ fn the_disagreement_setting_moves_the_limit_and_is_checked() {
         "award.toml",
         &format!("[diagnostics]\ndisagreement = 0.5\n{toml}"),
     );
-    let assert = d.jury(&["jurors"]).assert().success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(&mut d.jury(&["jurors"]));
     assert!(
         out.contains("P1 (Maker club): its reviews' corrected totals differ by 8 (from 6 to 14), more than 50% of the total's scale (6)\n"),
         "{out}"
@@ -168,15 +166,13 @@ fn the_disagreement_setting_moves_the_limit_and_is_checked() {
 #[test]
 fn jury_jurors_takes_a_method_and_runs_on_the_example() {
     let d = award();
-    let assert = d.jury(&["jurors", "--method", "zscore"]).assert().success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(&mut d.jury(&["jurors", "--method", "zscore"]));
     assert!(out.contains("method zscore"), "{out}");
-    let assert = jury()
-        .arg("jurors")
-        .arg(repo("fixtures/ineli-balkans-2016"))
-        .assert()
-        .success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(
+        jury()
+            .arg("jurors")
+            .arg(repo("fixtures/ineli-balkans-2016")),
+    );
     assert!(out.contains("9 jurors"), "{out}");
     assert!(out.contains("No juror is flagged."), "{out}");
 }

@@ -1,6 +1,6 @@
 //! Scoring, end to end, on small awards whose numbers are worked out by hand in comments.
 
-use crate::util::{repo, Dir};
+use crate::util::{repo, stdout_of, Dir};
 
 /// `jury score DIR --format csv ARGS...`, returning ranking.csv's lines.
 fn ranking(d: &Dir, args: &[&str]) -> Vec<String> {
@@ -270,12 +270,11 @@ fn the_shipped_example_names_five_winners_under_its_caps() {
 
 #[test]
 fn the_rubric_briefing_shows_weights_as_shares() {
-    let assert = crate::util::jury()
-        .arg("rubric")
-        .arg(repo("rubrics/horizon-europe-ia.toml"))
-        .assert()
-        .success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(
+        crate::util::jury()
+            .arg("rubric")
+            .arg(repo("rubrics/horizon-europe-ia.toml")),
+    );
     // Weights 1, 1.5, 1: impact has 1.5 / 3.5 = 42.9% of the total.
     assert!(out.contains("42.9%"), "{out}");
     assert!(out.contains("28.6%"), "{out}");
@@ -305,12 +304,11 @@ fn a_split_design_is_reported_plainly_with_its_parts() {
 
 #[test]
 fn compare_lists_every_method_and_the_winners_that_hold_under_all() {
-    let assert = crate::util::jury()
-        .args(["compare", "--format", "csv"])
-        .arg(repo("fixtures/ineli-balkans-2016"))
-        .assert()
-        .success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let out = stdout_of(
+        crate::util::jury()
+            .args(["compare", "--format", "csv"])
+            .arg(repo("fixtures/ineli-balkans-2016")),
+    );
     let header = out.lines().next().unwrap();
     for m in [
         "none", "zscore", "ratio", "minmax", "rank", "additive", "affine",
@@ -328,14 +326,13 @@ fn compare_lists_every_method_and_the_winners_that_hold_under_all() {
 fn reliability_writes_its_csv_and_reads_each_criterion() {
     let d = Dir::empty();
     let out = d.join("rel");
-    let assert = crate::util::jury()
-        .arg("reliability")
-        .arg(repo("fixtures/ineli-balkans-2016"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let stdout = stdout_of(
+        crate::util::jury()
+            .arg("reliability")
+            .arg(repo("fixtures/ineli-balkans-2016"))
+            .arg("--out")
+            .arg(&out),
+    );
     assert!(stdout.contains("  innovation: α = "), "{stdout}");
     let csv = std::fs::read_to_string(out.join("reliability.csv")).unwrap();
     assert!(csv.starts_with("criterion,statistic,value,ci_lower,ci_upper,test,df1,df2,p\n"));

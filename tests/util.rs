@@ -96,3 +96,9 @@ pub fn jury() -> Command {
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
+
+/// What a command that must succeed printed on stdout.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let assert = cmd.assert().success();
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
