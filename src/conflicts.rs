@@ -53,22 +53,43 @@ pub fn statuses(award: &Award) -> Vec<Status> {
         .collect()
 }
 
-/// Why a juror may not score a proposal, or `None` when they may.
+/// Why a juror may not score a proposal, or `None` when they may. To ask about many pairs,
+/// build [`Reasons`] once.
 pub fn conflict_reason(award: &Award, juror: usize, proposal: usize) -> Option<String> {
-    let declared = award
-        .conflicts()
-        .binary_search_by(|c| (c.juror, c.proposal).cmp(&(juror, proposal)));
-    if let Ok(i) = declared {
-        let reason = &award.conflicts()[i].reason;
-        return Some(if reason.is_empty() {
-            "declared conflict".to_string()
-        } else {
-            format!("declared conflict: {reason}")
-        });
+    Reasons::new(award).reason(juror, proposal)
+}
+
+/// The conflict rules of an award, looked up once, to explain many scores.
+pub struct Reasons<'a> {
+    award: &'a Award,
+    rule: SameRule<'a>,
+}
+
+impl<'a> Reasons<'a> {
+    /// The rules of `award`.
+    pub fn new(award: &'a Award) -> Reasons<'a> {
+        Reasons {
+            award,
+            rule: SameRule::new(award),
+        }
     }
-    let rule = SameRule::new(award);
-    rule.shared(juror, proposal)
-        .map(|(name, value)| format!("same {name} ({value})"))
+
+    /// Why the juror may not score the proposal, or `None` when they may.
+    pub fn reason(&self, juror: usize, proposal: usize) -> Option<String> {
+        let conflicts = self.award.conflicts();
+        if let Ok(i) = conflicts.binary_search_by(|c| (c.juror, c.proposal).cmp(&(juror, proposal)))
+        {
+            let reason = &conflicts[i].reason;
+            return Some(if reason.is_empty() {
+                "declared conflict".to_string()
+            } else {
+                format!("declared conflict: {reason}")
+            });
+        }
+        self.rule
+            .shared(juror, proposal)
+            .map(|(name, value)| format!("same {name} ({value})"))
+    }
 }
 
 /// The `[conflicts] same` rule, with each attribute looked up once per juror and proposal.

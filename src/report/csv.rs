@@ -4,7 +4,7 @@ use std::io;
 
 use super::{number, ranking_rows, text, Report};
 use crate::award::Award;
-use crate::conflicts::{conflict_reason, Status};
+use crate::conflicts::{Reasons, Status};
 use crate::outcome::Outcome;
 use crate::winners::Winner;
 
@@ -191,12 +191,13 @@ impl Report for ScoresCsv {
             "note",
         ])?;
         let criteria = &award.rubric().criteria;
+        let reasons = Reasons::new(award);
         for i in order {
             let i = i as usize;
             let s = &scores[i];
             let status = outcome.status[i];
             let note = if status == Status::Conflict {
-                conflict_reason(award, s.juror(), s.proposal()).unwrap_or_default()
+                reasons.reason(s.juror(), s.proposal()).unwrap_or_default()
             } else {
                 String::new()
             };
