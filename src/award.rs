@@ -15,6 +15,11 @@ use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::rubric::Rubric;
 use crate::settings::Settings;
 
+mod batch;
+
+pub(crate) use batch::Batch;
+use batch::{blank_id, confidence_ok, off_scale, CONFIDENCE_EXPECTED};
+
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
 /// 24 bytes, so that a million scores take 24 MB.
@@ -426,19 +431,7 @@ impl AwardBuilder {
             s.juror = jmap[s.juror as usize];
             s.proposal = pmap[s.proposal as usize];
         }
-        let weights = match self.weights.take() {
-            None => {
-                self.scores.sort_unstable_by_key(|s| s.key());
-                None
-            }
-            Some(weights) => {
-                let mut both: Vec<(Score, f64)> = self.scores.drain(..).zip(weights).collect();
-                both.sort_unstable_by_key(|(s, _)| s.key());
-                let (scores, weights) = both.into_iter().unzip();
-                self.scores = scores;
-                Some(weights)
-            }
-        };
+        let weights = sort_scores(&mut self.scores, self.weights.take(), &jurors, &proposals);
         for pair in self.scores.windows(2) {
             if pair[0].key() == pair[1].key() {
                 let (first, again) = (&pair[0], &pair[1]);
@@ -562,20 +555,7 @@ impl AwardBuilder {
             return;
         }
         if let Some(x) = score {
-            let scale = self.rubric.criteria[criterion].scale;
-            if !scale.contains(x) {
-                let kind = if x.is_finite() && x >= scale.min && x <= scale.max {
-                    ProblemKind::OffStep
-                } else if x.is_finite() {
-                    ProblemKind::OutOfRange
-                } else {
-                    ProblemKind::NotANumber
-                };
-                let message = format!(
-                    "not on the scale of criterion '{}'; expected {}",
-                    self.rubric.criteria[criterion].id,
-                    scale.expectation()
-                );
+            if let Some((kind, message)) = off_scale(&self.rubric, criterion, x) {
                 self.problem(kind, line, column, message, &x.to_string());
                 return;
             }
@@ -600,6 +580,55 @@ impl AwardBuilder {
         });
     }
 
+    /// Joins a batch read from the current file, whose line 1 is line `first_line` of the
+    /// file: its ids are interned in order of first appearance, so the result is the same as
+    /// reading the batch's rows one by one.
+    /// The batch is left empty, its memory kept for the next piece.
+    pub(crate) fn absorb(&mut self, batch: &mut Batch<'_>, first_line: u64) {
+        let offset = u32::try_from(first_line.saturating_sub(1)).unwrap_or(u32::MAX);
+        let shift = |line: u32| line.saturating_add(offset);
+        let file = self.current;
+        let local = |roster: &mut RosterBuilder, ids: &[(Box<str>, u32)]| -> Vec<u32> {
+            ids.iter()
+                .map(|(id, line)| {
+                    let origin = Origin {
+                        file,
+                        line: shift(*line),
+                    };
+                    roster.intern(id, origin)
+                })
+                .collect()
+        };
+        let jurors = local(&mut self.jurors, &batch.jurors.ids);
+        let proposals = local(&mut self.proposals, &batch.proposals.ids);
+        if !batch.scores.is_empty() {
+            self.scores_file = file;
+        }
+        if !batch.weights.is_empty() && self.weights.is_none() {
+            self.weights = Some(vec![1.0; self.scores.len()]);
+        }
+        if let Some(weights) = &mut self.weights {
+            if batch.weights.is_empty() {
+                weights.resize(weights.len() + batch.scores.len(), 1.0);
+            } else {
+                weights.extend_from_slice(&batch.weights);
+            }
+        }
+        self.scores.extend(batch.scores.iter().map(|s| Score {
+            juror: jurors[s.juror as usize],
+            proposal: proposals[s.proposal as usize],
+            line: shift(s.line),
+            ..*s
+        }));
+        for mut problem in batch.problems.drain(..) {
+            if let Some(line) = &mut problem.location.line {
+                *line += offset as u64;
+            }
+            self.problems.push(problem);
+        }
+        batch.clear();
+    }
+
     pub(crate) fn push_conflict(&mut self, juror: &str, proposal: &str, reason: &str, line: u64) {
         if !self.check_id(juror, line, "juror") | !self.check_id(proposal, line, "proposal") {
             return;
@@ -612,13 +641,13 @@ impl AwardBuilder {
 
     /// Whether a confidence is a positive finite number; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
-        let ok = confidence.is_finite() && confidence > 0.0;
+        let ok = confidence_ok(confidence);
         if !ok {
             self.problem(
                 ProblemKind::OutOfRange,
                 line,
                 column,
-                "a confidence must be a positive number (a weight; blank means 1)",
+                CONFIDENCE_EXPECTED,
                 &confidence.to_string(),
             );
         }
@@ -649,7 +678,7 @@ impl AwardBuilder {
             self.problems.push(Problem::new(
                 ProblemKind::UnknownId,
                 Location::cell(&self.files[self.current as usize], line, column),
-                format!("the {column} id is blank; every row needs one"),
+                blank_id(column),
             ));
             return false;
         }
@@ -698,6 +727,45 @@ impl AwardBuilder {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Sorts the scores (and their weights) by criterion, juror and proposal, in parallel and on
+/// a packed integer key when the ids fit in 24 bits each (they always do in practice).
+/// Equal keys are duplicates, an error reported by the caller, so an unstable sort gives the
+/// same result on any number of threads.
+fn sort_scores(
+    scores: &mut Vec<Score>,
+    weights: Option<Vec<f64>>,
+    jurors: &Roster,
+    proposals: &Roster,
+) -> Option<Vec<f64>> {
+    use rayon::slice::ParallelSliceMut;
+    const FITS: usize = 1 << 24;
+    let packed = jurors.len() <= FITS && proposals.len() <= FITS;
+    let key = move |s: &Score| -> u64 {
+        (s.criterion as u64) << 48 | (s.juror as u64) << 24 | s.proposal as u64
+    };
+    match weights {
+        None if packed => {
+            scores.sort_unstable_by_key(key);
+            None
+        }
+        None => {
+            scores.par_sort_unstable_by_key(|s| s.key());
+            None
+        }
+        Some(weights) => {
+            let mut both: Vec<(Score, f64)> = scores.drain(..).zip(weights).collect();
+            if packed {
+                both.par_sort_unstable_by_key(|(s, _)| key(s));
+            } else {
+                both.par_sort_unstable_by_key(|(s, _)| s.key());
+            }
+            let (sorted, weights) = both.into_iter().unzip();
+            *scores = sorted;
+            Some(weights)
         }
     }
 }

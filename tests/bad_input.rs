@@ -183,6 +183,29 @@ fn a_row_with_the_wrong_number_of_cells() {
 }
 
 #[test]
+fn lines_are_counted_as_an_editor_shows_them_in_windows_files_and_over_blank_lines() {
+    // Line 4 (CRLF line ends, a blank line 3) holds the bad score, in scores.csv read in
+    // pieces and in proposals.csv (quoted titles) read record by record.
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\r\nJ1,P1,4,4\r\n\r\nJ1,P2,4,9\r\n",
+    );
+    d.write(
+        "proposals.csv",
+        "id,title\r\nP1,\"One, two\"\r\n\r\nP1,\"Again\"\r\nP2,Two\r\n",
+    );
+    has(
+        &d.refused(),
+        &[
+            "scores.csv:4",
+            "column 'impact'",
+            "proposals.csv:4",
+            "given twice",
+        ],
+    );
+}
+
+#[test]
 fn non_positive_or_non_finite_weights_and_thresholds_off_the_scale() {
     let d = Dir::empty();
     d.write("scores.csv", OK_SCORES);

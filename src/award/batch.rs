@@ -1,0 +1,247 @@
+//! A batch of scores read from one piece of `scores.csv`: checked, with ids interned locally,
+//! so that pieces can be read in parallel and then joined to the builder in file order
+//! ([`super::AwardBuilder::absorb`]).
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use super::Score;
+use crate::error::{Location, Problem, ProblemKind};
+use crate::rubric::Rubric;
+
+/// Ids in order of first appearance in a piece, each with its line.
+#[derive(Default)]
+pub(crate) struct LocalIds {
+    map: FxHashMap<Box<str>, u32>,
+    pub(super) ids: Vec<(Box<str>, u32)>,
+    /// The id interned last: the rows of one review repeat it, and a comparison is cheaper
+    /// than a hash lookup.
+    last: u32,
+}
+
+impl LocalIds {
+    fn clear(&mut self) {
+        self.map.clear();
+        self.ids.clear();
+        self.last = 0;
+    }
+
+    fn intern(&mut self, id: &str, line: u32) -> u32 {
+        if self
+            .ids
+            .get(self.last as usize)
+            .is_some_and(|(last, _)| **last == *id)
+        {
+            return self.last;
+        }
+        let i = match self.map.get(id) {
+            Some(&i) => i,
+            None => {
+                let i = self.ids.len() as u32;
+                self.map.insert(id.into(), i);
+                self.ids.push((id.into(), line));
+                i
+            }
+        };
+        self.last = i;
+        i
+    }
+}
+
+/// Scores of one piece, in file order. Lines are counted from the piece's first line (1);
+/// [`super::AwardBuilder::absorb`] adds the piece's offset.
+pub(crate) struct Batch<'a> {
+    rubric: &'a Rubric,
+    file: &'a Path,
+    pub(super) jurors: LocalIds,
+    pub(super) proposals: LocalIds,
+    pub(super) scores: Vec<Score>,
+    /// Empty while every weight is 1; then one weight per score.
+    pub(super) weights: Vec<f64>,
+    pub(super) problems: Vec<Problem>,
+    /// The criterion found last: the rows of a long-form file repeat them in turn.
+    last_criterion: usize,
+}
+
+impl<'a> Batch<'a> {
+    /// An empty batch of scores on `rubric`, read from `file` (as shown in problems).
+    pub(crate) fn new(rubric: &'a Rubric, file: &'a Path) -> Batch<'a> {
+        Batch {
+            rubric,
+            file,
+            jurors: LocalIds::default(),
+            proposals: LocalIds::default(),
+            scores: Vec::new(),
+            weights: Vec::new(),
+            problems: Vec::new(),
+            last_criterion: 0,
+        }
+    }
+
+    /// Empties the batch, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.jurors.clear();
+        self.proposals.clear();
+        self.scores.clear();
+        self.weights.clear();
+        self.problems.clear();
+    }
+
+    /// The rubric the scores are checked against.
+    pub(crate) fn rubric(&self) -> &'a Rubric {
+        self.rubric
+    }
+
+    /// Reports a problem in a cell.
+    pub(crate) fn problem(
+        &mut self,
+        kind: ProblemKind,
+        line: u64,
+        column: &str,
+        message: impl Into<String>,
+        value: &str,
+    ) {
+        let location = Location::cell(self.file, line, column);
+        self.problems
+            .push(Problem::new(kind, location, message).with_value(value));
+    }
+
+    /// The index of the criterion with this id (any letter case).
+    pub(crate) fn criterion(&mut self, id: &str) -> Option<usize> {
+        let criteria = &self.rubric.criteria;
+        // Long-form rows usually give the criteria in turn: try the last one, then the next.
+        let last = self.last_criterion;
+        for c in [last, last + 1] {
+            if criteria
+                .get(c)
+                .is_some_and(|c| c.id.eq_ignore_ascii_case(id))
+            {
+                self.last_criterion = c;
+                return Some(c);
+            }
+        }
+        let found = criteria
+            .iter()
+            .position(|c| c.id.eq_ignore_ascii_case(id))?;
+        self.last_criterion = found;
+        Some(found)
+    }
+
+    /// The file the batch is read from, as shown in problems.
+    pub(crate) fn file(&self) -> &'a Path {
+        self.file
+    }
+
+    /// Reports a problem.
+    pub(crate) fn push_problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Whether a confidence is a positive finite number; reports it otherwise.
+    pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
+        let ok = confidence_ok(confidence);
+        if !ok {
+            self.problem(
+                ProblemKind::OutOfRange,
+                line,
+                column,
+                CONFIDENCE_EXPECTED,
+                &confidence.to_string(),
+            );
+        }
+        ok
+    }
+
+    /// Adds one score (already parsed; `None` is a blank cell), checking the ids and the
+    /// scale, exactly as [`super::AwardBuilder::score_with_confidence`] does.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push(
+        &mut self,
+        juror: &str,
+        proposal: &str,
+        criterion: usize,
+        score: Option<f64>,
+        weight: f64,
+        line: u64,
+        column: &str,
+    ) {
+        let blank_juror = juror.is_empty();
+        let blank_proposal = proposal.is_empty();
+        if blank_juror || blank_proposal {
+            for (blank, what) in [(blank_juror, "juror"), (blank_proposal, "proposal")] {
+                if blank {
+                    let location = Location::cell(self.file, line, what);
+                    self.problems.push(Problem::new(
+                        ProblemKind::UnknownId,
+                        location,
+                        blank_id(what),
+                    ));
+                }
+            }
+            return;
+        }
+        if let Some(x) = score {
+            if let Some((kind, message)) = off_scale(self.rubric, criterion, x) {
+                self.problem(kind, line, column, message, &x.to_string());
+                return;
+            }
+        }
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let juror = self.jurors.intern(juror, line);
+        let proposal = self.proposals.intern(proposal, line);
+        if weight != 1.0 && self.weights.is_empty() {
+            self.weights = vec![1.0; self.scores.len()];
+        }
+        if !self.weights.is_empty() {
+            self.weights.push(weight);
+        }
+        self.scores.push(Score {
+            juror,
+            proposal,
+            criterion: criterion as u16,
+            missing: score.is_none(),
+            line,
+            raw: score.unwrap_or(0.0),
+        });
+    }
+}
+
+/// What a confidence must be.
+pub(super) const CONFIDENCE_EXPECTED: &str =
+    "a confidence must be a positive number (a weight; blank means 1)";
+
+/// Whether a confidence can weigh a score: positive and finite.
+pub(super) fn confidence_ok(confidence: f64) -> bool {
+    confidence.is_finite() && confidence > 0.0
+}
+
+/// The message for a blank id in column `what`.
+pub(super) fn blank_id(what: &str) -> String {
+    format!("the {what} id is blank; every row needs one")
+}
+
+/// Why a score is not on its criterion's scale, if it is not.
+pub(super) fn off_scale(
+    rubric: &Rubric,
+    criterion: usize,
+    x: f64,
+) -> Option<(ProblemKind, String)> {
+    let c = &rubric.criteria[criterion];
+    if c.scale.contains(x) {
+        return None;
+    }
+    let kind = if x.is_finite() && x >= c.scale.min && x <= c.scale.max {
+        ProblemKind::OffStep
+    } else if x.is_finite() {
+        ProblemKind::OutOfRange
+    } else {
+        ProblemKind::NotANumber
+    };
+    let message = format!(
+        "not on the scale of criterion '{}'; expected {}",
+        c.id,
+        c.scale.expectation()
+    );
+    Some((kind, message))
+}

@@ -1,0 +1,329 @@
+//! Reading the records of `scores.csv`, the one large file, in parallel pieces.
+//!
+//! The file is read in blocks that end at a line break; a block is cut into pieces at line
+//! breaks, and the pieces are checked in parallel, each into its own [`Batch`]. The batches
+//! join the builder in file order, so the award and every problem are the same as reading
+//! row by row, on any number of threads.
+//!
+//! A line break separates records only outside quotes, and a lone carriage return ends a
+//! record too: from the first block that holds a `"` or a lone `\r`, the rest of the file is
+//! read by the csv crate, one record after another. Both ways share [`record`], which checks
+//! the encoding and the row length, and `tests::pieces_read_exactly_what_the_csv_crate_reads`
+//! holds the fast way to the csv crate's reading.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::award::{AwardBuilder, Batch};
+use crate::error::{Location, Problem, ProblemKind};
+use crate::rubric::Rubric;
+
+use super::records::Records;
+
+/// Sizes of the blocks read at once and of the pieces checked in parallel, in bytes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Sizes {
+    pub block: usize,
+    pub piece: usize,
+    /// Read every record with the csv crate (for tests that compare the two ways).
+    pub csv_only: bool,
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Sizes {
+            block: 8 << 20,
+            piece: 1 << 20,
+            csv_only: false,
+        }
+    }
+}
+
+/// What one checked row does: gets the batch, the row's line and its trimmed cells.
+pub(super) type RowFn<'f> = dyn Fn(&mut Batch<'_>, u64, &[&str]) + Sync + 'f;
+
+/// The file being read: its name as shown, its headers, and the rubric.
+pub(super) struct Source<'s> {
+    pub name: &'s Path,
+    pub headers: &'s [String],
+    pub rubric: &'s Rubric,
+}
+
+/// Reads every record of `input`, which starts at a record on line `first_line`, into the
+/// builder.
+pub(super) fn read(
+    mut input: impl Read,
+    first_line: u64,
+    source: &Source<'_>,
+    sizes: Sizes,
+    row: &RowFn<'_>,
+    builder: &mut AwardBuilder,
+) {
+    let mut buf: Vec<u8> = Vec::with_capacity(sizes.block);
+    let mut batches: Vec<(Batch<'_>, u64)> = Vec::new();
+    let mut line = first_line;
+    if sizes.csv_only {
+        return read_records(input, line, source, row, builder);
+    }
+    loop {
+        let eof = match fill(&mut input, &mut buf, sizes.block) {
+            Ok(eof) => eof,
+            Err(e) => {
+                builder.add_problem(unreadable(source.name, line, &e));
+                return;
+            }
+        };
+        // The block ends after its last line break (or at the end of the file).
+        let end = if eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => i + 1,
+                // One line longer than a block: read on.
+                None => continue,
+            }
+        };
+        let block = &buf[..end];
+        if !plain(block) {
+            let rest = io::Cursor::new(std::mem::take(&mut buf)).chain(input);
+            return read_records(rest, line, source, row, builder);
+        }
+        let pieces = cut(block, sizes.piece);
+        // One batch per piece, kept from block to block with its memory.
+        while batches.len() < pieces.len() {
+            batches.push((Batch::new(source.rubric, source.name), 0));
+        }
+        batches
+            .par_iter_mut()
+            .zip(&pieces)
+            .for_each(|((batch, lines), piece)| *lines = read_piece(piece, source, row, batch));
+        for (batch, lines) in &mut batches[..pieces.len()] {
+            builder.absorb(batch, line);
+            line += *lines;
+        }
+        buf.drain(..end);
+        if eof {
+            return;
+        }
+    }
+}
+
+/// Fills `buf` up to `size` bytes (more when it already holds more); true at the end of the
+/// input.
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, size: usize) -> io::Result<bool> {
+    let want = size.max(buf.len() + 1);
+    while buf.len() < want {
+        let n = input
+            .by_ref()
+            .take((want - buf.len()) as u64)
+            .read_to_end(buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether every line break of `block` ends a record: no quotes, and every `\r` is followed
+/// by `\n`.
+fn plain(block: &[u8]) -> bool {
+    memchr::memchr(b'"', block).is_none()
+        && memchr::memchr_iter(b'\r', block).all(|i| block.get(i + 1) == Some(&b'\n'))
+}
+
+/// Cuts a block into pieces of about `size` bytes, each ending after a line break (the last
+/// one at the block's end).
+fn cut(block: &[u8], size: usize) -> Vec<&[u8]> {
+    let mut pieces = Vec::with_capacity(block.len() / size.max(1) + 1);
+    let mut rest = block;
+    while rest.len() > size {
+        match memchr::memchr(b'\n', &rest[size..]) {
+            Some(i) => {
+                let (piece, after) = rest.split_at(size + i + 1);
+                pieces.push(piece);
+                rest = after;
+            }
+            None => break,
+        }
+    }
+    if !rest.is_empty() {
+        pieces.push(rest);
+    }
+    pieces
+}
+
+/// Checks the rows of one piece into an empty batch, whose line 1 is the piece's first line;
+/// returns the number of line breaks in the piece.
+fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Batch<'_>) -> u64 {
+    let mut cells: Vec<&str> = Vec::with_capacity(source.headers.len());
+    let mut line = 0u64;
+    let mut start = 0;
+    while start < piece.len() {
+        let stop = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |i| start + i);
+        let mut text = &piece[start..stop];
+        start = stop + 1;
+        line += 1;
+        if let [head @ .., b'\r'] = text {
+            text = head;
+        }
+        // The csv crate skips empty lines.
+        if text.is_empty() {
+            continue;
+        }
+        match std::str::from_utf8(text) {
+            Ok(text) => {
+                split_str(text, &mut cells);
+                if cells.len() == source.headers.len() {
+                    row(batch, line, &cells);
+                } else {
+                    let bad = Bad::Length(cells.len());
+                    batch.push_problem(bad.problem(batch.file(), source.headers, line));
+                }
+            }
+            // Find the cell that is not UTF-8.
+            Err(_) => {
+                let fields = text.split(|&b| b == b',');
+                let mut cells = Vec::new();
+                check(batch, source.headers, line, fields, &mut cells, row);
+            }
+        }
+    }
+    memchr::memchr_iter(b'\n', piece).count() as u64
+}
+
+/// Reads the rest of the file with the csv crate, record by record, from line `first_line`.
+fn read_records(
+    input: impl Read,
+    first_line: u64,
+    source: &Source<'_>,
+    row: &RowFn<'_>,
+    builder: &mut AwardBuilder,
+) {
+    /// Rows per batch, so that the batch stays small.
+    const ROWS: usize = 1 << 16;
+    let mut records = Records::new(input);
+    let mut batch = Batch::new(source.rubric, source.name);
+    let mut rows = 0;
+    loop {
+        let line = match records.next() {
+            Ok(Some(line)) => line + first_line - 1,
+            Ok(None) => break,
+            Err(e) => {
+                batch.push_problem(unreadable(source.name, first_line, &e));
+                break;
+            }
+        };
+        let mut cells = Vec::with_capacity(source.headers.len());
+        check(
+            &mut batch,
+            source.headers,
+            line,
+            records.fields(),
+            &mut cells,
+            row,
+        );
+        rows += 1;
+        if rows == ROWS {
+            builder.absorb(&mut batch, 1);
+            rows = 0;
+        }
+    }
+    builder.absorb(&mut batch, 1);
+}
+
+/// Checks one record and passes its trimmed cells to `row`.
+fn check<'c>(
+    batch: &mut Batch<'_>,
+    headers: &[String],
+    line: u64,
+    fields: impl Iterator<Item = &'c [u8]>,
+    cells: &mut Vec<&'c str>,
+    row: &RowFn<'_>,
+) {
+    match split(fields, headers.len(), cells) {
+        Ok(()) => row(batch, line, cells),
+        Err(bad) => batch.push_problem(bad.problem(batch.file(), headers, line)),
+    }
+}
+
+/// The trimmed cells of a line without quotes.
+fn split_str<'c>(line: &'c str, cells: &mut Vec<&'c str>) {
+    cells.clear();
+    cells.extend(line.split(',').map(trim));
+}
+
+/// `str::trim`, quicker for the usual cell that starts and ends with a visible ASCII
+/// character (no whitespace to trim).
+fn trim(cell: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(cell.as_bytes().first()) && visible(cell.as_bytes().last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
+/// Why a record cannot be read as a row.
+pub(super) enum Bad {
+    /// Cell `index` is not UTF-8; its text with the bad bytes replaced.
+    Encoding { index: usize, lossy: String },
+    /// The record has this many cells, not as many as the headers.
+    Length(usize),
+}
+
+impl Bad {
+    /// The problem, on `line` of file `name`.
+    pub(super) fn problem(&self, name: &Path, headers: &[String], line: u64) -> Problem {
+        match self {
+            Bad::Encoding { index, lossy } => {
+                let column = headers.get(*index).map_or("", String::as_str);
+                Problem::new(
+                    ProblemKind::Encoding,
+                    Location::cell(name, line, column),
+                    "the cell is not valid UTF-8; save the file as UTF-8",
+                )
+                .with_value(lossy.clone())
+            }
+            Bad::Length(n) => Problem::new(
+                ProblemKind::RowLength,
+                Location::line(name, line),
+                format!(
+                    "the row has {n} cells, the header has {}; check for a stray or missing comma",
+                    headers.len()
+                ),
+            ),
+        }
+    }
+}
+
+/// The cells of a record, each UTF-8 and trimmed, into `cells`; as many as `width`.
+pub(super) fn split<'c>(
+    fields: impl Iterator<Item = &'c [u8]>,
+    width: usize,
+    cells: &mut Vec<&'c str>,
+) -> Result<(), Bad> {
+    cells.clear();
+    for (index, field) in fields.enumerate() {
+        match std::str::from_utf8(field) {
+            Ok(text) => cells.push(trim(text)),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(field).into_owned();
+                return Err(Bad::Encoding { index, lossy });
+            }
+        }
+    }
+    if cells.len() != width {
+        return Err(Bad::Length(cells.len()));
+    }
+    Ok(())
+}
+
+fn unreadable(name: &Path, line: u64, e: &io::Error) -> Problem {
+    Problem::new(
+        ProblemKind::Unreadable,
+        Location::line(name, line),
+        format!("cannot read the file: {e}"),
+    )
+}
