@@ -114,7 +114,7 @@ fn reliability(
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let printed = cli::table::reliability(&outcome, &mut out);
+    let printed = cli::table::reliability(&award, &outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
 

@@ -1,5 +1,7 @@
 //! The outcome of scoring an award: every stage's result, kept for the reports.
 
+use std::sync::OnceLock;
+
 use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
@@ -37,14 +39,22 @@ pub struct Outcome {
     pub warnings: Vec<Warning>,
     /// How sure the winner list is, when estimated ([`crate::uncertainty::estimate`]).
     pub uncertainty: Option<Uncertainty>,
-    /// The panel's reliability on the raw valid scores (computed by [`score`]).
-    pub reliability: Vec<Statistic>,
+    /// The panel's reliability, computed on first use ([`Outcome::reliability`]).
+    reliability: OnceLock<Vec<Statistic>>,
 }
 
 impl Outcome {
     /// The corrected value of score `i`, when it counts.
     pub fn corrected(&self, i: usize) -> Option<f64> {
         (self.status[i] == Status::Used).then(|| self.correction.corrected[i])
+    }
+
+    /// The panel's reliability on the raw valid scores ([`reliability::panel`]), computed on
+    /// first use and kept: most runs never ask for it, and on a large award it costs more
+    /// than scoring. `award` must be the award this outcome was scored from.
+    pub fn reliability(&self, award: &Award) -> &[Statistic] {
+        self.reliability
+            .get_or_init(|| reliability::panel(award, &self.status))
     }
 
     /// The winners, best first.
@@ -79,7 +89,6 @@ pub fn score(award: &Award) -> Outcome {
         .warnings
         .extend(diagnostics.warnings.iter().cloned());
     outcome.diagnostics = diagnostics;
-    outcome.reliability = reliability::panel(award, &outcome.status);
     outcome
 }
 
@@ -148,7 +157,7 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
         selection,
         warnings,
         uncertainty: None,
-        reliability: Vec::new(),
+        reliability: OnceLock::new(),
     }
 }
 

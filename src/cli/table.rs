@@ -127,10 +127,10 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
 }
 
 /// The reliability statistics as a table, with a reading of each criterion.
-pub fn reliability(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub fn reliability(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let mut t = table();
     t.set_header(["criterion", "statistic", "value", "95% interval", "p"]);
-    for s in &outcome.reliability {
+    for s in outcome.reliability(award) {
         t.add_row(vec![
             Cell::new(&s.criterion),
             Cell::new(s.statistic),
@@ -143,17 +143,17 @@ pub fn reliability(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         ]);
     }
     writeln!(out, "{t}")?;
-    readings(outcome, out)
+    readings(award, outcome, out)
 }
 
 /// One line per criterion: Krippendorff's interval alpha and what it means.
-fn readings(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+fn readings(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "Reliability (Krippendorff's alpha, interval metric, raw valid scores):"
     )?;
     for s in outcome
-        .reliability
+        .reliability(award)
         .iter()
         .filter(|s| s.statistic == "krippendorff_alpha_interval")
     {

@@ -42,7 +42,7 @@ impl Report for ReliabilityCsv {
         "reliability.csv"
     }
 
-    fn write(&self, _award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
         let mut w = writer(out);
         w.write_record([
             "criterion",
@@ -55,7 +55,7 @@ impl Report for ReliabilityCsv {
             "df2",
             "p",
         ])?;
-        for s in &outcome.reliability {
+        for s in outcome.reliability(award) {
             let (lo, hi) = s.interval.map_or((None, None), |(a, b)| (Some(a), Some(b)));
             let (t, df1, df2, p) = s.test.map_or((None, None, None, None), |(t, a, b, p)| {
                 (Some(t), Some(a), b, Some(p))
