@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
@@ -77,72 +78,53 @@ pub fn aggregate_counted(
 ) -> (Vec<ProposalValues>, Vec<Warning>) {
     let rubric = award.rubric();
     let criteria = rubric.criteria.len();
-    let cells = award.proposals().len() * criteria;
-    // Bucket the valid scores by (proposal, criterion); the award's score order makes each
-    // bucket list its jurors in ascending order.
+    let index = ByProposal::new(award, status, counts);
     let scores = award.scores();
     let count = |i: &u32| counts.map_or(1, |k| k[*i as usize]);
-    let used = |i: usize| status[i] == Status::Used && count(&(i as u32)) > 0;
-    let mut start = vec![0u32; cells + 1];
-    for (i, s) in scores.iter().enumerate() {
-        if used(i) {
-            start[s.proposal() * criteria + s.criterion() + 1] += 1;
-        }
-    }
-    for i in 0..cells {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut bucket = vec![0u32; start[cells] as usize];
-    for (i, s) in scores.iter().enumerate() {
-        if used(i) {
-            let cell = s.proposal() * criteria + s.criterion();
-            bucket[fill[cell] as usize] = i as u32;
-            fill[cell] += 1;
-        }
-    }
-    drop(fill);
     let juror = |i: &u32| scores[*i as usize].juror() as u32;
     let corrected = |i: &u32| correction.corrected[*i as usize];
     let weight = |i: &u32| award.weight(*i as usize) * count(i) as f64;
-    let mut warnings = Vec::new();
-    let mut out = Vec::with_capacity(award.proposals().len());
     let total_weight = rubric.total_weight();
-    let mut jurors: Vec<(u32, u32)> = Vec::new();
-    let mut scratch: Vec<f64> = Vec::new();
-    for p in 0..award.proposals().len() {
+    // Each proposal on its own (in parallel; each one's arithmetic is sequential, so the
+    // values do not depend on the number of threads).
+    let per_proposal = |p: usize| -> (ProposalValues, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        let mut jurors: Vec<(u32, u32)> = Vec::new();
+        let mut scratch: Vec<f64> = Vec::new();
         let mut values = Vec::with_capacity(criteria);
         let mut spread = 0.0;
-        jurors.clear();
         for (c, criterion) in rubric.criteria.iter().enumerate() {
-            let cell =
-                &bucket[start[p * criteria + c] as usize..start[p * criteria + c + 1] as usize];
+            let cell = index.cell(p, c);
             jurors.extend(cell.iter().map(|i| (juror(i), count(i))));
             if cell.is_empty() {
                 values.push(None);
                 continue;
-            }
-            scratch.clear();
-            for i in cell {
-                scratch.extend(std::iter::repeat_n(corrected(i), count(i) as usize));
             }
             let value = match how {
                 Aggregate::Mean => {
                     let w: f64 = cell.iter().map(weight).sum();
                     cell.iter().map(|i| corrected(i) * weight(i)).sum::<f64>() / w
                 }
-                Aggregate::Median => median(&mut scratch),
-                Aggregate::Trimmed => match trimmed_mean(&mut scratch, trim) {
-                    Some(v) => v,
-                    None => {
-                        warnings.push(Warning::TrimFallback {
-                            proposal: award.proposals().id(p).to_string(),
-                            criterion: criterion.id.clone(),
-                            reviews: cell.len(),
-                        });
-                        median(&mut scratch)
+                Aggregate::Median | Aggregate::Trimmed => {
+                    scratch.clear();
+                    for i in cell {
+                        scratch.extend(std::iter::repeat_n(corrected(i), count(i) as usize));
                     }
-                },
+                    match how {
+                        Aggregate::Median => median(&mut scratch),
+                        _ => match trimmed_mean(&mut scratch, trim) {
+                            Some(v) => v,
+                            None => {
+                                warnings.push(Warning::TrimFallback {
+                                    proposal: award.proposals().id(p).to_string(),
+                                    criterion: criterion.id.clone(),
+                                    reviews: cell.len(),
+                                });
+                                median(&mut scratch)
+                            }
+                        },
+                    }
+                }
             };
             spread += criterion.weight
                 * weighted_mean_sd(cell.iter().map(|i| (corrected(i), count(i) as f64))).1;
@@ -155,14 +137,68 @@ pub fn aggregate_counted(
             .zip(&rubric.criteria)
             .map(|(v, c)| v.map(|v| c.weight * v))
             .sum::<Option<f64>>();
-        out.push(ProposalValues {
+        let values = ProposalValues {
             values,
             total,
             reviews: jurors.iter().map(|(_, k)| *k as usize).sum(),
             spread: spread / total_weight,
-        });
+        };
+        (values, warnings)
+    };
+    let (out, warnings): (Vec<ProposalValues>, Vec<Vec<Warning>>) = (0..award.proposals().len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(per_proposal)
+        .unzip();
+    (out, warnings.into_iter().flatten().collect())
+}
+
+/// The valid scores of each (proposal, criterion) cell, as indices into the award's scores;
+/// the award's score order lists each cell's jurors in ascending order. A score counted zero
+/// times (a bootstrap replicate that did not draw it) is left out.
+pub(crate) struct ByProposal {
+    criteria: usize,
+    start: Vec<u32>,
+    bucket: Vec<u32>,
+}
+
+impl ByProposal {
+    /// The index of the scores whose status is [`Status::Used`].
+    pub(crate) fn new(award: &Award, status: &[Status], counts: Option<&[u32]>) -> ByProposal {
+        let criteria = award.rubric().criteria.len();
+        let cells = award.proposals().len() * criteria;
+        let scores = award.scores();
+        let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
+        let mut start = vec![0u32; cells + 1];
+        for (i, s) in scores.iter().enumerate() {
+            if used(i) {
+                start[s.proposal() * criteria + s.criterion() + 1] += 1;
+            }
+        }
+        for i in 0..cells {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut bucket = vec![0u32; start[cells] as usize];
+        for (i, s) in scores.iter().enumerate() {
+            if used(i) {
+                let cell = s.proposal() * criteria + s.criterion();
+                bucket[fill[cell] as usize] = i as u32;
+                fill[cell] += 1;
+            }
+        }
+        ByProposal {
+            criteria,
+            start,
+            bucket,
+        }
     }
-    (out, warnings)
+
+    /// The scores of proposal `p` on criterion `c`.
+    pub(crate) fn cell(&self, p: usize, c: usize) -> &[u32] {
+        let k = p * self.criteria + c;
+        &self.bucket[self.start[k] as usize..self.start[k + 1] as usize]
+    }
 }
 
 /// The median of a non-empty list (sorts it).

@@ -50,6 +50,8 @@ mod juror;
 use std::fmt;
 
 use crate::aggregate::ProposalValues;
+use rayon::prelude::*;
+
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::normalize::Correction;
@@ -187,13 +189,15 @@ pub fn diagnose(
     let cells = Cells::new(award, status, correction);
     let home_attributes = home_attributes(award);
     let mut jurors: Vec<JurorDiagnostics> = by_juror(award, status)
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(j, mine)| juror::juror(award, correction, values, &cells, &home_attributes, j, mine))
         .collect();
     count_statuses(award, status, &mut jurors);
     flags::raise(award, correction, &home_attributes, &mut jurors);
     let proposals = (0..award.proposals().len())
+        .into_par_iter()
+        .with_min_len(256)
         .map(|p| cells.proposal(award, p))
         .collect::<Vec<_>>();
     let mut warnings = Vec::new();
@@ -248,12 +252,12 @@ fn by_juror(award: &Award, status: &[Status]) -> Vec<Vec<u32>> {
             out[s.juror()].push(i as u32);
         }
     }
-    for mine in &mut out {
+    out.par_iter_mut().for_each(|mine| {
         mine.sort_unstable_by_key(|&i| {
             let s = &scores[i as usize];
             (s.proposal(), s.criterion())
         });
-    }
+    });
     out
 }
 

@@ -2,14 +2,18 @@
 //! review's corrected weighted total, whose range says whether a proposal needs another reader.
 
 use super::ProposalDiagnostics;
+use crate::aggregate::ByProposal;
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::normalize::Correction;
 use crate::report::number;
 use crate::tolerance;
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
 
 /// Sums over each (proposal, criterion) cell of the valid scores.
+/// One cell's sum of corrected scores, count, and lowest and highest raw score.
+type CellSums = (f64, u32, f64, f64);
+
 pub(super) struct Cells {
     criteria: usize,
     /// Σ corrected score, number of scores, lowest and highest raw score.
@@ -26,49 +30,68 @@ pub(super) struct Cells {
 impl Cells {
     pub(super) fn new(award: &Award, status: &[Status], correction: &Correction) -> Cells {
         let criteria = award.rubric().criteria.len();
+        let index = ByProposal::new(award, status, None);
+        let scores = award.scores();
+        let weights: Vec<f64> = award.rubric().criteria.iter().map(|c| c.weight).collect();
+        // Each proposal on its own, in parallel: its cells, and the weighted total of each
+        // complete review (every criterion scored), summed in criterion order.
+        let per_proposal = |p: usize| {
+            let mut cells = Vec::with_capacity(criteria);
+            let mut reviews: Vec<(u32, f64, usize)> = Vec::new();
+            for (c, weight) in weights.iter().enumerate() {
+                let (mut sum, mut low, mut high) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
+                let cell = index.cell(p, c);
+                for &i in cell {
+                    let (s, corrected) = (&scores[i as usize], correction.corrected[i as usize]);
+                    let raw = s.raw().unwrap_or(0.0);
+                    sum += corrected;
+                    low = low.min(raw);
+                    high = high.max(raw);
+                    let juror = s.juror() as u32;
+                    match reviews.iter_mut().find(|r| r.0 == juror) {
+                        Some(r) => {
+                            r.1 += weight * corrected;
+                            r.2 += 1;
+                        }
+                        None => reviews.push((juror, weight * corrected, 1)),
+                    }
+                }
+                cells.push((sum, cell.len() as u32, low, high));
+            }
+            reviews.sort_unstable_by_key(|r| r.0);
+            let totals: Vec<f64> = reviews
+                .iter()
+                .filter(|r| r.2 == criteria)
+                .map(|r| r.1)
+                .collect();
+            (cells, totals)
+        };
+        let each: Vec<(Vec<CellSums>, Vec<f64>)> = (0..award.proposals().len())
+            .into_par_iter()
+            .with_min_len(256)
+            .map(per_proposal)
+            .collect();
         let n = award.proposals().len() * criteria;
         let mut cells = Cells {
             criteria,
-            sum: vec![0.0; n],
-            count: vec![0; n],
-            low: vec![f64::INFINITY; n],
-            high: vec![f64::NEG_INFINITY; n],
+            sum: Vec::with_capacity(n),
+            count: Vec::with_capacity(n),
+            low: Vec::with_capacity(n),
+            high: Vec::with_capacity(n),
             totals: Vec::new(),
-            start: Vec::new(),
+            start: Vec::with_capacity(award.proposals().len() + 1),
         };
-        // (proposal, juror) → Σ weight × corrected, criteria scored; summed in criterion order.
-        let mut reviews: FxHashMap<(u32, u32), (f64, usize)> = FxHashMap::default();
-        for (i, s) in award.scores().iter().enumerate() {
-            if status[i] != Status::Used {
-                continue;
+        cells.start.push(0);
+        for (proposal_cells, totals) in each {
+            for (sum, count, low, high) in proposal_cells {
+                cells.sum.push(sum);
+                cells.count.push(count);
+                cells.low.push(low);
+                cells.high.push(high);
             }
-            let cell = s.proposal() * criteria + s.criterion();
-            let raw = s.raw().unwrap_or(0.0);
-            cells.sum[cell] += correction.corrected[i];
-            cells.count[cell] += 1;
-            cells.low[cell] = cells.low[cell].min(raw);
-            cells.high[cell] = cells.high[cell].max(raw);
-            let weight = award.rubric().criteria[s.criterion()].weight;
-            let review = reviews
-                .entry((s.proposal() as u32, s.juror() as u32))
-                .or_default();
-            review.0 += weight * correction.corrected[i];
-            review.1 += 1;
+            cells.totals.extend(totals);
+            cells.start.push(cells.totals.len());
         }
-        let mut complete: Vec<(u32, u32, f64)> = reviews
-            .into_iter()
-            .filter(|(_, (_, k))| *k == criteria)
-            .map(|((p, j), (total, _))| (p, j, total))
-            .collect();
-        complete.sort_unstable_by_key(|r| (r.0, r.1));
-        cells.start = vec![0; award.proposals().len() + 1];
-        for r in &complete {
-            cells.start[r.0 as usize + 1] += 1;
-        }
-        for p in 0..award.proposals().len() {
-            cells.start[p + 1] += cells.start[p];
-        }
-        cells.totals = complete.into_iter().map(|r| r.2).collect();
         cells
     }
 
