@@ -4,17 +4,24 @@
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use super::Score;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
-/// Ids in order of first appearance in a piece, each with its line.
+/// Ids in order of first appearance in a piece, each with its line. The ids' text is kept in
+/// one string and the table holds indices, so a batch reused for the next piece allocates
+/// nothing.
 #[derive(Default)]
 pub(crate) struct LocalIds {
-    map: FxHashMap<Box<str>, u32>,
-    pub(super) ids: Vec<(Box<str>, u32)>,
+    text: String,
+    /// Each id's end in `text` (its start is the previous end) and first line.
+    ids: Vec<(u32, u32)>,
+    table: HashTable<u32>,
     /// The id interned last: the rows of one review repeat it, and a comparison is cheaper
     /// than a hash lookup.
     last: u32,
@@ -22,25 +29,49 @@ pub(crate) struct LocalIds {
 
 impl LocalIds {
     fn clear(&mut self) {
-        self.map.clear();
+        self.text.clear();
         self.ids.clear();
+        self.table.clear();
         self.last = 0;
     }
 
+    /// The number of ids.
+    pub(super) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Id `i` and the line it first appears on.
+    pub(super) fn get(&self, i: usize) -> (&str, u32) {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ids[i - 1].0 as usize
+        };
+        let (end, line) = self.ids[i];
+        (&self.text[start..end as usize], line)
+    }
+
     fn intern(&mut self, id: &str, line: u32) -> u32 {
-        if self
-            .ids
-            .get(self.last as usize)
-            .is_some_and(|(last, _)| **last == *id)
-        {
+        if self.ids.get(self.last as usize).is_some() && self.get(self.last as usize).0 == id {
             return self.last;
         }
-        let i = match self.map.get(id) {
-            Some(&i) => i,
+        let hash = |s: &str| FxBuildHasher.hash_one(s);
+        let h = hash(id);
+        let ids = &*self;
+        let found = ids.table.find(h, |&i| ids.get(i as usize).0 == id).copied();
+        let i = match found {
+            Some(i) => i,
             None => {
                 let i = self.ids.len() as u32;
-                self.map.insert(id.into(), i);
-                self.ids.push((id.into(), line));
+                self.text.push_str(id);
+                self.ids.push((self.text.len() as u32, line));
+                let (text, ids) = (&self.text, &self.ids);
+                let span = |i: u32| {
+                    let i = i as usize;
+                    let start = if i == 0 { 0 } else { ids[i - 1].0 as usize };
+                    &text[start..ids[i].0 as usize]
+                };
+                self.table.insert_unique(h, i, |&k| hash(span(k)));
                 i
             }
         };
