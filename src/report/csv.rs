@@ -133,35 +133,38 @@ impl Report for RankingCsv {
         header.push("note".into());
         let mut w = writer(out);
         w.write_record(header.iter().map(|h| text(h).into_owned()))?;
+        // Field by field: no list of strings per row.
+        let int = |w: &mut csv::Writer<_>, x: Option<usize>| match x {
+            Some(x) => w.write_field(x.to_string()),
+            None => w.write_field(""),
+        };
         for row in ranking_rows(award, outcome) {
             let p = row.proposal;
-            let mut record: Vec<String> = vec![
-                row.rank.map(|r| r.to_string()).unwrap_or_default(),
-                text(proposals.id(p)).into_owned(),
-                text(proposals.label(p)).into_owned(),
-                opt(row.total),
-                row.winner.unwrap_or(Winner::No).to_string(),
-                yes(row.eligible).to_string(),
-                row.reviews.to_string(),
-            ];
-            record.extend(row.values.iter().map(|v| opt(*v)));
-            record.push(number(row.spread));
+            int(&mut w, row.rank)?;
+            w.write_field(text(proposals.id(p)).as_bytes())?;
+            w.write_field(text(proposals.label(p)).as_bytes())?;
+            w.write_field(opt(row.total))?;
+            w.write_field(row.winner.unwrap_or(Winner::No).to_string())?;
+            w.write_field(yes(row.eligible))?;
+            int(&mut w, Some(row.reviews))?;
+            for v in &row.values {
+                w.write_field(opt(*v))?;
+            }
+            w.write_field(number(row.spread))?;
             if let Some(u) = uncertainty {
-                record.push(number(u.p_winner[p]));
-                let (lo, hi) = u.rank[p].map_or((String::new(), String::new()), |(a, b)| {
-                    (a.to_string(), b.to_string())
-                });
-                record.extend([lo, hi]);
-                let (lo, hi) = u.total[p].map_or((String::new(), String::new()), |(a, b)| {
-                    (number(a), number(b))
-                });
-                record.extend([lo, hi]);
+                w.write_field(number(u.p_winner[p]))?;
+                let (lo, hi) = u.rank[p].unzip();
+                int(&mut w, lo)?;
+                int(&mut w, hi)?;
+                let (lo, hi) = u.total[p].unzip();
+                w.write_field(opt(lo))?;
+                w.write_field(opt(hi))?;
             }
             for a in &attributes {
-                record.push(text(proposals.attribute(p, a).unwrap_or("")).into_owned());
+                w.write_field(text(proposals.attribute(p, a).unwrap_or("")).as_bytes())?;
             }
-            record.push(text(&row.note).into_owned());
-            w.write_record(&record)?;
+            w.write_field(text(&row.note).as_bytes())?;
+            w.write_record(None::<&[u8]>)?;
         }
         w.flush()
     }
