@@ -7,7 +7,7 @@ use crate::award::Award;
 use crate::conflicts::{self, Status};
 use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility;
-use crate::fit::{components, Observation};
+use crate::fit::components_of_edges;
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
 use crate::reliability::{self, Statistic};
@@ -164,14 +164,13 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
 /// A warning when the assignment graph (jurors ↔ proposals, over valid scores of every
 /// criterion) has more than one connected component.
 fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
-    let obs: Vec<Observation> = award
+    let edges = award
         .scores()
         .iter()
         .zip(status)
         .filter(|(_, s)| **s == Status::Used)
-        .map(|(s, _)| Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
-        .collect();
-    let parts = components(award.jurors().len(), award.proposals().len(), &obs);
+        .map(|(s, _)| (s.juror(), s.proposal()));
+    let parts = components_of_edges(award.jurors().len(), award.proposals().len(), edges);
     if parts.count < 2 {
         return None;
     }

@@ -41,7 +41,7 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// Union–find over jurors; each proposal hangs on the first juror seen for it. Components are
 /// labelled in the order of their lowest juror, so the labels do not depend on edge order.
-pub(super) fn label(
+pub(crate) fn label(
     n_jurors: usize,
     n_proposals: usize,
     edges: impl Iterator<Item = (usize, usize)>,

@@ -44,6 +44,7 @@ mod tests;
 
 pub use additive::{fit_additive, AdditiveFit};
 pub use affine::{fit_affine, AffineFit, AffineOptions};
+pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
 
 /// One valid score of one criterion.

@@ -34,8 +34,8 @@ pub(super) struct Sizes {
 impl Default for Sizes {
     fn default() -> Self {
         Sizes {
-            block: 8 << 20,
-            piece: 1 << 20,
+            block: 2 << 20,
+            piece: 256 << 10,
             csv_only: false,
         }
     }
