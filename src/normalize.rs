@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use rayon::prelude::*;
+
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::fit::{fit_additive, fit_affine, AffineOptions, FitOptions, Observation};
@@ -141,14 +143,57 @@ pub fn correct_counted(
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
     };
-    for range in runs(scores.len(), |i| scores[i].criterion()) {
-        let c = scores[range.start].criterion();
-        let used: Vec<usize> = range
-            .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
-            .collect();
-        correct_criterion(award, c, &used, counts, method, &mut out);
+    // The criteria are contiguous runs of the scores: each is corrected on its own, in
+    // parallel, into its own part of `corrected`.
+    let ranges = runs(scores.len(), |i| scores[i].criterion());
+    let mut slices = Vec::with_capacity(ranges.len());
+    let mut rest = out.corrected.as_mut_slice();
+    for range in &ranges {
+        let (slice, after) = rest.split_at_mut(range.len());
+        slices.push(slice);
+        rest = after;
+    }
+    let parts: Vec<Part<'_>> = ranges
+        .into_par_iter()
+        .zip(slices)
+        .map(|(range, corrected)| {
+            let c = scores[range.start].criterion();
+            let mut part = Part {
+                offset: range.start,
+                corrected,
+                effects: Vec::new(),
+                warnings: Vec::new(),
+            };
+            let used: Vec<usize> = range
+                .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
+                .collect();
+            correct_criterion(award, c, &used, counts, method, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        for (k, effect) in part.effects {
+            out.effects[k] = effect;
+        }
+        out.warnings.extend(part.warnings);
     }
     out
+}
+
+/// What correcting one criterion gives: its scores' corrected values (`corrected[i − offset]`
+/// for score `i`), the juror effects (with their index in [`Correction::effects`]) and
+/// warnings.
+struct Part<'a> {
+    offset: usize,
+    corrected: &'a mut [f64],
+    effects: Vec<(usize, JurorEffect)>,
+    warnings: Vec<Warning>,
+}
+
+impl Part<'_> {
+    fn set(&mut self, i: usize, value: f64) {
+        self.corrected[i - self.offset] = value;
+    }
 }
 
 /// Corrects the valid scores `used` (indices into the award's scores, sorted by juror) of
@@ -159,7 +204,7 @@ fn correct_criterion(
     used: &[usize],
     counts: Option<&[u32]>,
     method: Method,
-    out: &mut Correction,
+    out: &mut Part<'_>,
 ) {
     let count = |i: usize| counts.map_or(1.0, |k| k[i] as f64);
     let scores = award.scores();
@@ -189,7 +234,7 @@ fn correct_criterion(
             Method::Zscore if flat || pooled_sd == 0.0 => {
                 warn("zscore sets each of their scores to the pooled mean of the criterion");
                 for &i in mine {
-                    out.corrected[i] = pooled_mean;
+                    out.set(i, pooled_mean);
                 }
                 None
             }
@@ -215,7 +260,7 @@ fn correct_criterion(
                 } else {
                     warn("minmax sets each of their scores to the middle of the scale");
                     for &i in mine {
-                        out.corrected[i] = middle;
+                        out.set(i, middle);
                     }
                     None
                 }
@@ -240,7 +285,7 @@ fn correct_criterion(
                     let below = before[sorted.partition_point(|v| v.0 < x)];
                     let equal = before[sorted.partition_point(|v| v.0 <= x)] - below;
                     let midrank = below + (equal + 1.0) / 2.0;
-                    out.corrected[i] = scale.min + scale.width() * (midrank - 0.5) / n;
+                    out.set(i, scale.min + scale.width() * (midrank - 0.5) / n);
                 }
                 None
             }
@@ -260,16 +305,17 @@ fn correct_criterion(
         };
         if let Some((bias, a)) = map {
             for &i in mine {
-                out.corrected[i] = (raw(i) - bias) / a;
+                out.set(i, (raw(i) - bias) / a);
             }
         }
-        out.effects[juror * criteria + c] = JurorEffect {
+        let effect = JurorEffect {
             scores: mine.len(),
             mean,
             spread: sd,
             bias: map.map(|m| m.0),
             scale: map.map(|m| m.1),
         };
+        out.effects.push((juror * criteria + c, effect));
     }
 }
 
