@@ -3,7 +3,8 @@
 //!
 //! The award (40,000 proposals × 5 reviews × 5 criteria, 2,000 jurors, long form) is written
 //! once to `target/bench-award-1m` and reused; run `jury score target/bench-award-1m` under
-//! `/usr/bin/time -v` to see peak memory.
+//! `/usr/bin/time -v` to see peak memory. The fitted methods are also timed on the same award
+//! with jurors assigned at random (`target/bench-award-1m-random`), see [`Assignment`].
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -24,9 +25,25 @@ const CRITERIA: [&str; 5] = [
     "sustainability",
 ];
 
+/// How each proposal's five jurors are chosen.
+#[derive(Clone, Copy)]
+enum Assignment {
+    /// Juror `(7p + 401r) mod 2000` for review `r` of proposal `p`: a rigid circulant pattern
+    /// whose juror graph is nearly a ring, the worst case for the iterative solver of the
+    /// fitted methods (about 365 conjugate-gradient steps per criterion).
+    Rigid,
+    /// Five distinct jurors drawn at random, as an assignment tool would: a well-connected
+    /// juror graph.
+    Random,
+}
+
 /// Writes the award once (seeded xorshift: the same file on every machine).
-fn award() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-award-1m");
+fn award(assignment: Assignment) -> PathBuf {
+    let name = match assignment {
+        Assignment::Rigid => "target/bench-award-1m",
+        Assignment::Random => "target/bench-award-1m-random",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
     if dir.join("scores.csv").exists() {
         return dir;
     }
@@ -49,9 +66,19 @@ fn award() -> PathBuf {
     };
     for p in 0..PROPOSALS {
         let quality = (next() % 5) as i64;
+        let mut jurors: Vec<usize> = Vec::with_capacity(REVIEWS);
         for r in 0..REVIEWS {
             // Reviewers of a proposal are distinct: 401 × r differs for every r below 5.
-            let j = (p * 7 + r * 401) % JURORS;
+            let j = match assignment {
+                Assignment::Rigid => (p * 7 + r * 401) % JURORS,
+                Assignment::Random => loop {
+                    let j = (next() % JURORS as u64) as usize;
+                    if !jurors.contains(&j) {
+                        break j;
+                    }
+                },
+            };
+            jurors.push(j);
             for c in CRITERIA {
                 let s = (quality + (next() % 3) as i64 - 1).clamp(0, 4) + 1;
                 writeln!(w, "J{j:04},P{p:05},{c},{s}").unwrap();
@@ -75,7 +102,8 @@ fn parse_only(path: &Path) -> f64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = award();
+    let dir = award(Assignment::Rigid);
+    let random = award(Assignment::Random);
     let scores = dir.join("scores.csv");
     let mut g = c.benchmark_group("1m_scores");
     g.sample_size(10);
@@ -83,10 +111,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ingest", |b| {
         b.iter(|| black_box(jury::load(&dir).unwrap()))
     });
-    for method in [Method::None, Method::Additive, Method::Zscore] {
-        g.bench_function(format!("score_{method}_end_to_end"), |b| {
+    let awards = [
+        (Method::None, &dir, ""),
+        (Method::Zscore, &dir, ""),
+        (Method::Additive, &dir, ""),
+        (Method::Additive, &random, "_random"),
+        (Method::Affine, &random, "_random"),
+    ];
+    for (method, dir, which) in awards {
+        g.bench_function(format!("score_{method}_end_to_end{which}"), |b| {
             b.iter(|| {
-                let mut award = jury::load(&dir).unwrap();
+                let mut award = jury::load(dir).unwrap();
                 award.settings_mut().method = method;
                 let outcome = jury::score(&award);
                 RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
