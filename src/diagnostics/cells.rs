@@ -17,10 +17,8 @@ type CellSums = (f64, u32, f64, f64);
 pub(super) struct Cells {
     criteria: usize,
     /// Σ corrected score, number of scores, lowest and highest raw score.
-    sum: Vec<f64>,
-    count: Vec<u32>,
-    low: Vec<f64>,
-    high: Vec<f64>,
+    /// Per (proposal, criterion) cell.
+    sums: Vec<CellSums>,
     /// The corrected weighted totals of each proposal's complete reviews (reviews with a
     /// valid score on every criterion): `totals[start[p]..start[p + 1]]`.
     totals: Vec<f64>,
@@ -35,8 +33,7 @@ impl Cells {
         let weights: Vec<f64> = award.rubric().criteria.iter().map(|c| c.weight).collect();
         // Each proposal on its own, in parallel: its cells, and the weighted total of each
         // complete review (every criterion scored), summed in criterion order.
-        let per_proposal = |p: usize| {
-            let mut cells = Vec::with_capacity(criteria);
+        let per_proposal = |p: usize, cells: &mut [CellSums]| -> Vec<f64> {
             let mut reviews: Vec<(u32, f64, usize)> = Vec::new();
             for (c, weight) in weights.iter().enumerate() {
                 let (mut sum, mut low, mut high) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
@@ -56,43 +53,34 @@ impl Cells {
                         None => reviews.push((juror, weight * corrected, 1)),
                     }
                 }
-                cells.push((sum, cell.len() as u32, low, high));
+                cells[c] = (sum, cell.len() as u32, low, high);
             }
             reviews.sort_unstable_by_key(|r| r.0);
-            let totals: Vec<f64> = reviews
+            reviews
                 .iter()
                 .filter(|r| r.2 == criteria)
                 .map(|r| r.1)
-                .collect();
-            (cells, totals)
+                .collect()
         };
-        let each: Vec<(Vec<CellSums>, Vec<f64>)> = (0..award.proposals().len())
-            .into_par_iter()
+        let mut sums =
+            vec![(0.0, 0, f64::INFINITY, f64::NEG_INFINITY); award.proposals().len() * criteria];
+        let totals: Vec<Vec<f64>> = sums
+            .par_chunks_mut(criteria.max(1))
+            .enumerate()
             .with_min_len(256)
-            .map(per_proposal)
+            .map(|(p, cells)| per_proposal(p, cells))
             .collect();
-        let n = award.proposals().len() * criteria;
-        let mut cells = Cells {
-            criteria,
-            sum: Vec::with_capacity(n),
-            count: Vec::with_capacity(n),
-            low: Vec::with_capacity(n),
-            high: Vec::with_capacity(n),
-            totals: Vec::new(),
-            start: Vec::with_capacity(award.proposals().len() + 1),
-        };
-        cells.start.push(0);
-        for (proposal_cells, totals) in each {
-            for (sum, count, low, high) in proposal_cells {
-                cells.sum.push(sum);
-                cells.count.push(count);
-                cells.low.push(low);
-                cells.high.push(high);
-            }
-            cells.totals.extend(totals);
-            cells.start.push(cells.totals.len());
+        let mut start = Vec::with_capacity(totals.len() + 1);
+        start.push(0);
+        for t in &totals {
+            start.push(start[start.len() - 1] + t.len());
         }
-        cells
+        Cells {
+            criteria,
+            sums,
+            totals: totals.concat(),
+            start,
+        }
     }
 
     /// The leave-one-out consensus of valid score `i`: the mean of the other jurors'
@@ -100,8 +88,9 @@ impl Cells {
     pub(super) fn others(&self, award: &Award, correction: &Correction, i: usize) -> Option<f64> {
         let s = &award.scores()[i];
         let cell = s.proposal() * self.criteria + s.criterion();
-        let others = self.count[cell].checked_sub(1).filter(|&n| n > 0)?;
-        Some((self.sum[cell] - correction.corrected[i]) / others as f64)
+        let (sum, count, _, _) = self.sums[cell];
+        let others = count.checked_sub(1).filter(|&n| n > 0)?;
+        Some((sum - correction.corrected[i]) / others as f64)
     }
 
     /// A proposal's ranges and whether it needs another reader: whether the corrected
@@ -114,7 +103,8 @@ impl Cells {
         let ranges = (0..self.criteria)
             .map(|c| {
                 let cell = p * self.criteria + c;
-                (self.count[cell] > 0).then(|| (self.low[cell], self.high[cell]))
+                let (_, count, low, high) = self.sums[cell];
+                (count > 0).then_some((low, high))
             })
             .collect();
         let totals = &self.totals[self.start[p]..self.start[p + 1]];
