@@ -19,7 +19,7 @@ use crate::settings::Settings;
 mod batch;
 
 pub(crate) use batch::Batch;
-use batch::{blank_id, confidence_ok, off_scale, CONFIDENCE_EXPECTED};
+use batch::{bad_confidence, blank_id, off_scale};
 
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
@@ -643,17 +643,11 @@ impl AwardBuilder {
 
     /// Whether a confidence is a positive finite number; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
-        let ok = confidence_ok(confidence);
-        if !ok {
-            self.problem(
-                ProblemKind::OutOfRange,
-                line,
-                column,
-                CONFIDENCE_EXPECTED,
-                &confidence.to_string(),
-            );
+        let problem = bad_confidence(confidence);
+        if let Some((kind, message)) = problem {
+            self.problem(kind, line, column, message, &confidence.to_string());
         }
-        ok
+        problem.is_none()
     }
 
     pub(crate) fn criterion_list(&self) -> String {

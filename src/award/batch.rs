@@ -171,17 +171,11 @@ impl<'a> Batch<'a> {
 
     /// Whether a confidence is a positive finite number; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
-        let ok = confidence_ok(confidence);
-        if !ok {
-            self.problem(
-                ProblemKind::OutOfRange,
-                line,
-                column,
-                CONFIDENCE_EXPECTED,
-                &confidence.to_string(),
-            );
+        let problem = bad_confidence(confidence);
+        if let Some((kind, message)) = problem {
+            self.problem(kind, line, column, message, &confidence.to_string());
         }
-        ok
+        problem.is_none()
     }
 
     /// Adds one score (already parsed; `None` is a blank cell), checking the ids and the
@@ -238,13 +232,11 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// What a confidence must be.
-pub(super) const CONFIDENCE_EXPECTED: &str =
-    "a confidence must be a positive number (a weight; blank means 1)";
-
-/// Whether a confidence can weigh a score: positive and finite.
-pub(super) fn confidence_ok(confidence: f64) -> bool {
-    confidence.is_finite() && confidence > 0.0
+/// Why a confidence cannot weigh a score, if it cannot: it must be positive and finite.
+pub(super) fn bad_confidence(confidence: f64) -> Option<(ProblemKind, &'static str)> {
+    let ok = confidence.is_finite() && confidence > 0.0;
+    let message = "a confidence must be a positive number (a weight; blank means 1)";
+    (!ok).then_some((ProblemKind::OutOfRange, message))
 }
 
 /// The message for a blank id in column `what`.
