@@ -4,7 +4,9 @@
 //! jurors drawn at random, and scores follow `scale × value + bias + noise`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jury::fit::{fit_additive, fit_affine, AffineOptions, FitOptions, Observation};
+use jury::fit::{
+    fit_additive, fit_affine, fit_affine_pooled, AffineOptions, FitOptions, Observation,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -50,6 +52,41 @@ fn design(jurors: usize, proposals: usize, reviews: usize, seed: u64) -> Vec<Obs
     obs
 }
 
+/// `criteria` criteria of `proposals × reviews` scores each, read by the same jurors on every
+/// criterion, each juror with one scale and bias throughout (the design of a real award,
+/// fitted by the pooled affine fit).
+fn criteria_design(
+    jurors: usize,
+    proposals: usize,
+    reviews: usize,
+    criteria: usize,
+    seed: u64,
+) -> Vec<Vec<Observation>> {
+    let mut rng = Rng(seed);
+    let scale: Vec<f64> = (0..jurors).map(|_| 0.6 + rng.uniform()).collect();
+    let bias: Vec<f64> = (0..jurors).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let mut out = vec![Vec::with_capacity(proposals * reviews); criteria];
+    let mut chosen = Vec::with_capacity(reviews);
+    for p in 0..proposals as u32 {
+        let quality = 3.0 + rng.normal();
+        chosen.clear();
+        while chosen.len() < reviews {
+            let j = (rng.next() % jurors as u64) as u32;
+            if !chosen.contains(&j) {
+                chosen.push(j);
+            }
+        }
+        for obs in out.iter_mut() {
+            let value = quality + 0.5 * rng.normal();
+            for &j in &chosen {
+                let (a, b) = (scale[j as usize], bias[j as usize]);
+                obs.push(Observation::new(j, p, a * value + b + 0.5 * rng.normal()));
+            }
+        }
+    }
+    out
+}
+
 fn one_million(c: &mut Criterion) {
     let (jurors, proposals) = (2_000, 200_000);
     let obs = design(jurors, proposals, 5, 2016);
@@ -73,6 +110,25 @@ fn one_million(c: &mut Criterion) {
     });
     group.bench_function("affine", |b| {
         b.iter(|| fit_affine(jurors, proposals, black_box(&obs), &affine))
+    });
+    // The same million scores as 5 criteria of 200k, as `Method::Affine` fits an award:
+    // pooled, and each criterion on its own for comparison.
+    let proposals = proposals / 5;
+    let criteria = criteria_design(jurors, proposals, 5, 5, 2018);
+    let fit = fit_affine_pooled(jurors, proposals, &criteria, &affine);
+    eprintln!(
+        "affine pooled 5 × 200k: {} sweeps, converged {}, omega2 {:?}",
+        fit.iterations, fit.converged, fit.omega2
+    );
+    group.bench_function("affine_pooled_5_criteria", |b| {
+        b.iter(|| fit_affine_pooled(jurors, proposals, black_box(&criteria), &affine))
+    });
+    group.bench_function("affine_5_criteria_separately", |b| {
+        b.iter(|| {
+            (criteria.iter())
+                .map(|obs| fit_affine(jurors, proposals, black_box(obs), &affine))
+                .collect::<Vec<_>>()
+        })
     });
     group.finish();
 }

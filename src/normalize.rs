@@ -1,10 +1,12 @@
 //! Juror-bias correction: each valid score is corrected for its juror's leniency and spread.
 //!
-//! Correction is per criterion: each criterion has its own juror effects. It is fitted on
-//! valid scores only (status `used`): conflicts and missing scores never inform a juror's
-//! estimate. Every method writes its juror effects in one form, `corrected = (raw − bias) /
-//! scale`, so that the audit shows each juror's leniency (`bias`, positive = lenient) and
-//! spread (`scale`, above 1 = wider than the panel) whatever the method.
+//! Each criterion has its own juror effects, fitted on valid scores only (status `used`):
+//! conflicts and missing scores never inform a juror's estimate. Every method but `affine`
+//! fits each criterion on its own; `affine` fits every criterion at once, each juror's scale
+//! partially pooled across the criteria ([`crate::fit::fit_affine_pooled`]). Every method
+//! writes its juror effects in one form, `corrected = (raw − bias) / scale`, so that the
+//! audit shows each juror's leniency (`bias`, positive = lenient) and spread (`scale`,
+//! above 1 = wider than the panel) whatever the method.
 
 use std::fmt;
 use std::ops::Range;
@@ -15,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{fit_additive, fit_affine, AffineOptions, FitOptions, Observation};
+use crate::fit::{fit_additive, fit_affine_pooled, AffineOptions, FitOptions, Observation};
 use crate::warnings::Warning;
 
 /// How juror bias is corrected.
@@ -40,8 +42,12 @@ pub enum Method {
     /// Least squares fit of `score = value(proposal) + bias(juror)`, jointly over the whole
     /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::fit`].
     Additive,
-    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)`, jointly, scales kept
-    /// positive and shrunk toward 1 for jurors with few scores (Paul 1981; Roos et al. 2011).
+    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)` on each criterion,
+    /// jointly over the design, scales kept positive and shrunk toward 1 for jurors with few
+    /// scores (Paul 1981; Roos et al. 2011). A juror's scales on the criteria are pooled
+    /// toward one scale of their own, as much as the data show them to agree (empirical
+    /// Bayes, [`crate::fit::fit_affine_pooled`]): a juror's spread is a trait of the juror,
+    /// and one criterion's few scores estimate it poorly.
     #[default]
     Affine,
 }
@@ -115,12 +121,14 @@ impl Correction {
 
 /// Corrects every valid score of the award with `method`.
 ///
-/// Every method corrects each criterion separately, from the valid scores only. A juror whose
-/// spread a method needs but cannot measure (one score, or the same score everywhere) is
+/// Every method corrects each criterion from its valid scores only (`affine` pools each
+/// juror's scale across the criteria, see [`Method::Affine`]). A juror whose spread a method
+/// needs but cannot measure on a criterion (one score, or the same score everywhere) is
 /// handled by a fixed rule, reported as [`Warning::NoSpread`]:
 /// `zscore` sets their scores to the pooled mean; `minmax` to the middle of the scale;
-/// `rank` to the middle of the scale; `affine` keeps their scale at 1 (one score) or at the
-/// floor (a straight-liner), which sets their scores to the mean value of what they read.
+/// `rank` to the middle of the scale; `affine` keeps their scale at 1 (one score), and sets
+/// the scores of a straight-liner to the mean value of what they read (their line has no
+/// slope, so whatever their scale, their bias absorbs their scores).
 /// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw.
 pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     correct_counted(award, status, None, method)
@@ -143,9 +151,20 @@ pub fn correct_counted(
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
     };
-    // The criteria are contiguous runs of the scores: each is corrected on its own, in
-    // parallel, into its own part of `corrected`.
+    // The criteria are contiguous runs of the scores: after the fit (which pools the affine
+    // scales across criteria), each is corrected on its own, in parallel, into its own part
+    // of `corrected`.
     let ranges = runs(scores.len(), |i| scores[i].criterion());
+    let used: Vec<Vec<usize>> = ranges
+        .par_iter()
+        .map(|range| {
+            range
+                .clone()
+                .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
+                .collect()
+        })
+        .collect();
+    let fitted = fit(award, &used, counts, method);
     let mut slices = Vec::with_capacity(ranges.len());
     let mut rest = out.corrected.as_mut_slice();
     for range in &ranges {
@@ -154,9 +173,10 @@ pub fn correct_counted(
         rest = after;
     }
     let parts: Vec<Part<'_>> = ranges
-        .into_par_iter()
+        .par_iter()
         .zip(slices)
-        .map(|(range, corrected)| {
+        .enumerate()
+        .map(|(k, (range, corrected))| {
             let c = scores[range.start].criterion();
             let mut part = Part {
                 offset: range.start,
@@ -164,10 +184,8 @@ pub fn correct_counted(
                 effects: Vec::new(),
                 warnings: Vec::new(),
             };
-            let used: Vec<usize> = range
-                .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
-                .collect();
-            correct_criterion(award, c, &used, counts, method, &mut part);
+            let fitted = fitted.as_ref().map(|f| (&f[k].0[..], &f[k].1[..]));
+            correct_criterion(award, c, &used[k], counts, method, fitted, &mut part);
             part
         })
         .collect();
@@ -197,13 +215,14 @@ impl Part<'_> {
 }
 
 /// Corrects the valid scores `used` (indices into the award's scores, sorted by juror) of
-/// criterion `c`.
+/// criterion `c`; `fitted` holds the fitted methods' biases and scales of its jurors.
 fn correct_criterion(
     award: &Award,
     c: usize,
     used: &[usize],
     counts: Option<&[u32]>,
     method: Method,
+    fitted: Option<(&[f64], &[f64])>,
     out: &mut Part<'_>,
 ) {
     let count = |i: usize| counts.map_or(1.0, |k| k[i] as f64);
@@ -212,7 +231,6 @@ fn correct_criterion(
     let criterion = &award.rubric().criteria[c];
     let raw = |i: usize| scores[i].raw().unwrap_or(0.0);
     let (pooled_mean, pooled_sd) = weighted_mean_sd(used.iter().map(|&i| (raw(i), count(i))));
-    let fitted = fit(award, used, counts, method);
     let scale = criterion.scale;
     let middle = (scale.min + scale.max) / 2.0;
     for juror_run in runs(used.len(), |k| scores[used[k]].juror()) {
@@ -290,14 +308,12 @@ fn correct_criterion(
                 None
             }
             Method::Additive | Method::Affine => {
-                let (bias, a) = fitted
-                    .as_ref()
-                    .map_or((0.0, 1.0), |f| (f.0[juror], f.1[juror]));
+                let (bias, a) = fitted.map_or((0.0, 1.0), |f| (f.0[juror], f.1[juror]));
                 if method == Method::Affine && (flat || mine.len() == 1) {
                     warn(if mine.len() == 1 {
                         "affine keeps their scale at 1 (one score cannot show a spread)"
                     } else {
-                        "affine keeps their scale at its floor, so their scores count as the mean value of what they read"
+                        "affine sets their scores to the mean value of what they read (a flat line has no slope)"
                     });
                 }
                 Some((bias, a))
@@ -319,38 +335,51 @@ fn correct_criterion(
     }
 }
 
-/// The fitted biases and scales of a fitted method, per juror; `None` for the others.
+/// The fitted biases and scales of a fitted method, per juror, for each run of valid scores
+/// `used` (one per criterion); `None` for the other methods. `affine` fits every criterion
+/// at once, its scales pooled across criteria ([`fit_affine_pooled`]).
+#[allow(clippy::type_complexity)]
 fn fit(
     award: &Award,
-    used: &[usize],
+    used: &[Vec<usize>],
     counts: Option<&[u32]>,
     method: Method,
-) -> Option<(Vec<f64>, Vec<f64>)> {
+) -> Option<Vec<(Vec<f64>, Vec<f64>)>> {
     if !matches!(method, Method::Additive | Method::Affine) {
         return None;
     }
     let scores = award.scores();
-    let obs: Vec<Observation> = used
+    let obs: Vec<Vec<Observation>> = used
         .iter()
-        .map(|&i| Observation {
-            juror: scores[i].juror() as u32,
-            proposal: scores[i].proposal() as u32,
-            score: scores[i].raw().unwrap_or(0.0),
-            weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
+        .map(|used| {
+            used.iter()
+                .map(|&i| Observation {
+                    juror: scores[i].juror() as u32,
+                    proposal: scores[i].proposal() as u32,
+                    score: scores[i].raw().unwrap_or(0.0),
+                    weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
+                })
+                .collect()
         })
         .collect();
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
     if method == Method::Additive {
-        let f = fit_additive(jurors, proposals, &obs, &FitOptions::default());
-        Some((f.bias, vec![1.0; jurors]))
-    } else {
-        let options = AffineOptions {
-            shrinkage: AFFINE_SHRINKAGE,
-            ..AffineOptions::default()
-        };
-        let f = fit_affine(jurors, proposals, &obs, &options);
-        Some((f.bias, f.scale))
+        let options = FitOptions::default();
+        return Some(
+            obs.par_iter()
+                .map(|obs| {
+                    let f = fit_additive(jurors, proposals, obs, &options);
+                    (f.bias, vec![1.0; jurors])
+                })
+                .collect(),
+        );
     }
+    let options = AffineOptions {
+        shrinkage: AFFINE_SHRINKAGE,
+        ..AffineOptions::default()
+    };
+    let f = fit_affine_pooled(jurors, proposals, &obs, &options);
+    Some(f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect())
 }
 
 /// Weighted population mean and standard deviation of `(value, weight)` pairs (two passes;
@@ -385,6 +414,7 @@ pub(crate) fn runs<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<Rang
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fit::fit_affine;
     use crate::{AwardBuilder, Rubric, Settings};
 
     fn award(rows: &[(&str, &str, f64)]) -> Award {
@@ -583,6 +613,154 @@ mod tests {
                 Method::Zscore | Method::Minmax | Method::Rank | Method::Affine => &["f", "s"],
             };
             assert_eq!(flagged, want, "{method}");
+        }
+    }
+
+    /// Two criteria on 0–10; `rows` are (juror, proposal, q1, q2).
+    fn two_criteria(rows: &[(&str, &str, f64, f64)]) -> Award {
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 10 }\n\
+             [[rubric.criterion]]\nid = 'q1'\nweight = 1\n\
+             [[rubric.criterion]]\nid = 'q2'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(rubric, Settings::default());
+        for (j, p, x, y) in rows {
+            b.score(j, p, "q1", Some(*x));
+            b.score(j, p, "q2", Some(*y));
+        }
+        b.build().unwrap()
+    }
+
+    /// Jurors a, b, c score p1, p2, p3, whose true values are 4, 5, 7 on q1 and 6, 3, 5 on
+    /// q2, as the value plus their leniency on the criterion, without noise.
+    fn lenient(on_q1: [f64; 3], on_q2: [f64; 3]) -> Award {
+        let (v1, v2) = ([4.0, 5.0, 7.0], [6.0, 3.0, 5.0]);
+        let mut rows = Vec::new();
+        for (j, juror) in ["a", "b", "c"].into_iter().enumerate() {
+            for (p, proposal) in ["p1", "p2", "p3"].into_iter().enumerate() {
+                rows.push((juror, proposal, v1[p] + on_q1[j], v2[p] + on_q2[j]));
+            }
+        }
+        two_criteria(&rows)
+    }
+
+    fn effects(award: &Award, method: Method) -> Correction {
+        let status = crate::conflicts::statuses(award);
+        correct(award, &status, method)
+    }
+
+    #[test]
+    fn affine_gives_a_juror_lenient_on_every_criterion_the_same_bias_on_each() {
+        // Leniencies −1, 0, +1.5 on both criteria. Every juror reads every proposal, so the
+        // biases are the leniencies less their mean 1/6: −7/6, −1/6, 4/3, with scale 1, on
+        // each criterion; every corrected score is the value + 1/6.
+        let award = lenient([-1.0, 0.0, 1.5], [-1.0, 0.0, 1.5]);
+        let c = effects(&award, Method::Affine);
+        for (juror, want) in [-7.0 / 6.0, -1.0 / 6.0, 4.0 / 3.0].into_iter().enumerate() {
+            for criterion in 0..2 {
+                let e = c.effect(juror, criterion, 2);
+                assert!((e.bias.unwrap() - want).abs() < 1e-9, "{e:?}");
+                assert!((e.scale.unwrap() - 1.0).abs() < 1e-9, "{e:?}");
+            }
+        }
+        let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0]; // p1 q1, p1 q2, p2 q1, ...
+        for (i, s) in award.scores().iter().enumerate() {
+            let want = values[2 * s.proposal() + s.criterion()] + 1.0 / 6.0;
+            assert!(
+                (c.corrected[i] - want).abs() < 1e-9,
+                "{} vs {want}",
+                c.corrected[i]
+            );
+        }
+    }
+
+    #[test]
+    fn affine_corrects_a_juror_lenient_on_one_criterion_only_on_that_criterion() {
+        // Juror c is 2 points lenient on q2 only. On q1 every bias is 0; on q2 the biases are
+        // 2 less their mean 2/3: −2/3, −2/3, 4/3. Corrected: the value on q1, value + 2/3 on q2.
+        let award = lenient([0.0; 3], [0.0, 0.0, 2.0]);
+        let c = effects(&award, Method::Affine);
+        for (juror, want) in [[0.0, -2.0 / 3.0], [0.0, -2.0 / 3.0], [0.0, 4.0 / 3.0]]
+            .into_iter()
+            .enumerate()
+        {
+            for (criterion, want) in want.into_iter().enumerate() {
+                let e = c.effect(juror, criterion, 2);
+                assert!((e.bias.unwrap() - want).abs() < 1e-9, "{e:?}");
+                assert!((e.scale.unwrap() - 1.0).abs() < 1e-9, "{e:?}");
+            }
+        }
+        let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0];
+        for (i, s) in award.scores().iter().enumerate() {
+            let shift = [0.0, 2.0 / 3.0][s.criterion()];
+            let want = values[2 * s.proposal() + s.criterion()] + shift;
+            assert!(
+                (c.corrected[i] - want).abs() < 1e-9,
+                "{} vs {want}",
+                c.corrected[i]
+            );
+        }
+    }
+
+    fn simulated(seed: u64) -> Award {
+        let options = crate::simulate::SimulationOptions {
+            seed,
+            ..Default::default()
+        };
+        crate::simulate::simulate(&options).unwrap().award
+    }
+
+    #[test]
+    fn affine_pools_each_jurors_scale_across_criteria() {
+        // A simulated jury: each juror has one spread on every criterion, and the data do not
+        // contradict it (ω̂² = 0), so each juror's scale is the same on all five criteria.
+        let award = simulated(1);
+        let status = crate::conflicts::statuses(&award);
+        let obs: Vec<Vec<Observation>> = (0..5)
+            .map(|c| {
+                let scores = award.scores().iter().filter(|s| s.criterion() == c);
+                scores
+                    .map(|s| {
+                        Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap())
+                    })
+                    .collect()
+            })
+            .collect();
+        let options = AffineOptions {
+            shrinkage: AFFINE_SHRINKAGE,
+            ..AffineOptions::default()
+        };
+        let (nj, np) = (award.jurors().len(), award.proposals().len());
+        assert_eq!(fit_affine_pooled(nj, np, &obs, &options).omega2, Some(0.0));
+        let c = correct(&award, &status, Method::Affine);
+        for juror in 0..nj {
+            let first = c.effect(juror, 0, 5).scale.unwrap();
+            for criterion in 1..5 {
+                let scale = c.effect(juror, criterion, 5).scale.unwrap();
+                assert!(
+                    (scale / first - 1.0).abs() < 1e-8,
+                    "{juror}: {scale} vs {first}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn counting_every_score_twice_changes_no_correction() {
+        // Multiplicity 2 on every score weighs each score double: the same data.
+        let award = simulated(2);
+        let status = crate::conflicts::statuses(&award);
+        let twice = vec![2; award.scores().len()];
+        for method in Method::ALL {
+            let once = correct(&award, &status, method);
+            let doubled = correct_counted(&award, &status, Some(&twice), method);
+            close(&doubled.corrected, &once.corrected);
+            for (a, b) in once.effects.iter().zip(&doubled.effects) {
+                let pair = |e: &JurorEffect| [e.bias.unwrap_or(0.0), e.scale.unwrap_or(0.0)];
+                close(&pair(a), &pair(b));
+                assert_eq!(a.scores, b.scores);
+            }
         }
     }
 

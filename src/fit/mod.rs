@@ -2,13 +2,16 @@
 //!
 //! Each juror reads a different sparse subset of the proposals, so a juror's leniency can only
 //! be told apart from the quality of the batch they read by fitting both jointly over the whole
-//! design. This module fits, for one criterion at a time,
+//! design. This module fits, for one criterion at a time (or, pooled, several),
 //!
 //! * [`fit_additive`]: `score ≈ value[proposal] + bias[juror]` (MacKay et al. 2017, "Calibration
 //!   with confidence"), by weighted least squares;
 //! * [`fit_affine`]: `score ≈ scale[juror] × value[proposal] + bias[juror]` (Paul 1981; Roos,
 //!   Rothe & Scheuermann 2011), by penalised alternating least squares, with positive scales
-//!   shrunk toward 1 for jurors with few scores.
+//!   shrunk toward 1 for jurors with few scores;
+//! * [`fit_affine_pooled`]: the affine model on several criteria at once, each juror's
+//!   scales partially pooled across the criteria toward a scale of their own, by empirical
+//!   Bayes (the `affine` method).
 //!
 //! The caller corrects a raw score as `raw − bias` (additive) or `(raw − bias) / scale`
 //! (affine).
@@ -43,7 +46,7 @@ mod testkit;
 mod tests;
 
 pub use additive::{fit_additive, AdditiveFit};
-pub use affine::{fit_affine, AffineFit, AffineOptions};
+pub use affine::{fit_affine, fit_affine_pooled, AffineFit, AffineOptions, PooledAffineFit};
 pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
 
