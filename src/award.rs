@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
@@ -727,10 +726,10 @@ impl AwardBuilder {
     }
 }
 
-/// Sorts the scores (and their weights) by criterion, juror and proposal, on a packed
-/// integer key when the ids fit in 24 bits each (they always do in practice). Equal keys are
-/// duplicates, an error reported by the caller, so the order is the same on any number of
-/// threads.
+/// Sorts the scores (and their weights) by criterion, juror and proposal, in parallel, on a
+/// packed integer key when the ids fit in 24 bits each (they always do in practice). Equal
+/// keys are duplicates, an error reported by the caller, so the order is the same on any
+/// number of threads.
 fn sort_scores(
     scores: &mut Vec<Score>,
     weights: Option<Vec<f64>>,
@@ -745,18 +744,7 @@ fn sort_scores(
     };
     match weights {
         None if packed => {
-            // In place into buckets of (criterion, a range of jurors), in key order, then
-            // each bucket on its own, in parallel.
-            let n_jurors = jurors.len().max(1);
-            let per_criterion = 16;
-            let bucket = |s: &Score| {
-                s.criterion as usize * per_criterion + s.juror as usize * per_criterion / n_jurors
-            };
-            let criteria = scores.iter().map(|s| s.criterion as usize + 1).max();
-            let buckets = criteria.unwrap_or(0) * per_criterion;
-            partition(scores, buckets, bucket)
-                .into_par_iter()
-                .for_each(|part| part.sort_unstable_by_key(key));
+            scores.par_sort_unstable_by_key(key);
             None
         }
         None => {
@@ -775,44 +763,6 @@ fn sort_scores(
             Some(weights)
         }
     }
-}
-
-/// Moves every item, in place, into its bucket (`bucket(x) < buckets`), buckets in order;
-/// returns the buckets. Each item moves at most once to its place (cycle leader).
-fn partition<T: Copy>(
-    items: &mut [T],
-    buckets: usize,
-    bucket: impl Fn(&T) -> usize,
-) -> Vec<&mut [T]> {
-    let mut start = vec![0usize; buckets + 1];
-    for x in items.iter() {
-        start[bucket(x) + 1] += 1;
-    }
-    for b in 0..buckets {
-        start[b + 1] += start[b];
-    }
-    let mut next = start.clone();
-    for b in 0..buckets {
-        while next[b] < start[b + 1] {
-            let mut x = items[next[b]];
-            let mut to = bucket(&x);
-            while to != b {
-                std::mem::swap(&mut x, &mut items[next[to]]);
-                next[to] += 1;
-                to = bucket(&x);
-            }
-            items[next[b]] = x;
-            next[b] += 1;
-        }
-    }
-    let mut parts = Vec::with_capacity(buckets);
-    let mut rest = items;
-    for b in 0..buckets {
-        let (part, after) = rest.split_at_mut(start[b + 1] - start[b]);
-        parts.push(part);
-        rest = after;
-    }
-    parts
 }
 
 /// Every attribute named in settings must exist on the side it is read from.
@@ -856,21 +806,5 @@ fn settings_location(key: &str) -> Location {
         file: PathBuf::from("award.toml"),
         line: None,
         column: Some(key.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn partition_puts_every_item_in_its_bucket_in_bucket_order() {
-        let mut items: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1000).collect();
-        let parts = super::partition(&mut items, 10, |&x| (x / 100) as usize);
-        for (b, part) in parts.iter().enumerate() {
-            assert_eq!(part.len(), 100);
-            assert!(part.iter().all(|&x| (x / 100) as usize == b));
-        }
-        let mut all = items.clone();
-        all.sort_unstable();
-        assert_eq!(all, (0..1000).collect::<Vec<u32>>());
     }
 }
