@@ -87,10 +87,9 @@ pub fn aggregate_counted(
     let total_weight = rubric.total_weight();
     // Each proposal on its own (in parallel; each one's arithmetic is sequential, so the
     // values do not depend on the number of threads).
-    let per_proposal = |p: usize| -> (ProposalValues, Vec<Warning>) {
+    let per_proposal = |(jurors, scratch): &mut (Vec<(u32, u32)>, Vec<f64>), p: usize| {
         let mut warnings = Vec::new();
-        let mut jurors: Vec<(u32, u32)> = Vec::new();
-        let mut scratch: Vec<f64> = Vec::new();
+        jurors.clear();
         let mut values = Vec::with_capacity(criteria);
         let mut spread = 0.0;
         for (c, criterion) in rubric.criteria.iter().enumerate() {
@@ -111,8 +110,8 @@ pub fn aggregate_counted(
                         scratch.extend(std::iter::repeat_n(corrected(i), count(i) as usize));
                     }
                     match how {
-                        Aggregate::Median => median(&mut scratch),
-                        _ => match trimmed_mean(&mut scratch, trim) {
+                        Aggregate::Median => median(scratch),
+                        _ => match trimmed_mean(scratch, trim) {
                             Some(v) => v,
                             None => {
                                 warnings.push(Warning::TrimFallback {
@@ -120,7 +119,7 @@ pub fn aggregate_counted(
                                     criterion: criterion.id.clone(),
                                     reviews: cell.len(),
                                 });
-                                median(&mut scratch)
+                                median(scratch)
                             }
                         },
                     }
@@ -148,7 +147,7 @@ pub fn aggregate_counted(
     let (out, warnings): (Vec<ProposalValues>, Vec<Vec<Warning>>) = (0..award.proposals().len())
         .into_par_iter()
         .with_min_len(256)
-        .map(per_proposal)
+        .map_init(|| (Vec::new(), Vec::new()), per_proposal)
         .unzip();
     (out, warnings.into_iter().flatten().collect())
 }

@@ -155,8 +155,10 @@ pub fn correct_counted(
     // scales across criteria), each is corrected on its own, in parallel, into its own part
     // of `corrected`.
     let ranges = runs(scores.len(), |i| scores[i].criterion());
+    let split = split_at(scores.len());
     let used: Vec<Vec<usize>> = ranges
         .par_iter()
+        .with_min_len(split)
         .map(|range| {
             range
                 .clone()
@@ -175,6 +177,7 @@ pub fn correct_counted(
     let parts: Vec<Part<'_>> = ranges
         .par_iter()
         .zip(slices)
+        .with_min_len(split)
         .enumerate()
         .map(|(k, (range, corrected))| {
             let c = scores[range.start].criterion();
@@ -196,6 +199,18 @@ pub fn correct_counted(
         out.warnings.extend(part.warnings);
     }
     out
+}
+
+/// The least number of criteria a parallel task takes: all of them (no parallel tasks) on a
+/// small award, where a task would cost more than it saves (a bootstrap scores a small award
+/// thousands of times, in parallel already), one on a large one.
+fn split_at(scores: usize) -> usize {
+    const PARALLEL_FROM_SCORES: usize = 20_000;
+    if scores < PARALLEL_FROM_SCORES {
+        usize::MAX
+    } else {
+        1
+    }
 }
 
 /// What correcting one criterion gives: its scores' corrected values (`corrected[i − offset]`
@@ -367,6 +382,7 @@ fn fit(
         let options = FitOptions::default();
         return Some(
             obs.par_iter()
+                .with_min_len(split_at(award.scores().len()))
                 .map(|obs| {
                     let f = fit_additive(jurors, proposals, obs, &options);
                     (f.bias, vec![1.0; jurors])
