@@ -144,6 +144,17 @@ pub fn correct_counted(
     counts: Option<&[u32]>,
     method: Method,
 ) -> Correction {
+    correct_within(award, status, counts, method, &FitOptions::default())
+}
+
+/// [`correct_counted`] with the fitted methods' tolerance and iteration limit.
+fn correct_within(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+    options: &FitOptions,
+) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
     let mut out = Correction {
@@ -166,7 +177,19 @@ pub fn correct_counted(
                 .collect()
         })
         .collect();
-    let fitted = fit(award, &used, counts, method);
+    let fitted = fit(award, &used, counts, method, options);
+    if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
+        let criteria = &award.rubric().criteria;
+        out.warnings.push(Warning::NotConverged {
+            method: method.to_string(),
+            criteria: f
+                .unconverged
+                .iter()
+                .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
+                .collect(),
+            iterations: f.iterations,
+        });
+    }
     let mut slices = Vec::with_capacity(ranges.len());
     let mut rest = out.corrected.as_mut_slice();
     for range in &ranges {
@@ -187,7 +210,9 @@ pub fn correct_counted(
                 effects: Vec::new(),
                 warnings: Vec::new(),
             };
-            let fitted = fitted.as_ref().map(|f| (&f[k].0[..], &f[k].1[..]));
+            let fitted = fitted
+                .as_ref()
+                .map(|f| (&f.effects[k].0[..], &f.effects[k].1[..]));
             correct_criterion(award, c, &used[k], counts, method, fitted, &mut part);
             part
         })
@@ -353,13 +378,13 @@ fn correct_criterion(
 /// The fitted biases and scales of a fitted method, per juror, for each run of valid scores
 /// `used` (one per criterion); `None` for the other methods. `affine` fits every criterion
 /// at once, its scales pooled across criteria ([`fit_affine_pooled`]).
-#[allow(clippy::type_complexity)]
 fn fit(
     award: &Award,
     used: &[Vec<usize>],
     counts: Option<&[u32]>,
     method: Method,
-) -> Option<Vec<(Vec<f64>, Vec<f64>)>> {
+    options: &FitOptions,
+) -> Option<Fitted> {
     if !matches!(method, Method::Additive | Method::Affine) {
         return None;
     }
@@ -379,23 +404,43 @@ fn fit(
         .collect();
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
     if method == Method::Additive {
-        let options = FitOptions::default();
-        return Some(
-            obs.par_iter()
-                .with_min_len(split_at(award.scores().len()))
-                .map(|obs| {
-                    let f = fit_additive(jurors, proposals, obs, &options);
-                    (f.bias, vec![1.0; jurors])
-                })
+        let fits: Vec<_> = obs
+            .par_iter()
+            .with_min_len(split_at(award.scores().len()))
+            .map(|obs| fit_additive(jurors, proposals, obs, options))
+            .collect();
+        return Some(Fitted {
+            unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
+            iterations: options.max_iterations,
+            effects: fits
+                .into_iter()
+                .map(|f| (f.bias, vec![1.0; jurors]))
                 .collect(),
-        );
+        });
     }
     let options = AffineOptions {
         shrinkage: AFFINE_SHRINKAGE,
+        fit: *options,
         ..AffineOptions::default()
     };
     let f = fit_affine_pooled(jurors, proposals, &obs, &options);
-    Some(f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect())
+    Some(Fitted {
+        unconverged: if f.converged {
+            Vec::new()
+        } else {
+            (0..obs.len()).collect()
+        },
+        iterations: options.fit.max_iterations,
+        effects: f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect(),
+    })
+}
+
+/// What a fitted method found: per criterion (in the order of the scores' criteria), each
+/// juror's bias and scale; and the criteria whose fit stopped at the iteration limit.
+struct Fitted {
+    effects: Vec<(Vec<f64>, Vec<f64>)>,
+    unconverged: Vec<usize>,
+    iterations: usize,
 }
 
 /// Weighted population mean and standard deviation of `(value, weight)` pairs (two passes;
@@ -777,6 +822,42 @@ mod tests {
                 close(&pair(a), &pair(b));
                 assert_eq!(a.scores, b.scores);
             }
+        }
+    }
+
+    #[test]
+    fn a_fit_stopped_at_its_iteration_limit_is_a_loud_warning() {
+        // Three jurors with different stretches on one criterion: neither fit is done after
+        // one step (of conjugate gradients, or of alternating sweeps), and both must say so.
+        let award = award(&[
+            ("J1", "P1", 1.0),
+            ("J1", "P2", 2.0),
+            ("J1", "P3", 5.0),
+            ("J2", "P1", 2.0),
+            ("J2", "P2", 4.0),
+            ("J3", "P2", 1.0),
+            ("J3", "P3", 3.0),
+        ]);
+        let status = vec![Status::Used; award.scores().len()];
+        let one_step = FitOptions {
+            max_iterations: 1,
+            solver: crate::fit::Solver::Iterative,
+            ..FitOptions::default()
+        };
+        for method in [Method::Additive, Method::Affine] {
+            let c = correct_within(&award, &status, None, method, &one_step);
+            let w = c
+                .warnings
+                .iter()
+                .find(|w| w.kind() == "not_converged")
+                .unwrap_or_else(|| panic!("{method}: no warning in {:?}", c.warnings));
+            assert!(w.is_loud());
+            assert!(w
+                .to_string()
+                .contains(&format!("the {method} fit of criteria")));
+            // With the usual limit, no such warning.
+            let c = correct(&award, &status, method);
+            assert!(c.warnings.iter().all(|w| w.kind() != "not_converged"));
         }
     }
 

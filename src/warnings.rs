@@ -37,6 +37,16 @@ pub enum Warning {
         /// Each part's jurors and proposals (ids).
         parts: Vec<(Vec<String>, Vec<String>)>,
     },
+    /// A fitted method stopped at its iteration limit before converging: its corrections are
+    /// approximate. It happens when the juror graph is nearly split, or nearly a ring.
+    NotConverged {
+        /// The method.
+        method: String,
+        /// The criteria whose fit did not converge.
+        criteria: Vec<String>,
+        /// The iteration limit.
+        iterations: usize,
+    },
     /// A proposal has a single valid review: its value rests on one juror.
     SingleReview {
         /// The proposal's id.
@@ -131,6 +141,7 @@ impl Warning {
             Warning::ConflictScores { .. } => "conflict_scores",
             Warning::NoSpread { .. } => "no_spread",
             Warning::SplitDesign { .. } => "split_design",
+            Warning::NotConverged { .. } => "not_converged",
             Warning::SingleReview { .. } => "single_review",
             Warning::TrimFallback { .. } => "trim_fallback",
             Warning::FewerEligible { .. } => "fewer_eligible",
@@ -149,7 +160,10 @@ impl Warning {
     pub fn is_loud(&self) -> bool {
         matches!(
             self,
-            Warning::TieAtCut { .. } | Warning::FewerEligible { .. } | Warning::SplitDesign { .. }
+            Warning::TieAtCut { .. }
+                | Warning::FewerEligible { .. }
+                | Warning::SplitDesign { .. }
+                | Warning::NotConverged { .. }
         )
     }
 }
@@ -171,6 +185,11 @@ impl fmt::Display for Warning {
                 f,
                 "juror {juror} gave {} on criterion {criterion}, so their spread cannot be measured: {rule}",
                 if *scores == 1 { "only one score".to_string() } else { format!("the same score to all {scores} proposals") }
+            ),
+            Warning::NotConverged { method, criteria, iterations } => write!(
+                f,
+                "NOT CONVERGED: the {method} fit of criteria {} stopped after {iterations} iterations without converging, so its corrections are approximate and close ranks may be wrong; this happens when few jurors read across groups of proposals (add readers who cross them), or compare with --method additive",
+                criteria.join(", ")
             ),
             Warning::SplitDesign { parts } => {
                 write!(
