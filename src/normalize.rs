@@ -398,6 +398,7 @@ fn fit(
                     proposal: scores[i].proposal() as u32,
                     score: scores[i].raw().unwrap_or(0.0),
                     weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
+                    count: counts.map_or(1.0, |k| k[i] as f64),
                 })
                 .collect()
         })
@@ -808,12 +809,15 @@ mod tests {
     }
 
     #[test]
-    fn counting_every_score_twice_changes_no_correction() {
-        // Multiplicity 2 on every score weighs each score double: the same data.
+    fn counting_every_score_twice_changes_no_correction_but_affines_shrinkage() {
+        // Multiplicity 2 on every score is two copies of the same data: no method changes,
+        // except `affine`, whose pull of each scale toward 1 is worth a fixed number of
+        // scores and so weighs half as much against twice the scores (the fit tests hold
+        // a score counted k times to k copies of it, `a_score_counted_k_times_is_k_copies_of_it`).
         let award = simulated(2);
         let status = crate::conflicts::statuses(&award);
         let twice = vec![2; award.scores().len()];
-        for method in Method::ALL {
+        for method in Method::ALL.into_iter().filter(|&m| m != Method::Affine) {
             let once = correct(&award, &status, method);
             let doubled = correct_counted(&award, &status, Some(&twice), method);
             close(&doubled.corrected, &once.corrected);

@@ -306,8 +306,9 @@ mod tests {
 
     #[test]
     fn counts_of_two_everywhere_change_nothing_and_zero_removes_a_juror() {
-        // Counting every score twice is the same jury; counting one juror's scores zero
-        // times is the jury without that juror.
+        // Counting every score twice is the same jury, for every method without a prior of
+        // a fixed number of scores (affine's pull toward scale 1 weighs less against twice
+        // the scores); counting one juror's scores zero times is the jury without that juror.
         let rows = [
             ("a", "P1", 6.0),
             ("a", "P2", 4.0),
@@ -338,7 +339,7 @@ mod tests {
             let totals = |o: &Outcome| o.values.iter().map(|v| v.total).collect::<Vec<_>>();
             let once = totals(&score_counted(&award, &s, None));
             let twice = totals(&score_counted(&award, &s, Some(&vec![2; rows.len()])));
-            for (x, y) in once.iter().zip(&twice) {
+            for (x, y) in once.iter().zip(&twice).filter(|_| method != Method::Affine) {
                 assert!(
                     (x.unwrap() - y.unwrap()).abs() < 1e-9,
                     "{method}: {once:?} vs {twice:?}"

@@ -136,7 +136,10 @@ impl Design {
             let j = juror[k] as usize;
             jweight[j] += weight[k];
             jscore[j] += weight[k] * score[k];
-            jcount[j] += 1.0;
+        }
+        // Counts are whole numbers in practice, so their sum does not depend on the order.
+        for o in used() {
+            jcount[o.juror as usize] += o.count;
         }
 
         let comps = label(

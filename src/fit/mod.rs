@@ -62,6 +62,12 @@ pub struct Observation {
     /// The weight of this score in the least-squares fit (positive and finite), e.g. the
     /// confidence the juror gave the review; 1 when there is none.
     pub weight: f64,
+    /// How many scores the observation stands for: 1, or `k` for a score counted `k` times
+    /// (a bootstrap draw), whose `weight` is then `k` times its own. A juror's number of
+    /// scores `n_j` (in `Σ n_j bias[j] = 0`, and in the affine fit's mean weight and degrees
+    /// of freedom) sums these, so that `k` copies of a score and one counted `k` times give
+    /// the same fit.
+    pub count: f64,
 }
 
 impl Observation {
@@ -72,6 +78,7 @@ impl Observation {
             proposal,
             score,
             weight: 1.0,
+            count: 1.0,
         }
     }
 
@@ -81,6 +88,8 @@ impl Observation {
             && self.score.is_finite()
             && self.weight.is_finite()
             && self.weight > 0.0
+            && self.count.is_finite()
+            && self.count > 0.0
     }
 }
 

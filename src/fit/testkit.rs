@@ -102,7 +102,7 @@ prop_compose! {
             (0..nj as u32, 0..np as u32, -5.0f64..5.0, 0.1f64..3.0), 1..40),
          nj in Just(nj), np in Just(np)) -> (usize, usize, Vec<Observation>) {
         let obs = obs.into_iter()
-            .map(|(juror, proposal, score, weight)| Observation { juror, proposal, score, weight })
+            .map(|(juror, proposal, score, weight)| Observation { juror, proposal, score, weight, count: 1.0 })
             .collect();
         (nj, np, obs)
     }

@@ -152,3 +152,48 @@ proptest! {
         prop_assert_eq!(fit_affine(nj, np, &obs, &opts), fit_affine(nj, np, &shuffled, &opts));
     }
 }
+
+#[test]
+fn a_score_counted_k_times_is_k_copies_of_it() {
+    // The bootstrap's multiplicities: an observation with count k and k times the weight
+    // must fit exactly as k copies of it, in both fits (the juror counts n_j, the affine
+    // fit's mean weight and degrees of freedom all count copies).
+    let mut rng = Rng(2016);
+    let (nj, np) = (8, 30);
+    let (lenient, stretch): (Vec<f64>, Vec<f64>) = (0..nj)
+        .map(|_| (rng.uniform(-1.0, 1.0), rng.uniform(0.6, 1.5)))
+        .unzip();
+    let mut counted: Vec<Vec<Observation>> = Vec::new();
+    let mut copies: Vec<Vec<Observation>> = Vec::new();
+    for _criterion in 0..3 {
+        let (mut once, mut many) = (Vec::new(), Vec::new());
+        for (j, p) in sparse_design(&mut rng, nj, np, 3) {
+            let value = rng.uniform(1.0, 5.0);
+            let score = stretch[j as usize] * value + lenient[j as usize] + rng.normal() * 0.3;
+            let k = 1 + rng.below(3);
+            let o = Observation::new(j, p, score);
+            once.push(Observation {
+                weight: k as f64,
+                count: k as f64,
+                ..o
+            });
+            many.extend(std::iter::repeat_n(o, k));
+        }
+        counted.push(once);
+        copies.push(many);
+    }
+    let additive = |obs: &[Observation]| fit_additive(nj, np, obs, &FitOptions::default());
+    for (a, b) in counted.iter().zip(&copies) {
+        let (a, b) = (additive(a), additive(b));
+        assert_close("additive bias", &a.bias, &b.bias, 1e-9);
+        assert_close("additive value", &a.value, &b.value, 1e-9);
+    }
+    let options = AffineOptions::default();
+    let a = super::fit_affine_pooled(nj, np, &counted, &options);
+    let b = super::fit_affine_pooled(nj, np, &copies, &options);
+    for (a, b) in a.criteria.iter().zip(&b.criteria) {
+        assert_close("affine scale", &a.scale, &b.scale, 1e-8);
+        assert_close("affine bias", &a.bias, &b.bias, 1e-8);
+        assert_close("affine value", &a.value, &b.value, 1e-8);
+    }
+}

@@ -135,6 +135,7 @@ fn additive_recovers_noise_free_truth_on_sparse_design() {
             proposal: p,
             score: value[p as usize] + bias[j as usize],
             weight: rng.uniform(0.5, 2.0),
+            count: 1.0,
         })
         .collect();
     assert_eq!(components(nj, np, &obs).count, 1);

@@ -31,6 +31,7 @@ fn affine_truth(
                 proposal: p as u32,
                 score: a[j] * v[p] + b[j],
                 weight: rng.uniform(0.5, 2.0),
+                count: 1.0,
             }
         })
         .collect();
@@ -112,6 +113,7 @@ fn affine_is_invariant_to_units_of_scores_and_weights() {
             proposal: p,
             score: (1.0 + j as f64 / 4.0) * (p % 5) as f64 + rng.normal(),
             weight: rng.uniform(0.5, 2.0),
+            count: 1.0,
         })
         .collect();
     let (k, d, w) = (10.0, -3.0, 4.0);
@@ -175,6 +177,7 @@ fn affine_is_a_stationary_point_of_the_documented_objective() {
             proposal: p,
             score: (0.6 + j as f64 / 8.0) * (p as f64 / 20.0) + j as f64 / 5.0 + rng.normal(),
             weight: rng.uniform(0.5, 2.0),
+            count: 1.0,
         })
         .collect();
     let fit = fit_affine(nj, np, &obs, &affine_opts(kappa));
