@@ -185,8 +185,10 @@ pub struct PooledAffineFit {
 ///   summed over jurors, `ω̂² = max(0, (Σ_j Q_j − Σ_j (C_j − 1)) / Σ_j (Σ u − Σ u² / Σ u))`.
 ///   `None` when no juror has two such criteria: nothing is pooled.
 ///
-/// Noise-free data leave no residual: `σ̂² = 0` (to rounding), nothing is pooled, and the fit
-/// is that of each criterion alone, exact when `shrinkage` is 0.
+/// Noise-free data leave no residual (`σ̂²` at the rounding level of the scores): where a
+/// juror's scales differ across criteria, `ω̂²` is then large beside `σ̂²` and the pull
+/// between them weighs nothing against the data; where they agree, pooling changes nothing.
+/// Either way each criterion is fitted as it would be alone, exactly when `shrinkage` is 0.
 ///
 /// **Algorithm.** Each criterion starts from [`fit_additive`]; then every criterion is swept
 /// at once, alternating exact minimisations. (1) Juror step, given the values: each juror's

@@ -63,8 +63,9 @@ fn criteria(
 #[test]
 fn noise_free_data_are_recovered_exactly_even_for_a_juror_who_stretches_one_criterion_only() {
     // Juror 2 stretches criterion 0 twice as much as the others; the rest share one scale
-    // per juror. Noise-free data leave no residual, so nothing is pooled and each criterion
-    // is recovered as its own fit would be.
+    // per juror. Noise-free data leave no residual (beyond rounding), so the pull between a
+    // juror's scales weighs nothing against the data and each criterion is recovered as its
+    // own fit would be.
     let mut rng = Rng(5);
     let base: Vec<f64> = (0..12).map(|_| rng.uniform(0.6, 1.6)).collect();
     let scale = |j: usize, c: usize| base[j] * if j == 2 && c == 0 { 2.0 } else { 1.0 };
