@@ -20,7 +20,7 @@ use crate::rubric::Rubric;
 pub(crate) struct LocalIds {
     text: String,
     /// Each id's end in `text` (its start is the previous end) and first line.
-    ids: Vec<(u32, u32)>,
+    ids: Vec<(usize, u32)>,
     table: HashTable<u32>,
     /// The id interned last: the rows of one review repeat it, and a comparison is cheaper
     /// than a hash lookup.
@@ -42,13 +42,9 @@ impl LocalIds {
 
     /// Id `i` and the line it first appears on.
     pub(super) fn get(&self, i: usize) -> (&str, u32) {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ids[i - 1].0 as usize
-        };
+        let start = if i == 0 { 0 } else { self.ids[i - 1].0 };
         let (end, line) = self.ids[i];
-        (&self.text[start..end as usize], line)
+        (&self.text[start..end], line)
     }
 
     fn intern(&mut self, id: &str, line: u32) -> u32 {
@@ -64,12 +60,12 @@ impl LocalIds {
             None => {
                 let i = self.ids.len() as u32;
                 self.text.push_str(id);
-                self.ids.push((self.text.len() as u32, line));
+                self.ids.push((self.text.len(), line));
                 let (text, ids) = (&self.text, &self.ids);
                 let span = |i: u32| {
                     let i = i as usize;
-                    let start = if i == 0 { 0 } else { ids[i - 1].0 as usize };
-                    &text[start..ids[i].0 as usize]
+                    let start = if i == 0 { 0 } else { ids[i - 1].0 };
+                    &text[start..ids[i].0]
                 };
                 self.table.insert_unique(h, i, |&k| hash(span(k)));
                 i

@@ -67,8 +67,11 @@ pub(super) fn read(
     if sizes.csv_only {
         return read_records(input, line, source, row, builder);
     }
+    // Bytes to hold before looking for a line break: a block, or twice a line that is
+    // longer than a block (so a long line costs linear time).
+    let mut want = sizes.block;
     loop {
-        let eof = match fill(&mut input, &mut buf, sizes.block) {
+        let eof = match fill(&mut input, &mut buf, want) {
             Ok(eof) => eof,
             Err(e) => {
                 builder.add_problem(unreadable(source.name, line, &e));
@@ -81,10 +84,16 @@ pub(super) fn read(
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
-                // One line longer than a block: read on.
-                None => continue,
+                // No line break: records ended by lone carriage returns (the csv crate's
+                // way reads those), or one line longer than a block: read on.
+                None if !plain(&buf) => buf.len(),
+                None => {
+                    want = 2 * buf.len();
+                    continue;
+                }
             }
         };
+        want = sizes.block;
         let block = &buf[..end];
         if !plain(block) {
             let rest = io::Cursor::new(std::mem::take(&mut buf)).chain(input);
@@ -110,8 +119,8 @@ pub(super) fn read(
     }
 }
 
-/// Fills `buf` up to `size` bytes (more when it already holds more); true at the end of the
-/// input.
+/// Fills `buf` up to `size` bytes (at least one more byte when it already holds as many);
+/// true at the end of the input.
 fn fill(input: &mut impl Read, buf: &mut Vec<u8>, size: usize) -> io::Result<bool> {
     let want = size.max(buf.len() + 1);
     while buf.len() < want {
@@ -203,15 +212,16 @@ fn read_records(
 ) {
     /// Rows per batch, so that the batch stays small.
     const ROWS: usize = 1 << 16;
-    let mut records = Records::new(input);
+    let mut records = Records::resume(input);
     let mut batch = Batch::new(source.rubric, source.name);
     let mut rows = 0;
+    let mut line = first_line;
     loop {
-        let line = match records.next() {
-            Ok(Some(line)) => line + first_line - 1,
+        line = match records.next() {
+            Ok(Some(at)) => at + first_line - 1,
             Ok(None) => break,
             Err(e) => {
-                batch.push_problem(unreadable(source.name, first_line, &e));
+                batch.push_problem(unreadable(source.name, line, &e));
                 break;
             }
         };

@@ -48,6 +48,16 @@ impl<R: Read> Records<R> {
         }
     }
 
+    /// Records of `input`, which starts at a record in the middle of a file (line 1 is its
+    /// first line): a byte-order mark there is data, as it is to a reader of the whole file.
+    pub(super) fn resume(input: R) -> Records<R> {
+        let mut records = Records::new(input);
+        // csv_core drops a byte-order mark only from the first bytes it is given: give it
+        // an empty line (which it skips) first.
+        let _ = records.core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+        records
+    }
+
     /// Reads the next record; `Ok(Some(line))` with its first line, `Ok(None)` at the end.
     pub(super) fn next(&mut self) -> io::Result<Option<u64>> {
         let (mut nout, mut nend) = (0, 0);
@@ -222,6 +232,20 @@ mod tests {
                 proptest::prop_assert_eq!(got, want);
             }
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_at_the_start_of_a_file_only() {
+        let bom = "\u{feff}";
+        let data = format!("{bom}a\n{bom}b\n");
+        assert_eq!(
+            read(data.as_bytes()),
+            vec![rec(1, &["a"]), rec(2, &[&format!("{bom}b")])]
+        );
+        let mut resumed = Records::resume(data.as_bytes());
+        assert_eq!(resumed.next().unwrap(), Some(1));
+        let first: Vec<&[u8]> = resumed.fields().collect();
+        assert_eq!(first, vec![format!("{bom}a").as_bytes()]);
     }
 
     #[test]
