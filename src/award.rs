@@ -432,10 +432,24 @@ impl AwardBuilder {
             s.proposal = pmap[s.proposal as usize];
         }
         let weights = sort_scores(&mut self.scores, self.weights.take(), &jurors, &proposals);
-        for pair in self.scores.windows(2) {
-            if pair[0].key() == pair[1].key() {
-                let (first, again) = (&pair[0], &pair[1]);
-                let (first_line, line) = (first.line.min(again.line), first.line.max(again.line));
+        // Every score given again is reported against the first time it was given, whatever
+        // the order the sort left the copies in.
+        let mut start = 0;
+        while start < self.scores.len() {
+            let key = self.scores[start].key();
+            let len = self.scores[start..]
+                .iter()
+                .take_while(|s| s.key() == key)
+                .count();
+            let copies = &self.scores[start..start + len];
+            start += len;
+            if len < 2 {
+                continue;
+            }
+            let first = copies.iter().min_by_key(|s| s.line).unwrap_or(&copies[0]);
+            let mut again: Vec<u32> = copies.iter().map(|s| s.line).collect();
+            again.sort_unstable();
+            for line in again.into_iter().skip(1) {
                 problems.push(Problem::new(
                     ProblemKind::Duplicate,
                     Location::line(&files[self.scores_file as usize], line as u64),
@@ -444,7 +458,7 @@ impl AwardBuilder {
                         jurors.id(first.juror()),
                         proposals.id(first.proposal()),
                         self.rubric.criteria[first.criterion()].id,
-                        first_line
+                        first.line
                     ),
                 ));
             }

@@ -114,6 +114,19 @@ fn the_same_score_given_twice() {
 }
 
 #[test]
+fn a_score_given_three_times_is_reported_twice_against_its_first_line() {
+    let scores = "juror,proposal,criterion,score\nJ1,P1,impact,3\nJ1,P1,impact,4\nJ1,P1,impact,5\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &[
+            "scores.csv:3: juror 'J1' scores proposal 'P1' on criterion 'impact' a second time (first on line 2)",
+            "scores.csv:4: juror 'J1' scores proposal 'P1' on criterion 'impact' a second time (first on line 2)",
+        ],
+    );
+}
+
+#[test]
 fn an_unknown_criterion_in_long_and_wide_form() {
     let long = "juror,proposal,criterion,score\nJ1,P1,novelty,4\n";
     has(
