@@ -152,8 +152,10 @@ pub struct PooledAffineFit {
 /// `ρ_c = σ²_c / ω²`, the fit minimises over every scale, bias and value and every pooled
 /// scale `A[j]`
 ///
-/// `Σ_c [ Σ w (score − scale[j,c] value[p,c] − bias[j,c])² + κ w̄_c σ²_c(value) Σ_j (scale[j,c] − 1)² ]
-///  + Σ_c ρ_c Σ_j (scale[j,c] − A[j])²`
+/// ```text
+/// Σ_c [ Σ w (score − scale[j,c] value[p,c] − bias[j,c])² + κ w̄_c σ²_c(value) Σ_j (scale[j,c] − 1)² ]
+///   + Σ_c ρ_c Σ_j (scale[j,c] − A[j])²
+/// ```
 ///
 /// subject to each criterion's identification of [`fit_affine`] (in each component, the
 /// identified scales have mean 1 and `Σ_j n_j bias[j,c] = 0`) and its floor (every

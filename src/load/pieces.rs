@@ -7,9 +7,10 @@
 //!
 //! A line break separates records only outside quotes, and a lone carriage return ends a
 //! record too: from the first block that holds a `"` or a lone `\r`, the rest of the file is
-//! read by the csv crate, one record after another. Both ways share [`record`], which checks
-//! the encoding and the row length, and `tests::pieces_read_exactly_what_the_csv_crate_reads`
-//! holds the fast way to the csv crate's reading.
+//! read record by record ([`Records`], on `csv_core`). Both ways share [`split`], which
+//! checks the encoding and the row length, and
+//! `load::tests::pieces_read_exactly_what_reading_record_by_record_reads` holds the pieces to
+//! the record-by-record reading.
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -27,7 +28,8 @@ use super::records::Records;
 pub(super) struct Sizes {
     pub block: usize,
     pub piece: usize,
-    /// Read every record with the csv crate (for tests that compare the two ways).
+    /// Read every record one by one, as a file with quotes is (for tests that compare the
+    /// two ways).
     pub csv_only: bool,
 }
 
@@ -84,8 +86,8 @@ pub(super) fn read(
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
-                // No line break: records ended by lone carriage returns (the csv crate's
-                // way reads those), or one line longer than a block: read on.
+                // No line break: records ended by lone carriage returns (read record by
+                // record below), or one line longer than a block: read on.
                 None if !plain(&buf) => buf.len(),
                 None => {
                     want = 2 * buf.len();
@@ -177,7 +179,7 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
         if let [head @ .., b'\r'] = text {
             text = head;
         }
-        // The csv crate skips empty lines.
+        // Empty lines are skipped, as csv_core skips them.
         if text.is_empty() {
             continue;
         }
@@ -202,7 +204,7 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
     memchr::memchr_iter(b'\n', piece).count() as u64
 }
 
-/// Reads the rest of the file with the csv crate, record by record, from line `first_line`.
+/// Reads the rest of the file record by record ([`Records`]), from line `first_line`.
 fn read_records(
     input: impl Read,
     first_line: u64,
