@@ -68,6 +68,46 @@ pub(super) fn assert_close(what: &str, a: &[f64], b: &[f64], tol: f64) {
     );
 }
 
+/// The gradient, in (scale, bias, value), of one criterion's documented affine objective
+/// `Σ w (score − a_j v_p − b_j)² + κ w̄ σ²(v) Σ_j (a_j − 1)²` (`w̄` the mean weight per score,
+/// `σ²(v)` the weighted variance of the values over the scores), written out term by term
+/// here rather than taken from the fit.
+pub(super) fn affine_gradient(
+    obs: &[Observation],
+    (a, b, v): (&[f64], &[f64], &[f64]),
+    kappa: f64,
+) -> [Vec<f64>; 3] {
+    let (nj, np) = (a.len(), v.len());
+    let (mut gw, mut gd, mut n) = (0.0, vec![0.0; np], 0.0);
+    let (mut ga, mut gb, mut gv) = (vec![0.0; nj], vec![0.0; nj], vec![0.0; np]);
+    for o in obs {
+        let (j, p, w) = (o.juror as usize, o.proposal as usize, o.weight);
+        let r = o.score - a[j] * v[p] - b[j];
+        gb[j] -= 2.0 * w * r;
+        ga[j] -= 2.0 * w * r * v[p];
+        gv[p] -= 2.0 * w * r * a[j];
+        gw += w;
+        gd[p] += w;
+        n += o.count;
+    }
+    let mean = gd.iter().zip(v).map(|(d, v)| d * v).sum::<f64>() / gw;
+    let var = gd
+        .iter()
+        .zip(v)
+        .map(|(d, v)| d * (v - mean).powi(2))
+        .sum::<f64>()
+        / gw;
+    let wbar = gw / n;
+    let spread: f64 = a.iter().map(|a| (a - 1.0).powi(2)).sum();
+    for j in 0..nj {
+        ga[j] += 2.0 * kappa * wbar * var * (a[j] - 1.0);
+    }
+    for p in 0..np {
+        gv[p] += kappa * wbar * spread * 2.0 * gd[p] * (v[p] - mean) / gw;
+    }
+    [ga, gb, gv]
+}
+
 pub(super) fn counts(nj: usize, obs: &[Observation]) -> Vec<f64> {
     let mut n = vec![0.0; nj];
     obs.iter().for_each(|o| n[o.juror as usize] += 1.0);

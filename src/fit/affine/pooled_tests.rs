@@ -5,7 +5,9 @@
 use proptest::prelude::*;
 
 use crate::fit::design::dot;
-use crate::fit::testkit::{affine_opts, assert_close, counts, small_design, sparse_design, Rng};
+use crate::fit::testkit::{
+    affine_gradient, affine_opts, assert_close, counts, small_design, sparse_design, Rng,
+};
 use crate::fit::{
     components, fit_affine, fit_affine_pooled, AffineFit, Observation, PooledAffineFit,
 };
@@ -255,32 +257,10 @@ fn the_fit_is_a_stationary_point_of_the_documented_objective_at_its_estimates() 
         .sum::<f64>();
     for (c, (f, obs)) in fit.criteria.iter().zip(&obs).enumerate() {
         let (a, b, v) = (&f.scale, &f.bias, &f.value);
-        let (mut gw, mut gd, mut n) = (0.0, vec![0.0; np], 0.0);
-        let (mut ga, mut gb, mut gv) = (vec![0.0; nj], vec![0.0; nj], vec![0.0; np]);
-        for o in obs {
-            let (j, p, w) = (o.juror as usize, o.proposal as usize, o.weight);
-            let r = o.score - a[j] * v[p] - b[j];
-            gb[j] -= 2.0 * w * r;
-            ga[j] -= 2.0 * w * r * v[p];
-            gv[p] -= 2.0 * w * r * a[j];
-            gw += w;
-            gd[p] += w;
-            n += 1.0;
-        }
-        let mean = dot(&gd, v) / gw;
-        let var = gd
-            .iter()
-            .zip(v)
-            .map(|(d, v)| d * (v - mean).powi(2))
-            .sum::<f64>()
-            / gw;
-        let spread: f64 = a.iter().map(|a| (a - 1.0).powi(2)).sum();
+        // The objective of the criterion alone, plus the pull toward the pooled scale.
+        let [mut ga, gb, gv] = affine_gradient(obs, (a, b, v), kappa);
         for j in 0..nj {
-            ga[j] += 2.0 * kappa * (gw / n) * var * (a[j] - 1.0);
             ga[j] += 2.0 * rho[c] * (a[j] - pooled[j]);
-        }
-        for p in 0..np {
-            gv[p] += kappa * (gw / n) * spread * 2.0 * gd[p] * (v[p] - mean) / gw;
         }
         // The scales are stationary on the identification's constraint (mean scale 1): their
         // gradient is the same for every juror, the constraint's multiplier.

@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 
 use crate::fit::design::dot;
-use crate::fit::testkit::{affine_opts, assert_close, counts, small_design, sparse_design, Rng};
+use crate::fit::testkit::{
+    affine_gradient, affine_opts, assert_close, counts, small_design, sparse_design, Rng,
+};
 use crate::fit::{
     components, fit_additive, fit_affine, AffineFit, AffineOptions, FitOptions, Observation,
 };
@@ -184,33 +186,7 @@ fn affine_is_a_stationary_point_of_the_documented_objective() {
     assert!(fit.converged);
     let (a, b, v) = (&fit.scale, &fit.bias, &fit.value);
     assert!(a.iter().all(|&a| a > 0.1 && a < 10.0), "{a:?}");
-    let (mut gw, mut gd, mut dsum) = (0.0, vec![0.0; np], 0.0);
-    let (mut ga, mut gb, mut gv) = (vec![0.0; nj], vec![0.0; nj], vec![0.0; np]);
-    for o in &obs {
-        let (j, p, w) = (o.juror as usize, o.proposal as usize, o.weight);
-        let r = o.score - a[j] * v[p] - b[j];
-        gb[j] -= 2.0 * w * r;
-        ga[j] -= 2.0 * w * r * v[p];
-        gv[p] -= 2.0 * w * r * a[j];
-        gw += w;
-        gd[p] += w;
-        dsum += 1.0;
-    }
-    let mean = dot(&gd, v) / gw;
-    let var = gd
-        .iter()
-        .zip(v)
-        .map(|(d, v)| d * (v - mean).powi(2))
-        .sum::<f64>()
-        / gw;
-    let wbar = gw / dsum;
-    let spread: f64 = a.iter().map(|a| (a - 1.0).powi(2)).sum();
-    for j in 0..nj {
-        ga[j] += 2.0 * kappa * wbar * var * (a[j] - 1.0);
-    }
-    for p in 0..np {
-        gv[p] += kappa * wbar * spread * 2.0 * gd[p] * (v[p] - mean) / gw;
-    }
+    let [ga, gb, gv] = affine_gradient(&obs, (a, b, v), kappa);
     let scale = obs.iter().map(|o| o.weight * o.score.abs()).sum::<f64>();
     for (name, g) in [("scale", &ga), ("bias", &gb), ("value", &gv)] {
         let worst = g.iter().fold(0.0f64, |m, g| m.max(g.abs()));
