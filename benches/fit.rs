@@ -28,6 +28,17 @@ impl Rng {
     }
 }
 
+/// Draws `reviews` distinct jurors of `jurors` into `chosen`.
+fn readers(rng: &mut Rng, jurors: usize, reviews: usize, chosen: &mut Vec<u32>) {
+    chosen.clear();
+    while chosen.len() < reviews {
+        let j = (rng.next() % jurors as u64) as u32;
+        if !chosen.contains(&j) {
+            chosen.push(j);
+        }
+    }
+}
+
 /// A sparse design of `proposals × reviews` scores from `jurors` jurors.
 fn design(jurors: usize, proposals: usize, reviews: usize, seed: u64) -> Vec<Observation> {
     let mut rng = Rng(seed);
@@ -37,13 +48,7 @@ fn design(jurors: usize, proposals: usize, reviews: usize, seed: u64) -> Vec<Obs
     let mut chosen = Vec::with_capacity(reviews);
     for p in 0..proposals as u32 {
         let value = 3.0 + rng.normal();
-        chosen.clear();
-        while chosen.len() < reviews {
-            let j = (rng.next() % jurors as u64) as u32;
-            if !chosen.contains(&j) {
-                chosen.push(j);
-            }
-        }
+        readers(&mut rng, jurors, reviews, &mut chosen);
         for &j in &chosen {
             let (a, b) = (scale[j as usize], bias[j as usize]);
             obs.push(Observation::new(j, p, a * value + b + 0.5 * rng.normal()));
@@ -69,13 +74,7 @@ fn criteria_design(
     let mut chosen = Vec::with_capacity(reviews);
     for p in 0..proposals as u32 {
         let quality = 3.0 + rng.normal();
-        chosen.clear();
-        while chosen.len() < reviews {
-            let j = (rng.next() % jurors as u64) as u32;
-            if !chosen.contains(&j) {
-                chosen.push(j);
-            }
-        }
+        readers(&mut rng, jurors, reviews, &mut chosen);
         for obs in out.iter_mut() {
             let value = quality + 0.5 * rng.normal();
             for &j in &chosen {
