@@ -42,9 +42,7 @@ impl LocalIds {
 
     /// Id `i` and the line it first appears on.
     pub(super) fn get(&self, i: usize) -> (&str, u32) {
-        let start = if i == 0 { 0 } else { self.ids[i - 1].0 };
-        let (end, line) = self.ids[i];
-        (&self.text[start..end], line)
+        (span(&self.text, &self.ids, i), self.ids[i].1)
     }
 
     fn intern(&mut self, id: &str, line: u32) -> u32 {
@@ -62,18 +60,20 @@ impl LocalIds {
                 self.text.push_str(id);
                 self.ids.push((self.text.len(), line));
                 let (text, ids) = (&self.text, &self.ids);
-                let span = |i: u32| {
-                    let i = i as usize;
-                    let start = if i == 0 { 0 } else { ids[i - 1].0 };
-                    &text[start..ids[i].0]
-                };
-                self.table.insert_unique(h, i, |&k| hash(span(k)));
+                self.table
+                    .insert_unique(h, i, |&k| hash(span(text, ids, k as usize)));
                 i
             }
         };
         self.last = i;
         i
     }
+}
+
+/// Id `i` of the ids whose ends in `text` are `ids`.
+fn span<'t>(text: &'t str, ids: &[(usize, u32)], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { ids[i - 1].0 };
+    &text[start..ids[i].0]
 }
 
 /// Scores of one piece, in file order. Lines are counted from the piece's first line (1);
