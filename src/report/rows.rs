@@ -80,7 +80,9 @@ pub fn ranking_rows<'a>(
         if let Some(reason) = &outcome.selection.passed_over[p] {
             notes.push(reason.clone());
         }
-        if let Some(reason) = &outcome.diagnostics.proposals[p].needs_reader {
+        // Outcomes from `score_with` carry no diagnostics: no reader flag then.
+        let flag = outcome.diagnostics.proposals.get(p);
+        if let Some(reason) = flag.and_then(|d| d.needs_reader.as_ref()) {
             notes.push(format!("needs another reader: {reason}"));
         }
         RankingRow {
@@ -95,4 +97,36 @@ pub fn ranking_rows<'a>(
             note: notes.join("; "),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_without_diagnostics_ranks_the_same_without_reader_notes() {
+        // `score_with` skips the diagnostics; its ranking must still be written, the same
+        // rows as `score`'s except for the "needs another reader" notes.
+        let mut award = crate::load("fixtures/ineli-balkans-2016").unwrap();
+        // A low bar, so that some proposals need another reader.
+        award.settings_mut().disagreement = 0.1;
+        let full = crate::score(&award);
+        let bare = crate::score_with(&award, award.settings());
+        assert!(bare.diagnostics.proposals.is_empty());
+        let strip = |note: &str| {
+            note.split("; ")
+                .filter(|n| !n.starts_with("needs another reader"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let full: Vec<RankingRow> = ranking_rows(&award, &full).collect();
+        let bare: Vec<RankingRow> = ranking_rows(&award, &bare).collect();
+        assert_eq!(full.len(), award.proposals().len());
+        assert!(full.iter().any(|r| r.note.contains("needs another reader")));
+        assert_eq!(full.len(), bare.len());
+        for (f, b) in full.iter().zip(&bare) {
+            assert_eq!((f.proposal, f.rank, f.total), (b.proposal, b.rank, b.total));
+            assert_eq!(strip(&f.note), b.note);
+        }
+    }
 }
