@@ -25,13 +25,20 @@ pub enum Winner {
     Tied,
 }
 
-impl fmt::Display for Winner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Winner {
+    /// The word reports use: `yes`, `no` or `tied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Winner::Yes => "yes",
             Winner::No => "no",
             Winner::Tied => "tied",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Winner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::io;
 
-use super::{number, ranking_rows, text, Report};
+use super::{number, push_number, ranking_rows, text, Report};
 use crate::award::Award;
 use crate::conflicts::{Reasons, Status};
 use crate::outcome::Outcome;
@@ -133,32 +133,41 @@ impl Report for RankingCsv {
         header.push("note".into());
         let mut w = writer(out);
         w.write_record(header.iter().map(|h| text(h).into_owned()))?;
-        // Field by field: no list of strings per row.
-        let int = |w: &mut csv::Writer<_>, x: Option<usize>| match x {
-            Some(x) => w.write_field(x.to_string()),
+        // Field by field, numbers through one reused buffer: no string per cell.
+        let mut cell = String::new();
+        let mut digits = itoa::Buffer::new();
+        let mut int = |w: &mut csv::Writer<_>, x: Option<usize>| match x {
+            Some(x) => w.write_field(digits.format(x)),
             None => w.write_field(""),
+        };
+        let mut num = |w: &mut csv::Writer<_>, x: Option<f64>| {
+            cell.clear();
+            if let Some(x) = x {
+                push_number(&mut cell, x);
+            }
+            w.write_field(&cell)
         };
         for row in ranking_rows(award, outcome) {
             let p = row.proposal;
             int(&mut w, row.rank)?;
             w.write_field(text(proposals.id(p)).as_bytes())?;
             w.write_field(text(proposals.label(p)).as_bytes())?;
-            w.write_field(opt(row.total))?;
-            w.write_field(row.winner.unwrap_or(Winner::No).to_string())?;
+            num(&mut w, row.total)?;
+            w.write_field(row.winner.unwrap_or(Winner::No).as_str())?;
             w.write_field(yes(row.eligible))?;
             int(&mut w, Some(row.reviews))?;
             for v in &row.values {
-                w.write_field(opt(*v))?;
+                num(&mut w, *v)?;
             }
-            w.write_field(number(row.spread))?;
+            num(&mut w, Some(row.spread))?;
             if let Some(u) = uncertainty {
-                w.write_field(number(u.p_winner[p]))?;
+                num(&mut w, Some(u.p_winner[p]))?;
                 let (lo, hi) = u.rank[p].unzip();
                 int(&mut w, lo)?;
                 int(&mut w, hi)?;
                 let (lo, hi) = u.total[p].unzip();
-                w.write_field(opt(lo))?;
-                w.write_field(opt(hi))?;
+                num(&mut w, lo)?;
+                num(&mut w, hi)?;
             }
             for a in &attributes {
                 w.write_field(text(proposals.attribute(p, a).unwrap_or("")).as_bytes())?;

@@ -40,37 +40,51 @@ pub trait Report {
 /// assert_eq!(jury::report::number(-0.0000001), "0");
 /// ```
 pub fn number(x: f64) -> String {
-    // Quickly, when x × 10⁶ is clearly nearer one integer than any other: then that integer
-    // is what rounding the exact value gives (the product's error is below 10⁻³ here).
+    let mut out = String::new();
+    push_number(&mut out, x);
+    out
+}
+
+/// Appends [`number`]'s text for `x` to `out`, without allocating on the usual path.
+pub(crate) fn push_number(out: &mut String, x: f64) {
+    // Quickly, when x × 10⁶ is nearer one integer than any other by a margin: then that
+    // integer is what rounding the exact value gives. Below 10¹² the product is off the
+    // exact x × 10⁶ by at most half a unit in the last place, 2⁻¹⁴ < 10⁻⁴, well inside the
+    // margin of 10⁻³ left here; only values within 10⁻⁹ of a rounding boundary take the
+    // standard library's slower exact path.
     let scaled = x * SCALE as f64;
     let k = scaled.round();
-    if scaled.abs() < 1e12 && (scaled - k).abs() < 0.25 {
-        return scaled_integer(k as i64);
+    if scaled.abs() < 1e12 && (scaled - k).abs() < 0.499 {
+        push_scaled_integer(out, k as i64);
+    } else {
+        out.push_str(&number_exactly(x));
     }
-    number_exactly(x)
 }
 
 /// 10 to the power [`DECIMALS`].
 const SCALE: u64 = 10u64.pow(DECIMALS as u32);
 
-/// `k / 10⁶` written out, without trailing zeros, never `-0`.
-fn scaled_integer(k: i64) -> String {
-    let sign = if k < 0 { "-" } else { "" };
+/// Appends `k / 10⁶` written out, without trailing zeros, never `-0`.
+fn push_scaled_integer(out: &mut String, k: i64) {
+    if k < 0 {
+        out.push('-');
+    }
     let k = k.unsigned_abs();
     let (int, mut frac) = (k / SCALE, k % SCALE);
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(int));
     if frac == 0 {
-        return if int == 0 {
-            "0".to_string()
-        } else {
-            format!("{sign}{int}")
-        };
+        return;
     }
-    let mut digits = DECIMALS;
+    let mut width = DECIMALS;
     while frac % 10 == 0 {
         frac /= 10;
-        digits -= 1;
+        width -= 1;
     }
-    format!("{sign}{int}.{frac:0digits$}")
+    let frac = digits.format(frac);
+    out.push('.');
+    out.extend(std::iter::repeat_n('0', width - frac.len()));
+    out.push_str(frac);
 }
 
 /// [`number`] through the standard library's exact rounding.
@@ -129,6 +143,11 @@ mod tests {
             values.push((unit - 0.5) * 10f64.powi((x % 14) as i32 - 6));
             // Means of whole and half points, the usual totals.
             values.push((x % 1000) as f64 / (1 + x % 7) as f64 / 2.0);
+            // Near a rounding boundary, on either side of the fast path's margin.
+            let k = (x % 100_000_000) as f64;
+            for off in [0.5, 0.4995, 0.4989, 0.49899, 0.499, 0.5001, -0.4995] {
+                values.push((k + off) / 1e6);
+            }
         }
         for v in values {
             assert_eq!(number(v), number_exactly(v), "{v:e}");

@@ -1,5 +1,7 @@
 //! The ranking as rows, shared by every format (CSV, JSON, the terminal table).
 
+use std::fmt::Write;
+
 use crate::award::Award;
 use crate::outcome::Outcome;
 use crate::winners::Winner;
@@ -36,17 +38,22 @@ pub fn ranking_rows<'a>(
     award: &'a Award,
     outcome: &'a Outcome,
 ) -> impl Iterator<Item = RankingRow> + 'a {
-    let ids = move |ps: &[usize], except: usize| -> String {
-        let others: Vec<&str> = ps
-            .iter()
-            .filter(|&&q| q != except)
-            .take(NAMED_IN_NOTE)
-            .map(|&q| award.proposals().id(q))
-            .collect();
-        let rest = ps.len() - 1 - others.len();
-        match rest {
-            0 => others.join(", "),
-            n => format!("{} and {n} others", others.join(", ")),
+    // Names the other proposals of a tie, at most NAMED_IN_NOTE of them.
+    let push_ids = move |note: &mut String, ps: &[usize], except: usize| {
+        let others = ps.iter().filter(|&&q| q != except).take(NAMED_IN_NOTE);
+        let mut named = 0;
+        for (i, &q) in others.enumerate() {
+            if i > 0 {
+                note.push_str(", ");
+            }
+            note.push_str(award.proposals().id(q));
+            named += 1;
+        }
+        let rest = ps.len() - 1 - named;
+        if rest > 0 {
+            note.push_str(" and ");
+            note.push_str(itoa::Buffer::new().format(rest));
+            note.push_str(" others");
         }
     };
     // The ties each proposal took part in, in ranking order.
@@ -58,32 +65,43 @@ pub fn ranking_rows<'a>(
     }
     outcome.listing().into_iter().map(move |p| {
         let v = &outcome.values[p];
-        let mut notes: Vec<String> = Vec::new();
+        // The notes, separated by "; ".
+        let mut note = String::with_capacity(256);
+        let next = |note: &mut String| {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+        };
         if !outcome.ineligible[p].is_empty() {
-            notes.push(format!(
-                "not eligible: {}",
-                outcome.ineligible[p].join("; ")
-            ));
+            next(&mut note);
+            note.push_str("not eligible: ");
+            note.push_str(&outcome.ineligible[p].join("; "));
         }
         for tie in ties_of[p].iter().map(|&t| &outcome.ranking.ties[t]) {
-            notes.push(match &tie.rule {
-                Some(rule) => format!(
-                    "tie on total with {} broken by {rule}",
-                    ids(&tie.proposals, p)
-                ),
-                None => format!(
-                    "equal with {} after every tie-break rule",
-                    ids(&tie.proposals, p)
-                ),
-            });
+            next(&mut note);
+            match &tie.rule {
+                Some(_) => note.push_str("tie on total with "),
+                None => note.push_str("equal with "),
+            }
+            push_ids(&mut note, &tie.proposals, p);
+            match &tie.rule {
+                Some(rule) => {
+                    // Writing to a String cannot fail.
+                    let _ = write!(note, " broken by {rule}");
+                }
+                None => note.push_str(" after every tie-break rule"),
+            }
         }
         if let Some(reason) = &outcome.selection.passed_over[p] {
-            notes.push(reason.clone());
+            next(&mut note);
+            note.push_str(reason);
         }
         // Outcomes from `score_with` carry no diagnostics: no reader flag then.
         let flag = outcome.diagnostics.proposals.get(p);
         if let Some(reason) = flag.and_then(|d| d.needs_reader.as_ref()) {
-            notes.push(format!("needs another reader: {reason}"));
+            next(&mut note);
+            note.push_str("needs another reader: ");
+            note.push_str(reason);
         }
         RankingRow {
             proposal: p,
@@ -94,7 +112,7 @@ pub fn ranking_rows<'a>(
             reviews: v.reviews,
             values: v.values.clone(),
             spread: v.spread,
-            note: notes.join("; "),
+            note,
         }
     })
 }
