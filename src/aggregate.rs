@@ -94,7 +94,15 @@ pub fn aggregate_counted(
         let mut spread = 0.0;
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             let cell = index.cell(p, c);
-            jurors.extend(cell.iter().map(|i| (juror(i), count(i))));
+            // Each juror once, with the smallest count they have on any criterion. A
+            // proposal has a handful of readers: a look through the list beats sorting it.
+            for i in cell {
+                let (j, k) = (juror(i), count(i));
+                match jurors.iter_mut().find(|r| r.0 == j) {
+                    Some(r) => r.1 = r.1.min(k),
+                    None => jurors.push((j, k)),
+                }
+            }
             if cell.is_empty() {
                 values.push(None);
                 continue;
@@ -129,8 +137,6 @@ pub fn aggregate_counted(
                 * weighted_mean_sd(cell.iter().map(|i| (corrected(i), count(i) as f64))).1;
             values.push(Some(value));
         }
-        jurors.sort_unstable();
-        jurors.dedup_by_key(|(j, _)| *j);
         let total = values
             .iter()
             .zip(&rubric.criteria)
@@ -191,6 +197,11 @@ impl ByProposal {
             start,
             bucket,
         }
+    }
+
+    /// Every indexed score, proposal by proposal and criterion by criterion.
+    pub(crate) fn all(&self) -> &[u32] {
+        &self.bucket
     }
 
     /// The scores of proposal `p` on criterion `c`.
