@@ -440,7 +440,7 @@ fn parse_score(
     if text.is_empty() {
         return Some(None);
     }
-    match text.parse::<f64>() {
+    match decimal(text).map_or_else(|| text.parse::<f64>(), Ok) {
         Ok(x) if x.is_finite() => Some(Some(x)),
         _ => {
             let message = format!(
@@ -451,6 +451,45 @@ fn parse_score(
             None
         }
     }
+}
+
+/// A plain decimal, `-?digits(.digits)?` with at most 15 digits, as `str::parse::<f64>` reads
+/// it; `None` for anything else, which the standard library then reads.
+///
+/// Quicker than the standard library for the usual score, and the same number: a mantissa
+/// below 10¹⁵ < 2⁵³ and a power of ten up to 10¹⁵ are exact in `f64`, so their quotient is
+/// the correctly rounded value of the decimal, as the standard library's is (Clinger's fast
+/// path).
+fn decimal(text: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let (mut mantissa, mut count, mut decimals) = (0u64, 0usize, 0usize);
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            // A point between digits, once.
+            b'.' if decimals == 0 && i > 0 && i + 1 < digits.len() => {
+                decimals = digits.len() - i - 1;
+            }
+            _ => return None,
+        }
+    }
+    if count > 15 {
+        return None;
+    }
+    let x = mantissa as f64 / POWERS[decimals];
+    Some(if negative { -x } else { x })
 }
 
 fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) {
@@ -541,6 +580,55 @@ mod tests {
                 row
             },
         )
+    }
+
+    #[test]
+    fn plain_decimals_read_as_the_standard_library_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "3",
+            "4.5",
+            "-2.25",
+            "0.1",
+            "123456789012345",
+            "0.00000000000001",
+            "99999999.9999999",
+        ] {
+            assert_eq!(
+                decimal(text).map(f64::to_bits),
+                text.parse::<f64>().ok().map(f64::to_bits),
+                "{text}"
+            );
+        }
+        // Left to the standard library: exponents, signs, lone points, 16 digits, words.
+        for text in [
+            "1e3",
+            "+1",
+            "1.",
+            ".5",
+            "1.2.3",
+            "1234567890123456",
+            "inf",
+            "NaN",
+            "-",
+            "",
+            "1,5",
+            " 1",
+        ] {
+            assert_eq!(decimal(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_decimal_reads_as_the_standard_library_reads_it(
+            text in "-?[0-9]{0,17}(\\.[0-9]{0,17})?|[-+.0-9e]{1,8}",
+        ) {
+            if let Some(x) = decimal(&text) {
+                prop_assert_eq!(Some(x.to_bits()), text.parse::<f64>().ok().map(f64::to_bits));
+            }
+        }
     }
 
     proptest! {

@@ -137,8 +137,15 @@ impl<'a> Batch<'a> {
     /// The index of the criterion with this id (any letter case).
     pub(crate) fn criterion(&mut self, id: &str) -> Option<usize> {
         let criteria = &self.rubric.criteria;
-        // Long-form rows usually give the criteria in turn: try the last one, then the next.
+        // Long-form rows usually give the criteria in turn, spelled as in the rubric: try the
+        // last one, then the next, first as written and then in any letter case.
         let last = self.last_criterion;
+        for c in [last, last + 1] {
+            if criteria.get(c).is_some_and(|c| c.id == id) {
+                self.last_criterion = c;
+                return Some(c);
+            }
+        }
         for c in [last, last + 1] {
             if criteria
                 .get(c)

@@ -171,19 +171,27 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
     let mut cells: Vec<&str> = Vec::with_capacity(source.headers.len());
     let mut line = 0u64;
     let mut start = 0;
+    // Checked as a whole once, the usual piece needs no check line by line.
+    let whole = std::str::from_utf8(piece).ok();
     while start < piece.len() {
         let stop = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |i| start + i);
-        let mut text = &piece[start..stop];
+        let mut end = stop;
+        if end > start && piece[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let range = start..end;
         start = stop + 1;
         line += 1;
-        if let [head @ .., b'\r'] = text {
-            text = head;
-        }
         // Empty lines are skipped, as csv_core skips them.
-        if text.is_empty() {
+        if range.is_empty() {
             continue;
         }
-        match std::str::from_utf8(text) {
+        // A line ends before an ASCII line break: a whole piece's line is whole characters.
+        let text = match whole {
+            Some(whole) => Ok(&whole[range.clone()]),
+            None => std::str::from_utf8(&piece[range.clone()]),
+        };
+        match text {
             Ok(text) => {
                 split_str(text, &mut cells);
                 if cells.len() == source.headers.len() {
@@ -195,7 +203,7 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
             }
             // Find the cell that is not UTF-8.
             Err(_) => {
-                let fields = text.split(|&b| b == b',');
+                let fields = piece[range].split(|&b| b == b',');
                 let mut cells = Vec::new();
                 check(batch, source.headers, line, fields, &mut cells, row);
             }
@@ -263,7 +271,15 @@ fn check<'c>(
 /// The trimmed cells of a line without quotes.
 fn split_str<'c>(line: &'c str, cells: &mut Vec<&'c str>) {
     cells.clear();
-    cells.extend(line.split(',').map(trim));
+    // A byte loop: cells are a few bytes long, too short for a vectorised search to pay.
+    let mut start = 0;
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        if b == b',' {
+            cells.push(trim(&line[start..i]));
+            start = i + 1;
+        }
+    }
+    cells.push(trim(&line[start..]));
 }
 
 /// `str::trim`, quicker for the usual cell that starts and ends with a visible ASCII
