@@ -2,8 +2,8 @@
 //!
 //! The file is read in blocks that end at a line break; a block is cut into pieces at line
 //! breaks, and the pieces are checked in parallel, each into its own [`Batch`]. The batches
-//! join the builder in file order, so the award and every problem are the same as reading
-//! row by row, on any number of threads.
+//! join the builder in file order, while the next block's pieces are checked, so the award
+//! and every problem are the same as reading row by row, on any number of threads.
 //!
 //! A line break separates records only outside quotes, and a lone carriage return ends a
 //! record too: from the first block that holds a `"` or a lone `\r`, the rest of the file is
@@ -64,8 +64,18 @@ pub(super) fn read(
     builder: &mut AwardBuilder,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(sizes.block);
+    // The batches being checked, and those of the block before, which join the builder
+    // meanwhile: the joining, which must go in file order, overlaps the checking.
     let mut batches: Vec<(Batch<'_>, u64)> = Vec::new();
+    let mut checked: Vec<(Batch<'_>, u64)> = Vec::new();
+    let mut ready = 0;
     let mut line = first_line;
+    let absorb = |checked: &mut [(Batch<'_>, u64)], builder: &mut AwardBuilder, line: &mut u64| {
+        for (batch, lines) in checked {
+            builder.absorb(batch, *line);
+            *line += *lines;
+        }
+    };
     if sizes.csv_only {
         return read_records(input, line, source, row, builder);
     }
@@ -76,6 +86,7 @@ pub(super) fn read(
         let eof = match fill(&mut input, &mut buf, want) {
             Ok(eof) => eof,
             Err(e) => {
+                absorb(&mut checked[..ready], builder, &mut line);
                 builder.add_problem(unreadable(source.name, line, &e));
                 return;
             }
@@ -98,6 +109,7 @@ pub(super) fn read(
         want = sizes.block;
         let block = &buf[..end];
         if !plain(block) {
+            absorb(&mut checked[..ready], builder, &mut line);
             let rest = io::Cursor::new(std::mem::take(&mut buf)).chain(input);
             return read_records(rest, line, source, row, builder);
         }
@@ -106,16 +118,22 @@ pub(super) fn read(
         while batches.len() < pieces.len() {
             batches.push((Batch::new(source.rubric, source.name), 0));
         }
-        batches
-            .par_iter_mut()
-            .zip(&pieces)
-            .for_each(|((batch, lines), piece)| *lines = read_piece(piece, source, row, batch));
-        for (batch, lines) in &mut batches[..pieces.len()] {
-            builder.absorb(batch, line);
-            line += *lines;
-        }
+        rayon::join(
+            || absorb(&mut checked[..ready], builder, &mut line),
+            || {
+                batches
+                    .par_iter_mut()
+                    .zip(&pieces)
+                    .for_each(|((batch, lines), piece)| {
+                        *lines = read_piece(piece, source, row, batch)
+                    })
+            },
+        );
+        std::mem::swap(&mut batches, &mut checked);
+        ready = pieces.len();
         buf.drain(..end);
         if eof {
+            absorb(&mut checked[..ready], builder, &mut line);
             return;
         }
     }
