@@ -16,6 +16,8 @@ use crate::rubric::Rubric;
 use crate::settings::Settings;
 
 mod batch;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use batch::Batch;
 use batch::{bad_confidence, blank_id, off_scale};
@@ -420,9 +422,13 @@ impl AwardBuilder {
         self
     }
 
-    /// Checks everything and returns the award, or every problem found.
+    /// Checks everything (the rubric too, whose fields may have been changed in code) and
+    /// returns the award, or every problem found.
     pub fn build(mut self) -> Result<Award> {
         let mut problems = std::mem::take(&mut self.problems);
+        // The rubric's fields are public: one changed in code is checked here, as one read
+        // from TOML is on reading, before any score is judged by it.
+        self.rubric.check_built(&mut problems);
         self.check_declared(&mut problems);
         let files = std::mem::take(&mut self.files);
         let (jurors, jmap) = std::mem::take(&mut self.jurors).finish();
