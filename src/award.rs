@@ -382,7 +382,7 @@ impl AwardBuilder {
         self.score_with_confidence(juror, proposal, criterion, score, 1.0)
     }
 
-    /// Adds a score with the juror's confidence in their review (a positive weight).
+    /// Adds a score with the juror's confidence in their review (a weight from 10⁻⁶ to 10⁶).
     pub fn score_with_confidence(
         &mut self,
         juror: &str,
@@ -660,7 +660,7 @@ impl AwardBuilder {
         self.conflicts.push((j, p, reason.to_string(), origin));
     }
 
-    /// Whether a confidence is a positive finite number; reports it otherwise.
+    /// Whether a confidence is a weight from 10⁻⁶ to 10⁶; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
         let problem = bad_confidence(confidence);
         if let Some((kind, message)) = problem {

@@ -2,8 +2,9 @@
 //!
 //! A rubric is read from TOML into plain serde structs ([`RubricSpec`]) and checked once into
 //! a [`Rubric`], whose invariants every later stage relies on: at least one criterion, unique
-//! ids, positive finite weights, scales with `min < max` and a positive step, thresholds and
-//! level keys on the scale.
+//! ids, weights from 0.001 to 10⁶, scales with `min < max` within ±10⁹, at least 0.001 wide,
+//! with a positive step no wider than the scale, thresholds and level keys on the scale.
+//! [`crate::AwardBuilder`] checks them again, since the fields are public.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +26,19 @@ const RESERVED: [&str; 6] = [
     "confidence",
     "comment",
 ];
+
+/// The largest magnitude of a scale's ends. Fits square scores and sum the squares; far
+/// beyond any real scale they overflow, and totals turn to infinity or NaN.
+pub(crate) const SCALE_LIMIT: f64 = 1e9;
+
+/// The narrowest scale, and the smallest weight. Totals closer than [`tolerance::TIE`] are
+/// tied (relative to their size, but never to less than 1): on a criterion whose weight ×
+/// width is tiny every proposal ties and the tie-break rules, a lottery at the end, would
+/// decide the ranking.
+pub(crate) const SMALLEST: f64 = 1e-3;
+
+/// The largest weight: a weight beyond it times a score overflows the total.
+pub(crate) const LARGEST_WEIGHT: f64 = 1e6;
 
 /// The scale a criterion is scored on: numbers from `min` to `max`, on steps of `step` from
 /// `min` when a step is given.
@@ -88,10 +102,25 @@ impl Scale {
                 "scale min {} and max {} must be finite numbers with min < max",
                 self.min, self.max
             ));
+        } else if self.min.abs().max(self.max.abs()) > SCALE_LIMIT {
+            bad(format!(
+                "scale min {:?} and max {:?} must lie from -{SCALE_LIMIT:e} to {SCALE_LIMIT:e}",
+                self.min, self.max
+            ));
+        } else if self.width() < SMALLEST {
+            bad(format!(
+                "scale min {:?} and max {:?} must be at least {SMALLEST} apart",
+                self.min, self.max
+            ));
         }
         if let Some(step) = self.step {
             if !step.is_finite() || step <= 0.0 {
                 bad(format!("scale step {step} must be a positive number"));
+            } else if step > self.width() {
+                bad(format!(
+                    "scale step {step} must be at most max − min ({}): a larger step leaves one score",
+                    self.width()
+                ));
             }
         }
         ok
@@ -160,7 +189,7 @@ pub struct Criterion {
     pub id: String,
     /// Display name (the id when none was given).
     pub name: String,
-    /// Weight in the total: positive and finite.
+    /// Weight in the total: from 0.001 to 10⁶.
     pub weight: f64,
     /// Minimum criterion value to be eligible, on the scale.
     pub threshold: Option<f64>,
@@ -425,12 +454,13 @@ fn check_values(c: &Criterion, at: &Fields, earlier: &[String], problems: &mut P
             .with_value(id.clone()),
         );
     }
-    if !c.weight.is_finite() || c.weight <= 0.0 {
+    // Written so that NaN fails too.
+    if !(c.weight >= SMALLEST && c.weight <= LARGEST_WEIGHT) {
         problems.push(
             Problem::new(
                 ProblemKind::OutOfRange,
                 at.weight.clone(),
-                format!("the weight of criterion '{id}' must be a positive finite number"),
+                format!("the weight of criterion '{id}' must be a positive finite number, from {SMALLEST} to {LARGEST_WEIGHT:e}"),
             )
             .with_value(c.weight.to_string()),
         );
@@ -567,6 +597,37 @@ threshold = 7
         assert!(rubric("[rubric]\nname = 'x'\n").is_err());
         let err = rubric("[rubric]\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n").unwrap_err();
         assert!(err.to_string().contains("has no scale"), "{err}");
+    }
+
+    #[test]
+    fn weights_and_scales_stay_where_totals_are_finite_and_can_differ() {
+        // A weight of 1.7e308 made every total infinite; ends of ±1e200 overflowed squared
+        // scores into NaN; a weight of 1e-300, a scale 1e-300 wide or a step wider than the
+        // scale tied every total, and the lottery ranked.
+        let criterion = |scale: &str, weight: &str| {
+            rubric(&format!(
+                "[rubric]\nscale = {scale}\n[[rubric.criterion]]\nid = 'a'\nweight = {weight}\n"
+            ))
+        };
+        for (scale, weight, problem) in [
+            ("{ min = 1, max = 5 }", "1.7e308", "weight"),
+            ("{ min = 1, max = 5 }", "1e-300", "weight"),
+            ("{ min = -1e200, max = 1e200 }", "1", "scale"),
+            ("{ min = 0, max = 1e-300 }", "1", "scale"),
+            ("{ min = 1, max = 2, step = 10 }", "1", "scale"),
+        ] {
+            let err = criterion(scale, weight).unwrap_err();
+            let p = &err.problems()[0];
+            let column = p.location.column.as_deref().unwrap_or_default();
+            assert!(column.ends_with(problem), "{scale} {weight}: {err}");
+            assert_eq!(err.problems().len(), 1, "{scale} {weight}: {err}");
+        }
+        for (scale, weight) in [
+            ("{ min = -1e9, max = 1e9 }", "1e6"),
+            ("{ min = 0, max = 0.001, step = 0.001 }", "0.001"),
+        ] {
+            assert!(criterion(scale, weight).is_ok(), "{scale} {weight}");
+        }
     }
 
     #[test]

@@ -52,3 +52,19 @@ fn a_rubric_changed_in_code_is_checked_as_one_read_from_toml() {
     r.criteria.clear();
     assert!(refused(r).contains("no criteria"));
 }
+
+#[test]
+fn a_confidence_is_a_weight_from_a_millionth_to_a_million() {
+    // Only ratios of confidences matter; a confidence of f64::MAX made totals infinite or
+    // NaN, and past ratios of about 10³⁰⁰ the affine fit silently changed.
+    for confidence in [f64::MAX, 1e300, 1e-300, 5e-324, 0.0, -1.0, f64::NAN] {
+        let mut b = AwardBuilder::new(rubric(), Settings::default());
+        b.score_with_confidence("j", "p", "a", Some(3.0), confidence);
+        let err = b.build().unwrap_err().to_string();
+        assert!(err.contains("column 'confidence'"), "{confidence}: {err}");
+    }
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score_with_confidence("j", "p", "a", Some(3.0), 1e6)
+        .score_with_confidence("j", "p", "b", Some(3.0), 1e-6);
+    assert!(b.build().is_ok());
+}
