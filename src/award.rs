@@ -16,6 +16,8 @@ use crate::rubric::Rubric;
 use crate::settings::Settings;
 
 mod batch;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use batch::Batch;
 use batch::{bad_confidence, blank_id, off_scale};
@@ -380,7 +382,7 @@ impl AwardBuilder {
         self.score_with_confidence(juror, proposal, criterion, score, 1.0)
     }
 
-    /// Adds a score with the juror's confidence in their review (a positive weight).
+    /// Adds a score with the juror's confidence in their review (a weight from 10⁻⁶ to 10⁶).
     pub fn score_with_confidence(
         &mut self,
         juror: &str,
@@ -420,9 +422,13 @@ impl AwardBuilder {
         self
     }
 
-    /// Checks everything and returns the award, or every problem found.
+    /// Checks everything (the rubric too, whose fields may have been changed in code) and
+    /// returns the award, or every problem found.
     pub fn build(mut self) -> Result<Award> {
         let mut problems = std::mem::take(&mut self.problems);
+        // The rubric's fields are public: one changed in code is checked here, as one read
+        // from TOML is on reading, before any score is judged by it.
+        self.rubric.check_built(&mut problems);
         self.check_declared(&mut problems);
         let files = std::mem::take(&mut self.files);
         let (jurors, jmap) = std::mem::take(&mut self.jurors).finish();
@@ -654,7 +660,7 @@ impl AwardBuilder {
         self.conflicts.push((j, p, reason.to_string(), origin));
     }
 
-    /// Whether a confidence is a positive finite number; reports it otherwise.
+    /// Whether a confidence is a weight from 10⁻⁶ to 10⁶; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
         let problem = bad_confidence(confidence);
         if let Some((kind, message)) = problem {

@@ -45,13 +45,22 @@ pub struct Outcome {
 
 impl Outcome {
     /// The corrected value of score `i`, when it counts.
+    ///
+    /// # Panics
+    ///
+    /// When `i` is not an index of [`Award::scores`].
     pub fn corrected(&self, i: usize) -> Option<f64> {
         (self.status[i] == Status::Used).then(|| self.correction.corrected[i])
     }
 
     /// The panel's reliability on the raw valid scores ([`reliability::panel`]), computed on
     /// first use and kept: most runs never ask for it, and on a large award it costs more
-    /// than scoring. `award` must be the award this outcome was scored from.
+    /// than scoring.
+    ///
+    /// # Panics
+    ///
+    /// When `award` is not the award this outcome was scored from (it may panic, or give
+    /// numbers of the wrong award when the shapes happen to match).
     pub fn reliability(&self, award: &Award) -> &[Statistic] {
         self.reliability
             .get_or_init(|| reliability::panel(award, &self.status))

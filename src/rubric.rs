@@ -2,8 +2,9 @@
 //!
 //! A rubric is read from TOML into plain serde structs ([`RubricSpec`]) and checked once into
 //! a [`Rubric`], whose invariants every later stage relies on: at least one criterion, unique
-//! ids, positive finite weights, scales with `min < max` and a positive step, thresholds and
-//! level keys on the scale.
+//! ids, weights from 0.001 to 10⁶, scales with `min < max` within ±10⁹, at least 0.001 wide,
+//! with a positive step no wider than the scale, thresholds and level keys on the scale.
+//! [`crate::AwardBuilder`] checks them again, since the fields are public.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +26,19 @@ const RESERVED: [&str; 6] = [
     "confidence",
     "comment",
 ];
+
+/// The largest magnitude of a scale's ends. Fits square scores and sum the squares; far
+/// beyond any real scale they overflow, and totals turn to infinity or NaN.
+pub(crate) const SCALE_LIMIT: f64 = 1e9;
+
+/// The narrowest scale, and the smallest weight. Totals closer than [`tolerance::TIE`] are
+/// tied (relative to their size, but never to less than 1): on a criterion whose weight ×
+/// width is tiny every proposal ties and the tie-break rules, a lottery at the end, would
+/// decide the ranking.
+pub(crate) const SMALLEST: f64 = 1e-3;
+
+/// The largest weight: a weight beyond it times a score overflows the total.
+pub(crate) const LARGEST_WEIGHT: f64 = 1e6;
 
 /// The scale a criterion is scored on: numbers from `min` to `max`, on steps of `step` from
 /// `min` when a step is given.
@@ -88,10 +102,25 @@ impl Scale {
                 "scale min {} and max {} must be finite numbers with min < max",
                 self.min, self.max
             ));
+        } else if self.min.abs().max(self.max.abs()) > SCALE_LIMIT {
+            bad(format!(
+                "scale min {:?} and max {:?} must lie from -{SCALE_LIMIT:e} to {SCALE_LIMIT:e}",
+                self.min, self.max
+            ));
+        } else if self.width() < SMALLEST {
+            bad(format!(
+                "scale min {:?} and max {:?} must be at least {SMALLEST} apart",
+                self.min, self.max
+            ));
         }
         if let Some(step) = self.step {
             if !step.is_finite() || step <= 0.0 {
                 bad(format!("scale step {step} must be a positive number"));
+            } else if step > self.width() {
+                bad(format!(
+                    "scale step {step} must be at most max − min ({}): a larger step leaves one score",
+                    self.width()
+                ));
             }
         }
         ok
@@ -160,7 +189,7 @@ pub struct Criterion {
     pub id: String,
     /// Display name (the id when none was given).
     pub name: String,
-    /// Weight in the total: positive and finite.
+    /// Weight in the total: from 0.001 to 10⁶.
     pub weight: f64,
     /// Minimum criterion value to be eligible, on the scale.
     pub threshold: Option<f64>,
@@ -266,6 +295,46 @@ impl Rubric {
         })
     }
 
+    /// Checks the invariants of a rubric built or changed in code (its fields are public),
+    /// as [`Rubric::from_toml_str`] checks a rubric read from TOML. Problems name the field,
+    /// as in `rubric: column 'criteria[1].weight'`.
+    pub(crate) fn check_built(&self, problems: &mut Problems) {
+        let at = |field: String| Location {
+            file: "rubric".into(),
+            line: None,
+            column: Some(field),
+        };
+        if self.criteria.is_empty() {
+            problems.push(Problem::new(
+                ProblemKind::Setting,
+                at("criteria".into()),
+                "the rubric has no criteria; add at least one",
+            ));
+        }
+        for (k, c) in self.criteria.iter().enumerate() {
+            let field = |name: &str| at(format!("criteria[{k}].{name}"));
+            let fields = Fields {
+                id: field("id"),
+                weight: field("weight"),
+                scale: Some(field("scale")),
+                threshold: Some(field("threshold")),
+                levels: field("levels"),
+            };
+            let earlier: Vec<String> = self.criteria[..k].iter().map(|c| c.id.clone()).collect();
+            check_values(c, &fields, &earlier, problems);
+        }
+        if let Some(pass) = self.pass_total.filter(|p| !p.is_finite()) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::NotANumber,
+                    at("pass_total".into()),
+                    "pass_total must be a finite number",
+                )
+                .with_value(pass.to_string()),
+            );
+        }
+    }
+
     /// The index of the criterion with this id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
         self.criteria.iter().position(|c| c.id == id)
@@ -287,52 +356,8 @@ fn check_criterion(
     let before = problems.len();
     let id = c.id.get_ref().trim().to_string();
     let id_at = file.at(c.id.span(), "id");
-    if id.is_empty() || id.contains(',') || id.chars().any(char::is_control) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Setting,
-                id_at.clone(),
-                "a criterion id must be a non-empty name without commas",
-            )
-            .with_value(c.id.get_ref().clone()),
-        );
-    } else if RESERVED.contains(&id.to_lowercase().as_str()) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Setting,
-                id_at.clone(),
-                format!(
-                    "'{id}' is a column name of scores.csv and cannot be a criterion id; choose another"
-                ),
-            )
-            .with_value(id.clone()),
-        );
-    } else if earlier.iter().any(|e| e.eq_ignore_ascii_case(&id)) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Duplicate,
-                id_at.clone(),
-                "the criterion id is given twice (ids are compared ignoring case); ids must be unique",
-            )
-            .with_value(id.clone()),
-        );
-    }
-    let weight = *c.weight.get_ref();
-    if !weight.is_finite() || weight <= 0.0 {
-        problems.push(
-            Problem::new(
-                ProblemKind::OutOfRange,
-                file.at(c.weight.span(), "weight"),
-                format!("the weight of criterion '{id}' must be a positive finite number"),
-            )
-            .with_value(weight.to_string()),
-        );
-    }
     let scale = match (&c.scale, default_scale) {
-        (Some(s), _) => {
-            s.get_ref().check(&file.at(s.span(), "scale"), problems);
-            *s.get_ref()
-        }
+        (Some(s), _) => *s.get_ref(),
         (None, Some(s)) => s,
         (None, None) => {
             problems.push(Problem::new(
@@ -343,36 +368,17 @@ fn check_criterion(
             return None;
         }
     };
-    let threshold = c.threshold.as_ref().map(|t| {
-        let value = *t.get_ref();
-        if !scale.contains(value) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::OutOfRange,
-                    file.at(t.span(), "threshold"),
-                    format!(
-                        "the threshold of criterion '{id}' must be on its scale: {}",
-                        scale.expectation()
-                    ),
-                )
-                .with_value(value.to_string()),
-            );
-        }
-        value
-    });
+    let levels_at = c.levels.as_ref().map(|l| file.at(l.span(), "levels"));
     let mut levels = Vec::new();
     if let Some(l) = &c.levels {
         for (key, text) in l.get_ref() {
             match key.trim().parse::<f64>() {
-                Ok(point) if scale.contains(point) => levels.push((point, text.clone())),
-                _ => problems.push(
+                Ok(point) => levels.push((point, text.clone())),
+                Err(_) => problems.push(
                     Problem::new(
                         ProblemKind::OutOfRange,
                         file.at(l.span(), "levels"),
-                        format!(
-                            "a level of criterion '{id}' must be keyed by a point of its scale: {}",
-                            scale.expectation()
-                        ),
+                        level_message(&id, &scale),
                     )
                     .with_value(key.clone()),
                 ),
@@ -380,18 +386,122 @@ fn check_criterion(
         }
         levels.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    if problems.len() > before {
-        return None;
-    }
-    Some(Criterion {
+    let criterion = Criterion {
         name: c.name.unwrap_or_else(|| id.clone()),
         id,
-        weight,
-        threshold,
+        weight: *c.weight.get_ref(),
+        threshold: c.threshold.as_ref().map(|t| *t.get_ref()),
         description: c.description.unwrap_or_default(),
         scale,
         levels,
-    })
+    };
+    let at = Fields {
+        weight: file.at(c.weight.span(), "weight"),
+        // A default scale is checked once, where rubric.scale is.
+        scale: c.scale.as_ref().map(|s| file.at(s.span(), "scale")),
+        threshold: c.threshold.as_ref().map(|t| file.at(t.span(), "threshold")),
+        levels: levels_at.unwrap_or_else(|| id_at.clone()),
+        id: id_at,
+    };
+    check_values(&criterion, &at, earlier, problems);
+    (problems.len() == before).then_some(criterion)
+}
+
+/// Where each field of a criterion is, for its problems; a scale of `None` is not checked.
+struct Fields {
+    id: Location,
+    weight: Location,
+    scale: Option<Location>,
+    threshold: Option<Location>,
+    levels: Location,
+}
+
+/// Checks a criterion's values: the invariants of [`Criterion`], whether it was read from
+/// TOML or built in code. `earlier` are the ids of the criteria before it.
+fn check_values(c: &Criterion, at: &Fields, earlier: &[String], problems: &mut Problems) {
+    let id = &c.id;
+    if id.trim().is_empty()
+        || *id != id.trim()
+        || id.contains(',')
+        || id.chars().any(char::is_control)
+    {
+        problems.push(
+            Problem::new(
+                ProblemKind::Setting,
+                at.id.clone(),
+                "a criterion id must be a non-empty name without commas",
+            )
+            .with_value(id.clone()),
+        );
+    } else if RESERVED.contains(&id.to_lowercase().as_str()) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Setting,
+                at.id.clone(),
+                format!(
+                    "'{id}' is a column name of scores.csv and cannot be a criterion id; choose another"
+                ),
+            )
+            .with_value(id.clone()),
+        );
+    } else if earlier.iter().any(|e| e.eq_ignore_ascii_case(id)) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Duplicate,
+                at.id.clone(),
+                "the criterion id is given twice (ids are compared ignoring case); ids must be unique",
+            )
+            .with_value(id.clone()),
+        );
+    }
+    // Written so that NaN fails too.
+    if !(c.weight >= SMALLEST && c.weight <= LARGEST_WEIGHT) {
+        problems.push(
+            Problem::new(
+                ProblemKind::OutOfRange,
+                at.weight.clone(),
+                format!("the weight of criterion '{id}' must be a positive finite number, from {SMALLEST} to {LARGEST_WEIGHT:e}"),
+            )
+            .with_value(c.weight.to_string()),
+        );
+    }
+    if let Some(scale_at) = &at.scale {
+        c.scale.check(scale_at, problems);
+    }
+    if let Some(t) = c.threshold {
+        if !c.scale.contains(t) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::OutOfRange,
+                    at.threshold.clone().unwrap_or_else(|| at.id.clone()),
+                    format!(
+                        "the threshold of criterion '{id}' must be on its scale: {}",
+                        c.scale.expectation()
+                    ),
+                )
+                .with_value(t.to_string()),
+            );
+        }
+    }
+    for (point, _) in &c.levels {
+        if !c.scale.contains(*point) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::OutOfRange,
+                    at.levels.clone(),
+                    level_message(id, &c.scale),
+                )
+                .with_value(point.to_string()),
+            );
+        }
+    }
+}
+
+fn level_message(id: &str, scale: &Scale) -> String {
+    format!(
+        "a level of criterion '{id}' must be keyed by a point of its scale: {}",
+        scale.expectation()
+    )
 }
 
 fn one(problem: Problem) -> crate::Error {
@@ -487,6 +597,37 @@ threshold = 7
         assert!(rubric("[rubric]\nname = 'x'\n").is_err());
         let err = rubric("[rubric]\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n").unwrap_err();
         assert!(err.to_string().contains("has no scale"), "{err}");
+    }
+
+    #[test]
+    fn weights_and_scales_stay_where_totals_are_finite_and_can_differ() {
+        // A weight of 1.7e308 made every total infinite; ends of ±1e200 overflowed squared
+        // scores into NaN; a weight of 1e-300, a scale 1e-300 wide or a step wider than the
+        // scale tied every total, and the lottery ranked.
+        let criterion = |scale: &str, weight: &str| {
+            rubric(&format!(
+                "[rubric]\nscale = {scale}\n[[rubric.criterion]]\nid = 'a'\nweight = {weight}\n"
+            ))
+        };
+        for (scale, weight, problem) in [
+            ("{ min = 1, max = 5 }", "1.7e308", "weight"),
+            ("{ min = 1, max = 5 }", "1e-300", "weight"),
+            ("{ min = -1e200, max = 1e200 }", "1", "scale"),
+            ("{ min = 0, max = 1e-300 }", "1", "scale"),
+            ("{ min = 1, max = 2, step = 10 }", "1", "scale"),
+        ] {
+            let err = criterion(scale, weight).unwrap_err();
+            let p = &err.problems()[0];
+            let column = p.location.column.as_deref().unwrap_or_default();
+            assert!(column.ends_with(problem), "{scale} {weight}: {err}");
+            assert_eq!(err.problems().len(), 1, "{scale} {weight}: {err}");
+        }
+        for (scale, weight) in [
+            ("{ min = -1e9, max = 1e9 }", "1e6"),
+            ("{ min = 0, max = 0.001, step = 0.001 }", "0.001"),
+        ] {
+            assert!(criterion(scale, weight).is_ok(), "{scale} {weight}");
+        }
     }
 
     #[test]

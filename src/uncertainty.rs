@@ -68,7 +68,14 @@ pub fn cut_reading(p: f64) -> &'static str {
 }
 
 /// Runs `replicates` bootstrap replicates and the leave-one-juror-out scorings of the award
-/// under `settings`; `tick` is called once per finished run (for a progress bar).
+/// under `settings`; `tick` is called once per finished run (for a progress bar). With 0
+/// replicates only [`Uncertainty::without`] means anything: every `p_winner` and the cut's
+/// share are 0 and every interval `None` (`jury score` estimates nothing then).
+///
+/// # Panics
+///
+/// When `outcome` was not scored from `award` (or, when the shapes happen to match, gives
+/// numbers of the wrong award).
 pub fn estimate(
     award: &Award,
     settings: &Settings,

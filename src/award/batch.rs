@@ -172,7 +172,7 @@ impl<'a> Batch<'a> {
         self.problems.push(problem);
     }
 
-    /// Whether a confidence is a positive finite number; reports it otherwise.
+    /// Whether a confidence is a weight from 10⁻⁶ to 10⁶; reports it otherwise.
     pub(crate) fn check_confidence(&mut self, confidence: f64, line: u64, column: &str) -> bool {
         let problem = bad_confidence(confidence);
         if let Some((kind, message)) = problem {
@@ -235,10 +235,18 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// Why a confidence cannot weigh a score, if it cannot: it must be positive and finite.
+/// The range of a confidence. Only ratios of confidences matter, and past a ratio of 10¹²
+/// the fits square and sum weights beyond what a double holds: the `affine` fit silently
+/// changes, and weighted sums overflow.
+const CONFIDENCE: (f64, f64) = (1e-6, 1e6);
+
+/// Why a confidence cannot weigh a score, if it cannot: it must be a positive number in
+/// [`CONFIDENCE`].
 pub(super) fn bad_confidence(confidence: f64) -> Option<(ProblemKind, &'static str)> {
-    let ok = confidence.is_finite() && confidence > 0.0;
-    let message = "a confidence must be a positive number (a weight; blank means 1)";
+    // Written so that NaN fails too.
+    let ok = confidence >= CONFIDENCE.0 && confidence <= CONFIDENCE.1;
+    let message =
+        "a confidence must be a positive number from 0.000001 to 1000000 (a weight; blank means 1)";
     (!ok).then_some((ProblemKind::OutOfRange, message))
 }
 

@@ -20,6 +20,10 @@ use crate::outcome::Outcome;
 
 /// Writes the audit bundle (`ranking.csv`, `scores.csv`, `jurors.csv`, `warnings.csv`,
 /// `reliability.csv`, `manifest.json`) into `dir`, atomically.
+///
+/// # Panics
+///
+/// When `outcome` was not scored from `award`, as [`Report::write`].
 pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> {
     let fail = |path: &Path| {
         let path = path.to_path_buf();

@@ -5,6 +5,7 @@ use std::io;
 use super::{number, push_number, ranking_rows, text, Report};
 use crate::award::Award;
 use crate::conflicts::{Reasons, Status};
+use crate::diagnostics;
 use crate::outcome::Outcome;
 use crate::winners::Winner;
 
@@ -28,6 +29,7 @@ pub struct ScoresCsv;
 /// [`crate::Diagnostics::home_attributes`] `home_<attribute>` (the mean residual on
 /// proposals sharing the juror's value) and `home_<attribute>_scores`, and last `flags`
 /// (`straight_lining; halo; outlier; home_bias`) and `reasons` (one sentence a flag).
+/// An outcome without diagnostics ([`crate::score_with`]) is diagnosed for the report.
 pub struct JurorsCsv;
 
 /// `warnings.csv`: every warning, with its kind.
@@ -235,7 +237,16 @@ impl Report for JurorsCsv {
 
     fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
         let jurors = award.jurors();
-        let diagnostics = &outcome.diagnostics;
+        // Outcomes from `score_with` and `score_counted` carry no diagnostics: diagnose here,
+        // so that every juror is listed whichever way the outcome was made.
+        let diagnosed;
+        let diagnostics = if outcome.diagnostics.jurors.len() == jurors.len() {
+            &outcome.diagnostics
+        } else {
+            let o = outcome;
+            diagnosed = diagnostics::diagnose(award, &o.status, &o.correction, &o.values);
+            &diagnosed
+        };
         let mut fixed: Vec<String> = [
             "scores",
             "used",
@@ -324,5 +335,29 @@ impl Report for WarningsCsv {
             w.write_record([warning.kind(), text(&warning.to_string()).as_ref()])?;
         }
         w.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(report: &dyn Report, award: &Award, outcome: &Outcome) -> String {
+        let mut out = Vec::new();
+        report.write(award, outcome, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn jurors_csv_from_an_outcome_without_diagnostics_has_every_juror() {
+        // `score_with` and `score_counted` skip the diagnostics; jurors.csv must still list
+        // every juror, with the same numbers as from `score`, never just a header.
+        let award = crate::load("fixtures/ineli-balkans-2016").unwrap();
+        let full = crate::score(&award);
+        let bare = crate::score_with(&award, award.settings());
+        assert!(bare.diagnostics.jurors.is_empty());
+        let expected = written(&JurorsCsv, &award, &full);
+        assert_eq!(expected.lines().count(), award.jurors().len() + 1);
+        assert_eq!(written(&JurorsCsv, &award, &bare), expected);
     }
 }

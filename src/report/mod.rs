@@ -27,7 +27,13 @@ pub const DECIMALS: usize = 6;
 pub trait Report {
     /// The file name in the audit bundle.
     fn file_name(&self) -> &'static str;
-    /// Writes the report.
+    /// Writes the report. Any outcome of the award will do: from [`crate::score`],
+    /// [`crate::score_with`] or [`crate::score_counted`], with or without uncertainty.
+    ///
+    /// # Panics
+    ///
+    /// When `outcome` was not scored from `award`: it indexes the award's scores, proposals and
+    /// jurors by position (and when the shapes happen to match, writes a wrong report).
     fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()>;
 }
 

@@ -1,0 +1,70 @@
+//! What the builder refuses: everything a folder would be refused for, and a rubric or
+//! settings value changed in code past the checks of reading.
+
+use crate::{AwardBuilder, Rubric, Settings};
+
+fn rubric() -> Rubric {
+    Rubric::from_toml_str(
+        "[rubric]\nscale = { min = 1, max = 5 }\n\
+         [[rubric.criterion]]\nid = 'a'\nweight = 2\n\
+         [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
+    )
+    .unwrap()
+}
+
+/// The problems building one score on `rubric` gives, as text.
+fn refused(rubric: Rubric) -> String {
+    let mut b = AwardBuilder::new(rubric, Settings::default());
+    b.score("j", "p", "a", Some(3.0));
+    match b.build() {
+        Ok(_) => panic!("built"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_rubric_changed_in_code_is_checked_as_one_read_from_toml() {
+    // A rubric's fields are public; a weight that is not a positive number would turn the
+    // totals to NaN, or silently reverse the ranking.
+    for weight in [f64::NAN, 0.0, -2.0, f64::INFINITY] {
+        let mut r = rubric();
+        r.criteria[1].weight = weight;
+        let err = refused(r);
+        assert!(err.contains("criteria[1].weight"), "{weight}: {err}");
+        assert!(err.contains("positive finite"), "{weight}: {err}");
+    }
+    let mut r = rubric();
+    r.criteria[0].scale.max = r.criteria[0].scale.min;
+    assert!(refused(r).contains("criteria[0].scale"));
+    let mut r = rubric();
+    r.criteria[1].id = "A".into();
+    assert!(refused(r).contains("given twice"));
+    let mut r = rubric();
+    r.criteria[0].threshold = Some(9.0);
+    assert!(refused(r).contains("criteria[0].threshold"));
+    let mut r = rubric();
+    r.criteria[0].levels = vec![(0.0, "none".into())];
+    assert!(refused(r).contains("criteria[0].levels"));
+    let mut r = rubric();
+    r.pass_total = Some(f64::NAN);
+    assert!(refused(r).contains("pass_total"));
+    let mut r = rubric();
+    r.criteria.clear();
+    assert!(refused(r).contains("no criteria"));
+}
+
+#[test]
+fn a_confidence_is_a_weight_from_a_millionth_to_a_million() {
+    // Only ratios of confidences matter; a confidence of f64::MAX made totals infinite or
+    // NaN, and past ratios of about 10³⁰⁰ the affine fit silently changed.
+    for confidence in [f64::MAX, 1e300, 1e-300, 5e-324, 0.0, -1.0, f64::NAN] {
+        let mut b = AwardBuilder::new(rubric(), Settings::default());
+        b.score_with_confidence("j", "p", "a", Some(3.0), confidence);
+        let err = b.build().unwrap_err().to_string();
+        assert!(err.contains("column 'confidence'"), "{confidence}: {err}");
+    }
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score_with_confidence("j", "p", "a", Some(3.0), 1e6)
+        .score_with_confidence("j", "p", "b", Some(3.0), 1e-6);
+    assert!(b.build().is_ok());
+}
