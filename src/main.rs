@@ -38,6 +38,9 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     }
     let mut award = jury::load(&args.award_dir)?;
     args.apply(award.settings_mut());
+    if let Some(dir) = &args.out {
+        jury::report::check_bundle_dir(dir)?;
+    }
     let mut outcome = jury::score(&award);
     let replicates = award.settings().bootstrap;
     if replicates > 0 {

@@ -198,6 +198,26 @@ fn a_folder_that_is_not_a_bundle_is_never_replaced() {
 }
 
 #[test]
+fn an_out_target_that_cannot_take_a_bundle_is_refused_before_any_ranking_is_printed() {
+    // A file where the folder should be: refused at once, not after printing a ranking the
+    // run then fails to save.
+    let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
+    let out = d.join("ranking.txt");
+    fs::write(&out, "mine").unwrap();
+    let assert = jury()
+        .arg("score")
+        .arg(d.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(assert.get_output().stdout.is_empty());
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("is not a folder"), "{err}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "mine");
+}
+
+#[test]
 fn bootstrap_reports_are_the_same_bytes_on_one_thread_and_on_two() {
     let tmp = Dir::empty();
     let award = repo("fixtures/ineli-balkans-2016");

@@ -29,7 +29,7 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> 
         let path = path.to_path_buf();
         move |source: io::Error| Error::Output { path, source }
     };
-    check_target(dir).map_err(fail(dir))?;
+    check_bundle_dir(dir)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -77,6 +77,16 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> 
     // The staging folder now is `dir`; make sure its guard does not remove it.
     let _ = staging.keep();
     Ok(())
+}
+
+/// Whether [`write_bundle`] may write into `dir`: it must be new, empty, or a bundle written
+/// before (which is replaced whole). The command line asks before scoring, so that a run
+/// bound to fail is refused at once.
+pub fn check_bundle_dir(dir: &Path) -> Result<()> {
+    check_target(dir).map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Refuses a target that exists and is neither empty nor a `jury` bundle.

@@ -12,7 +12,7 @@ mod rows;
 
 use std::io;
 
-pub use bundle::write_bundle;
+pub use bundle::{check_bundle_dir, write_bundle};
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
 pub use json::{Manifest, SummaryJson};
 pub use rows::{ranking_rows, RankingRow};
