@@ -481,6 +481,7 @@ impl AwardBuilder {
         conflicts.sort();
         conflicts.dedup_by(|a, b| a.juror == b.juror && a.proposal == b.proposal);
         check_attributes(&self.settings, &jurors, &proposals, &mut problems);
+        check_settings(&self.settings, &self.rubric, &mut problems);
         problems.finish(Award {
             rubric: self.rubric,
             settings: self.settings,
@@ -818,6 +819,63 @@ fn check_attributes(
                 .with_value(name.clone()),
             );
         }
+    }
+}
+
+/// Settings built or changed in code (their fields are public) are checked as award.toml's
+/// are on reading: a tie-break on a criterion the rubric lacks would silently do nothing,
+/// and no winners, a cap of 0 or a disagreement share that is not in (0, 1] mean nothing.
+fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems) {
+    let mut refuse = |kind, key: &str, message: String, value: String| {
+        problems.push(Problem::new(kind, settings_location(key), message).with_value(value));
+    };
+    if settings.winners < 1 {
+        let message = "winners must be a whole number of at least 1".to_string();
+        refuse(
+            ProblemKind::OutOfRange,
+            "award.winners",
+            message,
+            "0".into(),
+        );
+    }
+    for rule in &settings.tie_break {
+        if let crate::rank::TieRule::Criterion(id) = rule {
+            if rubric.criterion_index(id).is_none() {
+                let message = format!(
+                    "tie-break rule names criterion '{id}', which the rubric does not have"
+                );
+                refuse(
+                    ProblemKind::Setting,
+                    "ranking.tie_break",
+                    message,
+                    rule.to_string(),
+                );
+            }
+        }
+    }
+    for (attribute, &cap) in &settings.max_per {
+        if cap < 1 {
+            let message = format!("max_per.{attribute} must be a whole number of at least 1");
+            refuse(
+                ProblemKind::OutOfRange,
+                "ranking.max_per",
+                message,
+                cap.to_string(),
+            );
+        }
+    }
+    let d = settings.disagreement;
+    // Written so that NaN fails too.
+    if !(d > 0.0 && d <= 1.0) {
+        let message =
+            "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)"
+                .to_string();
+        refuse(
+            ProblemKind::OutOfRange,
+            "diagnostics.disagreement",
+            message,
+            d.to_string(),
+        );
     }
 }
 

@@ -68,3 +68,32 @@ fn a_confidence_is_a_weight_from_a_millionth_to_a_million() {
         .score_with_confidence("j", "p", "b", Some(3.0), 1e-6);
     assert!(b.build().is_ok());
 }
+
+#[test]
+fn settings_changed_in_code_are_checked_as_award_toml_is() {
+    // A tie-break on a criterion the rubric lacks would silently do nothing; no winners, a
+    // cap of 0 and a disagreement share outside (0, 1] mean nothing.
+    let refused_with = |change: &dyn Fn(&mut Settings)| {
+        let mut settings = Settings::default();
+        change(&mut settings);
+        let mut b = AwardBuilder::new(rubric(), settings);
+        b.score("j", "p", "a", Some(3.0))
+            .score("j", "p", "b", Some(3.0));
+        b.build().err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    assert_eq!(refused_with(&|_| {}), "");
+    let err = refused_with(&|s| s.tie_break = vec![crate::TieRule::Criterion("c".into())]);
+    assert!(
+        err.contains("ranking.tie_break") && err.contains("'c'"),
+        "{err}"
+    );
+    assert!(refused_with(&|s| s.winners = 0).contains("award.winners"));
+    let err = refused_with(&|s| {
+        s.max_per.insert("country".into(), 0);
+    });
+    assert!(err.contains("max_per.country must be"), "{err}");
+    for d in [0.0, -0.1, 1.5, f64::NAN] {
+        let err = refused_with(&|s| s.disagreement = d);
+        assert!(err.contains("diagnostics.disagreement"), "{d}: {err}");
+    }
+}
