@@ -83,11 +83,12 @@ pub struct AffineFit {
 ///
 /// **Algorithm.** Start from [`fit_additive`] (scales 1), then sweep: exact minimisation over
 /// every juror's (scale, bias) given the values (a small active-set problem for the floor);
-/// a joint step over every bias and value at once, the scales held: the additive problem in
-/// `bias / scale` with weights `w × scale²`, solved by up to 20 preconditioned
-/// conjugate-gradient steps from the current biases (alternating biases and values alone
+/// on the first sweep and every fifth after, a joint step over every bias and value at once,
+/// the scales held: the additive problem in `bias / scale` with weights `w × scale²`, solved
+/// by up to 20 preconditioned conjugate-gradient steps from the current biases (alternating
+/// biases and values alone
 /// creeps where panels are joined by few jurors: two panels of five bridged by one chair took
-/// 523 sweeps, eight panels did not converge in 1,000; with the joint step 49 and 67);
+/// 523 sweeps, eight panels did not converge in 1,000; with the joint step 53 and 72);
 /// exact minimisation over the values given the jurors (a weighted mean, pulled slightly
 /// toward the component mean by the `σ²` term); exact minimisation along the rescaling
 /// `value × s, scale / s`, and recentring of the biases. Each step lowers the objective.
@@ -205,7 +206,7 @@ pub struct PooledAffineFit {
 /// means and floors: Lagrange multipliers for the means (a small linear system for each set
 /// of components coupled by pooled jurors), inside an active-set loop for the floors; then
 /// each bias is the best for its scale. (2) Joint step over the biases and values at the
-/// scales, then value step, as in [`fit_affine`]. (3) Location:
+/// scales (every fifth sweep), then value step, as in [`fit_affine`]. (3) Location:
 /// `Σ n_j bias[j] = 0`. `ρ` is taken as at most `10¹⁰` times the juror's own curvature, so
 /// that every number stays finite (`ω̂² = 0` gives that bound): fully pooled scales of a
 /// juror agree across criteria to about `10⁻¹⁰`. The fit converges when every criterion meets
@@ -268,7 +269,9 @@ pub fn fit_affine_pooled(
         joint_scales(&mut crits, &pooling, n_jurors);
         for c in crits.iter_mut() {
             c.biases();
-            c.joint(&opts.fit);
+            if sweeps % joint::EVERY == 1 {
+                c.joint(&opts.fit);
+            }
             c.values_and_gauge();
         }
         let done = crits
@@ -622,7 +625,9 @@ fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
         crit.sweep_start();
         crit.regress();
         crit.scales();
-        crit.joint(&opts.fit);
+        if sweeps % joint::EVERY == 1 {
+            crit.joint(&opts.fit);
+        }
         crit.values_and_gauge();
         let done = crit.done(opts.fit.tolerance);
         for (live, done) in crit.live.iter_mut().zip(done) {
