@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{fit_additive, fit_affine_pooled, AffineOptions, FitOptions, Observation};
+use crate::fit::{fit_additive, fit_affine_pooled_from, AffineOptions, FitOptions, Observation};
 use crate::warnings::Warning;
 
 /// How juror bias is corrected.
@@ -377,7 +377,7 @@ fn correct_criterion(
 
 /// The fitted biases and scales of a fitted method, per juror, for each run of valid scores
 /// `used` (one per criterion); `None` for the other methods. `affine` fits every criterion
-/// at once, its scales pooled across criteria ([`fit_affine_pooled`]).
+/// at once, its scales pooled across criteria ([`crate::fit::fit_affine_pooled`]).
 fn fit(
     award: &Award,
     used: &[Vec<usize>],
@@ -389,26 +389,25 @@ fn fit(
         return None;
     }
     let scores = award.scores();
-    let obs: Vec<Vec<Observation>> = used
-        .iter()
-        .map(|used| {
-            used.iter()
-                .map(|&i| Observation {
-                    juror: scores[i].juror() as u32,
-                    proposal: scores[i].proposal() as u32,
-                    score: scores[i].raw().unwrap_or(0.0),
-                    weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
-                    count: counts.map_or(1.0, |k| k[i] as f64),
-                })
-                .collect()
-        })
-        .collect();
+    // Each criterion's observations are made when its fit needs them and dropped after: on
+    // a large award only one or two criteria's lists are held at once.
+    let observations = |used: &Vec<usize>| -> Vec<Observation> {
+        used.iter()
+            .map(|&i| Observation {
+                juror: scores[i].juror() as u32,
+                proposal: scores[i].proposal() as u32,
+                score: scores[i].raw().unwrap_or(0.0),
+                weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
+                count: counts.map_or(1.0, |k| k[i] as f64),
+            })
+            .collect()
+    };
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
     if method == Method::Additive {
-        let fits: Vec<_> = obs
+        let fits: Vec<_> = used
             .par_iter()
             .with_min_len(split_at(award.scores().len()))
-            .map(|obs| fit_additive(jurors, proposals, obs, options))
+            .map(|used| fit_additive(jurors, proposals, &observations(used), options))
             .collect();
         return Some(Fitted {
             unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
@@ -424,12 +423,12 @@ fn fit(
         fit: *options,
         ..AffineOptions::default()
     };
-    let f = fit_affine_pooled(jurors, proposals, &obs, &options);
+    let f = fit_affine_pooled_from(jurors, proposals, used.iter().map(observations), &options);
     Some(Fitted {
         unconverged: if f.converged {
             Vec::new()
         } else {
-            (0..obs.len()).collect()
+            (0..used.len()).collect()
         },
         iterations: options.fit.max_iterations,
         effects: f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect(),
@@ -794,7 +793,10 @@ mod tests {
             ..AffineOptions::default()
         };
         let (nj, np) = (award.jurors().len(), award.proposals().len());
-        assert_eq!(fit_affine_pooled(nj, np, &obs, &options).omega2, Some(0.0));
+        assert_eq!(
+            crate::fit::fit_affine_pooled(nj, np, &obs, &options).omega2,
+            Some(0.0)
+        );
         let c = correct(&award, &status, Method::Affine);
         for juror in 0..nj {
             let first = c.effect(juror, 0, 5).scale.unwrap();

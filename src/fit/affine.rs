@@ -249,6 +249,25 @@ pub fn fit_affine_pooled(
         .iter()
         .map(|obs| Design::new(n_jurors, n_proposals, obs))
         .collect();
+    pooled(n_jurors, &designs, opts)
+}
+
+/// [`fit_affine_pooled`] on criteria made one at a time, each list of observations dropped
+/// once its design is built: on a large award only one criterion's list is held at once.
+pub(crate) fn fit_affine_pooled_from(
+    n_jurors: usize,
+    n_proposals: usize,
+    criteria: impl Iterator<Item = Vec<Observation>>,
+    opts: &AffineOptions,
+) -> PooledAffineFit {
+    let designs: Vec<Design> = criteria
+        .map(|obs| Design::new(n_jurors, n_proposals, &obs))
+        .collect();
+    pooled(n_jurors, &designs, opts)
+}
+
+/// [`fit_affine_pooled`] on the criteria's designs.
+fn pooled(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> PooledAffineFit {
     let mut crits: Vec<Crit> = designs
         .iter()
         .map(|d| Crit::new(d, additive(d, &opts.fit), opts, true))

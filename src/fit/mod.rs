@@ -46,6 +46,7 @@ mod testkit;
 mod tests;
 
 pub use additive::{fit_additive, AdditiveFit};
+pub(crate) use affine::fit_affine_pooled_from;
 pub use affine::{fit_affine, fit_affine_pooled, AffineFit, AffineOptions, PooledAffineFit};
 pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
