@@ -94,15 +94,7 @@ pub fn aggregate_counted(
         let mut spread = 0.0;
         for (c, criterion) in rubric.criteria.iter().enumerate() {
             let cell = index.cell(p, c);
-            // Each juror once, with the smallest count they have on any criterion. A
-            // proposal has a handful of readers: a look through the list beats sorting it.
-            for i in cell {
-                let (j, k) = (juror(i), count(i));
-                match jurors.iter_mut().find(|r| r.0 == j) {
-                    Some(r) => r.1 = r.1.min(k),
-                    None => jurors.push((j, k)),
-                }
-            }
+            jurors.extend(cell.iter().map(|i| (juror(i), count(i))));
             if cell.is_empty() {
                 values.push(None);
                 continue;
@@ -137,6 +129,7 @@ pub fn aggregate_counted(
                 * weighted_mean_sd(cell.iter().map(|i| (corrected(i), count(i) as f64))).1;
             values.push(Some(value));
         }
+        readers(jurors);
         let total = values
             .iter()
             .zip(&rubric.criteria)
@@ -211,6 +204,30 @@ impl ByProposal {
     }
 }
 
+/// Leaves each juror of a proposal's `(juror, count)` entries once, with the smallest count
+/// they have on any criterion. A proposal's handful of readers are found by looking through
+/// the list, quicker than sorting it; a long list (a panel where everyone reads everything)
+/// is sorted, since looking through it would take quadratic time.
+fn readers(list: &mut Vec<(u32, u32)>) {
+    if list.len() > 32 {
+        list.sort_unstable();
+        list.dedup_by_key(|r| r.0);
+        return;
+    }
+    let mut kept = 0;
+    for n in 0..list.len() {
+        let (j, k) = list[n];
+        match list[..kept].iter_mut().find(|r| r.0 == j) {
+            Some(r) => r.1 = r.1.min(k),
+            None => {
+                list[kept] = (j, k);
+                kept += 1;
+            }
+        }
+    }
+    list.truncate(kept);
+}
+
 /// The median of a non-empty list (sorts it).
 pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -236,6 +253,29 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readers_are_each_juror_once_with_their_smallest_count_short_list_or_long() {
+        // Against sorting and keeping each juror's first (smallest) entry, on lists below and
+        // above the length where looking through gives way to sorting.
+        let mut x = 0x2016_u64;
+        for len in [0, 1, 5, 25, 32, 33, 200] {
+            let mut list: Vec<(u32, u32)> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    ((x % 40) as u32, (x >> 8) as u32 % 4 + 1)
+                })
+                .collect();
+            let mut want = list.clone();
+            want.sort_unstable();
+            want.dedup_by_key(|r| r.0);
+            readers(&mut list);
+            list.sort_unstable();
+            assert_eq!(list, want, "{len}");
+        }
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

@@ -288,7 +288,7 @@ fn pooled(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> PooledAf
         joint_scales(&mut crits, &pooling, n_jurors);
         for c in crits.iter_mut() {
             c.biases();
-            if sweeps % joint::EVERY == 1 {
+            if c.joint_now(sweeps) {
                 c.joint(&opts.fit);
             }
             c.values_and_gauge();
@@ -644,7 +644,7 @@ fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
         crit.sweep_start();
         crit.regress();
         crit.scales();
-        if sweeps % joint::EVERY == 1 {
+        if crit.joint_now(sweeps) {
             crit.joint(&opts.fit);
         }
         crit.values_and_gauge();
@@ -686,6 +686,8 @@ struct Crit<'a> {
     /// `Σ w (score − ybar)²` of each juror's scores (pooled fit only).
     syy: Vec<f64>,
     live: Vec<bool>,
+    /// The last joint step stopped at its cap: take another on the next sweep.
+    joint_due: bool,
     gh: Vec<(f64, f64)>,
     /// The juror sums and value moments of the current sweep, and the previous iterate.
     sums: Vec<f64>,
@@ -775,6 +777,7 @@ impl<'a> Crit<'a> {
             rss: vec![0.0; jurors],
             syy,
             live: vec![true; nc],
+            joint_due: false,
             gh: vec![(0.0, 0.0); d.n_proposals],
             sums: Vec::new(),
             mean: Vec::new(),
@@ -946,20 +949,20 @@ impl<'a> Crit<'a> {
         (k, m)
     }
 
-    /// 1d. The joint step ([`joint`]): every bias and value at once, at the current scales
-    /// and pull.
+    /// 1d. The joint step ([`joint`]): every bias (and value) at once, at the current scales
+    /// and pull; the value step then sets the values given the biases.
     fn joint(&mut self, opts: &FitOptions) {
         let (k, m) = self.pull();
         let pull = joint::Pull { k: &k, m: &m };
-        joint::joint_step(
-            self.d,
-            &self.a,
-            &self.live,
-            &pull,
-            opts,
-            &mut self.b,
-            &mut self.v,
-        );
+        let stop = joint::joint_step(self.d, &self.a, &self.live, &pull, opts, &mut self.b);
+        self.joint_due = stop.capped;
+    }
+
+    /// Whether this sweep takes the joint step: on the first sweep and every
+    /// [`joint::EVERY`]th after, and on the sweep after one whose joint step stopped at its
+    /// cap of conjugate-gradient steps.
+    fn joint_now(&self, sweep: usize) -> bool {
+        self.joint_due || sweep % joint::EVERY == 1
     }
 
     /// 2. Value step: minimise Σ_p [H_p (v_p − G_p/H_p)² ] + k_c Σ_p D_p (v_p − mean)²;
