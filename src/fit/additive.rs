@@ -1,6 +1,7 @@
 //! The additive model, `score ≈ value[proposal] + bias[juror]`: the juror system of each
 //! component solved by dense Cholesky or by preconditioned conjugate gradients.
 
+use super::cg;
 use super::components::NONE;
 use super::design::{dot, Design};
 use super::{FitOptions, Observation, Solver};
@@ -247,22 +248,9 @@ fn conjugate_gradients(
     let comp_dot = |a: &[f64], b: &[f64], live: &[bool]| {
         d.comp_sum(true, |j| if on(j, live) { a[j] * b[j] } else { 0.0 })
     };
-
-    let mut r: Vec<f64> = (0..d.n_jurors)
-        .map(|j| if on(j, mask) { g[j] } else { 0.0 })
-        .collect();
-    let mut z: Vec<f64> = r.iter().zip(&minv).map(|(r, m)| r * m).collect();
-    let mut dir = z.clone();
-    let mut rz = comp_dot(&r, &z, mask);
-    let r0 = comp_dot(&r, &r, mask);
-    let tol2 = opts.tolerance * opts.tolerance;
-    let mut live: Vec<bool> = (0..nc).map(|c| mask[c] && r0[c] > 0.0).collect();
-    let mut converged: Vec<bool> = (0..nc).map(|c| !live[c]).collect();
-    let mut iterations = 0;
-    while live.contains(&true) && iterations < opts.max_iterations {
-        iterations += 1;
-        // q = S dir, as Σ_p Σ_{i∈p} w_i (dir_j − t_p) with t_p the weighted mean of dir over p.
-        let q = d.juror_sums(1, |p, s, acc| {
+    // q = S dir, as Σ_p Σ_{i∈p} w_i (dir_j − t_p) with t_p the weighted mean of dir over p.
+    let apply = |dir: &[f64], live: &[bool]| {
+        d.juror_sums(1, |p, s, acc| {
             if d.pcomp[p] == NONE || !live[d.pcomp[p] as usize] {
                 return;
             }
@@ -274,44 +262,24 @@ fn conjugate_gradients(
                 let j = s.juror[k] as usize;
                 acc[j] += s.weight[k] * (dir[j] - t);
             }
-        });
-        let dq = comp_dot(&dir, &q, &live);
-        let alpha: Vec<f64> = (0..nc)
-            .map(|c| if dq[c] > 0.0 { rz[c] / dq[c] } else { 0.0 })
-            .collect();
-        for c in 0..nc {
-            if live[c] && !(dq[c] > 0.0 && alpha[c].is_finite()) {
-                // No descent direction left: for this consistent positive semi-definite
-                // system that happens only once the residual is at the rounding level.
-                live[c] = false;
-                converged[c] = true;
-            }
-        }
-        for j in (0..d.n_jurors).filter(|&j| on(j, &live)) {
-            let a = alpha[d.jcomp[j] as usize];
-            x[j] += a * dir[j];
-            r[j] -= a * q[j];
-        }
-        let rr = comp_dot(&r, &r, &live);
-        for c in 0..nc {
-            if live[c] && rr[c] <= tol2 * r0[c] {
-                live[c] = false;
-                converged[c] = true;
-            }
-        }
-        for j in (0..d.n_jurors).filter(|&j| on(j, &live)) {
-            z[j] = r[j] * minv[j];
-        }
-        let rz_new = comp_dot(&r, &z, &live);
-        for j in (0..d.n_jurors).filter(|&j| on(j, &live)) {
-            let c = d.jcomp[j] as usize;
-            dir[j] = z[j] + rz_new[c] / rz[c] * dir[j];
-        }
-        for c in (0..nc).filter(|&c| live[c]) {
-            rz[c] = rz_new[c];
-        }
-    }
-    (iterations, converged.iter().all(|&c| c))
+        })
+    };
+    // From biases 0: the residual is g.
+    let mut r: Vec<f64> = (0..d.n_jurors)
+        .map(|j| if on(j, mask) { g[j] } else { 0.0 })
+        .collect();
+    let r0 = comp_dot(&r, &r, mask);
+    let tol2 = opts.tolerance * opts.tolerance;
+    let enough: Vec<f64> = r0.iter().map(|r0| tol2 * r0).collect();
+    let going: Vec<bool> = (0..nc).map(|c| mask[c] && r0[c] > 0.0).collect();
+    let solve = cg::Solve {
+        apply: &apply,
+        minv: &minv,
+        enough: &enough,
+        max_steps: opts.max_iterations,
+    };
+    let (iterations, going) = cg::solve(d, &solve, going, x, &mut r);
+    (iterations, !going.contains(&true))
 }
 
 #[cfg(test)]

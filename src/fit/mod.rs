@@ -38,6 +38,7 @@
 
 mod additive;
 mod affine;
+mod cg;
 mod components;
 mod design;
 #[cfg(test)]

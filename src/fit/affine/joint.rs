@@ -19,6 +19,7 @@
 //! the iteration goes, never where it stops: at a fixed point of the alternating steps the
 //! biases and values are already jointly best for the scales.
 
+use super::super::cg;
 use super::super::components::NONE;
 use super::super::design::Design;
 use super::super::FitOptions;
@@ -144,58 +145,27 @@ pub(super) fn joint_step(
     // Stop at `tolerance` × the norm of g, the residual from zero biases.
     let g0 = comp_dot(&gj, &gj, live);
     let tol2 = opts.tolerance * opts.tolerance;
-    let mut going: Vec<bool> = (0..nc).map(|c| live[c] && g0[c] > 0.0).collect();
-    let mut z: Vec<f64> = r.iter().zip(&minv).map(|(r, m)| r * m).collect();
-    let mut dir = z.clone();
-    let mut rz = comp_dot(&r, &z, &going);
-    let rr = comp_dot(&r, &r, &going);
+    let rr = comp_dot(&r, &r, live);
     // Enough for this step: the residual down by REDUCTION, or at `tolerance` × ‖g‖.
     let enough: Vec<f64> = (0..nc)
         .map(|c| (tol2 * g0[c]).max(REDUCTION * REDUCTION * rr[c]))
         .collect();
-    for c in 0..nc {
-        going[c] = going[c] && rr[c] > tol2 * g0[c];
-    }
-    let mut steps = 0;
-    while going.contains(&true) && steps < opts.max_iterations.min(STEPS) {
-        steps += 1;
-        let q = apply(&dir, &going);
-        let dq = comp_dot(&dir, &q, &going);
-        let alpha: Vec<f64> = (0..nc)
-            .map(|c| if dq[c] > 0.0 { rz[c] / dq[c] } else { 0.0 })
-            .collect();
-        for c in 0..nc {
-            // No descent direction left: the residual is at the rounding level.
-            if going[c] && !(dq[c] > 0.0 && alpha[c].is_finite()) {
-                going[c] = false;
-            }
-        }
-        for j in (0..d.n_jurors).filter(|&j| on_j(j, &going)) {
-            let step = alpha[d.jcomp[j] as usize];
-            u[j] += step * dir[j];
-            r[j] -= step * q[j];
-        }
-        let rr = comp_dot(&r, &r, &going);
-        for c in 0..nc {
-            going[c] = going[c] && rr[c] > enough[c];
-        }
-        for j in (0..d.n_jurors).filter(|&j| on_j(j, &going)) {
-            z[j] = r[j] * minv[j];
-        }
-        let rz_new = comp_dot(&r, &z, &going);
-        for j in (0..d.n_jurors).filter(|&j| on_j(j, &going)) {
-            let c = d.jcomp[j] as usize;
-            dir[j] = z[j] + rz_new[c] / rz[c] * dir[j];
-        }
-        for c in (0..nc).filter(|&c| going[c]) {
-            rz[c] = rz_new[c];
-        }
-    }
+    let going: Vec<bool> = (0..nc)
+        .map(|c| live[c] && g0[c] > 0.0 && rr[c] > tol2 * g0[c])
+        .collect();
+    let cap = opts.max_iterations.min(STEPS);
+    let solve = cg::Solve {
+        apply: &apply,
+        minv: &minv,
+        enough: &enough,
+        max_steps: cap,
+    };
+    let (steps, going) = cg::solve(d, &solve, going, &mut u, &mut r);
     // The biases; the value step that follows sets each value given them.
     for j in (0..d.n_jurors).filter(|&j| on_j(j, live)) {
         b[j] = a[j] * u[j];
     }
     Stop {
-        capped: steps == opts.max_iterations.min(STEPS) && going.contains(&true),
+        capped: steps == cap && going.contains(&true),
     }
 }
