@@ -175,20 +175,30 @@ fn a_new_bundle_replaces_an_old_one_whole_never_a_mix() {
     );
 }
 
+/// `jury score DIR --out OUT`, expected to fail with exit 1 (the output cannot be written);
+/// returns stdout and stderr.
+fn out_refused(d: &Dir, out: &Path) -> (String, String) {
+    let assert = jury()
+        .arg("score")
+        .arg(d.path())
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(1);
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    (
+        text(&assert.get_output().stdout),
+        text(&assert.get_output().stderr),
+    )
+}
+
 #[test]
 fn a_folder_that_is_not_a_bundle_is_never_replaced() {
     let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
     let out = d.join("mine");
     fs::create_dir(&out).unwrap();
     fs::write(out.join("thesis.docx"), "precious").unwrap();
-    let assert = jury()
-        .arg("score")
-        .arg(d.path())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let (_, err) = out_refused(&d, &out);
     assert!(err.contains("not a jury report folder"), "{err}");
     assert_eq!(
         fs::read_to_string(out.join("thesis.docx")).unwrap(),
@@ -204,15 +214,8 @@ fn an_out_target_that_cannot_take_a_bundle_is_refused_before_any_ranking_is_prin
     let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
     let out = d.join("ranking.txt");
     fs::write(&out, "mine").unwrap();
-    let assert = jury()
-        .arg("score")
-        .arg(d.path())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    assert!(assert.get_output().stdout.is_empty());
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let (printed, err) = out_refused(&d, &out);
+    assert!(printed.is_empty());
     assert!(err.contains("is not a folder"), "{err}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "mine");
 }
