@@ -841,9 +841,7 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
     for rule in &settings.tie_break {
         if let crate::rank::TieRule::Criterion(id) = rule {
             if rubric.criterion_index(id).is_none() {
-                let message = format!(
-                    "tie-break rule names criterion '{id}', which the rubric does not have"
-                );
+                let message = crate::rank::unknown_criterion(id);
                 refuse(
                     ProblemKind::Setting,
                     "ranking.tie_break",
@@ -864,18 +862,10 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
             );
         }
     }
-    let d = settings.disagreement;
-    // Written so that NaN fails too.
-    if !(d > 0.0 && d <= 1.0) {
-        let message =
-            "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)"
-                .to_string();
-        refuse(
-            ProblemKind::OutOfRange,
-            "diagnostics.disagreement",
-            message,
-            d.to_string(),
-        );
+    if let Some(message) = crate::settings::bad_disagreement(settings.disagreement) {
+        let value = settings.disagreement.to_string();
+        let key = "diagnostics.disagreement";
+        refuse(ProblemKind::OutOfRange, key, message.into(), value);
     }
 }
 

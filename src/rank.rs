@@ -40,9 +40,7 @@ impl TieRule {
                 Some(id) if rubric.criterion_index(id.trim()).is_some() => {
                     Ok(TieRule::Criterion(id.trim().to_string()))
                 }
-                Some(id) => Err(format!(
-                    "tie-break rule names criterion '{id}', which the rubric does not have"
-                )),
+                Some(id) => Err(unknown_criterion(id)),
                 None => Err(
                     "unknown tie-break rule; expected criterion:<id>, consensus, reviews or lottery"
                         .to_string(),
@@ -50,6 +48,11 @@ impl TieRule {
             },
         }
     }
+}
+
+/// The problem with a tie-break rule on criterion `id`, which the rubric does not have.
+pub(crate) fn unknown_criterion(id: &str) -> String {
+    format!("tie-break rule names criterion '{id}', which the rubric does not have")
 }
 
 impl fmt::Display for TieRule {

@@ -286,22 +286,28 @@ impl Settings {
         }
         if let Some(d) = &spec.diagnostics.disagreement {
             let x = *d.get_ref();
-            // Written so that NaN fails too.
-            if x > 0.0 && x <= 1.0 {
-                s.disagreement = x;
-            } else {
-                problems.push(
+            match bad_disagreement(x) {
+                None => s.disagreement = x,
+                Some(message) => problems.push(
                     Problem::new(
                         ProblemKind::OutOfRange,
                         file.at(d.span(), "disagreement"),
-                        "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)",
+                        message,
                     )
                     .with_value(x.to_string()),
-                );
+                ),
             }
         }
         problems.finish(s)
     }
+}
+
+/// Why a disagreement share cannot be used, if it cannot: it must be above 0 and at most 1.
+pub(crate) fn bad_disagreement(x: f64) -> Option<&'static str> {
+    // Written so that NaN fails too.
+    (!(x > 0.0 && x <= 1.0)).then_some(
+        "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)",
+    )
 }
 
 #[cfg(test)]
