@@ -12,8 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::normalize::{weighted_mean_sd, Correction};
+#[cfg(doc)]
+use crate::normalize::weighted_mean_sd;
+use crate::normalize::Correction;
+
+mod index;
+
 use crate::warnings::Warning;
+pub(crate) use index::{ByJuror, ByProposal, Runs};
 
 /// How corrected scores are combined over jurors.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,37 +83,37 @@ pub fn aggregate_counted(
     trim: usize,
 ) -> (Vec<ProposalValues>, Vec<Warning>) {
     let rubric = award.rubric();
-    let criteria = rubric.criteria.len();
-    let index = ByProposal::new(award, status, counts);
-    let scores = award.scores();
-    let count = |i: &u32| counts.map_or(1, |k| k[*i as usize]);
-    let juror = |i: &u32| scores[*i as usize].juror() as u32;
-    let corrected = |i: &u32| correction.corrected[*i as usize];
-    let weight = |i: &u32| award.weight(*i as usize) * count(i) as f64;
+    let count = |i: usize| counts.map_or(1, |k| k[i]);
+    let used = |i: usize| status[i] == Status::Used && count(i) > 0;
+    let runs = Runs::new(award);
+    // Each criterion's means and spreads in one pass over its scores, in the award's order.
+    let columns: Vec<Column> = (0..rubric.criteria.len())
+        .into_par_iter()
+        .map(|c| Column::new(award, &runs, c, used, count, &correction.corrected))
+        .collect();
+    let reviews = reviews(award, &runs, used, count);
+    // The median and the trimmed mean need each cell's scores.
+    let index = (how != Aggregate::Mean).then(|| ByProposal::new(award, used));
     let total_weight = rubric.total_weight();
     // Each proposal on its own (in parallel; each one's arithmetic is sequential, so the
     // values do not depend on the number of threads).
-    let per_proposal = |(jurors, scratch): &mut (Vec<(u32, u32)>, Vec<f64>), p: usize| {
+    let per_proposal = |scratch: &mut Vec<f64>, p: usize| {
         let mut warnings = Vec::new();
-        jurors.clear();
-        let mut values = Vec::with_capacity(criteria);
+        let mut values = Vec::with_capacity(columns.len());
         let mut spread = 0.0;
-        for (c, criterion) in rubric.criteria.iter().enumerate() {
-            let cell = index.cell(p, c);
-            jurors.extend(cell.iter().map(|i| (juror(i), count(i))));
-            if cell.is_empty() {
+        for (column, criterion) in columns.iter().zip(&rubric.criteria) {
+            if column.scores[p] == 0 {
                 values.push(None);
                 continue;
             }
-            let value = match how {
-                Aggregate::Mean => {
-                    let w: f64 = cell.iter().map(weight).sum();
-                    cell.iter().map(|i| corrected(i) * weight(i)).sum::<f64>() / w
-                }
-                Aggregate::Median | Aggregate::Trimmed => {
+            let value = match &index {
+                None => column.mean[p],
+                Some(index) => {
+                    let cell = index.cell(p, column.criterion);
                     scratch.clear();
-                    for i in cell {
-                        scratch.extend(std::iter::repeat_n(corrected(i), count(i) as usize));
+                    for &i in cell {
+                        let (x, k) = (correction.corrected[i as usize], count(i as usize));
+                        scratch.extend(std::iter::repeat_n(x, k as usize));
                     }
                     match how {
                         Aggregate::Median => median(scratch),
@@ -125,11 +131,9 @@ pub fn aggregate_counted(
                     }
                 }
             };
-            spread += criterion.weight
-                * weighted_mean_sd(cell.iter().map(|i| (corrected(i), count(i) as f64))).1;
+            spread += criterion.weight * column.sd[p];
             values.push(Some(value));
         }
-        readers(jurors);
         let total = values
             .iter()
             .zip(&rubric.criteria)
@@ -138,7 +142,7 @@ pub fn aggregate_counted(
         let values = ProposalValues {
             values,
             total,
-            reviews: jurors.iter().map(|(_, k)| *k as usize).sum(),
+            reviews: reviews[p],
             spread: spread / total_weight,
         };
         (values, warnings)
@@ -146,86 +150,125 @@ pub fn aggregate_counted(
     let (out, warnings): (Vec<ProposalValues>, Vec<Vec<Warning>>) = (0..award.proposals().len())
         .into_par_iter()
         .with_min_len(256)
-        .map_init(|| (Vec::new(), Vec::new()), per_proposal)
+        .map_init(Vec::new, per_proposal)
         .unzip();
     (out, warnings.into_iter().flatten().collect())
 }
 
-/// The valid scores of each (proposal, criterion) cell, as indices into the award's scores;
-/// the award's score order lists each cell's jurors in ascending order. A score counted zero
-/// times (a bootstrap replicate that did not draw it) is left out.
-pub(crate) struct ByProposal {
-    criteria: usize,
-    start: Vec<u32>,
-    bucket: Vec<u32>,
+/// One criterion's cells, from its valid scores read in the award's order, which lists each
+/// cell's jurors in ascending order: the sums are taken in the same order as over a list of
+/// the cell's scores, so they are the same numbers.
+struct Column {
+    criterion: usize,
+    /// Per proposal: the mean of the corrected scores weighted by confidence × count.
+    mean: Vec<f64>,
+    /// Per proposal: the count-weighted population standard deviation of the corrected
+    /// scores ([`weighted_mean_sd`]).
+    sd: Vec<f64>,
+    /// Per proposal: how many valid scores the cell has.
+    scores: Vec<u32>,
 }
 
-impl ByProposal {
-    /// The index of the scores whose status is [`Status::Used`].
-    pub(crate) fn new(award: &Award, status: &[Status], counts: Option<&[u32]>) -> ByProposal {
-        let criteria = award.rubric().criteria.len();
-        let cells = award.proposals().len() * criteria;
+impl Column {
+    fn new(
+        award: &Award,
+        runs: &Runs,
+        c: usize,
+        used: impl Fn(usize) -> bool,
+        count: impl Fn(usize) -> u32,
+        corrected: &[f64],
+    ) -> Column {
+        let proposals = award.proposals().len();
         let scores = award.scores();
-        let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
-        let mut start = vec![0u32; cells + 1];
-        for (i, s) in scores.iter().enumerate() {
-            if used(i) {
-                start[s.proposal() * criteria + s.criterion() + 1] += 1;
-            }
+        let range = runs.criterion(c);
+        let valid = || {
+            range.clone().filter(|&i| used(i)).map(|i| {
+                let k = count(i);
+                (
+                    scores[i].proposal(),
+                    corrected[i],
+                    k as f64,
+                    award.weight(i) * k as f64,
+                )
+            })
+        };
+        // Sums start as `Iterator::sum` does, at −0.0, and the count-weighted ones as
+        // `weighted_mean_sd`'s fold does, at 0.0.
+        let (mut w, mut wx) = (vec![-0.0; proposals], vec![-0.0; proposals]);
+        let (mut k, mut kx) = (vec![0.0; proposals], vec![0.0; proposals]);
+        let mut n = vec![0u32; proposals];
+        for (p, x, kp, wp) in valid() {
+            w[p] += wp;
+            wx[p] += x * wp;
+            k[p] += kp;
+            kx[p] += kp * x;
+            n[p] += 1;
         }
-        for i in 0..cells {
-            start[i + 1] += start[i];
+        for p in 0..proposals {
+            wx[p] /= w[p];
+            kx[p] /= k[p];
+            w[p] = -0.0;
         }
-        let mut fill = start.clone();
-        let mut bucket = vec![0u32; start[cells] as usize];
-        for (i, s) in scores.iter().enumerate() {
-            if used(i) {
-                let cell = s.proposal() * criteria + s.criterion();
-                bucket[fill[cell] as usize] = i as u32;
-                fill[cell] += 1;
-            }
+        let (mean, centre, mut ss) = (wx, kx, w);
+        for (p, x, kp, _) in valid() {
+            ss[p] += kp * (x - centre[p]) * (x - centre[p]);
         }
-        ByProposal {
-            criteria,
-            start,
-            bucket,
+        for p in 0..proposals {
+            ss[p] = if k[p] <= 0.0 {
+                0.0
+            } else {
+                (ss[p] / k[p]).sqrt()
+            };
         }
-    }
-
-    /// Every indexed score, proposal by proposal and criterion by criterion.
-    pub(crate) fn all(&self) -> &[u32] {
-        &self.bucket
-    }
-
-    /// The scores of proposal `p` on criterion `c`.
-    pub(crate) fn cell(&self, p: usize, c: usize) -> &[u32] {
-        let k = p * self.criteria + c;
-        &self.bucket[self.start[k] as usize..self.start[k + 1] as usize]
+        Column {
+            criterion: c,
+            mean,
+            sd: ss,
+            scores: n,
+        }
     }
 }
 
-/// Leaves each juror of a proposal's `(juror, count)` entries once, with the smallest count
-/// they have on any criterion. A proposal's handful of readers are found by looking through
-/// the list, quicker than sorting it; a long list (a panel where everyone reads everything)
-/// is sorted, since looking through it would take quadratic time.
-fn readers(list: &mut Vec<(u32, u32)>) {
-    if list.len() > 32 {
-        list.sort_unstable();
-        list.dedup_by_key(|r| r.0);
-        return;
-    }
-    let mut kept = 0;
-    for n in 0..list.len() {
-        let (j, k) = list[n];
-        match list[..kept].iter_mut().find(|r| r.0 == j) {
-            Some(r) => r.1 = r.1.min(k),
-            None => {
-                list[kept] = (j, k);
-                kept += 1;
+/// Each proposal's reviews: the jurors with a valid score on it, a juror counted as many
+/// times as the smallest count among their scores of it.
+fn reviews(
+    award: &Award,
+    runs: &Runs,
+    used: impl Fn(usize) -> bool,
+    count: impl Fn(usize) -> u32,
+) -> Vec<usize> {
+    let proposals = award.proposals().len();
+    let criteria = award.rubric().criteria.len();
+    let scores = award.scores();
+    let mut reviews = vec![0usize; proposals];
+    // `seen[p]` is the juror whose scores of `p` are being counted, `least[p]` their smallest
+    // count so far; after that juror is done, `seen[p]` is `DONE`.
+    const DONE: usize = usize::MAX;
+    let mut seen = vec![DONE; proposals];
+    let mut least = vec![0u32; proposals];
+    for j in 0..award.jurors().len() {
+        let mine = || {
+            (0..criteria)
+                .flat_map(|c| runs.of(c, j))
+                .filter(|&i| used(i))
+                .map(|i| (scores[i].proposal(), count(i)))
+        };
+        for (p, k) in mine() {
+            if seen[p] == j {
+                least[p] = least[p].min(k);
+            } else {
+                seen[p] = j;
+                least[p] = k;
+            }
+        }
+        for (p, _) in mine() {
+            if seen[p] == j {
+                reviews[p] += least[p] as usize;
+                seen[p] = DONE;
             }
         }
     }
-    list.truncate(kept);
+    reviews
 }
 
 /// The median of a non-empty list (sorts it).
@@ -253,29 +296,6 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn readers_are_each_juror_once_with_their_smallest_count_short_list_or_long() {
-        // Against sorting and keeping each juror's first (smallest) entry, on lists below and
-        // above the length where looking through gives way to sorting.
-        let mut x = 0x2016_u64;
-        for len in [0, 1, 5, 25, 32, 33, 200] {
-            let mut list: Vec<(u32, u32)> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    ((x % 40) as u32, (x >> 8) as u32 % 4 + 1)
-                })
-                .collect();
-            let mut want = list.clone();
-            want.sort_unstable();
-            want.dedup_by_key(|r| r.0);
-            readers(&mut list);
-            list.sort_unstable();
-            assert_eq!(list, want, "{len}");
-        }
-    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

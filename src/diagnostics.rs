@@ -49,7 +49,7 @@ mod juror;
 
 use std::fmt;
 
-use crate::aggregate::{ByProposal, ProposalValues};
+use crate::aggregate::{ByJuror, ProposalValues, Runs};
 use rayon::prelude::*;
 
 use crate::award::Award;
@@ -186,18 +186,25 @@ pub fn diagnose(
     correction: &Correction,
     values: &[ProposalValues],
 ) -> Diagnostics {
-    // Aggregation built the same index and dropped it: keeping it for here measured no
-    // faster on 1M scores and raised peak memory by 4 MB.
-    let index = ByProposal::new(award, status, None);
-    let cells = Cells::new(award, &index, correction);
+    let runs = Runs::new(award);
+    let used = |i: usize| status[i] == Status::Used;
+    let mine = ByJuror::new(award, &runs, used);
+    let cells = Cells::new(award, &runs, &mine, used, correction);
     let home_attributes = home_attributes(award);
-    let mine = ByJuror::new(award, &index);
-    drop(index);
+    let panel = juror::Panel {
+        award,
+        status,
+        correction,
+        values,
+        cells: &cells,
+        home_attributes: &home_attributes,
+        runs: &runs,
+    };
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
         .map(|j| {
             let mine = mine.of(j);
-            juror::juror(award, correction, values, &cells, &home_attributes, j, mine)
+            juror::juror(&panel, j, mine)
         })
         .collect();
     count_statuses(award, status, &mut jurors);
@@ -247,46 +254,6 @@ fn home_attributes(award: &Award) -> Vec<String> {
         .filter(|a| proposals.contains(a) && !award.settings().conflicts_same.contains(a))
         .cloned()
         .collect()
-}
-
-/// Each juror's valid scores (indices into the award's scores), sorted by proposal and
-/// criterion, so that each review is a run.
-struct ByJuror {
-    /// Juror `j`'s scores are `scores[start[j]..start[j + 1]]`.
-    start: Vec<u32>,
-    scores: Vec<u32>,
-}
-
-impl ByJuror {
-    /// Deals the scores out to their jurors in the index's order, proposal by proposal and
-    /// criterion by criterion: each juror's list comes out sorted, with no sort.
-    fn new(award: &Award, index: &ByProposal) -> ByJuror {
-        let scores = award.scores();
-        let jurors = award.jurors().len();
-        let mut start = vec![0u32; jurors + 1];
-        for &i in index.all() {
-            start[scores[i as usize].juror() + 1] += 1;
-        }
-        for j in 0..jurors {
-            start[j + 1] += start[j];
-        }
-        let mut fill = start.clone();
-        let mut dealt = vec![0u32; index.all().len()];
-        for &i in index.all() {
-            let j = scores[i as usize].juror();
-            dealt[fill[j] as usize] = i;
-            fill[j] += 1;
-        }
-        ByJuror {
-            start,
-            scores: dealt,
-        }
-    }
-
-    /// Juror `j`'s valid scores.
-    fn of(&self, j: usize) -> &[u32] {
-        &self.scores[self.start[j] as usize..self.start[j + 1] as usize]
-    }
 }
 
 fn count_statuses(award: &Award, status: &[Status], jurors: &mut [JurorDiagnostics]) {
@@ -423,8 +390,10 @@ pub(crate) mod tests {
             ],
         );
         let outcome = crate::score(&award);
-        let index = ByProposal::new(&award, &outcome.status, None);
-        let cells = Cells::new(&award, &index, &outcome.correction);
+        let runs = Runs::new(&award);
+        let used = |i: usize| outcome.status[i] == Status::Used;
+        let mine = ByJuror::new(&award, &runs, used);
+        let cells = Cells::new(&award, &runs, &mine, used, &outcome.correction);
         let at = |j: &str, p: &str| {
             award
                 .scores()

@@ -2,83 +2,83 @@
 //! review's corrected weighted total, whose range says whether a proposal needs another reader.
 
 use super::ProposalDiagnostics;
-use crate::aggregate::ByProposal;
+use crate::aggregate::{ByJuror, Runs};
 use crate::award::Award;
+use crate::normalize::runs as runs_of;
 use crate::normalize::Correction;
 use crate::report::number;
 use crate::tolerance;
 use rayon::prelude::*;
 
-/// Sums over each (proposal, criterion) cell of the valid scores.
 /// One cell's sum of corrected scores, count, and lowest and highest raw score.
 type CellSums = (f64, u32, f64, f64);
 
 pub(super) struct Cells {
     criteria: usize,
-    /// Σ corrected score, number of scores, lowest and highest raw score.
-    /// Per (proposal, criterion) cell.
+    proposals: usize,
+    /// Σ corrected score, number of scores, lowest and highest raw score, per (criterion,
+    /// proposal) cell: criterion `c`'s cells are `sums[c * proposals..(c + 1) * proposals]`.
     sums: Vec<CellSums>,
-    /// The corrected weighted totals of each proposal's complete reviews (reviews with a
-    /// valid score on every criterion): `totals[start[p]..start[p + 1]]`.
-    totals: Vec<f64>,
-    start: Vec<usize>,
+    /// Per proposal: how many complete reviews it has (a valid score on every criterion), and
+    /// the lowest and highest of their corrected weighted totals.
+    reviews: Vec<(u32, f64, f64)>,
 }
 
 impl Cells {
-    /// The cells of the valid scores, listed by `index`.
-    pub(super) fn new(award: &Award, index: &ByProposal, correction: &Correction) -> Cells {
+    /// The cells of the scores for which `used(i)` holds, as `mine` lists them by juror.
+    pub(super) fn new(
+        award: &Award,
+        runs: &Runs,
+        mine: &ByJuror,
+        used: impl Fn(usize) -> bool + Sync,
+        correction: &Correction,
+    ) -> Cells {
         let criteria = award.rubric().criteria.len();
+        let proposals = award.proposals().len();
         let scores = award.scores();
-        let weights: Vec<f64> = award.rubric().criteria.iter().map(|c| c.weight).collect();
-        // Each proposal on its own, in parallel: its cells, and the weighted total of each
-        // complete review (every criterion scored), summed in criterion order.
-        let per_proposal = |p: usize, cells: &mut [CellSums]| -> Vec<f64> {
-            let mut reviews: Vec<(u32, f64, usize)> = Vec::new();
-            for (c, weight) in weights.iter().enumerate() {
-                let (mut sum, mut low, mut high) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
-                let cell = index.cell(p, c);
-                for &i in cell {
-                    let (s, corrected) = (&scores[i as usize], correction.corrected[i as usize]);
-                    let raw = s.raw().unwrap_or(0.0);
-                    sum += corrected;
-                    low = low.min(raw);
-                    high = high.max(raw);
-                    let juror = s.juror() as u32;
-                    match reviews.iter_mut().find(|r| r.0 == juror) {
-                        Some(r) => {
-                            r.1 += weight * corrected;
-                            r.2 += 1;
-                        }
-                        None => reviews.push((juror, weight * corrected, 1)),
-                    }
-                }
-                cells[c] = (sum, cell.len() as u32, low, high);
-            }
-            reviews.sort_unstable_by_key(|r| r.0);
-            reviews
-                .iter()
-                .filter(|r| r.2 == criteria)
-                .map(|r| r.1)
-                .collect()
-        };
-        let mut sums =
-            vec![(0.0, 0, f64::INFINITY, f64::NEG_INFINITY); award.proposals().len() * criteria];
-        let totals: Vec<Vec<f64>> = sums
-            .par_chunks_mut(criteria.max(1))
+        let corrected = &correction.corrected;
+        // Each criterion in one pass over its scores, in the award's order: each cell's
+        // jurors in ascending order.
+        let mut sums = vec![(0.0, 0, f64::INFINITY, f64::NEG_INFINITY); criteria * proposals];
+        sums.par_chunks_mut(proposals.max(1))
             .enumerate()
-            .with_min_len(256)
-            .map(|(p, cells)| per_proposal(p, cells))
-            .collect();
-        let mut start = Vec::with_capacity(totals.len() + 1);
-        start.push(0);
-        for t in &totals {
-            start.push(start[start.len() - 1] + t.len());
+            .for_each(|(c, cells)| {
+                for i in runs.criterion(c).filter(|&i| used(i)) {
+                    let s = &scores[i];
+                    let raw = s.raw().unwrap_or(0.0);
+                    let cell = &mut cells[s.proposal()];
+                    cell.0 += corrected[i];
+                    cell.1 += 1;
+                    cell.2 = cell.2.min(raw);
+                    cell.3 = cell.3.max(raw);
+                }
+            });
+        // Each review's corrected weighted total, summed in criterion order; a review is a run
+        // of one proposal in a juror's list.
+        let weights: Vec<f64> = award.rubric().criteria.iter().map(|c| c.weight).collect();
+        let mut reviews = vec![(0, f64::INFINITY, f64::NEG_INFINITY); proposals];
+        for j in 0..award.jurors().len() {
+            let list = mine.of(j);
+            for run in runs_of(list.len(), |k| scores[list[k] as usize].proposal()) {
+                let review = &list[run];
+                if review.len() != criteria {
+                    continue;
+                }
+                let weighted =
+                    |&i: &u32| weights[scores[i as usize].criterion()] * corrected[i as usize];
+                let first = weighted(&review[0]);
+                let total = review[1..].iter().fold(first, |t, i| t + weighted(i));
+                let r = &mut reviews[scores[review[0] as usize].proposal()];
+                r.0 += 1;
+                r.1 = r.1.min(total);
+                r.2 = r.2.max(total);
+            }
         }
         Cells {
             criteria,
+            proposals,
             sums,
-            totals: totals.concat(),
-            start,
+            reviews,
         }
     }
 
@@ -86,7 +86,7 @@ impl Cells {
     /// corrected scores on its cell, `None` when no other juror scored it.
     pub(super) fn others(&self, award: &Award, correction: &Correction, i: usize) -> Option<f64> {
         let s = &award.scores()[i];
-        let cell = s.proposal() * self.criteria + s.criterion();
+        let cell = s.criterion() * self.proposals + s.proposal();
         let (sum, count, _, _) = self.sums[cell];
         let others = count.checked_sub(1).filter(|&n| n > 0)?;
         Some((sum - correction.corrected[i]) / others as f64)
@@ -101,17 +101,12 @@ impl Cells {
         let share = award.settings().disagreement;
         let ranges = (0..self.criteria)
             .map(|c| {
-                let cell = p * self.criteria + c;
+                let cell = c * self.proposals + p;
                 let (_, count, low, high) = self.sums[cell];
                 (count > 0).then_some((low, high))
             })
             .collect();
-        let totals = &self.totals[self.start[p]..self.start[p + 1]];
-        let (low, high) = totals
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
-                (lo.min(t), hi.max(t))
-            });
+        let (complete, low, high) = self.reviews[p];
         let width: f64 = award
             .rubric()
             .criteria
@@ -120,7 +115,7 @@ impl Cells {
             .sum();
         let limit = share * width;
         let range = high - low;
-        let needs_reader = (totals.len() >= 2 && range > limit && !tolerance::same(range, limit))
+        let needs_reader = (complete >= 2 && range > limit && !tolerance::same(range, limit))
             .then(|| {
                 format!(
                     "its reviews' corrected totals differ by {} (from {} to {}), more than {}% of the total's scale ({})",

@@ -1,0 +1,239 @@
+//! The award's scores found by proposal and by juror.
+//!
+//! The award keeps its scores in (criterion, juror, proposal) order, so one juror's scores of
+//! one criterion are a run sorted by proposal. Passes that go proposal by proposal jump across
+//! the whole list; on a million scores every step of such a pass misses the cache. The
+//! indexes here are built by reading the scores in their order, never by jumping.
+
+use rayon::prelude::*;
+
+use crate::award::Award;
+
+/// Where each (criterion, juror) run of the award's scores starts: the run of criterion `c`
+/// and juror `j` is `start[c * jurors + j]..start[c * jurors + j + 1]`.
+pub(crate) struct Runs {
+    jurors: usize,
+    start: Vec<usize>,
+}
+
+impl Runs {
+    /// Finds the runs in one pass over the scores.
+    pub(crate) fn new(award: &Award) -> Runs {
+        let jurors = award.jurors().len();
+        let criteria = award.rubric().criteria.len();
+        let mut start = vec![0usize; criteria * jurors + 1];
+        for s in award.scores() {
+            start[s.criterion() * jurors + s.juror() + 1] += 1;
+        }
+        for k in 0..criteria * jurors {
+            start[k + 1] += start[k];
+        }
+        Runs { jurors, start }
+    }
+
+    /// The scores of criterion `c`, sorted by juror and proposal.
+    pub(crate) fn criterion(&self, c: usize) -> std::ops::Range<usize> {
+        self.start[c * self.jurors]..self.start[(c + 1) * self.jurors]
+    }
+
+    /// The scores of juror `j` on criterion `c`, sorted by proposal.
+    pub(crate) fn of(&self, c: usize, j: usize) -> std::ops::Range<usize> {
+        let k = c * self.jurors + j;
+        self.start[k]..self.start[k + 1]
+    }
+}
+
+/// Each juror's valid scores (indices into the award's scores), sorted by proposal and then
+/// criterion, so that each review is a run.
+pub(crate) struct ByJuror {
+    /// Juror `j`'s scores are `scores[start[j]..start[j + 1]]`.
+    start: Vec<u32>,
+    scores: Vec<u32>,
+}
+
+impl ByJuror {
+    /// Merges each juror's runs, one per criterion, into proposal order; `used(i)` says
+    /// whether score `i` is indexed.
+    pub(crate) fn new(award: &Award, runs: &Runs, used: impl Fn(usize) -> bool + Sync) -> ByJuror {
+        let scores = award.scores();
+        let jurors = award.jurors().len();
+        let criteria = award.rubric().criteria.len();
+        let mut start = vec![0u32; jurors + 1];
+        for (i, s) in scores.iter().enumerate() {
+            if used(i) {
+                start[s.juror() + 1] += 1;
+            }
+        }
+        for j in 0..jurors {
+            start[j + 1] += start[j];
+        }
+        let mut merged = vec![0u32; start[jurors] as usize];
+        let mut parts = Vec::with_capacity(jurors);
+        let mut rest = merged.as_mut_slice();
+        for j in 0..jurors {
+            let (part, after) = rest.split_at_mut((start[j + 1] - start[j]) as usize);
+            parts.push(part);
+            rest = after;
+        }
+        parts
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .for_each(|(j, part)| {
+                // The next valid score of each criterion's run, and the run's end.
+                let next = |mut i: usize, end: usize| {
+                    while i < end && !used(i) {
+                        i += 1;
+                    }
+                    i
+                };
+                let mut heads: Vec<(usize, usize)> = (0..criteria)
+                    .map(|c| {
+                        let run = runs.of(c, j);
+                        (next(run.start, run.end), run.end)
+                    })
+                    .collect();
+                for slot in part.iter_mut() {
+                    // The smallest proposal first; on one proposal, the first criterion.
+                    let mut best: Option<(usize, usize)> = None;
+                    for (c, &(i, end)) in heads.iter().enumerate() {
+                        if i < end {
+                            let p = scores[i].proposal();
+                            if best.is_none_or(|(q, _)| p < q) {
+                                best = Some((p, c));
+                            }
+                        }
+                    }
+                    let Some((_, c)) = best else { break };
+                    let (i, end) = heads[c];
+                    *slot = i as u32;
+                    heads[c].0 = next(i + 1, end);
+                }
+            });
+        ByJuror {
+            start,
+            scores: merged,
+        }
+    }
+
+    /// Juror `j`'s valid scores.
+    pub(crate) fn of(&self, j: usize) -> &[u32] {
+        &self.scores[self.start[j] as usize..self.start[j + 1] as usize]
+    }
+}
+
+/// The valid scores of each (proposal, criterion) cell, as indices into the award's scores;
+/// the award's score order lists each cell's jurors in ascending order. A score counted zero
+/// times (a bootstrap replicate that did not draw it) is left out.
+pub(crate) struct ByProposal {
+    criteria: usize,
+    start: Vec<u32>,
+    bucket: Vec<u32>,
+}
+
+impl ByProposal {
+    /// The index of the scores for which `used(i)` holds.
+    pub(crate) fn new(award: &Award, used: impl Fn(usize) -> bool) -> ByProposal {
+        let criteria = award.rubric().criteria.len();
+        let cells = award.proposals().len() * criteria;
+        let scores = award.scores();
+        let mut start = vec![0u32; cells + 1];
+        for (i, s) in scores.iter().enumerate() {
+            if used(i) {
+                start[s.proposal() * criteria + s.criterion() + 1] += 1;
+            }
+        }
+        for i in 0..cells {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut bucket = vec![0u32; start[cells] as usize];
+        for (i, s) in scores.iter().enumerate() {
+            if used(i) {
+                let cell = s.proposal() * criteria + s.criterion();
+                bucket[fill[cell] as usize] = i as u32;
+                fill[cell] += 1;
+            }
+        }
+        ByProposal {
+            criteria,
+            start,
+            bucket,
+        }
+    }
+
+    /// The scores of proposal `p` on criterion `c`.
+    pub(crate) fn cell(&self, p: usize, c: usize) -> &[u32] {
+        let k = p * self.criteria + c;
+        &self.bucket[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AwardBuilder, Rubric, Settings};
+
+    /// Two criteria, three jurors; rows given out of order, some cells blank.
+    fn award() -> Award {
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n\
+             [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(rubric, Settings::default());
+        for (j, p, c, x) in [
+            ("y", "p3", "b", 2.0),
+            ("x", "p2", "a", 1.0),
+            ("y", "p1", "a", 3.0),
+            ("x", "p1", "b", 4.0),
+            ("z", "p2", "b", 5.0),
+            ("x", "p3", "a", 2.0),
+            ("y", "p1", "b", 1.0),
+            ("x", "p1", "a", 5.0),
+            ("x", "p3", "b", 3.0),
+        ] {
+            b.score(j, p, c, Some(x));
+        }
+        b.build().unwrap()
+    }
+
+    /// (juror, proposal, criterion) of each listed score.
+    fn keys(award: &Award, list: &[u32]) -> Vec<(usize, usize, usize)> {
+        let s = award.scores();
+        list.iter()
+            .map(|&i| {
+                let s = &s[i as usize];
+                (s.juror(), s.proposal(), s.criterion())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_juror_lists_scores_by_proposal_then_criterion_skipping_the_unused() {
+        let award = award();
+        let runs = Runs::new(&award);
+        // Jurors x, y, z and proposals p1, p2, p3 are numbered 0, 1, 2 in id order.
+        let all = ByJuror::new(&award, &runs, |_| true);
+        assert_eq!(
+            keys(&award, all.of(0)),
+            [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 2, 0), (0, 2, 1)]
+        );
+        assert_eq!(keys(&award, all.of(1)), [(1, 0, 0), (1, 0, 1), (1, 2, 1)]);
+        assert_eq!(keys(&award, all.of(2)), [(2, 1, 1)]);
+        // Leave out every score of criterion a.
+        let b_only = ByJuror::new(&award, &runs, |i| award.scores()[i].criterion() == 1);
+        assert_eq!(keys(&award, b_only.of(0)), [(0, 0, 1), (0, 2, 1)]);
+        assert_eq!(keys(&award, b_only.of(1)), [(1, 0, 1), (1, 2, 1)]);
+        assert_eq!(keys(&award, b_only.of(2)), [(2, 1, 1)]);
+    }
+
+    #[test]
+    fn a_cell_lists_its_jurors_in_order() {
+        let award = award();
+        let index = ByProposal::new(&award, |_| true);
+        assert_eq!(keys(&award, index.cell(0, 0)), [(0, 0, 0), (1, 0, 0)]);
+        assert_eq!(keys(&award, index.cell(2, 1)), [(0, 2, 1), (1, 2, 1)]);
+        assert!(index.cell(1, 0).len() == 1 && index.cell(1, 1).len() == 1);
+    }
+}
