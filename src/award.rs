@@ -437,6 +437,21 @@ impl AwardBuilder {
             s.juror = jmap[s.juror as usize];
             s.proposal = pmap[s.proposal as usize];
         }
+        if self.scores.len() > MAX_SCORES {
+            let file = files
+                .get(self.scores_file as usize)
+                .cloned()
+                .unwrap_or_default();
+            problems.push(Problem::new(
+                ProblemKind::OutOfRange,
+                Location::file(file),
+                format!(
+                    "{} scores are more than jury can index ({MAX_SCORES}); split the award",
+                    self.scores.len()
+                ),
+            ));
+            self.scores.clear();
+        }
         let weights = sort_scores(&mut self.scores, self.weights.take(), &jurors, &proposals);
         // Every score given again is reported against the first time it was given, whatever
         // the order the sort left the copies in.
@@ -751,6 +766,9 @@ impl AwardBuilder {
 /// packed integer key when the ids fit in 24 bits each (they always do in practice). Equal
 /// keys are duplicates, an error reported by the caller, so the order is the same on any
 /// number of threads.
+/// The most scores an award can hold: the stages index them with 32-bit numbers.
+const MAX_SCORES: usize = u32::MAX as usize;
+
 fn sort_scores(
     scores: &mut Vec<Score>,
     weights: Option<Vec<f64>>,

@@ -167,13 +167,14 @@ fn correct_within(
     // of `corrected`.
     let ranges = runs(scores.len(), |i| scores[i].criterion());
     let split = split_at(scores.len());
-    let used: Vec<Vec<usize>> = ranges
+    let used: Vec<Vec<u32>> = ranges
         .par_iter()
         .with_min_len(split)
         .map(|range| {
             range
                 .clone()
                 .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
+                .map(|i| i as u32)
                 .collect()
         })
         .collect();
@@ -249,8 +250,8 @@ struct Part<'a> {
 }
 
 impl Part<'_> {
-    fn set(&mut self, i: usize, value: f64) {
-        self.corrected[i - self.offset] = value;
+    fn set(&mut self, i: u32, value: f64) {
+        self.corrected[i as usize - self.offset] = value;
     }
 }
 
@@ -259,23 +260,23 @@ impl Part<'_> {
 fn correct_criterion(
     award: &Award,
     c: usize,
-    used: &[usize],
+    used: &[u32],
     counts: Option<&[u32]>,
     method: Method,
     fitted: Option<(&[f64], &[f64])>,
     out: &mut Part<'_>,
 ) {
-    let count = |i: usize| counts.map_or(1.0, |k| k[i] as f64);
+    let count = |i: u32| counts.map_or(1.0, |k| k[i as usize] as f64);
     let scores = award.scores();
     let criteria = award.rubric().criteria.len();
     let criterion = &award.rubric().criteria[c];
-    let raw = |i: usize| scores[i].raw().unwrap_or(0.0);
+    let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
     let (pooled_mean, pooled_sd) = weighted_mean_sd(used.iter().map(|&i| (raw(i), count(i))));
     let scale = criterion.scale;
     let middle = (scale.min + scale.max) / 2.0;
-    for juror_run in runs(used.len(), |k| scores[used[k]].juror()) {
+    for juror_run in runs(used.len(), |k| scores[used[k] as usize].juror()) {
         let mine = &used[juror_run];
-        let juror = scores[mine[0]].juror();
+        let juror = scores[mine[0] as usize].juror();
         let (mean, sd) = weighted_mean_sd(mine.iter().map(|&i| (raw(i), count(i))));
         let flat = sd == 0.0;
         let mut warn = |rule: &'static str| {
@@ -380,7 +381,7 @@ fn correct_criterion(
 /// at once, its scales pooled across criteria ([`crate::fit::fit_affine_pooled`]).
 fn fit(
     award: &Award,
-    used: &[Vec<usize>],
+    used: &[Vec<u32>],
     counts: Option<&[u32]>,
     method: Method,
     options: &FitOptions,
@@ -391,9 +392,10 @@ fn fit(
     let scores = award.scores();
     // Each criterion's observations are made when its fit needs them and dropped after: on
     // a large award only one or two criteria's lists are held at once.
-    let observations = |used: &Vec<usize>| -> Vec<Observation> {
+    let observations = |used: &Vec<u32>| -> Vec<Observation> {
         used.iter()
-            .map(|&i| Observation {
+            .map(|&i| i as usize)
+            .map(|i| Observation {
                 juror: scores[i].juror() as u32,
                 proposal: scores[i].proposal() as u32,
                 score: scores[i].raw().unwrap_or(0.0),
