@@ -452,7 +452,14 @@ impl AwardBuilder {
             ));
             self.scores.clear();
         }
-        let weights = sort_scores(&mut self.scores, self.weights.take(), &jurors, &proposals);
+        let criteria = self.rubric.criteria.len();
+        let weights = sort_scores(
+            &mut self.scores,
+            self.weights.take(),
+            &jurors,
+            &proposals,
+            criteria,
+        );
         // Every score given again is reported against the first time it was given, whatever
         // the order the sort left the copies in.
         let mut start = 0;
@@ -769,7 +776,78 @@ impl AwardBuilder {
 /// The most scores an award can hold: the stages index them with 32-bit numbers.
 const MAX_SCORES: usize = u32::MAX as usize;
 
+/// Sorts the scores into the award's order, (criterion, juror, proposal), carrying each
+/// score's confidence along.
+///
+/// Each (criterion, juror) pair is a bucket: the scores are dealt into their buckets in one
+/// pass, in the order given, and each bucket is then sorted by proposal, which a file listed
+/// in proposal order already is. That reads the scores once in order and writes each where
+/// it belongs, where a comparison sort moves every score about twenty times. With more
+/// buckets than half the scores (many jurors who read little) the scores are sorted by
+/// comparison instead.
 fn sort_scores(
+    scores: &mut Vec<Score>,
+    weights: Option<Vec<f64>>,
+    jurors: &Roster,
+    proposals: &Roster,
+    criteria: usize,
+) -> Option<Vec<f64>> {
+    let buckets = criteria.saturating_mul(jurors.len());
+    if buckets == 0 || buckets > scores.len() / 2 {
+        return sort_by_comparison(scores, weights, jurors, proposals);
+    }
+    let bucket = |s: &Score| s.criterion as usize * jurors.len() + s.juror as usize;
+    let mut start = vec![0usize; buckets + 1];
+    for s in scores.iter() {
+        start[bucket(s) + 1] += 1;
+    }
+    for k in 0..buckets {
+        start[k + 1] += start[k];
+    }
+    let mut fill = start.clone();
+    let mut dealt = vec![scores[0]; scores.len()];
+    let mut dealt_weights = weights.as_ref().map(|w| vec![0.0; w.len()]);
+    for (i, s) in scores.iter().enumerate() {
+        let k = bucket(s);
+        dealt[fill[k]] = *s;
+        if let (Some(to), Some(from)) = (dealt_weights.as_mut(), weights.as_ref()) {
+            to[fill[k]] = from[i];
+        }
+        fill[k] += 1;
+    }
+    drop(fill);
+    *scores = dealt;
+    for k in 0..buckets {
+        let range = start[k]..start[k + 1];
+        let run = &mut scores[range.clone()];
+        if run.windows(2).all(|w| w[0].proposal <= w[1].proposal) {
+            continue;
+        }
+        match dealt_weights.as_mut() {
+            None => run.sort_unstable_by_key(|s| s.proposal),
+            Some(weights) => {
+                let mut both: Vec<(Score, f64)> = run
+                    .iter()
+                    .copied()
+                    .zip(weights[range.clone()].iter().copied())
+                    .collect();
+                both.sort_unstable_by_key(|(s, _)| s.proposal);
+                for ((s, w), (to_s, to_w)) in both
+                    .into_iter()
+                    .zip(run.iter_mut().zip(&mut weights[range]))
+                {
+                    *to_s = s;
+                    *to_w = w;
+                }
+            }
+        }
+    }
+    dealt_weights
+}
+
+/// [`sort_scores`] by comparing keys, for designs with more (criterion, juror) pairs than
+/// half the scores.
+fn sort_by_comparison(
     scores: &mut Vec<Score>,
     weights: Option<Vec<f64>>,
     jurors: &Roster,

@@ -97,3 +97,73 @@ fn settings_changed_in_code_are_checked_as_award_toml_is() {
         assert!(err.contains("diagnostics.disagreement"), "{d}: {err}");
     }
 }
+
+/// Builds an award from every (juror, proposal) pair of `jurors` × `proposals` on both
+/// criteria, the rows shuffled, each row's confidence telling its key; checks that the
+/// scores come out in (criterion, juror, proposal) order, each with its own confidence.
+fn scores_sort_with_their_confidence(
+    jurors: usize,
+    proposals: usize,
+    keep: impl Fn(usize, usize) -> bool,
+) {
+    let mut rows = Vec::new();
+    for j in 0..jurors {
+        for p in 0..proposals {
+            if keep(j, p) {
+                for c in ["a", "b"] {
+                    rows.push((j, p, c));
+                }
+            }
+        }
+    }
+    // A seeded shuffle (xorshift, Fisher–Yates).
+    let mut x = 0x2016_u64;
+    for i in (1..rows.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rows.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    let confidence = |j: usize, p: usize, c: &str| {
+        1.0 + (j * 1000 + p) as f64 / 1e4 + if c == "b" { 0.5 } else { 0.0 }
+    };
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    for &(j, p, c) in &rows {
+        // Ids sort as numbers: zero-padded.
+        b.score_with_confidence(
+            &format!("j{j:03}"),
+            &format!("p{p:03}"),
+            c,
+            Some(3.0),
+            confidence(j, p, c),
+        );
+    }
+    let award = b.build().unwrap();
+    let keys: Vec<(usize, usize, usize)> = award
+        .scores()
+        .iter()
+        .map(|s| (s.criterion(), s.juror(), s.proposal()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(keys, sorted);
+    assert_eq!(keys.len(), rows.len());
+    for (i, s) in award.scores().iter().enumerate() {
+        let j: usize = award.jurors().id(s.juror())[1..].parse().unwrap();
+        let p: usize = award.proposals().id(s.proposal())[1..].parse().unwrap();
+        let c = &award.rubric().criteria[s.criterion()].id;
+        assert_eq!(award.weight(i), confidence(j, p, c), "score {i}");
+    }
+}
+
+#[test]
+fn scores_are_dealt_to_their_juror_and_sorted_by_proposal_whatever_the_row_order() {
+    // 2 criteria × 7 jurors = 14 buckets for up to 2 × 7 × 60 scores: dealt into buckets.
+    scores_sort_with_their_confidence(7, 60, |j, p| (j + p) % 3 != 0);
+}
+
+#[test]
+fn scores_of_many_jurors_who_read_little_are_sorted_by_comparison() {
+    // 2 × 200 buckets for 2 × 200 × 1 scores: more buckets than half the scores.
+    scores_sort_with_their_confidence(200, 50, |j, p| p == j % 50);
+}
