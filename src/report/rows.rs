@@ -38,15 +38,42 @@ pub fn ranking_rows<'a>(
     award: &'a Award,
     outcome: &'a Outcome,
 ) -> impl Iterator<Item = RankingRow> + 'a {
-    // Names the other proposals of a tie, at most NAMED_IN_NOTE of them.
-    let push_ids = move |note: &mut String, ps: &[usize], except: usize| {
+    let rows = Rows::new(award, outcome);
+    outcome.listing().into_iter().map(move |p| rows.row(p))
+}
+
+/// Makes any proposal's ranking row, so that the rows can be made in parallel.
+pub(crate) struct Rows<'a> {
+    award: &'a Award,
+    outcome: &'a Outcome,
+    /// The ties each proposal took part in, in ranking order.
+    ties_of: Vec<Vec<usize>>,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn new(award: &'a Award, outcome: &'a Outcome) -> Rows<'a> {
+        let mut ties_of: Vec<Vec<usize>> = vec![Vec::new(); outcome.values.len()];
+        for (t, tie) in outcome.ranking.ties.iter().enumerate() {
+            for &p in &tie.proposals {
+                ties_of[p].push(t);
+            }
+        }
+        Rows {
+            award,
+            outcome,
+            ties_of,
+        }
+    }
+
+    /// Names the other proposals of a tie, at most [`NAMED_IN_NOTE`] of them.
+    fn push_ids(&self, note: &mut String, ps: &[usize], except: usize) {
         let others = ps.iter().filter(|&&q| q != except).take(NAMED_IN_NOTE);
         let mut named = 0;
         for (i, &q) in others.enumerate() {
             if i > 0 {
                 note.push_str(", ");
             }
-            note.push_str(award.proposals().id(q));
+            note.push_str(self.award.proposals().id(q));
             named += 1;
         }
         let rest = ps.len() - 1 - named;
@@ -55,15 +82,11 @@ pub fn ranking_rows<'a>(
             note.push_str(itoa::Buffer::new().format(rest));
             note.push_str(" others");
         }
-    };
-    // The ties each proposal took part in, in ranking order.
-    let mut ties_of: Vec<Vec<usize>> = vec![Vec::new(); outcome.values.len()];
-    for (t, tie) in outcome.ranking.ties.iter().enumerate() {
-        for &p in &tie.proposals {
-            ties_of[p].push(t);
-        }
     }
-    outcome.listing().into_iter().map(move |p| {
+
+    /// Proposal `p`'s row.
+    pub(crate) fn row(&self, p: usize) -> RankingRow {
+        let outcome = self.outcome;
         let v = &outcome.values[p];
         // The notes, separated by "; ".
         let mut note = String::with_capacity(256);
@@ -77,13 +100,13 @@ pub fn ranking_rows<'a>(
             note.push_str("not eligible: ");
             note.push_str(&outcome.ineligible[p].join("; "));
         }
-        for tie in ties_of[p].iter().map(|&t| &outcome.ranking.ties[t]) {
+        for tie in self.ties_of[p].iter().map(|&t| &outcome.ranking.ties[t]) {
             next(&mut note);
             match &tie.rule {
                 Some(_) => note.push_str("tie on total with "),
                 None => note.push_str("equal with "),
             }
-            push_ids(&mut note, &tie.proposals, p);
+            self.push_ids(&mut note, &tie.proposals, p);
             match &tie.rule {
                 Some(rule) => {
                     // Writing to a String cannot fail.
@@ -114,7 +137,7 @@ pub fn ranking_rows<'a>(
             spread: v.spread,
             note,
         }
-    })
+    }
 }
 
 #[cfg(test)]
