@@ -412,4 +412,40 @@ mod tests {
         assert_eq!(expected.lines().count(), award.jurors().len() + 1);
         assert_eq!(written(&JurorsCsv, &award, &bare), expected);
     }
+
+    #[test]
+    fn ranking_rows_come_in_listing_order_the_same_bytes_on_one_thread_or_two() {
+        // 9,000 proposals: more rows than one round of blocks, so that rows are written by
+        // several threads and in several rounds.
+        let sim = crate::simulate::simulate(&crate::simulate::SimulationOptions {
+            proposals: 9_000,
+            jurors: 60,
+            reviews: 3,
+            criteria: 2,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut award = sim.award;
+        award.settings_mut().method = crate::Method::None;
+        let outcome = crate::score(&award);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| written(&RankingCsv, &award, &outcome))
+        };
+        let one = on(1);
+        assert_eq!(on(2), one);
+        // The header, then one row per proposal, in the order of the listing.
+        let ids: Vec<&str> = one
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').nth(1).unwrap())
+            .collect();
+        let listing: Vec<&str> = (outcome.listing().into_iter())
+            .map(|p| award.proposals().id(p))
+            .collect();
+        assert_eq!(ids, listing);
+    }
 }
