@@ -7,6 +7,7 @@
 //! use, so every score passes the same checks whichever way it arrives.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
@@ -24,21 +25,37 @@ use batch::{bad_confidence, blank_id, off_scale};
 
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
-/// 24 bytes, so that a million scores take 24 MB.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// 16 bytes, so that a million scores take 16 MB: the criterion and the juror share one
+/// 32-bit number (hence at most [`MAX_CRITERIA`] criteria and [`MAX_JURORS`] jurors), and a
+/// blank cell is held as NaN, which no score can be.
+#[derive(Clone, Copy)]
 pub struct Score {
-    juror: u32,
+    /// The criterion's index in the top 8 bits, the juror's in the low 24: sorting by it
+    /// sorts by criterion, then juror.
+    who: u32,
     proposal: u32,
-    criterion: u16,
-    missing: bool,
-    line: u32,
     raw: f64,
 }
 
+/// The most criteria a rubric can have.
+pub const MAX_CRITERIA: usize = 1 << (32 - JUROR_BITS);
+/// The most jurors an award can have.
+pub const MAX_JURORS: usize = 1 << JUROR_BITS;
+const JUROR_BITS: u32 = 24;
+
 impl Score {
+    /// A score; `criterion` below [`MAX_CRITERIA`] and `juror` below [`MAX_JURORS`] (the
+    /// builder refuses awards beyond them, so other bits are never read).
+    fn new(criterion: usize, juror: u32, proposal: u32, raw: Option<f64>) -> Score {
+        Score {
+            who: (criterion as u32) << JUROR_BITS | (juror & (MAX_JURORS as u32 - 1)),
+            proposal,
+            raw: raw.unwrap_or(f64::NAN),
+        }
+    }
     /// The juror's index in [`Award::jurors`].
     pub fn juror(&self) -> usize {
-        self.juror as usize
+        (self.who & (MAX_JURORS as u32 - 1)) as usize
     }
     /// The proposal's index in [`Award::proposals`].
     pub fn proposal(&self) -> usize {
@@ -46,14 +63,32 @@ impl Score {
     }
     /// The criterion's index in the rubric.
     pub fn criterion(&self) -> usize {
-        self.criterion as usize
+        (self.who >> JUROR_BITS) as usize
     }
     /// The score as given; `None` for a blank cell (a missing score).
     pub fn raw(&self) -> Option<f64> {
-        (!self.missing).then_some(self.raw)
+        (!self.raw.is_nan()).then_some(self.raw)
     }
-    fn key(&self) -> (u16, u32, u32) {
-        (self.criterion, self.juror, self.proposal)
+    /// (criterion, juror, proposal) as one number.
+    fn key(&self) -> u64 {
+        (self.who as u64) << 32 | self.proposal as u64
+    }
+}
+
+impl PartialEq for Score {
+    fn eq(&self, other: &Score) -> bool {
+        self.key() == other.key() && self.raw() == other.raw()
+    }
+}
+
+impl fmt::Debug for Score {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Score")
+            .field("juror", &self.juror())
+            .field("proposal", &self.proposal)
+            .field("criterion", &self.criterion())
+            .field("raw", &self.raw())
+            .finish()
     }
 }
 
@@ -311,7 +346,11 @@ pub struct AwardBuilder {
     jurors: RosterBuilder,
     proposals: RosterBuilder,
     scores: Vec<Score>,
+    /// Each score's line, for the problems of scores given twice.
+    lines: Vec<u32>,
     weights: Option<Vec<f64>>,
+    /// Whether a juror past [`MAX_JURORS`] was met (their scores are not kept).
+    too_many_jurors: bool,
     /// The file the scores come from (an index into `files`).
     scores_file: u16,
     conflicts: Vec<(u32, u32, String, Origin)>,
@@ -331,7 +370,9 @@ impl AwardBuilder {
             jurors: RosterBuilder::default(),
             proposals: RosterBuilder::default(),
             scores: Vec::new(),
+            lines: Vec::new(),
             weights: None,
+            too_many_jurors: false,
             scores_file: 0,
             conflicts: Vec::new(),
             files: vec![PathBuf::from("<memory>")],
@@ -434,8 +475,19 @@ impl AwardBuilder {
         let (jurors, jmap) = std::mem::take(&mut self.jurors).finish();
         let (proposals, pmap) = std::mem::take(&mut self.proposals).finish();
         for s in &mut self.scores {
-            s.juror = jmap[s.juror as usize];
-            s.proposal = pmap[s.proposal as usize];
+            *s = Score::new(s.criterion(), jmap[s.juror()], pmap[s.proposal()], s.raw());
+        }
+        if self.too_many_jurors {
+            problems.push(Problem::new(
+                ProblemKind::OutOfRange,
+                Location::file(
+                    files
+                        .get(self.scores_file as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                format!("more than {MAX_JURORS} jurors; jury indexes at most that many"),
+            ));
         }
         if self.scores.len() > MAX_SCORES {
             let file = files
@@ -451,13 +503,15 @@ impl AwardBuilder {
                 ),
             ));
             self.scores.clear();
+            self.lines.clear();
         }
         let criteria = self.rubric.criteria.len();
+        let mut lines = std::mem::take(&mut self.lines);
         let weights = sort_scores(
             &mut self.scores,
+            &mut lines,
             self.weights.take(),
-            &jurors,
-            &proposals,
+            jurors.len(),
             criteria,
         );
         // Every score given again is reported against the first time it was given, whatever
@@ -469,15 +523,15 @@ impl AwardBuilder {
                 .iter()
                 .take_while(|s| s.key() == key)
                 .count();
-            let copies = &self.scores[start..start + len];
-            start += len;
             if len < 2 {
+                start += len;
                 continue;
             }
-            let first = copies.iter().min_by_key(|s| s.line).unwrap_or(&copies[0]);
-            let mut again: Vec<u32> = copies.iter().map(|s| s.line).collect();
+            let first = &self.scores[start];
+            let mut again: Vec<u32> = lines[start..start + len].to_vec();
+            start += len;
             again.sort_unstable();
-            for line in again.into_iter().skip(1) {
+            for &line in &again[1..] {
                 problems.push(Problem::new(
                     ProblemKind::Duplicate,
                     Location::line(&files[self.scores_file as usize], line as u64),
@@ -486,7 +540,7 @@ impl AwardBuilder {
                         jurors.id(first.juror()),
                         proposals.id(first.proposal()),
                         self.rubric.criteria[first.criterion()].id,
-                        first.line
+                        again[0]
                     ),
                 ));
             }
@@ -528,6 +582,7 @@ impl AwardBuilder {
     /// costs nothing).
     pub(crate) fn reserve(&mut self, n: usize) {
         self.scores.reserve(n);
+        self.lines.reserve(n);
     }
 
     pub(crate) fn add_input(&mut self, input: InputFile) {
@@ -607,20 +662,18 @@ impl AwardBuilder {
         self.scores_file = self.current;
         let j = self.jurors.intern(juror, origin);
         let p = self.proposals.intern(proposal, origin);
+        if j as usize >= MAX_JURORS {
+            self.too_many_jurors = true;
+            return;
+        }
         if weight != 1.0 && self.weights.is_none() {
             self.weights = Some(vec![1.0; self.scores.len()]);
         }
         if let Some(weights) = &mut self.weights {
             weights.push(weight);
         }
-        self.scores.push(Score {
-            juror: j,
-            proposal: p,
-            criterion: criterion as u16,
-            missing: score.is_none(),
-            line: origin.line,
-            raw: score.unwrap_or(0.0),
-        });
+        self.scores.push(Score::new(criterion, j, p, score));
+        self.lines.push(origin.line);
     }
 
     /// Joins a batch read from the current file, whose line 1 is line `first_line` of the
@@ -651,19 +704,21 @@ impl AwardBuilder {
         if !batch.weights.is_empty() && self.weights.is_none() {
             self.weights = Some(vec![1.0; self.scores.len()]);
         }
-        if let Some(weights) = &mut self.weights {
-            if batch.weights.is_empty() {
-                weights.resize(weights.len() + batch.scores.len(), 1.0);
-            } else {
-                weights.extend_from_slice(&batch.weights);
+        for (k, s) in batch.scores.iter().enumerate() {
+            let juror = jurors[s.juror as usize];
+            if juror as usize >= MAX_JURORS {
+                self.too_many_jurors = true;
+                continue;
             }
+            if let Some(weights) = &mut self.weights {
+                weights.push(batch.weights.get(k).copied().unwrap_or(1.0));
+            }
+            let proposal = proposals[s.proposal as usize];
+            let criterion = s.criterion as usize;
+            self.scores
+                .push(Score::new(criterion, juror, proposal, s.raw));
+            self.lines.push(shift(s.line));
         }
-        self.scores.extend(batch.scores.iter().map(|s| Score {
-            juror: jurors[s.juror as usize],
-            proposal: proposals[s.proposal as usize],
-            line: shift(s.line),
-            ..*s
-        }));
         for mut problem in batch.problems.drain(..) {
             if let Some(line) = &mut problem.location.line {
                 *line += offset as u64;
@@ -777,7 +832,7 @@ impl AwardBuilder {
 const MAX_SCORES: usize = u32::MAX as usize;
 
 /// Sorts the scores into the award's order, (criterion, juror, proposal), carrying each
-/// score's confidence along.
+/// score's line and confidence along.
 ///
 /// Each (criterion, juror) pair is a bucket: the scores are dealt into their buckets in one
 /// pass, in the order given, and each bucket is then sorted by proposal, which a file listed
@@ -787,16 +842,16 @@ const MAX_SCORES: usize = u32::MAX as usize;
 /// comparison instead.
 fn sort_scores(
     scores: &mut Vec<Score>,
+    lines: &mut Vec<u32>,
     weights: Option<Vec<f64>>,
-    jurors: &Roster,
-    proposals: &Roster,
+    jurors: usize,
     criteria: usize,
 ) -> Option<Vec<f64>> {
-    let buckets = criteria.saturating_mul(jurors.len());
+    let buckets = criteria.saturating_mul(jurors);
     if buckets == 0 || buckets > scores.len() / 2 {
-        return sort_by_comparison(scores, weights, jurors, proposals);
+        return sort_by_comparison(scores, lines, weights);
     }
-    let bucket = |s: &Score| s.criterion as usize * jurors.len() + s.juror as usize;
+    let bucket = |s: &Score| s.criterion() * jurors + s.juror();
     let mut start = vec![0usize; buckets + 1];
     for s in scores.iter() {
         start[bucket(s) + 1] += 1;
@@ -806,80 +861,65 @@ fn sort_scores(
     }
     let mut fill = start.clone();
     let mut dealt = vec![scores[0]; scores.len()];
+    let mut dealt_lines = vec![0u32; lines.len()];
     let mut dealt_weights = weights.as_ref().map(|w| vec![0.0; w.len()]);
     for (i, s) in scores.iter().enumerate() {
         let k = bucket(s);
         dealt[fill[k]] = *s;
+        dealt_lines[fill[k]] = lines[i];
         if let (Some(to), Some(from)) = (dealt_weights.as_mut(), weights.as_ref()) {
             to[fill[k]] = from[i];
         }
         fill[k] += 1;
     }
     drop(fill);
+    drop(weights);
     *scores = dealt;
+    *lines = dealt_lines;
+    let mut order: Vec<usize> = Vec::new();
     for k in 0..buckets {
         let range = start[k]..start[k + 1];
-        let run = &mut scores[range.clone()];
+        let run = &scores[range.clone()];
         if run.windows(2).all(|w| w[0].proposal <= w[1].proposal) {
             continue;
         }
-        match dealt_weights.as_mut() {
-            None => run.sort_unstable_by_key(|s| s.proposal),
-            Some(weights) => {
-                let mut both: Vec<(Score, f64)> = run
-                    .iter()
-                    .copied()
-                    .zip(weights[range.clone()].iter().copied())
-                    .collect();
-                both.sort_unstable_by_key(|(s, _)| s.proposal);
-                for ((s, w), (to_s, to_w)) in both
-                    .into_iter()
-                    .zip(run.iter_mut().zip(&mut weights[range]))
-                {
-                    *to_s = s;
-                    *to_w = w;
-                }
-            }
+        // Sorted by proposal, then line: copies of one score in the order given.
+        order.clear();
+        order.extend(range.clone());
+        order.sort_unstable_by_key(|&i| (scores[i].proposal, lines[i]));
+        permute(&mut scores[range.clone()], &order, range.start);
+        permute(&mut lines[range.clone()], &order, range.start);
+        if let Some(weights) = dealt_weights.as_mut() {
+            permute(&mut weights[range.clone()], &order, range.start);
         }
     }
     dealt_weights
+}
+
+/// Puts `items[order[k] − offset]` at `k`.
+fn permute<T: Copy>(items: &mut [T], order: &[usize], offset: usize) {
+    let copy: Vec<T> = order.iter().map(|&i| items[i - offset]).collect();
+    items.copy_from_slice(&copy);
 }
 
 /// [`sort_scores`] by comparing keys, for designs with more (criterion, juror) pairs than
 /// half the scores.
 fn sort_by_comparison(
     scores: &mut Vec<Score>,
+    lines: &mut Vec<u32>,
     weights: Option<Vec<f64>>,
-    jurors: &Roster,
-    proposals: &Roster,
 ) -> Option<Vec<f64>> {
     use rayon::slice::ParallelSliceMut;
-    const FITS: usize = 1 << 24;
-    let packed = jurors.len() <= FITS && proposals.len() <= FITS;
-    let key = move |s: &Score| -> u64 {
-        (s.criterion as u64) << 48 | (s.juror as u64) << 24 | s.proposal as u64
-    };
-    match weights {
-        None if packed => {
-            scores.par_sort_unstable_by_key(key);
-            None
-        }
-        None => {
-            scores.par_sort_unstable_by_key(|s| s.key());
-            None
-        }
-        Some(weights) => {
-            let mut both: Vec<(Score, f64)> = scores.drain(..).zip(weights).collect();
-            if packed {
-                both.par_sort_unstable_by_key(|(s, _)| key(s));
-            } else {
-                both.par_sort_unstable_by_key(|(s, _)| s.key());
-            }
-            let (sorted, weights) = both.into_iter().unzip();
-            *scores = sorted;
-            Some(weights)
-        }
-    }
+    let mut order: Vec<(u64, u32, u32)> = scores
+        .iter()
+        .zip(lines.iter())
+        .enumerate()
+        .map(|(i, (s, &line))| (s.key(), line, i as u32))
+        .collect();
+    order.par_sort_unstable();
+    *scores = order.iter().map(|&(_, _, i)| scores[i as usize]).collect();
+    *lines = order.iter().map(|&(_, line, _)| line).collect();
+    weights.map(|w| order.iter().map(|&(_, _, i)| w[i as usize]).collect())
 }
 
 /// Every attribute named in settings must exist on the side it is read from.

@@ -57,7 +57,9 @@ pub mod warnings;
 pub mod winners;
 
 pub use aggregate::Aggregate;
-pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
+pub use award::{
+    Award, AwardBuilder, Conflict, InputFile, Roster, Score, MAX_CRITERIA, MAX_JURORS,
+};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::award::MAX_CRITERIA;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::tolerance;
 use crate::tomlfile::TomlFile;
@@ -272,6 +273,13 @@ impl Rubric {
             }
             seen.push(id);
         }
+        if criteria.len() > MAX_CRITERIA {
+            problems.push(Problem::new(
+                ProblemKind::Setting,
+                Location::file(&file.shown),
+                too_many_criteria(criteria.len()),
+            ));
+        }
         let pass_total = spec.pass_total.map(|p| {
             let value = *p.get_ref();
             if !value.is_finite() {
@@ -309,6 +317,13 @@ impl Rubric {
                 ProblemKind::Setting,
                 at("criteria".into()),
                 "the rubric has no criteria; add at least one",
+            ));
+        }
+        if self.criteria.len() > MAX_CRITERIA {
+            problems.push(Problem::new(
+                ProblemKind::Setting,
+                at("criteria".into()),
+                too_many_criteria(self.criteria.len()),
             ));
         }
         for (k, c) in self.criteria.iter().enumerate() {
@@ -508,6 +523,11 @@ fn one(problem: Problem) -> crate::Error {
     crate::Error::Invalid(vec![problem])
 }
 
+/// The message for a rubric of more criteria than an award can hold.
+fn too_many_criteria(n: usize) -> String {
+    format!("the rubric has {n} criteria; jury takes at most {MAX_CRITERIA}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,6 +610,32 @@ threshold = 7
                 (Some(9), ProblemKind::OutOfRange)
             ]
         );
+    }
+
+    #[test]
+    fn a_rubric_takes_at_most_256_criteria_read_or_built() {
+        // A score holds its criterion in 8 bits.
+        let with = |n: usize| {
+            let mut text = String::from("[rubric]\nscale = { min = 1, max = 5 }\n");
+            for k in 0..n {
+                text.push_str(&format!("[[rubric.criterion]]\nid = 'c{k}'\nweight = 1\n"));
+            }
+            rubric(&text)
+        };
+        let most = with(256).unwrap();
+        assert_eq!(most.criteria.len(), MAX_CRITERIA);
+        let err = with(257).unwrap_err().to_string();
+        assert!(
+            err.contains("257 criteria; jury takes at most 256"),
+            "{err}"
+        );
+        let mut built = most;
+        built.criteria.push(built.criteria[0].clone());
+        built.criteria[256].id = "c256".into();
+        let mut problems = Problems::default();
+        built.check_built(&mut problems);
+        let err = problems.finish(()).unwrap_err().to_string();
+        assert!(err.contains("257 criteria"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,6 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
-use super::Score;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
@@ -76,6 +75,16 @@ fn span<'t>(text: &'t str, ids: &[(usize, u32)], i: usize) -> &'t str {
     &text[start..ids[i].0]
 }
 
+/// One score of a batch, its juror and proposal numbered within the batch.
+#[derive(Clone, Copy)]
+pub(super) struct Row {
+    pub juror: u32,
+    pub proposal: u32,
+    pub criterion: u32,
+    pub line: u32,
+    pub raw: Option<f64>,
+}
+
 /// Scores of one piece, in file order. Lines are counted from the piece's first line (1);
 /// [`super::AwardBuilder::absorb`] adds the piece's offset.
 pub(crate) struct Batch<'a> {
@@ -83,7 +92,7 @@ pub(crate) struct Batch<'a> {
     file: &'a Path,
     pub(super) jurors: LocalIds,
     pub(super) proposals: LocalIds,
-    pub(super) scores: Vec<Score>,
+    pub(super) scores: Vec<Row>,
     /// Empty while every weight is 1; then one weight per score.
     pub(super) weights: Vec<f64>,
     pub(super) problems: Vec<Problem>,
@@ -224,13 +233,12 @@ impl<'a> Batch<'a> {
         if !self.weights.is_empty() {
             self.weights.push(weight);
         }
-        self.scores.push(Score {
+        self.scores.push(Row {
             juror,
             proposal,
-            criterion: criterion as u16,
-            missing: score.is_none(),
+            criterion: criterion as u32,
             line,
-            raw: score.unwrap_or(0.0),
+            raw: score,
         });
     }
 }
