@@ -158,8 +158,6 @@ impl JurorDiagnostics {
 /// What the diagnostics found about one proposal.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProposalDiagnostics {
-    /// Per criterion, the lowest and highest valid raw score (`None` without any).
-    pub ranges: Vec<Option<(f64, f64)>>,
     /// Why it needs another reader, when its reviews disagree beyond the limit.
     pub needs_reader: Option<String>,
 }
@@ -448,7 +446,6 @@ pub(crate) mod tests {
         let award = b.build().unwrap();
         let outcome = crate::score(&award);
         let d = &outcome.diagnostics;
-        assert_eq!(d.proposals[0].ranges, vec![Some((2.0, 5.0))]);
         assert_eq!(d.proposals[0].needs_reader, None);
         assert_eq!(
             d.proposals[1].needs_reader.as_deref(),

@@ -10,13 +10,12 @@ use crate::report::number;
 use crate::tolerance;
 use rayon::prelude::*;
 
-/// One cell's sum of corrected scores, count, and lowest and highest raw score.
-type CellSums = (f64, u32, f64, f64);
+/// One cell's sum of corrected scores and count.
+type CellSums = (f64, u32);
 
 pub(super) struct Cells {
-    criteria: usize,
     proposals: usize,
-    /// Σ corrected score, number of scores, lowest and highest raw score, per (criterion,
+    /// Σ corrected score and number of scores, per (criterion,
     /// proposal) cell: criterion `c`'s cells are `sums[c * proposals..(c + 1) * proposals]`.
     sums: Vec<CellSums>,
     /// Per proposal: how many complete reviews it has (a valid score on every criterion), and
@@ -39,18 +38,14 @@ impl Cells {
         let corrected = &correction.corrected;
         // Each criterion in one pass over its scores, in the award's order: each cell's
         // jurors in ascending order.
-        let mut sums = vec![(0.0, 0, f64::INFINITY, f64::NEG_INFINITY); criteria * proposals];
+        let mut sums = vec![(0.0, 0); criteria * proposals];
         sums.par_chunks_mut(proposals.max(1))
             .enumerate()
             .for_each(|(c, cells)| {
                 for i in runs.criterion(c).filter(|&i| used(i)) {
-                    let s = &scores[i];
-                    let raw = s.raw().unwrap_or(0.0);
-                    let cell = &mut cells[s.proposal()];
+                    let cell = &mut cells[scores[i].proposal()];
                     cell.0 += corrected[i];
                     cell.1 += 1;
-                    cell.2 = cell.2.min(raw);
-                    cell.3 = cell.3.max(raw);
                 }
             });
         // Each review's corrected weighted total, summed in criterion order; a review is a run
@@ -75,7 +70,6 @@ impl Cells {
             }
         }
         Cells {
-            criteria,
             proposals,
             sums,
             reviews,
@@ -87,25 +81,18 @@ impl Cells {
     pub(super) fn others(&self, award: &Award, correction: &Correction, i: usize) -> Option<f64> {
         let s = &award.scores()[i];
         let cell = s.criterion() * self.proposals + s.proposal();
-        let (sum, count, _, _) = self.sums[cell];
+        let (sum, count) = self.sums[cell];
         let others = count.checked_sub(1).filter(|&n| n > 0)?;
         Some((sum - correction.corrected[i]) / others as f64)
     }
 
-    /// A proposal's ranges and whether it needs another reader: whether the corrected
+    /// Whether a proposal needs another reader: whether the corrected
     /// weighted totals of its complete reviews differ by more than `disagreement` × the width
     /// of the total's scale (Σ weight × criterion scale width). Corrected totals leave out
     /// what the method attributes to each juror's leniency and spread, so what remains is
     /// disagreement about the proposal itself.
     pub(super) fn proposal(&self, award: &Award, p: usize) -> ProposalDiagnostics {
         let share = award.settings().disagreement;
-        let ranges = (0..self.criteria)
-            .map(|c| {
-                let cell = c * self.proposals + p;
-                let (_, count, low, high) = self.sums[cell];
-                (count > 0).then_some((low, high))
-            })
-            .collect();
         let (complete, low, high) = self.reviews[p];
         let width: f64 = award
             .rubric()
@@ -126,9 +113,6 @@ impl Cells {
                     number(limit)
                 )
             });
-        ProposalDiagnostics {
-            ranges,
-            needs_reader,
-        }
+        ProposalDiagnostics { needs_reader }
     }
 }
