@@ -167,18 +167,8 @@ fn correct_within(
     // of `corrected`.
     let ranges = runs(scores.len(), |i| scores[i].criterion());
     let split = split_at(scores.len());
-    let used: Vec<Vec<u32>> = ranges
-        .par_iter()
-        .with_min_len(split)
-        .map(|range| {
-            range
-                .clone()
-                .filter(|&i| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0))
-                .map(|i| i as u32)
-                .collect()
-        })
-        .collect();
-    let fitted = fit(award, &used, counts, method, options);
+    let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
+    let fitted = fit(award, &ranges, used, counts, method, options);
     if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
         let criteria = &award.rubric().criteria;
         out.warnings.push(Warning::NotConverged {
@@ -214,7 +204,12 @@ fn correct_within(
             let fitted = fitted
                 .as_ref()
                 .map(|f| (&f.effects[k].0[..], &f.effects[k].1[..]));
-            correct_criterion(award, c, &used[k], counts, method, fitted, &mut part);
+            let criterion = Criterion {
+                c,
+                scores: range.clone(),
+                used,
+            };
+            correct_criterion(award, &criterion, counts, method, fitted, &mut part);
             part
         })
         .collect();
@@ -255,27 +250,48 @@ impl Part<'_> {
     }
 }
 
-/// Corrects the valid scores `used` (indices into the award's scores, sorted by juror) of
-/// criterion `c`; `fitted` holds the fitted methods' biases and scales of its jurors.
+/// One criterion's scores: a run of the award's scores (sorted by juror), and which of them
+/// are valid.
+struct Criterion<U> {
+    c: usize,
+    scores: Range<usize>,
+    used: U,
+}
+
+/// Corrects the valid scores of one criterion; `fitted` holds the fitted methods' biases
+/// and scales of its jurors.
 fn correct_criterion(
     award: &Award,
-    c: usize,
-    used: &[u32],
+    of: &Criterion<impl Fn(usize) -> bool + Copy>,
     counts: Option<&[u32]>,
     method: Method,
     fitted: Option<(&[f64], &[f64])>,
     out: &mut Part<'_>,
 ) {
+    let (c, used) = (of.c, of.used);
     let count = |i: u32| counts.map_or(1.0, |k| k[i as usize] as f64);
     let scores = award.scores();
     let criteria = award.rubric().criteria.len();
     let criterion = &award.rubric().criteria[c];
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
-    let (pooled_mean, pooled_sd) = weighted_mean_sd(used.iter().map(|&i| (raw(i), count(i))));
+    let valid = of
+        .scores
+        .clone()
+        .filter(move |&i| used(i))
+        .map(|i| i as u32);
+    let (pooled_mean, pooled_sd) = weighted_mean_sd(valid.map(|i| (raw(i), count(i))));
     let scale = criterion.scale;
     let middle = (scale.min + scale.max) / 2.0;
-    for juror_run in runs(used.len(), |k| scores[used[k] as usize].juror()) {
-        let mine = &used[juror_run];
+    // Each juror's valid scores in turn, in one reused list.
+    let mut mine: Vec<u32> = Vec::new();
+    for juror_run in runs(of.scores.len(), |k| scores[of.scores.start + k].juror()) {
+        let run = of.scores.start + juror_run.start..of.scores.start + juror_run.end;
+        mine.clear();
+        mine.extend(run.filter(|&i| used(i)).map(|i| i as u32));
+        if mine.is_empty() {
+            continue;
+        }
+        let mine = &mine[..];
         let juror = scores[mine[0] as usize].juror();
         let (mean, sd) = weighted_mean_sd(mine.iter().map(|&i| (raw(i), count(i))));
         let flat = sd == 0.0;
@@ -381,7 +397,8 @@ fn correct_criterion(
 /// at once, its scales pooled across criteria ([`crate::fit::fit_affine_pooled`]).
 fn fit(
     award: &Award,
-    used: &[Vec<u32>],
+    ranges: &[Range<usize>],
+    used: impl Fn(usize) -> bool + Sync,
     counts: Option<&[u32]>,
     method: Method,
     options: &FitOptions,
@@ -392,9 +409,10 @@ fn fit(
     let scores = award.scores();
     // Each criterion's observations are made when its fit needs them and dropped after: on
     // a large award only one or two criteria's lists are held at once.
-    let observations = |used: &Vec<u32>| -> Vec<Observation> {
-        used.iter()
-            .map(|&i| i as usize)
+    let observations = |range: &Range<usize>| -> Vec<Observation> {
+        range
+            .clone()
+            .filter(|&i| used(i))
             .map(|i| Observation {
                 juror: scores[i].juror() as u32,
                 proposal: scores[i].proposal() as u32,
@@ -406,10 +424,10 @@ fn fit(
     };
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
     if method == Method::Additive {
-        let fits: Vec<_> = used
+        let fits: Vec<_> = ranges
             .par_iter()
             .with_min_len(split_at(award.scores().len()))
-            .map(|used| fit_additive(jurors, proposals, &observations(used), options))
+            .map(|range| fit_additive(jurors, proposals, &observations(range), options))
             .collect();
         return Some(Fitted {
             unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
@@ -425,12 +443,12 @@ fn fit(
         fit: *options,
         ..AffineOptions::default()
     };
-    let f = fit_affine_pooled_from(jurors, proposals, used.iter().map(observations), &options);
+    let f = fit_affine_pooled_from(jurors, proposals, ranges.iter().map(observations), &options);
     Some(Fitted {
         unconverged: if f.converged {
             Vec::new()
         } else {
-            (0..used.len()).collect()
+            (0..ranges.len()).collect()
         },
         iterations: options.fit.max_iterations,
         effects: f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect(),
