@@ -297,6 +297,138 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// A small random award: blanks, confidences and declared conflicts, rows in random order.
+    fn random_award(seed: u64) -> Award {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let criteria = 1 + next(3) as usize;
+        let mut rubric = String::from("[rubric]\nscale = { min = 0, max = 10 }\n");
+        for c in 0..criteria {
+            rubric.push_str(&format!(
+                "[[rubric.criterion]]\nid = 'c{c}'\nweight = {}\n",
+                1 + c
+            ));
+        }
+        let mut b = crate::AwardBuilder::new(
+            crate::Rubric::from_toml_str(&rubric).unwrap(),
+            crate::Settings::default(),
+        );
+        let (jurors, proposals) = (2 + next(6), 1 + next(8));
+        for j in 0..jurors {
+            for p in 0..proposals {
+                if next(3) == 0 {
+                    continue;
+                }
+                for c in 0..criteria {
+                    let score = (next(5) > 0).then(|| next(101) as f64 / 10.0);
+                    let confidence = [1.0, 0.5, 2.0, 3.0][next(4) as usize];
+                    b.score_with_confidence(
+                        &format!("j{j}"),
+                        &format!("p{p}"),
+                        &format!("c{c}"),
+                        score,
+                        confidence,
+                    );
+                }
+                if next(6) == 0 {
+                    b.conflict(&format!("j{j}"), &format!("p{p}"), "");
+                }
+            }
+        }
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn the_passes_in_score_order_give_what_each_cell_s_list_gives() {
+        // Against the definitions, cell by cell: the cell's valid scores listed in the
+        // award's order (jurors ascending), each counted as often as it is drawn.
+        for seed in 0..300 {
+            let award = random_award(seed);
+            let status = crate::conflicts::statuses(&award);
+            let correction = crate::normalize::correct(&award, &status, crate::Method::Zscore);
+            let mut k = seed | 1;
+            let counts: Vec<u32> = (0..award.scores().len())
+                .map(|_| {
+                    k = k
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (k >> 61) as u32 % 3
+                })
+                .collect();
+            let count_of = |i: usize, counted: bool| if counted { counts[i] } else { 1 };
+            for counted in [false, true] {
+                let counts = counted.then_some(&counts[..]);
+                for how in [Aggregate::Mean, Aggregate::Median, Aggregate::Trimmed] {
+                    let (got, _) = aggregate_counted(&award, &status, counts, &correction, how, 1);
+                    for (p, v) in got.iter().enumerate() {
+                        let mut spread = 0.0;
+                        let mut readers: Vec<(usize, u32)> = Vec::new();
+                        for (c, criterion) in award.rubric().criteria.iter().enumerate() {
+                            let cell: Vec<usize> = (0..award.scores().len())
+                                .filter(|&i| {
+                                    let s = &award.scores()[i];
+                                    s.proposal() == p
+                                        && s.criterion() == c
+                                        && status[i] == Status::Used
+                                        && count_of(i, counted) > 0
+                                })
+                                .collect();
+                            for &i in &cell {
+                                let j = award.scores()[i].juror();
+                                match readers.iter_mut().find(|r| r.0 == j) {
+                                    Some(r) => r.1 = r.1.min(count_of(i, counted)),
+                                    None => readers.push((j, count_of(i, counted))),
+                                }
+                            }
+                            if cell.is_empty() {
+                                assert_eq!(v.values[c], None, "seed {seed}");
+                                continue;
+                            }
+                            let x = |i: &usize| correction.corrected[*i];
+                            let k = |i: &usize| count_of(*i, counted) as f64;
+                            let want = match how {
+                                Aggregate::Mean => {
+                                    let w: f64 = cell.iter().map(|i| award.weight(*i) * k(i)).sum();
+                                    cell.iter()
+                                        .map(|i| x(i) * award.weight(*i) * k(i))
+                                        .sum::<f64>()
+                                        / w
+                                }
+                                _ => {
+                                    let mut list: Vec<f64> = cell
+                                        .iter()
+                                        .flat_map(|i| std::iter::repeat_n(x(i), k(i) as usize))
+                                        .collect();
+                                    match how {
+                                        Aggregate::Median => median(&mut list),
+                                        _ => trimmed_mean(&mut list, 1)
+                                            .unwrap_or_else(|| median(&mut list)),
+                                    }
+                                }
+                            };
+                            assert_eq!(v.values[c], Some(want), "seed {seed} {how} p{p} c{c}");
+                            let pairs = cell.iter().map(|i| (x(i), k(i)));
+                            spread +=
+                                criterion.weight * crate::normalize::weighted_mean_sd(pairs).1;
+                        }
+                        assert_eq!(
+                            v.spread,
+                            spread / award.rubric().total_weight(),
+                            "seed {seed}"
+                        );
+                        let reviews: usize = readers.iter().map(|r| r.1 as usize).sum();
+                        assert_eq!(v.reviews, reviews, "seed {seed}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn median_of_odd_and_even_counts() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
