@@ -43,7 +43,6 @@
 //! # Ok::<(), jury::Error>(())
 //! ```
 
-mod agreement;
 mod cells;
 pub mod flags;
 mod juror;
@@ -58,8 +57,8 @@ use crate::conflicts::Status;
 use crate::normalize::Correction;
 use crate::warnings::Warning;
 
-pub use agreement::pearson;
 use cells::Cells;
+pub use juror::pearson;
 
 pub use flags::{
     HALO_MIN_REVIEWS, HALO_SHARE, HOME_BIAS_MIN_SCORES, HOME_BIAS_SHARE, MAD_TO_SD, OUTLIER_MADS,
@@ -190,13 +189,20 @@ pub fn diagnose(
     let mine = ByJuror::new(award, &runs, used);
     let cells = Cells::new(award, &runs, &mine, used, correction);
     let home_attributes = home_attributes(award);
-    let agreements = agreement::agreements(award, status, correction, &cells, &runs);
+    let panel = juror::Panel {
+        award,
+        status,
+        correction,
+        values,
+        cells: &cells,
+        home_attributes: &home_attributes,
+        runs: &runs,
+    };
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
         .map(|j| {
-            let mut d = juror::juror(award, correction, values, &home_attributes, j, mine.of(j));
-            (d.pairs, d.agreement) = agreements[j];
-            d
+            let mine = mine.of(j);
+            juror::juror(&panel, j, mine)
         })
         .collect();
     count_statuses(award, status, &mut jurors);

@@ -1,22 +1,38 @@
-//! One juror's statistics: counts, mean and spread, leniency and scale, reviews, and home
-//! residuals.
+//! One juror's statistics: counts, mean and spread, leniency and scale, agreement with the
+//! leave-one-out consensus, reviews, and home residuals.
 
-use super::{Home, JurorDiagnostics};
-use crate::aggregate::ProposalValues;
+use super::cells::Cells;
+use super::{Home, JurorDiagnostics, MIN_AGREEMENT_PAIRS};
+use crate::aggregate::{ProposalValues, Runs};
 use crate::award::Award;
+use crate::conflicts::Status;
 use crate::normalize::{runs, weighted_mean_sd, Correction, JurorEffect};
 use crate::tolerance;
 
+/// What every juror's statistics are computed from.
+pub(super) struct Panel<'a> {
+    pub award: &'a Award,
+    pub status: &'a [Status],
+    pub correction: &'a Correction,
+    pub values: &'a [ProposalValues],
+    pub cells: &'a Cells,
+    pub home_attributes: &'a [String],
+    /// The award's (criterion, juror) runs.
+    pub runs: &'a Runs,
+}
+
 /// Everything about juror `j`, whose valid scores are `mine` (by proposal, then criterion),
-/// but the agreement, the flags and the status counts.
-pub(super) fn juror(
-    award: &Award,
-    correction: &Correction,
-    values: &[ProposalValues],
-    home_attributes: &[String],
-    j: usize,
-    mine: &[u32],
-) -> JurorDiagnostics {
+/// but the flags and the status counts.
+pub(super) fn juror(panel: &Panel<'_>, j: usize, mine: &[u32]) -> JurorDiagnostics {
+    let Panel {
+        award,
+        status,
+        correction,
+        values,
+        cells,
+        home_attributes,
+        runs: by_criterion,
+    } = *panel;
     let scores = award.scores();
     let criteria = &award.rubric().criteria;
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
@@ -34,6 +50,18 @@ pub(super) fn juror(
         .collect();
     d.leniency = weighted(effects.iter().map(|e| (e.scores, e.bias)));
     d.scale = weighted(effects.iter().map(|e| (e.scores, e.scale)));
+    // Agreement with the leave-one-out consensus, criterion by criterion: each criterion's
+    // cells are read in proposal order, close together.
+    let pairs: Vec<(f64, f64)> = (0..criteria.len())
+        .flat_map(|c| by_criterion.of(c, j))
+        .filter(|&i| status[i] == Status::Used)
+        .filter_map(|i| {
+            let others = cells.others(award, correction, i)?;
+            Some((raw(i as u32), others))
+        })
+        .collect();
+    d.pairs = pairs.len();
+    d.agreement = pearson(&pairs);
     // Reviews: runs of one proposal.
     let position = |i: u32| {
         let scale = criteria[scores[i as usize].criterion()].scale;
@@ -93,4 +121,31 @@ fn weighted(items: impl Iterator<Item = (usize, Option<f64>)>) -> Option<f64> {
         }
     }
     (k > 0).then(|| sum / k as f64).filter(|x| x.is_finite())
+}
+
+/// The Pearson correlation of the pairs; `None` with fewer than [`MIN_AGREEMENT_PAIRS`]
+/// pairs or when either side has no spread (a population standard deviation within
+/// [`tolerance::TIE`] of zero, relative to the values' size).
+pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
+    if pairs.len() < MIN_AGREEMENT_PAIRS {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
+    let (mut bx, mut by) = (1.0f64, 1.0f64);
+    for &(x, y) in pairs {
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+        sxy += (x - mx) * (y - my);
+        bx = bx.max(x.abs());
+        by = by.max(y.abs());
+    }
+    let flat = |ss: f64, big: f64| (ss / n).sqrt() <= tolerance::TIE * big;
+    if flat(sxx, bx) || flat(syy, by) {
+        return None;
+    }
+    let r = sxy / (sxx * syy).sqrt();
+    r.is_finite().then(|| r.clamp(-1.0, 1.0))
 }
