@@ -631,6 +631,39 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_confidence_on_the_first_score_of_a_piece_is_kept() {
+        // The first row's confidence is the file's first one other than 1; with pieces of one
+        // line, every row's is its piece's first.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(AWARD_FILE), AWARD).unwrap();
+        let csv =
+            "juror,proposal,impact,reach,confidence\nJ1,P1,4,3,2\nJ2,P1,1,1,1\nJ1,P2,3,3,0.5\n";
+        std::fs::write(dir.path().join(SCORES_FILE), csv).unwrap();
+        let one_line = Sizes {
+            block: 16,
+            piece: 1,
+            csv_only: false,
+        };
+        let by_csv = Sizes {
+            csv_only: true,
+            ..Sizes::default()
+        };
+        for sizes in [Sizes::default(), one_line, by_csv] {
+            let award = load_with(dir.path(), sizes).unwrap();
+            let weights: Vec<(&str, &str, f64)> = (0..award.scores().len())
+                .map(|i| {
+                    let s = &award.scores()[i];
+                    let juror = award.jurors().id(s.juror());
+                    (juror, award.proposals().id(s.proposal()), award.weight(i))
+                })
+                .collect();
+            // In the award's order: impact, then reach.
+            let each = [("J1", "P1", 2.0), ("J1", "P2", 0.5), ("J2", "P1", 1.0)];
+            assert_eq!(weights, [each, each].concat(), "{sizes:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         /// Reading scores.csv in pieces gives exactly what reading it record by record gives

@@ -227,10 +227,10 @@ impl<'a> Batch<'a> {
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         let juror = self.jurors.intern(juror, line);
         let proposal = self.proposals.intern(proposal, line);
-        if weight != 1.0 && self.weights.is_empty() {
-            self.weights = vec![1.0; self.scores.len()];
-        }
-        if !self.weights.is_empty() {
+        // The first weight other than 1 fills in the 1s before it (none when it is the
+        // batch's first score); from then on every weight is kept.
+        if weight != 1.0 || !self.weights.is_empty() {
+            self.weights.resize(self.scores.len(), 1.0);
             self.weights.push(weight);
         }
         self.scores.push(Row {
