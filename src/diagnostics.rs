@@ -191,12 +191,10 @@ pub fn diagnose(
     let home_attributes = home_attributes(award);
     let panel = juror::Panel {
         award,
-        status,
         correction,
         values,
         cells: &cells,
         home_attributes: &home_attributes,
-        runs: &runs,
     };
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
@@ -410,6 +408,82 @@ pub(crate) mod tests {
             cells.others(&award, &outcome.correction, at("c", "p3")),
             None
         );
+    }
+
+    #[test]
+    fn agreement_sums_a_jurors_pairs_in_proposal_then_criterion_order() {
+        // Three criteria, method none. a's twelve pairs (raw, consensus of the others):
+        // (3, 4/3) (4, 5/3) (2, 2) | (1, 3/2) (4, 2) (3, 5/2) | (1, 4) (4, 2) (4, 3) |
+        // (3, 4) (3, 13/3) (4, 13/3): their covariance is exactly 0, and the sums of
+        // `pearson` leave a rounding error whose sign depends on the order of the terms. In
+        // the order the juror's scores are listed (proposal, then criterion) it comes to
+        // exactly 0; read criterion by criterion, to −3 × 10⁻¹⁷, which is below 0, and with
+        // the panel's median agreement above 0.3, a would be flagged as an outlier.
+        const THREE: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+            [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\n\
+            weight = 1\n[[rubric.criterion]]\nid = 'c'\nweight = 1\n";
+        let award = award(
+            THREE,
+            raw(),
+            &[
+                ("a", "p0", &[3.0, 4.0, 2.0]),
+                ("a", "p3", &[1.0, 4.0, 3.0]),
+                ("a", "p6", &[1.0, 4.0, 4.0]),
+                ("a", "p8", &[3.0, 3.0, 4.0]),
+                ("b", "p0", &[2.0, 3.0, 2.0]),
+                ("b", "p1", &[5.0, 1.0, 2.0]),
+                ("b", "p4", &[5.0, 2.0, 2.0]),
+                ("b", "p8", &[4.0, 4.0, 3.0]),
+                ("c", "p0", &[1.0, 1.0, 1.0]),
+                ("c", "p3", &[1.0, 2.0, 2.0]),
+                ("c", "p7", &[5.0, 4.0, 4.0]),
+                ("c", "p8", &[4.0, 4.0, 5.0]),
+                ("d", "p0", &[1.0, 1.0, 3.0]),
+                ("d", "p2", &[2.0, 2.0, 1.0]),
+                ("d", "p5", &[3.0, 3.0, 3.0]),
+                ("d", "p6", &[4.0, 2.0, 3.0]),
+                ("e", "p1", &[1.0, 1.0, 1.0]),
+                ("e", "p2", &[2.0, 2.0, 2.0]),
+                ("e", "p3", &[2.0, 2.0, 3.0]),
+                ("e", "p5", &[3.0, 3.0, 3.0]),
+                ("e", "p8", &[4.0, 5.0, 5.0]),
+            ],
+        );
+        let outcome = crate::score(&award);
+        let d = &outcome.diagnostics;
+        let a = of(&award, d, "a");
+        assert_eq!(a.pairs, 12);
+        assert!(a.flags.is_empty(), "{:?}", a.flags);
+        assert_eq!(a.agreement, Some(0.0));
+        // Every juror's agreement is `pearson` of their pairs in (proposal, criterion) order,
+        // to the bit.
+        let scores = award.scores();
+        // The consensus as `Cells::others` takes it: the cell's sum over its jurors in order,
+        // less the juror's own score, over the others' number.
+        let corrected = &outcome.correction.corrected;
+        let consensus = |i: usize| {
+            let s = &scores[i];
+            let cell: Vec<usize> = (0..scores.len())
+                .filter(|&k| outcome.status[k] == Status::Used)
+                .filter(|&k| scores[k].proposal() == s.proposal())
+                .filter(|&k| scores[k].criterion() == s.criterion())
+                .collect();
+            let sum = cell.iter().fold(0.0, |sum, &k| sum + corrected[k]);
+            let others = cell.len() - 1;
+            (others > 0).then(|| (sum - corrected[i]) / others as f64)
+        };
+        for j in 0..award.jurors().len() {
+            let mut mine: Vec<usize> = (0..scores.len())
+                .filter(|&i| scores[i].juror() == j && outcome.status[i] == Status::Used)
+                .collect();
+            mine.sort_by_key(|&i| (scores[i].proposal(), scores[i].criterion()));
+            let pairs: Vec<(f64, f64)> = mine
+                .iter()
+                .filter_map(|&i| Some((scores[i].raw()?, consensus(i)?)))
+                .collect();
+            let want = pearson(&pairs).map(f64::to_bits);
+            assert_eq!(d.jurors[j].agreement.map(f64::to_bits), want, "juror {j}");
+        }
     }
 
     #[test]

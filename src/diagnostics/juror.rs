@@ -3,22 +3,18 @@
 
 use super::cells::Cells;
 use super::{Home, JurorDiagnostics, MIN_AGREEMENT_PAIRS};
-use crate::aggregate::{ProposalValues, Runs};
+use crate::aggregate::ProposalValues;
 use crate::award::Award;
-use crate::conflicts::Status;
 use crate::normalize::{runs, weighted_mean_sd, Correction, JurorEffect};
 use crate::tolerance;
 
 /// What every juror's statistics are computed from.
 pub(super) struct Panel<'a> {
     pub award: &'a Award,
-    pub status: &'a [Status],
     pub correction: &'a Correction,
     pub values: &'a [ProposalValues],
     pub cells: &'a Cells,
     pub home_attributes: &'a [String],
-    /// The award's (criterion, juror) runs.
-    pub runs: &'a Runs,
 }
 
 /// Everything about juror `j`, whose valid scores are `mine` (by proposal, then criterion),
@@ -26,12 +22,10 @@ pub(super) struct Panel<'a> {
 pub(super) fn juror(panel: &Panel<'_>, j: usize, mine: &[u32]) -> JurorDiagnostics {
     let Panel {
         award,
-        status,
         correction,
         values,
         cells,
         home_attributes,
-        runs: by_criterion,
     } = *panel;
     let scores = award.scores();
     let criteria = &award.rubric().criteria;
@@ -50,14 +44,14 @@ pub(super) fn juror(panel: &Panel<'_>, j: usize, mine: &[u32]) -> JurorDiagnosti
         .collect();
     d.leniency = weighted(effects.iter().map(|e| (e.scores, e.bias)));
     d.scale = weighted(effects.iter().map(|e| (e.scores, e.scale)));
-    // Agreement with the leave-one-out consensus, criterion by criterion: each criterion's
-    // cells are read in proposal order, close together.
-    let pairs: Vec<(f64, f64)> = (0..criteria.len())
-        .flat_map(|c| by_criterion.of(c, j))
-        .filter(|&i| status[i] == Status::Used)
-        .filter_map(|i| {
-            let others = cells.others(award, correction, i)?;
-            Some((raw(i as u32), others))
+    // Agreement with the leave-one-out consensus. The pairs go in the order of `mine`
+    // (proposal, then criterion): `pearson`'s sums depend on the order of their terms, and a
+    // correlation of exactly 0 can come out on either side of it (which can raise a flag).
+    let pairs: Vec<(f64, f64)> = mine
+        .iter()
+        .filter_map(|&i| {
+            let others = cells.others(award, correction, i as usize)?;
+            Some((raw(i), others))
         })
         .collect();
     d.pairs = pairs.len();
