@@ -349,8 +349,6 @@ pub struct AwardBuilder {
     /// Each score's line, for the problems of scores given twice.
     lines: Vec<u32>,
     weights: Option<Vec<f64>>,
-    /// Whether a juror past [`MAX_JURORS`] was met (their scores are not kept).
-    too_many_jurors: bool,
     /// The file the scores come from (an index into `files`).
     scores_file: u16,
     conflicts: Vec<(u32, u32, String, Origin)>,
@@ -372,7 +370,6 @@ impl AwardBuilder {
             scores: Vec::new(),
             lines: Vec::new(),
             weights: None,
-            too_many_jurors: false,
             scores_file: 0,
             conflicts: Vec::new(),
             files: vec![PathBuf::from("<memory>")],
@@ -477,7 +474,9 @@ impl AwardBuilder {
         for s in &mut self.scores {
             *s = Score::new(s.criterion(), jmap[s.juror()], pmap[s.proposal()], s.raw());
         }
-        if self.too_many_jurors {
+        // Counted on the sorted roster: a juror met early, below the limit, may sort past it
+        // when jurors named only in jurors.csv or conflicts.csv sort before them.
+        if jurors.len() > MAX_JURORS {
             problems.push(Problem::new(
                 ProblemKind::OutOfRange,
                 Location::file(
@@ -488,6 +487,9 @@ impl AwardBuilder {
                 ),
                 format!("more than {MAX_JURORS} jurors; jury indexes at most that many"),
             ));
+            // Their scores name wrapped jurors: no duplicates are looked for among them.
+            self.scores.clear();
+            self.lines.clear();
         }
         if self.scores.len() > MAX_SCORES {
             let file = files
@@ -663,7 +665,7 @@ impl AwardBuilder {
         let j = self.jurors.intern(juror, origin);
         let p = self.proposals.intern(proposal, origin);
         if j as usize >= MAX_JURORS {
-            self.too_many_jurors = true;
+            // Refused at build; a score cannot hold this juror.
             return;
         }
         if weight != 1.0 && self.weights.is_none() {
@@ -707,7 +709,7 @@ impl AwardBuilder {
         for (k, s) in batch.scores.iter().enumerate() {
             let juror = jurors[s.juror as usize];
             if juror as usize >= MAX_JURORS {
-                self.too_many_jurors = true;
+                // Refused at build; a score cannot hold this juror.
                 continue;
             }
             if let Some(weights) = &mut self.weights {

@@ -167,3 +167,29 @@ fn scores_of_many_jurors_who_read_little_are_sorted_by_comparison() {
     // 2 × 200 buckets for 2 × 200 × 1 scores: more buckets than half the scores.
     scores_sort_with_their_confidence(200, 50, |j, p| p == j % 50);
 }
+
+#[test]
+#[ignore = "holds 16,777,217 jurors: about 5 GB and a few seconds in release mode"]
+fn an_award_of_more_jurors_than_a_score_can_hold_is_refused_however_they_came() {
+    // Two jurors score, then conflicts name 2²⁴ − 1 more, who sort before them. Each of the
+    // first two met the builder below the limit; in the sorted roster "zz" is juror 2²⁴,
+    // which a score cannot hold.
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score("zy", "p1", "a", Some(3.0));
+    b.score("zz", "p1", "a", Some(4.0));
+    for k in 0..crate::MAX_JURORS - 1 {
+        b.conflict(&format!("a{k:08}"), "p2", "");
+    }
+    match b.build() {
+        Ok(award) => {
+            let jurors: Vec<&str> = (award.scores().iter())
+                .map(|s| award.jurors().id(s.juror()))
+                .collect();
+            panic!("built, with the scores of {jurors:?}");
+        }
+        Err(e) => {
+            let err = e.to_string();
+            assert!(err.contains("more than 16777216 jurors"), "{err}");
+        }
+    }
+}
