@@ -296,6 +296,138 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::weighted_mean_sd;
+    use crate::{AwardBuilder, Method, Rubric, Settings};
+    use proptest::prelude::*;
+
+    /// A score as drawn: juror, proposal, criterion, score (`None`: blank), confidence.
+    type Drawn = (usize, usize, usize, Option<f64>, f64);
+
+    fn drawn() -> impl Strategy<Value = Drawn> {
+        // −0 is on the scale: a cell of −0s has the mean −0.
+        let score = prop::sample::select(vec![None, Some(-2.0), Some(-0.0), Some(0.0), Some(1.5)]);
+        let confidence = prop::sample::select(vec![1.0, 0.5, 2.0, 3.0]);
+        (0..5usize, 0..5usize, 0..2usize, score, confidence)
+    }
+
+    /// [`aggregate_counted`] written out cell by cell, as simply as it can be: each cell's
+    /// scores listed in the award's order (its jurors in ascending order), summed with
+    /// `Iterator::sum` and [`weighted_mean_sd`].
+    fn naive(
+        award: &Award,
+        status: &[Status],
+        counts: &[u32],
+        corrected: &[f64],
+        how: Aggregate,
+        trim: usize,
+    ) -> (Vec<ProposalValues>, Vec<Warning>) {
+        let scores = award.scores();
+        let rubric = award.rubric();
+        let used = |i: usize| status[i] == Status::Used && counts[i] > 0;
+        let mut warnings = Vec::new();
+        let values = (0..award.proposals().len())
+            .map(|p| {
+                let mut values = Vec::new();
+                let mut spread = 0.0;
+                for (c, criterion) in rubric.criteria.iter().enumerate() {
+                    let cell: Vec<usize> = (0..scores.len())
+                        .filter(|&i| used(i) && scores[i].proposal() == p)
+                        .filter(|&i| scores[i].criterion() == c)
+                        .collect();
+                    if cell.is_empty() {
+                        values.push(None);
+                        continue;
+                    }
+                    let weight = |i: usize| award.weight(i) * counts[i] as f64;
+                    let mut list: Vec<f64> = cell
+                        .iter()
+                        .flat_map(|&i| std::iter::repeat_n(corrected[i], counts[i] as usize))
+                        .collect();
+                    let value = match how {
+                        Aggregate::Mean => {
+                            let w: f64 = cell.iter().map(|&i| weight(i)).sum();
+                            cell.iter().map(|&i| corrected[i] * weight(i)).sum::<f64>() / w
+                        }
+                        Aggregate::Median => median(&mut list),
+                        Aggregate::Trimmed => trimmed_mean(&mut list, trim).unwrap_or_else(|| {
+                            warnings.push(Warning::TrimFallback {
+                                proposal: award.proposals().id(p).to_string(),
+                                criterion: criterion.id.clone(),
+                                reviews: cell.len(),
+                            });
+                            median(&mut list)
+                        }),
+                    };
+                    let pairs = cell.iter().map(|&i| (corrected[i], counts[i] as f64));
+                    spread += criterion.weight * weighted_mean_sd(pairs).1;
+                    values.push(Some(value));
+                }
+                // Each juror once, with the smallest count among their valid scores.
+                let reviews = (0..award.jurors().len())
+                    .filter_map(|j| {
+                        (0..scores.len())
+                            .filter(|&i| used(i) && scores[i].proposal() == p)
+                            .filter(|&i| scores[i].juror() == j)
+                            .map(|i| counts[i] as usize)
+                            .min()
+                    })
+                    .sum();
+                let total = values
+                    .iter()
+                    .zip(&rubric.criteria)
+                    .map(|(v, c)| v.map(|v| c.weight * v))
+                    .sum::<Option<f64>>();
+                ProposalValues {
+                    values,
+                    total,
+                    reviews,
+                    spread: spread / rubric.total_weight(),
+                }
+            })
+            .collect();
+        (values, warnings)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The sums taken criterion by criterion in the award's order are the cell-by-cell
+        /// sums, to the bit (−0 included), with blanks, conflicts, confidences and bootstrap
+        /// counts (0 included, and differing between one juror's criteria).
+        #[test]
+        fn aggregation_is_the_cell_by_cell_computation_to_the_bit(
+            rows in prop::collection::vec(drawn(), 0..60),
+            conflicts in prop::collection::vec((0..5usize, 0..5usize), 0..4),
+            counts in prop::collection::vec(0..4u32, 64),
+            how in prop::sample::select(vec![Aggregate::Mean, Aggregate::Median, Aggregate::Trimmed]),
+            trim in 0..3usize,
+        ) {
+            let rubric = Rubric::from_toml_str(
+                "[rubric]\nscale = { min = -2, max = 2, step = 0.5 }\n\
+                 [[rubric.criterion]]\nid = 'a'\nweight = 3\n\
+                 [[rubric.criterion]]\nid = 'b'\nweight = 0.5\n",
+            )
+            .unwrap();
+            let settings = Settings { method: Method::None, ..Settings::default() };
+            let mut b = AwardBuilder::new(rubric, settings);
+            let mut seen = std::collections::BTreeSet::new();
+            for &(j, p, c, x, confidence) in &rows {
+                if seen.insert((j, p, c)) {
+                    let (j, p) = (format!("j{j}"), format!("p{p}"));
+                    b.score_with_confidence(&j, &p, ["a", "b"][c], x, confidence);
+                }
+            }
+            for &(j, p) in &conflicts {
+                b.conflict(&format!("j{j}"), &format!("p{p}"), "");
+            }
+            let award = b.build().unwrap();
+            let outcome = crate::score(&award);
+            let counts: Vec<u32> = (0..award.scores().len()).map(|i| counts[i % 64]).collect();
+            let (status, corrected) = (&outcome.status, &outcome.correction);
+            let got = aggregate_counted(&award, status, Some(&counts), corrected, how, trim);
+            let want = naive(&award, status, &counts, &corrected.corrected, how, trim);
+            prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        }
+    }
 
     /// A small random award: blanks, confidences and declared conflicts, rows in random order.
     fn random_award(seed: u64) -> Award {
