@@ -543,6 +543,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn only_complete_reviews_are_compared_for_another_reader() {
+        // Two criteria of weight 1 on 1–5, method none: the limit is 0.3 × 2 × 4 = 2.4. On p1,
+        // x's total is 6 and y's 7; z left b blank, so z's 1 on a makes no total, and the
+        // range stays 1.
+        let mut b = builder(
+            TWO,
+            raw(),
+            &[("x", "p1", &[3.0, 3.0]), ("y", "p1", &[3.0, 4.0])],
+        );
+        b.score("z", "p1", "a", Some(1.0))
+            .score("z", "p1", "b", None);
+        let award = b.build().unwrap();
+        let d = crate::score(&award).diagnostics;
+        assert_eq!(
+            d.proposals[0].ranges,
+            vec![Some((1.0, 3.0)), Some((3.0, 4.0))]
+        );
+        assert_eq!(d.proposals[0].needs_reader, None);
+        // Given b, z's review is complete, and its total of 2 is 5 below y's.
+        let mut b = builder(
+            TWO,
+            raw(),
+            &[("x", "p1", &[3.0, 3.0]), ("y", "p1", &[3.0, 4.0])],
+        );
+        b.score("z", "p1", "a", Some(1.0))
+            .score("z", "p1", "b", Some(1.0));
+        let d = crate::score(&b.build().unwrap()).diagnostics;
+        assert!(d.proposals[0].needs_reader.is_some());
+    }
+
+    #[test]
     fn empty_and_single_juror_awards_give_blanks_never_nan_or_flags() {
         let empty = builder(ONE, raw(), &[]).build().unwrap();
         let d = crate::score(&empty).diagnostics;
