@@ -228,6 +228,47 @@ mod tests {
         assert_eq!(keys(&award, b_only.of(2)), [(2, 1, 1)]);
     }
 
+    proptest::proptest! {
+        /// Each juror's list is their used scores sorted by (proposal, criterion), and each
+        /// run is one (criterion, juror) pair's scores, whatever the design.
+        #[test]
+        fn a_jurors_list_is_their_scores_sorted_and_runs_are_their_pairs(
+            rows in proptest::collection::btree_set((0..6usize, 0..8usize, 0..3usize), 0..80),
+            unused in proptest::collection::vec(proptest::bool::weighted(0.3), 80),
+        ) {
+            let rubric = Rubric::from_toml_str(
+                "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'a'\n\
+                 weight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n\
+                 [[rubric.criterion]]\nid = 'c'\nweight = 1\n",
+            )
+            .unwrap();
+            let mut b = AwardBuilder::new(rubric, Settings::default());
+            for &(j, p, c) in &rows {
+                b.score(&format!("j{j}"), &format!("p{p}"), ["a", "b", "c"][c], Some(3.0));
+            }
+            let award = b.build().unwrap();
+            let scores = award.scores();
+            let used = |i: usize| !unused[i];
+            let runs = Runs::new(&award);
+            let mine = ByJuror::new(&award, &runs, used);
+            for j in 0..award.jurors().len() {
+                let mut want: Vec<u32> = (0..scores.len())
+                    .filter(|&i| used(i) && scores[i].juror() == j)
+                    .map(|i| i as u32)
+                    .collect();
+                want.sort_by_key(|&i| (scores[i as usize].proposal(), scores[i as usize].criterion()));
+                proptest::prop_assert_eq!(mine.of(j), &want[..]);
+                for c in 0..3 {
+                    let run: Vec<usize> = runs.of(c, j).collect();
+                    let want: Vec<usize> = (0..scores.len())
+                        .filter(|&i| scores[i].juror() == j && scores[i].criterion() == c)
+                        .collect();
+                    proptest::prop_assert_eq!(run, want);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_cell_lists_its_jurors_in_order() {
         let award = award();
