@@ -826,10 +826,6 @@ impl AwardBuilder {
     }
 }
 
-/// Sorts the scores (and their weights) by criterion, juror and proposal, in parallel, on a
-/// packed integer key when the ids fit in 24 bits each (they always do in practice). Equal
-/// keys are duplicates, an error reported by the caller, so the order is the same on any
-/// number of threads.
 /// The most scores an award can hold: the stages index them with 32-bit numbers.
 const MAX_SCORES: usize = u32::MAX as usize;
 

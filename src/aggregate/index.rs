@@ -13,7 +13,9 @@ use crate::award::Award;
 /// and juror `j` is `start[c * jurors + j]..start[c * jurors + j + 1]`.
 pub(crate) struct Runs {
     jurors: usize,
-    start: Vec<usize>,
+    /// 32-bit, as an award holds at most `u32::MAX` scores: a bootstrap makes this for every
+    /// replicate, criteria × jurors long.
+    start: Vec<u32>,
 }
 
 impl Runs {
@@ -21,7 +23,7 @@ impl Runs {
     pub(crate) fn new(award: &Award) -> Runs {
         let jurors = award.jurors().len();
         let criteria = award.rubric().criteria.len();
-        let mut start = vec![0usize; criteria * jurors + 1];
+        let mut start = vec![0u32; criteria * jurors + 1];
         for s in award.scores() {
             start[s.criterion() * jurors + s.juror() + 1] += 1;
         }
@@ -33,13 +35,13 @@ impl Runs {
 
     /// The scores of criterion `c`, sorted by juror and proposal.
     pub(crate) fn criterion(&self, c: usize) -> std::ops::Range<usize> {
-        self.start[c * self.jurors]..self.start[(c + 1) * self.jurors]
+        self.start[c * self.jurors] as usize..self.start[(c + 1) * self.jurors] as usize
     }
 
     /// The scores of juror `j` on criterion `c`, sorted by proposal.
     pub(crate) fn of(&self, c: usize, j: usize) -> std::ops::Range<usize> {
         let k = c * self.jurors + j;
-        self.start[k]..self.start[k + 1]
+        self.start[k] as usize..self.start[k + 1] as usize
     }
 }
 
