@@ -12,13 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Award;
 use crate::conflicts::Status;
-#[cfg(doc)]
-use crate::normalize::weighted_mean_sd;
 use crate::normalize::Correction;
+use crate::warnings::Warning;
 
 mod index;
 
-use crate::warnings::Warning;
 pub(crate) use index::{ByJuror, ByProposal, Runs};
 
 /// How corrected scores are combined over jurors.
@@ -163,7 +161,7 @@ struct Column {
     /// Per proposal: the mean of the corrected scores weighted by confidence × count.
     mean: Vec<f64>,
     /// Per proposal: the count-weighted population standard deviation of the corrected
-    /// scores ([`weighted_mean_sd`]).
+    /// scores ([`weighted_mean_sd`](crate::normalize::weighted_mean_sd)).
     sd: Vec<f64>,
     /// Per proposal: how many valid scores the cell has.
     scores: Vec<u32>,

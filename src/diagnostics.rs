@@ -189,18 +189,11 @@ pub fn diagnose(
     let mine = ByJuror::new(award, &runs, used);
     let cells = Cells::new(award, &runs, &mine, used, correction);
     let home_attributes = home_attributes(award);
-    let panel = juror::Panel {
-        award,
-        correction,
-        values,
-        cells: &cells,
-        home_attributes: &home_attributes,
-    };
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
         .map(|j| {
             let mine = mine.of(j);
-            juror::juror(&panel, j, mine)
+            juror::juror(award, correction, values, &cells, &home_attributes, j, mine)
         })
         .collect();
     count_statuses(award, status, &mut jurors);

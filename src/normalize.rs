@@ -204,7 +204,7 @@ fn correct_within(
             let fitted = fitted
                 .as_ref()
                 .map(|f| (&f.effects[k].0[..], &f.effects[k].1[..]));
-            let criterion = Criterion {
+            let criterion = CriterionScores {
                 c,
                 scores: range.clone(),
                 used,
@@ -252,7 +252,7 @@ impl Part<'_> {
 
 /// One criterion's scores: a run of the award's scores (sorted by juror), and which of them
 /// are valid.
-struct Criterion<U> {
+struct CriterionScores<U> {
     c: usize,
     scores: Range<usize>,
     used: U,
@@ -262,7 +262,7 @@ struct Criterion<U> {
 /// and scales of its jurors.
 fn correct_criterion(
     award: &Award,
-    of: &Criterion<impl Fn(usize) -> bool + Copy>,
+    of: &CriterionScores<impl Fn(usize) -> bool + Copy>,
     counts: Option<&[u32]>,
     method: Method,
     fitted: Option<(&[f64], &[f64])>,

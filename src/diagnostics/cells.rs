@@ -15,8 +15,8 @@ type CellSums = (f64, u32);
 
 pub(super) struct Cells {
     proposals: usize,
-    /// Σ corrected score and number of scores, per (criterion,
-    /// proposal) cell: criterion `c`'s cells are `sums[c * proposals..(c + 1) * proposals]`.
+    /// Σ corrected score and number of scores, per (criterion, proposal) cell: criterion
+    /// `c`'s cells are `sums[c * proposals..(c + 1) * proposals]`.
     sums: Vec<CellSums>,
     /// Per proposal: how many complete reviews it has (a valid score on every criterion), and
     /// the lowest and highest of their corrected weighted totals.

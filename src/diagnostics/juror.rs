@@ -8,25 +8,17 @@ use crate::award::Award;
 use crate::normalize::{runs, weighted_mean_sd, Correction, JurorEffect};
 use crate::tolerance;
 
-/// What every juror's statistics are computed from.
-pub(super) struct Panel<'a> {
-    pub award: &'a Award,
-    pub correction: &'a Correction,
-    pub values: &'a [ProposalValues],
-    pub cells: &'a Cells,
-    pub home_attributes: &'a [String],
-}
-
 /// Everything about juror `j`, whose valid scores are `mine` (by proposal, then criterion),
 /// but the flags and the status counts.
-pub(super) fn juror(panel: &Panel<'_>, j: usize, mine: &[u32]) -> JurorDiagnostics {
-    let Panel {
-        award,
-        correction,
-        values,
-        cells,
-        home_attributes,
-    } = *panel;
+pub(super) fn juror(
+    award: &Award,
+    correction: &Correction,
+    values: &[ProposalValues],
+    cells: &Cells,
+    home_attributes: &[String],
+    j: usize,
+    mine: &[u32],
+) -> JurorDiagnostics {
     let scores = award.scores();
     let criteria = &award.rubric().criteria;
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
