@@ -341,3 +341,39 @@ fn reliability_writes_its_csv_and_reads_each_criterion() {
     assert!(csv.contains("\ninnovation,icc1_1,"));
     assert!(!csv.contains("kendall_w"));
 }
+
+/// Rows of the terminal ranking table (lines that start a table row, less the header).
+fn table_rows(out: &str) -> usize {
+    out.lines().filter(|l| l.starts_with('│')).count() - 1
+}
+
+#[test]
+fn a_long_ranking_is_cut_in_the_terminal_after_100_rows_or_the_last_winner() {
+    let mut scores = String::from("juror,proposal,criterion,score\n");
+    for p in 0..130 {
+        scores += &format!("J1,P{p:03},innovation,{}\n", 1 + p % 5);
+        scores += &format!("J1,P{p:03},impact,{}\n", 1 + p / 5 % 5);
+    }
+    let d = Dir::award("[award]\nname = \"long\"", &scores);
+    let out = stdout_of(&mut d.jury(&["score"]));
+    assert_eq!(table_rows(&out), 100, "{out}");
+    assert!(out.contains("… and 30 more proposals; the whole ranking: --format csv"));
+    // Winners are never cut: 110 winners show 110 rows.
+    let out = stdout_of(&mut d.jury(&["score", "--winners", "110"]));
+    assert_eq!(table_rows(&out), 110, "{out}");
+    assert!(out.contains("… and 20 more proposals"));
+    // The CSV on stdout keeps every row (and its header).
+    let out = stdout_of(&mut d.jury(&["score", "--format", "csv"]));
+    assert_eq!(out.lines().count(), 131);
+}
+
+#[test]
+fn the_shipped_example_shows_its_whole_ranking_in_the_terminal() {
+    let out = stdout_of(
+        crate::util::jury()
+            .arg("score")
+            .arg(repo("fixtures/ineli-balkans-2016")),
+    );
+    assert_eq!(table_rows(&out), 40, "{out}");
+    assert!(!out.contains("more proposals"));
+}

@@ -25,6 +25,12 @@ pub(super) fn short(x: Option<f64>) -> String {
     x.map(|x| format!("{x:.2}")).unwrap_or_default()
 }
 
+/// Rows of the ranking shown in the terminal at least; longer rankings are cut after this
+/// many rows (or after the last winner, when that comes later), with a line saying where the
+/// whole ranking is. A table of 40,000 rows is read by nobody and took comfy-table 0.6 s and
+/// 190 MB.
+pub const TABLE_ROWS: usize = 100;
+
 /// The winners and the ranking.
 pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
@@ -63,7 +69,19 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
     header.extend(award.rubric().criteria.iter().map(|c| c.id.as_str()));
     header.push("note");
     t.set_header(header);
-    for row in ranking_rows(award, outcome) {
+    let listing = outcome.listing();
+    // Through the last winner (or proposal tied for the last place), and at least TABLE_ROWS.
+    let last_winner = listing
+        .iter()
+        .rposition(|&p| {
+            matches!(
+                outcome.selection.winner[p],
+                Some(Winner::Yes | Winner::Tied)
+            )
+        })
+        .map_or(0, |i| i + 1);
+    let shown = listing.len().min(TABLE_ROWS.max(last_winner));
+    for row in ranking_rows(award, outcome).take(shown) {
         let winner = match row.winner {
             Some(Winner::Yes) => "★ yes",
             Some(Winner::Tied) => "TIED",
@@ -92,6 +110,13 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
         t.add_row(cells);
     }
     writeln!(out, "{t}")?;
+    if shown < listing.len() {
+        writeln!(
+            out,
+            "… and {} more proposals; the whole ranking: --format csv, or ranking.csv with --out DIR",
+            listing.len() - shown
+        )?;
+    }
     if let Some(u) = u {
         writeln!(out)?;
         writeln!(
