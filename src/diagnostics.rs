@@ -49,12 +49,12 @@ mod juror;
 
 use std::fmt;
 
-use crate::aggregate::{ByJuror, ProposalValues, Runs};
+use crate::aggregate::{juror_scores, ProposalValues, Runs};
 use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::normalize::Correction;
+use crate::normalize::{runs as runs_of, Correction};
 use crate::warnings::Warning;
 
 use cells::Cells;
@@ -186,13 +186,16 @@ pub fn diagnose(
 ) -> Diagnostics {
     let runs = Runs::new(award);
     let used = |i: usize| status[i] == Status::Used;
-    let mine = ByJuror::new(award, &runs, used);
-    let cells = Cells::new(award, &runs, &mine, used, correction);
+    let cells = Cells::new(award, &runs, used, correction);
     let home_attributes = home_attributes(award);
+    // Each juror's valid scores merged into (proposal, criterion) order, one juror at a time.
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
-        .map(|j| {
-            let mine = mine.of(j);
+        .map_init(Vec::new, |mine, j| {
+            juror_scores(award, &runs, j, used, mine);
+            for run in runs_of(mine.len(), |k| award.scores()[mine[k] as usize].proposal()) {
+                cells.review(award, correction, &mine[run]);
+            }
             juror::juror(award, correction, values, &cells, &home_attributes, j, mine)
         })
         .collect();
@@ -381,8 +384,7 @@ pub(crate) mod tests {
         let outcome = crate::score(&award);
         let runs = Runs::new(&award);
         let used = |i: usize| outcome.status[i] == Status::Used;
-        let mine = ByJuror::new(&award, &runs, used);
-        let cells = Cells::new(&award, &runs, &mine, used, &outcome.correction);
+        let cells = Cells::new(&award, &runs, used, &outcome.correction);
         let at = |j: &str, p: &str| {
             award
                 .scores()

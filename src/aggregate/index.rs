@@ -5,8 +5,6 @@
 //! the whole list; on a million scores every step of such a pass misses the cache. The
 //! indexes here are built by reading the scores in their order, never by jumping.
 
-use rayon::prelude::*;
-
 use crate::award::Award;
 
 /// Where each (criterion, juror) run of the award's scores starts: the run of criterion `c`
@@ -45,82 +43,46 @@ impl Runs {
     }
 }
 
-/// Each juror's valid scores (indices into the award's scores), sorted by proposal and then
-/// criterion, so that each review is a run.
-pub(crate) struct ByJuror {
-    /// Juror `j`'s scores are `scores[start[j]..start[j + 1]]`.
-    start: Vec<u32>,
-    scores: Vec<u32>,
-}
-
-impl ByJuror {
-    /// Merges each juror's runs, one per criterion, into proposal order; `used(i)` says
-    /// whether score `i` is indexed.
-    pub(crate) fn new(award: &Award, runs: &Runs, used: impl Fn(usize) -> bool + Sync) -> ByJuror {
-        let scores = award.scores();
-        let jurors = award.jurors().len();
-        let criteria = award.rubric().criteria.len();
-        let mut start = vec![0u32; jurors + 1];
-        for (i, s) in scores.iter().enumerate() {
-            if used(i) {
-                start[s.juror() + 1] += 1;
+/// Juror `j`'s scores for which `used(i)` holds (indices into the award's scores), merged
+/// from their runs, one per criterion, into (proposal, criterion) order, so that each review
+/// is a run; into `out`, which is cleared first.
+pub(crate) fn juror_scores(
+    award: &Award,
+    runs: &Runs,
+    j: usize,
+    used: impl Fn(usize) -> bool,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    let scores = award.scores();
+    // The next valid score of each criterion's run, and the run's end.
+    let next = |mut i: usize, end: usize| {
+        while i < end && !used(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut heads: Vec<(usize, usize)> = (0..award.rubric().criteria.len())
+        .map(|c| {
+            let run = runs.of(c, j);
+            (next(run.start, run.end), run.end)
+        })
+        .collect();
+    loop {
+        // The smallest proposal first; on one proposal, the first criterion.
+        let mut best: Option<(usize, usize)> = None;
+        for (c, &(i, end)) in heads.iter().enumerate() {
+            if i < end {
+                let p = scores[i].proposal();
+                if best.is_none_or(|(q, _)| p < q) {
+                    best = Some((p, c));
+                }
             }
         }
-        for j in 0..jurors {
-            start[j + 1] += start[j];
-        }
-        let mut merged = vec![0u32; start[jurors] as usize];
-        let mut parts = Vec::with_capacity(jurors);
-        let mut rest = merged.as_mut_slice();
-        for j in 0..jurors {
-            let (part, after) = rest.split_at_mut((start[j + 1] - start[j]) as usize);
-            parts.push(part);
-            rest = after;
-        }
-        parts
-            .into_par_iter()
-            .enumerate()
-            .with_min_len(64)
-            .for_each(|(j, part)| {
-                // The next valid score of each criterion's run, and the run's end.
-                let next = |mut i: usize, end: usize| {
-                    while i < end && !used(i) {
-                        i += 1;
-                    }
-                    i
-                };
-                let mut heads: Vec<(usize, usize)> = (0..criteria)
-                    .map(|c| {
-                        let run = runs.of(c, j);
-                        (next(run.start, run.end), run.end)
-                    })
-                    .collect();
-                for slot in part.iter_mut() {
-                    // The smallest proposal first; on one proposal, the first criterion.
-                    let mut best: Option<(usize, usize)> = None;
-                    for (c, &(i, end)) in heads.iter().enumerate() {
-                        if i < end {
-                            let p = scores[i].proposal();
-                            if best.is_none_or(|(q, _)| p < q) {
-                                best = Some((p, c));
-                            }
-                        }
-                    }
-                    let Some((_, c)) = best else { break };
-                    let (i, end) = heads[c];
-                    *slot = i as u32;
-                    heads[c].0 = next(i + 1, end);
-                }
-            });
-        ByJuror {
-            start,
-            scores: merged,
-        }
-    }
-
-    /// Juror `j`'s valid scores.
-    pub(crate) fn of(&self, j: usize) -> &[u32] {
-        &self.scores[self.start[j] as usize..self.start[j + 1] as usize]
+        let Some((_, c)) = best else { break };
+        let (i, end) = heads[c];
+        out.push(i as u32);
+        heads[c].0 = next(i + 1, end);
     }
 }
 
@@ -200,6 +162,13 @@ mod tests {
         b.build().unwrap()
     }
 
+    /// Juror `j`'s merged list.
+    fn of(award: &Award, runs: &Runs, j: usize, used: impl Fn(usize) -> bool) -> Vec<u32> {
+        let mut out = vec![7]; // cleared first
+        juror_scores(award, runs, j, used, &mut out);
+        out
+    }
+
     /// (juror, proposal, criterion) of each listed score.
     fn keys(award: &Award, list: &[u32]) -> Vec<(usize, usize, usize)> {
         let s = award.scores();
@@ -216,18 +185,19 @@ mod tests {
         let award = award();
         let runs = Runs::new(&award);
         // Jurors x, y, z and proposals p1, p2, p3 are numbered 0, 1, 2 in id order.
-        let all = ByJuror::new(&award, &runs, |_| true);
+        let all = |j| keys(&award, &of(&award, &runs, j, |_| true));
         assert_eq!(
-            keys(&award, all.of(0)),
+            all(0),
             [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 2, 0), (0, 2, 1)]
         );
-        assert_eq!(keys(&award, all.of(1)), [(1, 0, 0), (1, 0, 1), (1, 2, 1)]);
-        assert_eq!(keys(&award, all.of(2)), [(2, 1, 1)]);
+        assert_eq!(all(1), [(1, 0, 0), (1, 0, 1), (1, 2, 1)]);
+        assert_eq!(all(2), [(2, 1, 1)]);
         // Leave out every score of criterion a.
-        let b_only = ByJuror::new(&award, &runs, |i| award.scores()[i].criterion() == 1);
-        assert_eq!(keys(&award, b_only.of(0)), [(0, 0, 1), (0, 2, 1)]);
-        assert_eq!(keys(&award, b_only.of(1)), [(1, 0, 1), (1, 2, 1)]);
-        assert_eq!(keys(&award, b_only.of(2)), [(2, 1, 1)]);
+        let b = |i: usize| award.scores()[i].criterion() == 1;
+        let b_only = |j| keys(&award, &of(&award, &runs, j, b));
+        assert_eq!(b_only(0), [(0, 0, 1), (0, 2, 1)]);
+        assert_eq!(b_only(1), [(1, 0, 1), (1, 2, 1)]);
+        assert_eq!(b_only(2), [(2, 1, 1)]);
     }
 
     proptest::proptest! {
@@ -252,14 +222,13 @@ mod tests {
             let scores = award.scores();
             let used = |i: usize| !unused[i];
             let runs = Runs::new(&award);
-            let mine = ByJuror::new(&award, &runs, used);
             for j in 0..award.jurors().len() {
                 let mut want: Vec<u32> = (0..scores.len())
                     .filter(|&i| used(i) && scores[i].juror() == j)
                     .map(|i| i as u32)
                     .collect();
                 want.sort_by_key(|&i| (scores[i as usize].proposal(), scores[i as usize].criterion()));
-                proptest::prop_assert_eq!(mine.of(j), &want[..]);
+                proptest::prop_assert_eq!(of(&award, &runs, j, used), want);
                 for c in 0..3 {
                     let run: Vec<usize> = runs.of(c, j).collect();
                     let want: Vec<usize> = (0..scores.len())

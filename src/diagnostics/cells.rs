@@ -2,9 +2,11 @@
 //! review's corrected weighted total, whose range says whether a proposal needs another reader.
 
 use super::ProposalDiagnostics;
-use crate::aggregate::{ByJuror, Runs};
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+
+use crate::aggregate::Runs;
 use crate::award::Award;
-use crate::normalize::runs as runs_of;
 use crate::normalize::Correction;
 use crate::report::number;
 use crate::tolerance;
@@ -19,16 +21,26 @@ pub(super) struct Cells {
     /// `c`'s cells are `sums[c * proposals..(c + 1) * proposals]`.
     sums: Vec<CellSums>,
     /// Per proposal: how many complete reviews it has (a valid score on every criterion), and
-    /// the lowest and highest of their corrected weighted totals.
-    reviews: Vec<(u32, f64, f64)>,
+    /// the lowest and highest of their corrected weighted totals, as [`Cells::review`] finds
+    /// them: jurors are read in parallel, and a count, a least and a greatest do not depend
+    /// on the order.
+    reviews: Vec<Review>,
+}
+
+/// A proposal's complete reviews: their count, and the bits of the lowest and the highest
+/// corrected weighted total.
+struct Review {
+    count: AtomicU32,
+    low: AtomicU64,
+    high: AtomicU64,
 }
 
 impl Cells {
-    /// The cells of the scores for which `used(i)` holds, as `mine` lists them by juror.
+    /// The cells of the scores for which `used(i)` holds, each criterion in one pass over its
+    /// scores in the award's order: each cell's jurors in ascending order. No review yet.
     pub(super) fn new(
         award: &Award,
         runs: &Runs,
-        mine: &ByJuror,
         used: impl Fn(usize) -> bool + Sync,
         correction: &Correction,
     ) -> Cells {
@@ -36,8 +48,6 @@ impl Cells {
         let proposals = award.proposals().len();
         let scores = award.scores();
         let corrected = &correction.corrected;
-        // Each criterion in one pass over its scores, in the award's order: each cell's
-        // jurors in ascending order.
         let mut sums = vec![(0.0, 0); criteria * proposals];
         sums.par_chunks_mut(proposals.max(1))
             .enumerate()
@@ -48,32 +58,48 @@ impl Cells {
                     cell.1 += 1;
                 }
             });
-        // Each review's corrected weighted total, summed in criterion order; a review is a run
-        // of one proposal in a juror's list.
-        let weights: Vec<f64> = award.rubric().criteria.iter().map(|c| c.weight).collect();
-        let mut reviews = vec![(0, f64::INFINITY, f64::NEG_INFINITY); proposals];
-        for j in 0..award.jurors().len() {
-            let list = mine.of(j);
-            for run in runs_of(list.len(), |k| scores[list[k] as usize].proposal()) {
-                let review = &list[run];
-                if review.len() != criteria {
-                    continue;
-                }
-                let weighted =
-                    |&i: &u32| weights[scores[i as usize].criterion()] * corrected[i as usize];
-                let first = weighted(&review[0]);
-                let total = review[1..].iter().fold(first, |t, i| t + weighted(i));
-                let r = &mut reviews[scores[review[0] as usize].proposal()];
-                r.0 += 1;
-                r.1 = r.1.min(total);
-                r.2 = r.2.max(total);
-            }
-        }
+        let reviews = (0..proposals)
+            .map(|_| Review {
+                count: AtomicU32::new(0),
+                low: AtomicU64::new(f64::INFINITY.to_bits()),
+                high: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
+            })
+            .collect();
         Cells {
             proposals,
             sums,
             reviews,
         }
+    }
+
+    /// Takes in one juror's review of a proposal (their valid scores on it, in criterion
+    /// order): when complete, its corrected weighted total, summed in criterion order.
+    /// Totals that are NaN are left out, and −0 counts as below +0, so that the lowest and
+    /// highest do not depend on the order in which reviews come.
+    pub(super) fn review(&self, award: &Award, correction: &Correction, review: &[u32]) {
+        let criteria = &award.rubric().criteria;
+        if review.len() != criteria.len() {
+            return;
+        }
+        let scores = award.scores();
+        let weighted = |&i: &u32| {
+            let i = i as usize;
+            criteria[scores[i].criterion()].weight * correction.corrected[i]
+        };
+        let first = weighted(&review[0]);
+        let total = review[1..].iter().fold(first, |t, i| t + weighted(i));
+        let r = &self.reviews[scores[review[0] as usize].proposal()];
+        r.count.fetch_add(1, Relaxed);
+        if total.is_nan() {
+            return;
+        }
+        let update = |bound: &AtomicU64, keep: Ordering| {
+            let _ = bound.fetch_update(Relaxed, Relaxed, |bits| {
+                (total.total_cmp(&f64::from_bits(bits)) == keep).then_some(total.to_bits())
+            });
+        };
+        update(&r.low, Ordering::Less);
+        update(&r.high, Ordering::Greater);
     }
 
     /// The leave-one-out consensus of valid score `i`: the mean of the other jurors'
@@ -93,7 +119,12 @@ impl Cells {
     /// disagreement about the proposal itself.
     pub(super) fn proposal(&self, award: &Award, p: usize) -> ProposalDiagnostics {
         let share = award.settings().disagreement;
-        let (complete, low, high) = self.reviews[p];
+        let r = &self.reviews[p];
+        let complete = r.count.load(Relaxed);
+        let (low, high) = (
+            f64::from_bits(r.low.load(Relaxed)),
+            f64::from_bits(r.high.load(Relaxed)),
+        );
         let width: f64 = award
             .rubric()
             .criteria
@@ -114,5 +145,43 @@ impl Cells {
                 )
             });
         ProposalDiagnostics { needs_reader }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conflicts::Status;
+    use crate::diagnostics::tests::{award, raw, TEN};
+
+    /// The bits of a proposal's lowest and highest review total, after taking in the reviews
+    /// of the scores listed, in that order.
+    fn bounds(award: &Award, order: &[u32]) -> (u64, u64, u32) {
+        let outcome = crate::score_with(award, award.settings());
+        let used = |i: usize| outcome.status[i] == Status::Used;
+        let cells = Cells::new(award, &Runs::new(award), used, &outcome.correction);
+        for &i in order {
+            cells.review(award, &outcome.correction, &[i]);
+        }
+        let r = &cells.reviews[0];
+        (
+            r.low.load(Relaxed),
+            r.high.load(Relaxed),
+            r.count.load(Relaxed),
+        )
+    }
+
+    #[test]
+    fn the_lowest_and_highest_review_do_not_depend_on_the_order_reviews_come_in() {
+        // Jurors a and b give -0 and +0 (equal numbers, different bits), c gives 0 as well.
+        let award = award(
+            TEN,
+            raw(),
+            &[("a", "p", &[-0.0]), ("b", "p", &[0.0]), ("c", "p", &[0.0])],
+        );
+        let want = ((-0.0f64).to_bits(), 0.0f64.to_bits(), 3);
+        for order in [[0, 1, 2], [1, 0, 2], [2, 1, 0], [1, 2, 0]] {
+            assert_eq!(bounds(&award, &order), want, "{order:?}");
+        }
     }
 }
