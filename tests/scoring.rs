@@ -377,3 +377,60 @@ fn the_shipped_example_shows_its_whole_ranking_in_the_terminal() {
     assert_eq!(table_rows(&out), 40, "{out}");
     assert!(!out.contains("more proposals"));
 }
+
+#[test]
+fn compare_cuts_a_long_table_but_keeps_the_winners_of_every_method() {
+    // A lenient juror (scores 3–5) reads 110 proposals, a harsh one (1–2) the other 20. Under
+    // `none` (the chosen method) the harsh juror's proposals are the last 20 rows: their
+    // totals are at most 2·2 + 2 = 6, below the lenient juror's least, 2·3 + 3 = 9. Methods
+    // that correct for leniency name some of them winners.
+    let mut scores = String::from("juror,proposal,criterion,score\n");
+    for p in 0..130 {
+        let (j, a, b) = if p < 20 {
+            ("J1", 1 + p % 2, 1 + p / 2 % 2)
+        } else {
+            ("J2", 3 + p % 3, 3 + p / 3 % 3)
+        };
+        scores += &format!("{j},P{p:03},innovation,{a}\n{j},P{p:03},impact,{b}\n");
+    }
+    let settings = "[award]\nname = \"panels\"\n[normalization]\nmethod = \"none\"";
+    let d = Dir::award(settings, &scores);
+    // Every rank, in the table's order, from the CSV.
+    let csv = stdout_of(&mut d.jury(&["compare", "--format", "csv"]));
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 130);
+    let harsh = |id: &str| id[1..].parse::<usize>().unwrap() < 20;
+    assert!(rows[110..].iter().all(|r| harsh(r[0])));
+    let wins = |r: &Vec<&str>| r.iter().any(|c| *c == "yes" || *c == "tied");
+    let late: Vec<&str> = rows[100..]
+        .iter()
+        .filter(|r| wins(r))
+        .map(|r| r[0])
+        .collect();
+    assert!(
+        !late.is_empty(),
+        "some method names a harsh juror's proposal a winner"
+    );
+    // The table: the first 100 rows, then every later winner under some method.
+    let table = stdout_of(&mut d.jury(&["compare"]));
+    let ids: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .skip(1)
+        .map(|l| l.trim_start_matches('│').split('┆').next().unwrap().trim())
+        .collect();
+    let want: Vec<&str> = rows[..100]
+        .iter()
+        .map(|r| r[0])
+        .chain(late.clone())
+        .collect();
+    assert_eq!(ids, want);
+    let rest = 130 - 100 - late.len();
+    assert!(table.contains(&format!(
+        "… and {rest} more proposals that no method names a winner"
+    )));
+}

@@ -25,10 +25,10 @@ pub(super) fn short(x: Option<f64>) -> String {
     x.map(|x| format!("{x:.2}")).unwrap_or_default()
 }
 
-/// Rows of the ranking shown in the terminal at least; longer rankings are cut after this
-/// many rows (or after the last winner, when that comes later), with a line saying where the
-/// whole ranking is. A table of 40,000 rows is read by nobody and took comfy-table 0.6 s and
-/// 190 MB.
+/// Rows of a ranking shown in the terminal at least. `score` cuts a longer ranking after
+/// this many rows (or after the last winner, when that comes later) and `compare` after this
+/// many and the winners under any method, each with a line saying where the whole ranking
+/// is. A table of 40,000 rows is read by nobody and took comfy-table 0.6 s and 190 MB.
 pub const TABLE_ROWS: usize = 100;
 
 /// The winners and the ranking.
@@ -212,7 +212,21 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
         }
     }));
     t.set_header(header);
-    for p in own.listing() {
+    // The first TABLE_ROWS rows, and every later proposal that some method names a winner
+    // (or ties for the last place).
+    let listing = own.listing();
+    let wins = |p: usize| {
+        c.outcomes
+            .iter()
+            .any(|o| matches!(o.selection.winner[p], Some(Winner::Yes | Winner::Tied)))
+    };
+    let shown: Vec<usize> = listing
+        .iter()
+        .enumerate()
+        .filter(|&(k, &p)| k < TABLE_ROWS || wins(p))
+        .map(|(_, &p)| p)
+        .collect();
+    for &p in &shown {
         let mut cells = vec![Cell::new(proposals.id(p)), Cell::new(proposals.label(p))];
         for o in &c.outcomes {
             let star = if o.selection.winner[p] == Some(Winner::Yes) {
@@ -226,6 +240,13 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
         t.add_row(cells);
     }
     writeln!(out, "{t}")?;
+    if shown.len() < listing.len() {
+        writeln!(
+            out,
+            "… and {} more proposals that no method names a winner; every rank: --format csv",
+            listing.len() - shown.len()
+        )?;
+    }
     let ids = |ps: &[usize]| -> String {
         let v: Vec<&str> = ps.iter().map(|&p| proposals.id(p)).collect();
         if v.is_empty() {
