@@ -21,13 +21,20 @@ pub enum Status {
     Missing,
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Status {
+    /// The word reports use: `used`, `conflict` or `missing`.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Status::Used => "used",
             Status::Conflict => "conflict",
             Status::Missing => "missing",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

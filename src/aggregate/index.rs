@@ -126,6 +126,12 @@ impl ByProposal {
         }
     }
 
+    /// The scores of proposal `p`: its cells one after another, in criterion order.
+    pub(crate) fn proposal(&self, p: usize) -> &[u32] {
+        let k = p * self.criteria;
+        &self.bucket[self.start[k] as usize..self.start[k + self.criteria] as usize]
+    }
+
     /// The scores of proposal `p` on criterion `c`.
     pub(crate) fn cell(&self, p: usize, c: usize) -> &[u32] {
         let k = p * self.criteria + c;
