@@ -52,7 +52,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     }
     cli::warn_all(&outcome.warnings);
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::new(stdout.lock());
     let printed = match args.format {
         Format::Table => cli::table::summary(&award, &outcome, &mut out),
         Format::Csv => RankingCsv.write(&award, &outcome, &mut out),
@@ -73,7 +73,7 @@ fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
     }
     let outcome = jury::score(&award);
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::new(stdout.lock());
     let printed = cli::jurors::report(&award, &outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
@@ -97,7 +97,7 @@ fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Erro
     let award = jury::load(dir)?;
     let comparison = jury::compare(&award);
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::new(stdout.lock());
     let printed = match format {
         Format::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
         _ => cli::table::comparison(&award, &comparison, &mut out),
@@ -116,7 +116,7 @@ fn reliability(
         cli::write_one(&jury::report::ReliabilityCsv, &award, &outcome, out_dir)?;
     }
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::new(stdout.lock());
     let printed = cli::table::reliability(&award, &outcome, &mut out);
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }

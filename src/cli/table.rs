@@ -297,7 +297,7 @@ pub fn comparison_csv(award: &Award, c: &Comparison, out: &mut dyn Write) -> io:
 pub fn rubric(path: &Path) -> Result<ExitCode, Error> {
     let rubric = Rubric::from_path(path)?;
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::new(stdout.lock());
     super::stdout_result(briefing(&rubric, &mut out))
 }
 
