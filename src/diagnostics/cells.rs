@@ -74,8 +74,9 @@ impl Cells {
 
     /// Takes in one juror's review of a proposal (their valid scores on it, in criterion
     /// order): when complete, its corrected weighted total, summed in criterion order.
-    /// Totals that are NaN are left out, and −0 counts as below +0, so that the lowest and
-    /// highest do not depend on the order in which reviews come.
+    /// A NaN total counts as a review but is left out of the lowest and highest, and −0
+    /// counts as below +0, so that the lowest and highest do not depend on the order in
+    /// which reviews come.
     pub(super) fn review(&self, award: &Award, correction: &Correction, review: &[u32]) {
         let criteria = &award.rubric().criteria;
         if review.len() != criteria.len() {
