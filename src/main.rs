@@ -58,11 +58,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
         Format::Csv => RankingCsv.write(&award, &outcome, &mut out),
         Format::Json => SummaryJson.write(&award, &outcome, &mut out),
     };
+    // Shown before the bundle is written.
+    let printed = printed.and_then(|()| out.flush());
     if let Some(dir) = &args.out {
         jury::write_bundle(&award, &outcome, dir)?;
         eprintln!("reports written to {}", dir.display());
     }
-    cli::stdout_result(printed.and_then(|()| out.flush()))
+    cli::stdout_result(printed)
 }
 
 /// load the award → score → the juror diagnostics table.
