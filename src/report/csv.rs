@@ -141,31 +141,43 @@ impl Report for RankingCsv {
         w.write_record(header.iter().map(|h| text(h).into_owned()))?;
         w.flush()?;
         drop(w);
-        // Blocks of rows are written in parallel, each into its own buffer, and the buffers
-        // written out in order: the same bytes as one row after another, whatever the
-        // number of threads. A round of blocks at a time, so that little is held at once.
-        const BLOCK: usize = 512;
         let rows = Rows::new(award, outcome);
-        let listing = outcome.listing();
-        let block = |ps: &[usize]| -> io::Result<Vec<u8>> {
-            let mut buffer = Vec::with_capacity(ps.len() * 256);
-            let mut w = writer(&mut buffer);
+        write_blocks(&outcome.listing(), 512, 256, out, |w, ps| {
             let mut row = RowWriter::new(award, outcome, &attributes);
             for &p in ps {
-                row.write(&mut w, rows.row(p))?;
+                row.write(w, rows.row(p))?;
             }
-            w.flush()?;
-            drop(w);
-            Ok(buffer)
-        };
-        for round in listing.chunks(BLOCK * 16) {
-            let blocks: Vec<io::Result<Vec<u8>>> = round.par_chunks(BLOCK).map(block).collect();
-            for b in blocks {
-                out.write_all(&b?)?;
-            }
-        }
-        out.flush()
+            Ok(())
+        })
     }
+}
+
+/// Writes the rows of `items` in blocks of `size`, each block formatted by `rows` into its
+/// own buffer (about `bytes` a row) in parallel, and the buffers written out in order: the
+/// same bytes as one row after another, whatever the number of threads. Sixteen blocks a
+/// round, so that little is held at once.
+fn write_blocks<T: Sync>(
+    items: &[T],
+    size: usize,
+    bytes: usize,
+    out: &mut dyn io::Write,
+    rows: impl Fn(&mut csv::Writer<&mut dyn io::Write>, &[T]) -> csv::Result<()> + Sync,
+) -> io::Result<()> {
+    let block = |chunk: &[T]| -> io::Result<Vec<u8>> {
+        let mut buffer = Vec::with_capacity(chunk.len() * bytes);
+        let mut w = writer(&mut buffer);
+        rows(&mut w, chunk)?;
+        w.flush()?;
+        drop(w);
+        Ok(buffer)
+    };
+    for round in items.chunks(size * 16) {
+        let blocks: Vec<io::Result<Vec<u8>>> = round.par_chunks(size).map(block).collect();
+        for b in blocks {
+            out.write_all(&b?)?;
+        }
+    }
+    out.flush()
 }
 
 /// Writes ranking rows, numbers through reused buffers: no string per cell.
@@ -253,28 +265,14 @@ impl Report for ScoresCsv {
         ])?;
         w.flush()?;
         drop(w);
-        let order = by_proposal(award);
         let reasons = Reasons::new(award);
-        // Blocks of rows in parallel, written out in order, as in `ranking.csv`.
-        const BLOCK: usize = 8192;
-        let block = |rows: &[u32]| -> io::Result<Vec<u8>> {
-            let mut buffer = Vec::with_capacity(rows.len() * 40);
-            let mut w = writer(&mut buffer);
+        write_blocks(&by_proposal(award), 4096, 40, out, |w, rows| {
             let mut cell = String::new();
             for &i in rows {
-                score_row(award, outcome, &reasons, i as usize, &mut w, &mut cell)?;
+                score_row(award, outcome, &reasons, i as usize, w, &mut cell)?;
             }
-            w.flush()?;
-            drop(w);
-            Ok(buffer)
-        };
-        for round in order.chunks(BLOCK * 8) {
-            let blocks: Vec<io::Result<Vec<u8>>> = round.par_chunks(BLOCK).map(block).collect();
-            for b in blocks {
-                out.write_all(&b?)?;
-            }
-        }
-        out.flush()
+            Ok(())
+        })
     }
 }
 
