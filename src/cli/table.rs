@@ -31,6 +31,11 @@ pub(super) fn short(x: Option<f64>) -> String {
 /// is. A table of 40,000 rows is read by nobody and took comfy-table 0.6 s and 190 MB.
 pub const TABLE_ROWS: usize = 100;
 
+/// Whether a proposal is a winner or tied for the last winning place: a row no cut leaves out.
+fn named(winner: Option<Winner>) -> bool {
+    matches!(winner, Some(Winner::Yes | Winner::Tied))
+}
+
 /// The winners and the ranking.
 pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
@@ -73,12 +78,7 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
     // Through the last winner (or proposal tied for the last place), and at least TABLE_ROWS.
     let last_winner = listing
         .iter()
-        .rposition(|&p| {
-            matches!(
-                outcome.selection.winner[p],
-                Some(Winner::Yes | Winner::Tied)
-            )
-        })
+        .rposition(|&p| named(outcome.selection.winner[p]))
         .map_or(0, |i| i + 1);
     let shown = listing.len().min(TABLE_ROWS.max(last_winner));
     for row in ranking_rows(award, outcome).take(shown) {
@@ -215,11 +215,7 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
     // The first TABLE_ROWS rows, and every later proposal that some method names a winner
     // (or ties for the last place).
     let listing = own.listing();
-    let wins = |p: usize| {
-        c.outcomes
-            .iter()
-            .any(|o| matches!(o.selection.winner[p], Some(Winner::Yes | Winner::Tied)))
-    };
+    let wins = |p: usize| c.outcomes.iter().any(|o| named(o.selection.winner[p]));
     let shown: Vec<usize> = listing
         .iter()
         .enumerate()
