@@ -6,6 +6,7 @@
 //! after every rule share a rank (competition ranking: 1, 2, 2, 4).
 
 use std::fmt;
+use std::ops::Range;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -102,99 +103,115 @@ pub fn rank(
 ) -> Ranking {
     let total = |p: usize| values[p].total.unwrap_or(f64::NEG_INFINITY);
     let mut order: Vec<usize> = (0..values.len()).filter(|&p| eligible[p]).collect();
-    order.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
-    let lottery = lottery_keys(values.len(), seed);
-    let key = |rule: &TieRule, p: usize| -> f64 {
-        match rule {
-            TieRule::Criterion(id) => rubric
-                .criterion_index(id)
-                .and_then(|c| values[p].values[c])
-                .unwrap_or(f64::NEG_INFINITY),
-            TieRule::Consensus => -values[p].spread,
-            TieRule::Reviews => values[p].reviews as f64,
-            TieRule::Lottery => lottery[p],
-        }
-    };
+    // Ids are distinct, so the order is total and an unstable sort gives the same list.
+    order.sort_unstable_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
+    // Each rule's key of every proposal, worked out once.
+    let keys: Vec<Vec<f64>> = rules
+        .iter()
+        .map(|rule| match rule {
+            TieRule::Criterion(id) => {
+                let c = rubric.criterion_index(id);
+                values
+                    .iter()
+                    .map(|v| c.and_then(|c| v.values[c]).unwrap_or(f64::NEG_INFINITY))
+                    .collect()
+            }
+            TieRule::Consensus => values.iter().map(|v| -v.spread).collect(),
+            TieRule::Reviews => values.iter().map(|v| v.reviews as f64).collect(),
+            TieRule::Lottery => lottery_keys(values.len(), seed),
+        })
+        .collect();
     let mut ranking = Ranking {
-        order: Vec::with_capacity(order.len()),
+        order: Vec::new(),
         rank: vec![None; values.len()],
         ties: Vec::new(),
     };
-    for class in split(&order, total, true) {
-        let mut resolved = Vec::new();
-        resolve(class, rules, &key, &mut resolved, &mut ranking.ties);
-        for group in resolved {
-            let place = ranking.order.len() + 1;
+    // Each class of tied totals is put in order where it stands; `leaves` are the places of
+    // the groups that end up equal, one rank each.
+    let mut leaves: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let end = run_end(&order, start, total, true);
+        leaves.clear();
+        let class = &mut order[start..end];
+        resolve(class, start, rules, &keys, &mut leaves, &mut ranking.ties);
+        for group in &leaves {
             if group.len() > 1 {
                 ranking.ties.push(Tie {
-                    proposals: group.clone(),
+                    proposals: order[group.clone()].to_vec(),
                     rule: None,
                 });
             }
-            for p in group {
-                ranking.rank[p] = Some(place);
-                ranking.order.push(p);
+            for &p in &order[group.clone()] {
+                ranking.rank[p] = Some(group.start + 1);
             }
         }
+        start = end;
     }
+    ranking.order = order;
     ranking
 }
 
-/// Breaks a tied class with the first rule that separates it, recursing on what stays tied.
+/// Breaks a tied class, which stands at place `at` of the ranking, with the first rule that
+/// separates it (`keys[k]` is rule `k`'s key of each proposal), recursing on what stays
+/// tied; the class is put in the order decided, and the places of the groups left equal are
+/// pushed to `leaves`.
 fn resolve(
-    class: Vec<usize>,
+    class: &mut [usize],
+    at: usize,
     rules: &[TieRule],
-    key: &impl Fn(&TieRule, usize) -> f64,
-    out: &mut Vec<Vec<usize>>,
+    keys: &[Vec<f64>],
+    leaves: &mut Vec<Range<usize>>,
     ties: &mut Vec<Tie>,
 ) {
-    let Some((rule, rest)) = rules.split_first() else {
+    let (Some((rule, rest)), Some((key, rest_keys))) = (rules.split_first(), keys.split_first())
+    else {
         // Still equal after every rule: listed in id order, never in floating-point noise.
-        let mut class = class;
         class.sort_unstable();
-        out.push(class);
+        leaves.push(at..at + class.len());
         return;
     };
     if class.len() == 1 {
-        out.push(class);
+        leaves.push(at..at + 1);
         return;
     }
-    let mut sorted = class;
-    sorted.sort_by(|&a, &b| key(rule, b).total_cmp(&key(rule, a)));
-    let exact = *rule == TieRule::Lottery;
-    let groups = split(&sorted, |p| key(rule, p), !exact);
-    if groups.len() > 1 {
+    // Stable: what a rule leaves equal stays in the order it came in.
+    class.sort_by(|&a, &b| key[b].total_cmp(&key[a]));
+    let tolerant = *rule != TieRule::Lottery;
+    let key_of = |p: usize| key[p];
+    if run_end(class, 0, key_of, tolerant) < class.len() {
         ties.push(Tie {
-            proposals: sorted.clone(),
+            proposals: class.to_vec(),
             rule: Some(rule.clone()),
         });
     }
-    for group in groups {
-        resolve(group, rest, key, out, ties);
+    let mut start = 0;
+    while start < class.len() {
+        let end = run_end(class, start, key_of, tolerant);
+        resolve(
+            &mut class[start..end],
+            at + start,
+            rest,
+            rest_keys,
+            leaves,
+            ties,
+        );
+        start = end;
     }
 }
 
-/// Splits a sorted list into runs of equal keys (up to the tie tolerance when `tolerant`).
-fn split(sorted: &[usize], key: impl Fn(usize) -> f64, tolerant: bool) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for &p in sorted {
-        match groups.last_mut() {
-            Some(g)
-                if {
-                    let (a, b) = (key(*g.last().unwrap_or(&p)), key(p));
-                    if tolerant {
-                        a == b || tolerance::same(a, b)
-                    } else {
-                        a == b
-                    }
-                } =>
-            {
-                g.push(p)
-            }
-            _ => groups.push(vec![p]),
+/// The end of the run of equal keys (up to the tie tolerance when `tolerant`) that starts at
+/// `start` in a sorted list: each proposal is compared with the one before it.
+fn run_end(sorted: &[usize], start: usize, key: impl Fn(usize) -> f64, tolerant: bool) -> usize {
+    let mut end = start + 1;
+    while end < sorted.len() {
+        let (a, b) = (key(sorted[end - 1]), key(sorted[end]));
+        if !(a == b || tolerant && tolerance::same(a, b)) {
+            break;
         }
+        end += 1;
     }
-    groups
+    end
 }
 
 /// One reproducible draw per proposal (in id order) from the seed: the lottery's keys.
