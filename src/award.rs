@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
@@ -17,11 +18,13 @@ use crate::rubric::Rubric;
 use crate::settings::Settings;
 
 mod batch;
+mod order;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use batch::Batch;
 use batch::{bad_confidence, blank_id, off_scale};
+use order::sort_scores;
 
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
@@ -469,11 +472,18 @@ impl AwardBuilder {
         self.rubric.check_built(&mut problems);
         self.check_declared(&mut problems);
         let files = std::mem::take(&mut self.files);
-        let (jurors, jmap) = std::mem::take(&mut self.jurors).finish();
-        let (proposals, pmap) = std::mem::take(&mut self.proposals).finish();
-        for s in &mut self.scores {
-            *s = Score::new(s.criterion(), jmap[s.juror()], pmap[s.proposal()], s.raw());
-        }
+        let (jurors, proposals) = (
+            std::mem::take(&mut self.jurors),
+            std::mem::take(&mut self.proposals),
+        );
+        let ((jurors, jmap), (proposals, pmap)) =
+            rayon::join(move || jurors.finish(), move || proposals.finish());
+        self.scores
+            .par_iter_mut()
+            .with_min_len(1 << 14)
+            .for_each(|s| {
+                *s = Score::new(s.criterion(), jmap[s.juror()], pmap[s.proposal()], s.raw())
+            });
         // Counted on the sorted roster: a juror met early, below the limit, may sort past it
         // when jurors named only in jurors.csv or conflicts.csv sort before them.
         if jurors.len() > MAX_JURORS {
@@ -828,97 +838,6 @@ impl AwardBuilder {
 
 /// The most scores an award can hold: the stages index them with 32-bit numbers.
 const MAX_SCORES: usize = u32::MAX as usize;
-
-/// Sorts the scores into the award's order, (criterion, juror, proposal), carrying each
-/// score's line and confidence along.
-///
-/// Each (criterion, juror) pair is a bucket: the scores are dealt into their buckets in one
-/// pass, in the order given, and each bucket is then sorted by proposal, which a file listed
-/// in proposal order already is. That reads the scores once in order and writes each where
-/// it belongs, where a comparison sort moves every score about twenty times. With more
-/// buckets than half the scores (many jurors who read little) the scores are sorted by
-/// comparison instead.
-fn sort_scores(
-    scores: &mut Vec<Score>,
-    lines: &mut Vec<u32>,
-    weights: Option<Vec<f64>>,
-    jurors: usize,
-    criteria: usize,
-) -> Option<Vec<f64>> {
-    let buckets = criteria.saturating_mul(jurors);
-    if buckets == 0 || buckets > scores.len() / 2 {
-        return sort_by_comparison(scores, lines, weights);
-    }
-    let bucket = |s: &Score| s.criterion() * jurors + s.juror();
-    let mut start = vec![0usize; buckets + 1];
-    for s in scores.iter() {
-        start[bucket(s) + 1] += 1;
-    }
-    for k in 0..buckets {
-        start[k + 1] += start[k];
-    }
-    let mut fill = start.clone();
-    let mut dealt = vec![scores[0]; scores.len()];
-    let mut dealt_lines = vec![0u32; lines.len()];
-    let mut dealt_weights = weights.as_ref().map(|w| vec![0.0; w.len()]);
-    for (i, s) in scores.iter().enumerate() {
-        let k = bucket(s);
-        dealt[fill[k]] = *s;
-        dealt_lines[fill[k]] = lines[i];
-        if let (Some(to), Some(from)) = (dealt_weights.as_mut(), weights.as_ref()) {
-            to[fill[k]] = from[i];
-        }
-        fill[k] += 1;
-    }
-    drop(fill);
-    drop(weights);
-    *scores = dealt;
-    *lines = dealt_lines;
-    let mut order: Vec<usize> = Vec::new();
-    for k in 0..buckets {
-        let range = start[k]..start[k + 1];
-        let run = &scores[range.clone()];
-        if run.windows(2).all(|w| w[0].proposal <= w[1].proposal) {
-            continue;
-        }
-        // Sorted by proposal, then line: copies of one score in the order given.
-        order.clear();
-        order.extend(range.clone());
-        order.sort_unstable_by_key(|&i| (scores[i].proposal, lines[i]));
-        permute(&mut scores[range.clone()], &order, range.start);
-        permute(&mut lines[range.clone()], &order, range.start);
-        if let Some(weights) = dealt_weights.as_mut() {
-            permute(&mut weights[range.clone()], &order, range.start);
-        }
-    }
-    dealt_weights
-}
-
-/// Puts `items[order[k] − offset]` at `k`.
-fn permute<T: Copy>(items: &mut [T], order: &[usize], offset: usize) {
-    let copy: Vec<T> = order.iter().map(|&i| items[i - offset]).collect();
-    items.copy_from_slice(&copy);
-}
-
-/// [`sort_scores`] by comparing keys, for designs with more (criterion, juror) pairs than
-/// half the scores.
-fn sort_by_comparison(
-    scores: &mut Vec<Score>,
-    lines: &mut Vec<u32>,
-    weights: Option<Vec<f64>>,
-) -> Option<Vec<f64>> {
-    use rayon::slice::ParallelSliceMut;
-    let mut order: Vec<(u64, u32, u32)> = scores
-        .iter()
-        .zip(lines.iter())
-        .enumerate()
-        .map(|(i, (s, &line))| (s.key(), line, i as u32))
-        .collect();
-    order.par_sort_unstable();
-    *scores = order.iter().map(|&(_, _, i)| scores[i as usize]).collect();
-    *lines = order.iter().map(|&(_, line, _)| line).collect();
-    weights.map(|w| order.iter().map(|&(_, _, i)| w[i as usize]).collect())
-}
 
 /// Every attribute named in settings must exist on the side it is read from.
 fn check_attributes(
