@@ -11,7 +11,6 @@ use std::fmt;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::rubric::Rubric;
@@ -19,12 +18,15 @@ use crate::settings::Settings;
 
 mod batch;
 mod order;
+mod roster;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use batch::Batch;
 use batch::{bad_confidence, blank_id, off_scale};
 use order::sort_scores;
+pub use roster::Roster;
+use roster::{Origin, RosterBuilder};
 
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
@@ -106,50 +108,6 @@ pub struct Conflict {
     pub reason: String,
 }
 
-/// The jurors or the proposals of an award: ids in sorted order, display labels (proposal
-/// titles, juror names) and attributes (country, institution, …).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Roster {
-    ids: Vec<String>,
-    labels: Vec<String>,
-    attributes: Vec<BTreeMap<String, String>>,
-    attribute_names: Vec<String>,
-}
-
-impl Roster {
-    /// How many members.
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-    /// The id of member `i`.
-    pub fn id(&self, i: usize) -> &str {
-        &self.ids[i]
-    }
-    /// The title or name of member `i` (empty when none was given).
-    pub fn label(&self, i: usize) -> &str {
-        &self.labels[i]
-    }
-    /// The value of an attribute of member `i`, when given and not blank.
-    pub fn attribute(&self, i: usize, name: &str) -> Option<&str> {
-        self.attributes[i]
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-    /// The names of the attributes any member has, sorted.
-    pub fn attribute_names(&self) -> &[String] {
-        &self.attribute_names
-    }
-    /// The index of the member with this id.
-    pub fn index(&self, id: &str) -> Option<usize> {
-        self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok()
-    }
-}
-
 /// A checked award, ready to score.
 #[derive(Clone, Debug)]
 pub struct Award {
@@ -212,111 +170,6 @@ impl Award {
     /// Whether any score has a confidence other than 1.
     pub fn has_confidence(&self) -> bool {
         self.weights.is_some()
-    }
-}
-
-/// Where a record came from: a file index in the builder and a line.
-#[derive(Clone, Copy, Debug)]
-struct Origin {
-    file: u16,
-    line: u32,
-}
-
-#[derive(Default)]
-struct RosterBuilder {
-    map: FxHashMap<Box<str>, u32>,
-    ids: Vec<Box<str>>,
-    labels: Vec<String>,
-    attributes: Vec<BTreeMap<String, String>>,
-    declared: Vec<bool>,
-    first_seen: Vec<Origin>,
-    any_declared: bool,
-    /// The member interned last: rows of one review repeat it, and a comparison is cheaper
-    /// than a hash lookup.
-    last: u32,
-}
-
-impl RosterBuilder {
-    fn intern(&mut self, id: &str, origin: Origin) -> u32 {
-        if self
-            .ids
-            .get(self.last as usize)
-            .is_some_and(|last| **last == *id)
-        {
-            return self.last;
-        }
-        if let Some(&i) = self.map.get(id) {
-            self.last = i;
-            return i;
-        }
-        let i = self.ids.len() as u32;
-        self.map.insert(id.into(), i);
-        self.ids.push(id.into());
-        self.labels.push(String::new());
-        self.attributes.push(BTreeMap::new());
-        self.declared.push(false);
-        self.first_seen.push(origin);
-        self.last = i;
-        i
-    }
-
-    /// Declares a member; false when it was declared before.
-    fn declare(
-        &mut self,
-        id: &str,
-        label: &str,
-        attributes: BTreeMap<String, String>,
-        origin: Origin,
-    ) -> bool {
-        let i = self.intern(id, origin) as usize;
-        self.any_declared = true;
-        if self.declared[i] {
-            return false;
-        }
-        self.declared[i] = true;
-        self.labels[i] = label.to_string();
-        self.attributes[i] = attributes;
-        true
-    }
-
-    /// The roster in sorted id order and the map from builder index to roster index.
-    fn finish(self) -> (Roster, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.ids.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
-        let mut remap = vec![0u32; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            remap[old as usize] = new as u32;
-        }
-        let mut names: Vec<String> = self
-            .attributes
-            .iter()
-            .flat_map(|a| a.keys().cloned())
-            .collect();
-        names.sort();
-        names.dedup();
-        drop(self.map);
-        // Move every string into its sorted place rather than copying it.
-        let mut ids: Vec<Option<Box<str>>> = self.ids.into_iter().map(Some).collect();
-        let mut labels: Vec<Option<String>> = self.labels.into_iter().map(Some).collect();
-        let mut attributes: Vec<Option<BTreeMap<String, String>>> =
-            self.attributes.into_iter().map(Some).collect();
-        let take = |i: u32| i as usize;
-        let roster = Roster {
-            ids: order
-                .iter()
-                .map(|&i| String::from(ids[take(i)].take().unwrap_or_default()))
-                .collect(),
-            labels: order
-                .iter()
-                .map(|&i| labels[take(i)].take().unwrap_or_default())
-                .collect(),
-            attributes: order
-                .iter()
-                .map(|&i| attributes[take(i)].take().unwrap_or_default())
-                .collect(),
-            attribute_names: names,
-        };
-        (roster, remap)
     }
 }
 
@@ -828,7 +681,7 @@ impl AwardBuilder {
                             ),
                             format!("unknown {what} id; expected an id listed in {list}"),
                         )
-                        .with_value(roster.ids[i].to_string()),
+                        .with_value(roster.ids.get(i).to_string()),
                     );
                 }
             }
@@ -846,7 +699,7 @@ fn check_attributes(
     proposals: &Roster,
     problems: &mut Problems,
 ) {
-    let has = |r: &Roster, name: &str| r.attribute_names.iter().any(|n| n == name);
+    let has = |r: &Roster, name: &str| r.attribute_names().iter().any(|n| n == name);
     for name in &settings.conflicts_same {
         for (roster, list) in [(jurors, "jurors.csv"), (proposals, "proposals.csv")] {
             if !has(roster, name) {
