@@ -450,6 +450,11 @@ impl AwardBuilder {
         self.lines.reserve(n);
     }
 
+    /// How many scores and problems were taken in so far.
+    pub(crate) fn taken(&self) -> (usize, usize) {
+        (self.scores.len(), self.problems.len())
+    }
+
     pub(crate) fn add_input(&mut self, input: InputFile) {
         self.inputs.push(input);
     }

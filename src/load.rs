@@ -358,7 +358,16 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
     };
     let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| columns.row(b, line, cells);
     let input = io::Cursor::new(read).chain(file);
+    let before = builder.taken();
     pieces::read(input, first_line, &source, sizes, &row, builder);
+    // A header and nothing under it would score nothing and look like a result.
+    if builder.taken() == before {
+        builder.add_problem(Problem::new(
+            ProblemKind::Empty,
+            Location::file(name),
+            "the file has a header but no scores; expected one row per score (see docs/formats.md)",
+        ));
+    }
 }
 
 /// Where the parts of a score are in the columns of `scores.csv`.

@@ -34,6 +34,20 @@ fn an_empty_scores_file() {
 }
 
 #[test]
+fn a_scores_file_with_a_header_and_no_scores() {
+    // Blank lines are not rows: the file still has no score.
+    for csv in [
+        "juror,proposal,criterion,score\n",
+        "juror,proposal,criterion,score\n\n\r\n",
+    ] {
+        has(
+            &Dir::award("", csv).refused(),
+            &["scores.csv", "a header but no scores"],
+        );
+    }
+}
+
+#[test]
 fn toml_syntax_error_names_its_line() {
     has(
         &Dir::award("[award]\nwinners = = 3\n", OK_SCORES).refused(),
