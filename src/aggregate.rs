@@ -84,12 +84,18 @@ pub fn aggregate_counted(
     let count = |i: usize| counts.map_or(1, |k| k[i]);
     let used = |i: usize| status[i] == Status::Used && count(i) > 0;
     let runs = Runs::new(award);
+    // Every score weighs 1 and counts once: the usual award, summed more simply.
+    let once = counts.is_none() && !award.has_confidence();
     // Each criterion's means and spreads in one pass over its scores, in the award's order.
-    let columns: Vec<Column> = (0..rubric.criteria.len())
-        .into_par_iter()
-        .map(|c| Column::new(award, &runs, c, used, count, &correction.corrected))
-        .collect();
-    let reviews = reviews(award, &runs, used, count);
+    let (columns, reviews) = rayon::join(
+        || {
+            (0..rubric.criteria.len())
+                .into_par_iter()
+                .map(|c| Column::new(award, &runs, c, once, used, count, &correction.corrected))
+                .collect::<Vec<Column>>()
+        },
+        || reviews(award, &runs, counts.is_none(), used, count),
+    );
     // The median and the trimmed mean need each cell's scores.
     let index = (how != Aggregate::Mean).then(|| ByProposal::new(award, used));
     let total_weight = rubric.total_weight();
@@ -172,6 +178,7 @@ impl Column {
         award: &Award,
         runs: &Runs,
         c: usize,
+        once: bool,
         used: impl Fn(usize) -> bool,
         count: impl Fn(usize) -> u32,
         corrected: &[f64],
@@ -179,6 +186,9 @@ impl Column {
         let proposals = award.proposals().len();
         let scores = award.scores();
         let range = runs.criterion(c);
+        if once {
+            return Column::unweighted(award, range, c, used, corrected);
+        }
         let valid = || {
             range.clone().filter(|&i| used(i)).map(|i| {
                 let k = count(i);
@@ -227,11 +237,89 @@ impl Column {
     }
 }
 
+impl Column {
+    /// [`Column::new`] when every score weighs 1 and counts once: the weighted sums are the
+    /// plain sum and count, taken in the same order, so the same numbers. The weighted mean
+    /// starts at −0.0 and the count-weighted one at 0.0: they can differ only in the sign of
+    /// a zero, which leaves every (x − mean)² the same, so one sum serves both.
+    fn unweighted(
+        award: &Award,
+        range: std::ops::Range<usize>,
+        c: usize,
+        used: impl Fn(usize) -> bool,
+        corrected: &[f64],
+    ) -> Column {
+        let proposals = award.proposals().len();
+        let scores = award.scores();
+        // Per proposal: Σ x (from −0.0, as `Iterator::sum`) and the count.
+        let mut sums: Vec<(f64, u32)> = vec![(-0.0, 0); proposals];
+        for i in range.clone() {
+            if used(i) {
+                let cell = &mut sums[scores[i].proposal()];
+                cell.0 += corrected[i];
+                cell.1 += 1;
+            }
+        }
+        let mean: Vec<f64> = sums.iter().map(|&(x, n)| x / f64::from(n)).collect();
+        let mut ss = vec![-0.0; proposals];
+        for i in range {
+            if used(i) {
+                let p = scores[i].proposal();
+                let d = corrected[i] - mean[p];
+                ss[p] += d * d;
+            }
+        }
+        for (ss, &(_, n)) in ss.iter_mut().zip(&sums) {
+            *ss = if n == 0 {
+                0.0
+            } else {
+                (*ss / f64::from(n)).sqrt()
+            };
+        }
+        Column {
+            criterion: c,
+            mean,
+            sd: ss,
+            scores: sums.into_iter().map(|(_, n)| n).collect(),
+        }
+    }
+}
+
 /// Each proposal's reviews: the jurors with a valid score on it, a juror counted as many
-/// times as the smallest count among their scores of it.
+/// times as the smallest count among their scores of it. Jurors are taken in ranges, in
+/// parallel; the counts are whole numbers, so their sum does not depend on the ranges.
 fn reviews(
     award: &Award,
     runs: &Runs,
+    counts_once: bool,
+    used: impl Fn(usize) -> bool + Sync,
+    count: impl Fn(usize) -> u32 + Sync,
+) -> Vec<usize> {
+    /// Jurors a task takes.
+    const JURORS: usize = 256;
+    let proposals = award.proposals().len();
+    let jurors = award.jurors().len();
+    (0..jurors.div_ceil(JURORS))
+        .into_par_iter()
+        .map(|k| {
+            let range = k * JURORS..((k + 1) * JURORS).min(jurors);
+            reviews_of(award, runs, range, counts_once, &used, &count)
+        })
+        .reduce_with(|mut a, b| {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+            a
+        })
+        .unwrap_or_else(|| vec![0; proposals])
+}
+
+/// [`reviews`] by the jurors of `range` alone; `counts_once` when every count is 1.
+fn reviews_of(
+    award: &Award,
+    runs: &Runs,
+    range: std::ops::Range<usize>,
+    counts_once: bool,
     used: impl Fn(usize) -> bool,
     count: impl Fn(usize) -> u32,
 ) -> Vec<usize> {
@@ -244,7 +332,19 @@ fn reviews(
     const DONE: usize = usize::MAX;
     let mut seen = vec![DONE; proposals];
     let mut least = vec![0u32; proposals];
-    for j in 0..award.jurors().len() {
+    let once = counts_once;
+    for j in range {
+        if once {
+            // Every score counted once: a review is a proposal met for the first time.
+            for i in (0..criteria).flat_map(|c| runs.of(c, j)) {
+                let p = scores[i].proposal();
+                if seen[p] != j && used(i) {
+                    seen[p] = j;
+                    reviews[p] += 1;
+                }
+            }
+            continue;
+        }
         let mine = || {
             (0..criteria)
                 .flat_map(|c| runs.of(c, j))
@@ -390,7 +490,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// The sums taken criterion by criterion in the award's order are the cell-by-cell
         /// sums, to the bit (−0 included), with blanks, conflicts, confidences and bootstrap
-        /// counts (0 included, and differing between one juror's criteria).
+        /// counts (0 included, and differing between one juror's criteria); and without
+        /// confidences or counts, the usual award, which is summed more simply.
         #[test]
         fn aggregation_is_the_cell_by_cell_computation_to_the_bit(
             rows in prop::collection::vec(drawn(), 0..60),
@@ -398,6 +499,8 @@ mod tests {
             counts in prop::collection::vec(0..4u32, 64),
             how in prop::sample::select(vec![Aggregate::Mean, Aggregate::Median, Aggregate::Trimmed]),
             trim in 0..3usize,
+            unweighted in any::<bool>(),
+            once in any::<bool>(),
         ) {
             let rubric = Rubric::from_toml_str(
                 "[rubric]\nscale = { min = -2, max = 2, step = 0.5 }\n\
@@ -409,6 +512,7 @@ mod tests {
             let mut b = AwardBuilder::new(rubric, settings);
             let mut seen = std::collections::BTreeSet::new();
             for &(j, p, c, x, confidence) in &rows {
+                let confidence = if unweighted { 1.0 } else { confidence };
                 if seen.insert((j, p, c)) {
                     let (j, p) = (format!("j{j}"), format!("p{p}"));
                     b.score_with_confidence(&j, &p, ["a", "b"][c], x, confidence);
@@ -419,9 +523,12 @@ mod tests {
             }
             let award = b.build().unwrap();
             let outcome = crate::score(&award);
-            let counts: Vec<u32> = (0..award.scores().len()).map(|i| counts[i % 64]).collect();
+            let counts: Vec<u32> = (0..award.scores().len())
+                .map(|i| if once { 1 } else { counts[i % 64] })
+                .collect();
             let (status, corrected) = (&outcome.status, &outcome.correction);
-            let got = aggregate_counted(&award, status, Some(&counts), corrected, how, trim);
+            let given = (!once).then_some(&counts[..]);
+            let got = aggregate_counted(&award, status, given, corrected, how, trim);
             let want = naive(&award, status, &counts, &corrected.corrected, how, trim);
             prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
         }
