@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use crate::award::Award;
 
 /// What became of one input score.
@@ -43,7 +45,8 @@ pub fn statuses(award: &Award) -> Vec<Status> {
     let rule = SameRule::new(award);
     award
         .scores()
-        .iter()
+        .par_iter()
+        .with_min_len(1 << 14)
         .map(|s| {
             let declared = award
                 .conflicts()
