@@ -196,10 +196,11 @@ pub fn diagnose(
             for run in runs_of(mine.len(), |k| award.scores()[mine[k] as usize].proposal()) {
                 cells.review(award, correction, &mine[run]);
             }
-            juror::juror(award, correction, values, &cells, &home_attributes, j, mine)
+            let mut d = juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
+            count_statuses(award, &runs, status, j, &mut d);
+            d
         })
         .collect();
-    count_statuses(award, status, &mut jurors);
     flags::raise(award, correction, &home_attributes, &mut jurors);
     let proposals = (0..award.proposals().len())
         .into_par_iter()
@@ -248,14 +249,22 @@ fn home_attributes(award: &Award) -> Vec<String> {
         .collect()
 }
 
-fn count_statuses(award: &Award, status: &[Status], jurors: &mut [JurorDiagnostics]) {
-    for (s, st) in award.scores().iter().zip(status) {
-        let d = &mut jurors[s.juror()];
-        d.given += 1;
-        match st {
-            Status::Used => {}
-            Status::Conflict => d.conflicts += 1,
-            Status::Missing => d.missing += 1,
+/// Juror `j`'s scores given, and how many of them conflict or are missing.
+fn count_statuses(
+    award: &Award,
+    runs: &Runs,
+    status: &[Status],
+    j: usize,
+    d: &mut JurorDiagnostics,
+) {
+    for c in 0..award.rubric().criteria.len() {
+        for st in &status[runs.of(c, j)] {
+            d.given += 1;
+            match st {
+                Status::Used => {}
+                Status::Conflict => d.conflicts += 1,
+                Status::Missing => d.missing += 1,
+            }
         }
     }
 }
