@@ -83,7 +83,7 @@ pub fn aggregate_counted(
     let rubric = award.rubric();
     let count = |i: usize| counts.map_or(1, |k| k[i]);
     let used = |i: usize| status[i] == Status::Used && count(i) > 0;
-    let runs = Runs::new(award);
+    let runs = award.runs();
     // Every score weighs 1 and counts once: the usual award, summed more simply.
     let once = counts.is_none() && !award.has_confidence();
     // Each criterion's means and spreads in one pass over its scores, in the award's order.
@@ -91,10 +91,10 @@ pub fn aggregate_counted(
         || {
             (0..rubric.criteria.len())
                 .into_par_iter()
-                .map(|c| Column::new(award, &runs, c, once, used, count, &correction.corrected))
+                .map(|c| Column::new(award, runs, c, once, used, count, &correction.corrected))
                 .collect::<Vec<Column>>()
         },
-        || reviews(award, &runs, counts.is_none(), used, count),
+        || reviews(award, runs, counts.is_none(), used, count),
     );
     // The median and the trimmed mean need each cell's scores.
     let index = (how != Aggregate::Mean).then(|| ByProposal::new(award, used));

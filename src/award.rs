@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+use crate::aggregate::Runs;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::rubric::Rubric;
 use crate::settings::Settings;
@@ -119,6 +121,20 @@ pub struct Award {
     weights: Option<Vec<f64>>,
     conflicts: Vec<Conflict>,
     inputs: Vec<InputFile>,
+    /// Where each (criterion, juror) run of the scores starts, found on first use.
+    runs: RunsOnce,
+}
+
+/// [`Runs`] found once: aggregation and diagnostics both read them, and a bootstrap
+/// aggregates the same award thousands of times.
+#[derive(Clone, Default)]
+struct RunsOnce(OnceLock<Runs>);
+
+impl fmt::Debug for RunsOnce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Derived from the scores, which are shown: nothing of the award's own.
+        f.write_str("RunsOnce")
+    }
 }
 
 /// An input file and its SHA-256, for the manifest.
@@ -170,6 +186,10 @@ impl Award {
     /// Whether any score has a confidence other than 1.
     pub fn has_confidence(&self) -> bool {
         self.weights.is_some()
+    }
+    /// Where each (criterion, juror) run of the scores starts.
+    pub(crate) fn runs(&self) -> &Runs {
+        self.runs.0.get_or_init(|| Runs::new(self))
     }
 }
 
@@ -432,6 +452,7 @@ impl AwardBuilder {
             weights,
             conflicts,
             inputs: self.inputs,
+            runs: RunsOnce::default(),
         })
     }
 

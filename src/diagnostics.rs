@@ -184,20 +184,20 @@ pub fn diagnose(
     correction: &Correction,
     values: &[ProposalValues],
 ) -> Diagnostics {
-    let runs = Runs::new(award);
+    let runs = award.runs();
     let used = |i: usize| status[i] == Status::Used;
-    let cells = Cells::new(award, &runs, used, correction);
+    let cells = Cells::new(award, runs, used, correction);
     let home_attributes = home_attributes(award);
     // Each juror's valid scores merged into (proposal, criterion) order, one juror at a time.
     let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
         .into_par_iter()
         .map_init(Vec::new, |mine, j| {
-            juror_scores(award, &runs, j, used, mine);
+            juror_scores(award, runs, j, used, mine);
             for run in runs_of(mine.len(), |k| award.scores()[mine[k] as usize].proposal()) {
                 cells.review(award, correction, &mine[run]);
             }
             let mut d = juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
-            count_statuses(award, &runs, status, j, &mut d);
+            count_statuses(award, runs, status, j, &mut d);
             d
         })
         .collect();

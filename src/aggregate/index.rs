@@ -9,6 +9,7 @@ use crate::award::Award;
 
 /// Where each (criterion, juror) run of the award's scores starts: the run of criterion `c`
 /// and juror `j` is `start[c * jurors + j]..start[c * jurors + j + 1]`.
+#[derive(Clone)]
 pub(crate) struct Runs {
     jurors: usize,
     /// 32-bit, as an award holds at most `u32::MAX` scores: a bootstrap makes this for every
