@@ -343,6 +343,13 @@ impl AwardBuilder {
         // The rubric's fields are public: one changed in code is checked here, as one read
         // from TOML is on reading, before any score is judged by it.
         self.rubric.check_built(&mut problems);
+        if self.rubric.criteria.len() > MAX_CRITERIA {
+            // Refused above; a score cannot hold these criteria, and its wrapped criterion
+            // would show as a score given twice.
+            self.scores.clear();
+            self.lines.clear();
+            self.weights = None;
+        }
         self.check_declared(&mut problems);
         let files = std::mem::take(&mut self.files);
         let (jurors, proposals) = (

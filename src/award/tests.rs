@@ -169,6 +169,26 @@ fn scores_of_many_jurors_who_read_little_are_sorted_by_comparison() {
 }
 
 #[test]
+fn a_rubric_of_more_criteria_than_a_score_can_hold_is_refused_for_that_alone() {
+    // Criterion 256 would wrap to criterion 0 in a score: its score must not show as the
+    // same score given twice.
+    let mut r = rubric();
+    let template = r.criteria[0].clone();
+    r.criteria = (0..=crate::MAX_CRITERIA)
+        .map(|k| crate::Criterion {
+            id: format!("c{k}"),
+            ..template.clone()
+        })
+        .collect();
+    let mut b = AwardBuilder::new(r, Settings::default());
+    b.score("j", "p", "c0", Some(3.0));
+    b.score("j", "p", "c256", Some(4.0));
+    let err = b.build().unwrap_err().to_string();
+    assert!(err.contains("the rubric has 257 criteria"), "{err}");
+    assert!(!err.contains("a second time"), "{err}");
+}
+
+#[test]
 #[ignore = "holds 16,777,217 jurors: about 5 GB and a few seconds in release mode"]
 fn an_award_of_more_jurors_than_a_score_can_hold_is_refused_however_they_came() {
     // Two jurors score, then conflicts name 2²⁴ − 1 more, who sort before them. Each of the
