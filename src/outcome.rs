@@ -102,7 +102,8 @@ pub fn score(award: &Award) -> Outcome {
 }
 
 /// Scores an award with other settings (another method, say). Conflicts are decided by the
-/// award's own settings, which fixed its inputs.
+/// award's own settings, which fixed its inputs. The settings are taken as they are: check
+/// settings made in code with [`Settings::validate`].
 pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
     score_counted(award, settings, None)
 }
