@@ -71,7 +71,9 @@ impl Scale {
             None => true,
             Some(step) => {
                 let k = (x - self.min) / step;
-                (k - k.round()).abs() <= tolerance::STEP * k.abs().max(1.0)
+                // A whole number of steps, as most scores are, needs no rounding (a call to
+                // the maths library on most targets).
+                k == k as i64 as f64 || (k - k.round()).abs() <= tolerance::STEP * k.abs().max(1.0)
             }
         }
     }
