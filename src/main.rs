@@ -72,7 +72,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let printed = match args.format {
-        Format::Table => cli::table::summary(&award, &outcome, &mut out),
+        Format::Table => cli::table::summary(&award, &outcome, args.out.as_deref(), &mut out),
         Format::Csv => RankingCsv.write(&award, &outcome, &mut out),
         Format::Json => SummaryJson.write(&award, &outcome, &mut out),
     };

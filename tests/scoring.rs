@@ -362,6 +362,18 @@ fn a_long_ranking_is_cut_in_the_terminal_after_100_rows_or_the_last_winner() {
     let out = stdout_of(&mut d.jury(&["score", "--winners", "110"]));
     assert_eq!(table_rows(&out), 110, "{out}");
     assert!(out.contains("… and 20 more proposals"));
+    // With the bundle asked for, the hint names its file.
+    let bundle = d.path().join("bundle");
+    let out = stdout_of(d.jury(&["score"]).arg("--out").arg(&bundle));
+    let file = bundle.join("ranking.csv");
+    assert!(
+        out.contains(&format!(
+            "… and 30 more proposals; the whole ranking: {}",
+            file.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 131);
     // The CSV on stdout keeps every row (and its header).
     let out = stdout_of(&mut d.jury(&["score", "--format", "csv"]));
     assert_eq!(out.lines().count(), 131);

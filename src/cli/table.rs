@@ -36,8 +36,13 @@ fn named(winner: Option<Winner>) -> bool {
     matches!(winner, Some(Winner::Yes | Winner::Tied))
 }
 
-/// The winners and the ranking.
-pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+/// The winners and the ranking; `bundle` is the folder the audit bundle goes to, if any.
+pub fn summary(
+    award: &Award,
+    outcome: &Outcome,
+    bundle: Option<&Path>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let s = award.settings();
     let proposals = award.proposals();
     writeln!(out, "{}", s.name)?;
@@ -111,11 +116,18 @@ pub fn summary(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Res
     }
     writeln!(out, "{t}")?;
     if shown < listing.len() {
-        writeln!(
-            out,
-            "… and {} more proposals; the whole ranking: --format csv, or ranking.csv with --out DIR",
-            listing.len() - shown
-        )?;
+        let rest = listing.len() - shown;
+        match bundle {
+            Some(dir) => writeln!(
+                out,
+                "… and {rest} more proposals; the whole ranking: {}",
+                dir.join("ranking.csv").display()
+            )?,
+            None => writeln!(
+                out,
+                "… and {rest} more proposals; the whole ranking: --format csv, or ranking.csv with --out DIR"
+            )?,
+        }
     }
     if let Some(u) = u {
         writeln!(out)?;
