@@ -613,8 +613,12 @@ impl AwardBuilder {
             }
             let proposal = proposals[s.proposal as usize];
             let criterion = s.criterion as usize;
-            self.scores
-                .push(Score::new(criterion, juror, proposal, s.raw));
+            self.scores.push(Score::new(
+                criterion,
+                juror,
+                proposal,
+                Some(s.raw).filter(|x| !x.is_nan()),
+            ));
             self.lines.push(shift(s.line));
         }
         for mut problem in batch.problems.drain(..) {

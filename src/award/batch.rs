@@ -82,7 +82,8 @@ pub(super) struct Row {
     pub proposal: u32,
     pub criterion: u32,
     pub line: u32,
-    pub raw: Option<f64>,
+    /// The score; NaN for a blank cell, as in [`super::Score`] (24 bytes a row, not 32).
+    pub raw: f64,
 }
 
 /// Scores of one piece, in file order. Lines are counted from the piece's first line (1);
@@ -238,7 +239,7 @@ impl<'a> Batch<'a> {
             proposal,
             criterion: criterion as u32,
             line,
-            raw: score,
+            raw: score.unwrap_or(f64::NAN),
         });
     }
 }
