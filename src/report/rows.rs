@@ -46,23 +46,43 @@ pub fn ranking_rows<'a>(
 pub(crate) struct Rows<'a> {
     award: &'a Award,
     outcome: &'a Outcome,
-    /// The ties each proposal took part in, in ranking order.
-    ties_of: Vec<Vec<usize>>,
+    /// The ties each proposal took part in, in ranking order: proposal `p`'s are
+    /// `ties[tie_start[p]..tie_start[p + 1]]` (one list for all, not a list each).
+    tie_start: Vec<usize>,
+    ties: Vec<usize>,
 }
 
 impl<'a> Rows<'a> {
     pub(crate) fn new(award: &'a Award, outcome: &'a Outcome) -> Rows<'a> {
-        let mut ties_of: Vec<Vec<usize>> = vec![Vec::new(); outcome.values.len()];
-        for (t, tie) in outcome.ranking.ties.iter().enumerate() {
+        let all = &outcome.ranking.ties;
+        let mut tie_start = vec![0usize; outcome.values.len() + 1];
+        for tie in all {
             for &p in &tie.proposals {
-                ties_of[p].push(t);
+                tie_start[p + 1] += 1;
+            }
+        }
+        for p in 0..outcome.values.len() {
+            tie_start[p + 1] += tie_start[p];
+        }
+        let mut fill = tie_start.clone();
+        let mut ties = vec![0; tie_start[outcome.values.len()]];
+        for (t, tie) in all.iter().enumerate() {
+            for &p in &tie.proposals {
+                ties[fill[p]] = t;
+                fill[p] += 1;
             }
         }
         Rows {
             award,
             outcome,
-            ties_of,
+            tie_start,
+            ties,
         }
+    }
+
+    /// The ties proposal `p` took part in, in ranking order.
+    fn ties_of(&self, p: usize) -> &[usize] {
+        &self.ties[self.tie_start[p]..self.tie_start[p + 1]]
     }
 
     /// Names the other proposals of a tie, at most [`NAMED_IN_NOTE`] of them.
@@ -100,7 +120,7 @@ impl<'a> Rows<'a> {
             note.push_str("not eligible: ");
             note.push_str(&outcome.ineligible[p].join("; "));
         }
-        for tie in self.ties_of[p].iter().map(|&t| &outcome.ranking.ties[t]) {
+        for tie in self.ties_of(p).iter().map(|&t| &outcome.ranking.ties[t]) {
             next(&mut note);
             match &tie.rule {
                 Some(_) => note.push_str("tie on total with "),
