@@ -122,19 +122,25 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
     if conflict > 0 {
         warnings.push(Warning::ConflictScores { count: conflict });
     }
-    if let Some(split) = split_design(award, &status) {
-        warnings.push(split);
-    }
-    let correction = normalize::correct_counted(award, &status, counts, settings.method);
-    warnings.extend(correction.warnings.iter().cloned());
-    let (values, aggregate_warnings) = aggregate::aggregate_counted(
-        award,
-        &status,
-        counts,
-        &correction,
-        settings.aggregate,
-        settings.trim,
+    // The design's connectivity is one pass on one thread: it runs beside the correction,
+    // whose criteria rarely share the threads out evenly.
+    let (split, (correction, (values, aggregate_warnings))) = rayon::join(
+        || split_design(award, &status),
+        || {
+            let correction = normalize::correct_counted(award, &status, counts, settings.method);
+            let aggregated = aggregate::aggregate_counted(
+                award,
+                &status,
+                counts,
+                &correction,
+                settings.aggregate,
+                settings.trim,
+            );
+            (correction, aggregated)
+        },
     );
+    warnings.extend(split);
+    warnings.extend(correction.warnings.iter().cloned());
     warnings.extend(aggregate_warnings);
     for (p, v) in values.iter().enumerate() {
         if v.reviews == 1 {
