@@ -91,14 +91,7 @@ impl Outcome {
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
 /// diagnoses the jurors, checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
-    let mut outcome = score_with(award, award.settings());
-    let o = &outcome;
-    let diagnostics = diagnostics::diagnose(award, &o.status, &o.correction, &o.values);
-    outcome
-        .warnings
-        .extend(diagnostics.warnings.iter().cloned());
-    outcome.diagnostics = diagnostics;
-    outcome
+    scored(award, award.settings(), None, true)
 }
 
 /// Scores an award with other settings (another method, say). Conflicts are decided by the
@@ -111,6 +104,11 @@ pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
 /// Scores an award counting each score `counts[i]` times (see
 /// [`crate::normalize::correct_counted`]); `None` counts every score once.
 pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>) -> Outcome {
+    scored(award, settings, counts, false)
+}
+
+/// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
+fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: bool) -> Outcome {
     let rubric = award.rubric();
     let status = conflicts::statuses(award);
     let mut warnings = Vec::new();
@@ -149,25 +147,40 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
             });
         }
     }
-    let ineligible: Vec<Vec<String>> = values
-        .iter()
-        .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
-        .collect();
-    let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
-    let ranking = rank::rank(
-        &values,
-        &eligible,
-        rubric,
-        &settings.tie_break,
-        settings.seed,
+    // Ranking is mostly one thread's work: the diagnostics, which need only the values, run
+    // beside it.
+    let ((ineligible, ranking, selection), diagnostics) = rayon::join(
+        || {
+            let ineligible: Vec<Vec<String>> = values
+                .iter()
+                .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
+                .collect();
+            let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
+            let ranking = rank::rank(
+                &values,
+                &eligible,
+                rubric,
+                &settings.tie_break,
+                settings.seed,
+            );
+            let selection = winners::select(award, &ranking, settings);
+            (ineligible, ranking, selection)
+        },
+        || {
+            if diagnose {
+                diagnostics::diagnose(award, &status, &correction, &values)
+            } else {
+                Diagnostics::default()
+            }
+        },
     );
-    let selection = winners::select(award, &ranking, settings);
     warnings.extend(selection.warnings.iter().cloned());
+    warnings.extend(diagnostics.warnings.iter().cloned());
     Outcome {
         status,
         correction,
         values,
-        diagnostics: Diagnostics::default(),
+        diagnostics,
         ineligible,
         ranking,
         selection,
