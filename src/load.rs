@@ -275,6 +275,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
     let Some(table) = Table::open(dir, name, builder) else {
         return;
     };
+    let problems_at_open = builder.taken().1;
     let juror = table.require("juror", builder, name);
     let proposal = table.require("proposal", builder, name);
     let confidence = table.column("confidence");
@@ -360,8 +361,9 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
     let input = io::Cursor::new(read).chain(file);
     let before = builder.taken();
     pieces::read(input, first_line, &source, sizes, &row, builder);
-    // A header and nothing under it would score nothing and look like a result.
-    if builder.taken() == before {
+    // A header and nothing under it would score nothing and look like a result (when the
+    // header itself was refused, no row could give a score: that problem is the one).
+    if builder.taken() == (before.0, problems_at_open) {
         builder.add_problem(Problem::new(
             ProblemKind::Empty,
             Location::file(name),

@@ -45,6 +45,10 @@ fn a_scores_file_with_a_header_and_no_scores() {
             &["scores.csv", "a header but no scores"],
         );
     }
+    // A header that cannot give a score is the problem, not the rows under it.
+    let err = Dir::award("", "juror,proposal,comment\nJ1,P1,x\n").refused();
+    has(&err, &["missing criterion columns"]);
+    assert!(!err.contains("no scores"), "{err}");
 }
 
 #[test]
