@@ -765,14 +765,11 @@ fn check_attributes(
     }
 }
 
-/// Settings built or changed in code (their fields are public) are checked as award.toml's
-/// are on reading: a tie-break on a criterion the rubric lacks would silently do nothing,
-/// and no winners, a cap of 0 or a disagreement share that is not in (0, 1] mean nothing.
 impl Settings {
     /// Checks settings made or changed in code as `award.toml`'s are checked on reading:
     /// at least one winner, tie-break criteria the rubric has, caps of at least one, a
-    /// disagreement bar from 0 to 1. [`crate::score_with`] takes settings as they are; an
-    /// embedding platform that builds its own checks them here first.
+    /// disagreement bar above 0 and at most 1. [`crate::score_with`] takes settings as they
+    /// are; an embedding platform that builds its own checks them here first.
     ///
     /// ```
     /// let award = jury::load("fixtures/ineli-balkans-2016").unwrap();
@@ -788,6 +785,9 @@ impl Settings {
     }
 }
 
+/// Settings built or changed in code (their fields are public) are checked as award.toml's
+/// are on reading: a tie-break on a criterion the rubric lacks would silently do nothing,
+/// and no winners, a cap of 0 or a disagreement share that is not in (0, 1] mean nothing.
 fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems) {
     let mut refuse = |kind, key: &str, message: String, value: String| {
         problems.push(Problem::new(kind, settings_location(key), message).with_value(value));
