@@ -11,7 +11,6 @@ use jury::report::{RankingCsv, Report, SummaryJson};
 use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
 
 fn main() -> ExitCode {
-    return_large_buffers();
     let args = Args::parse();
     let result = match args.command {
         Command::Score(a) => score(&a),
@@ -27,23 +26,6 @@ fn main() -> ExitCode {
         Err(e) => cli::fail(&e),
     }
 }
-
-/// Has glibc map every buffer of 128 KiB or more on its own, so that it goes back to the
-/// system when freed. By default glibc raises that threshold after the first such buffer is
-/// freed, and then keeps the freed buffers of one stage in its heap while the next stage
-/// allocates others: on a million scores, about 10 MB more at the peak (`jury score` peaked
-/// at 55.8 MB, 51.6 MB with this), for no measurable time.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_large_buffers() {
-    // SAFETY: `mallopt` sets an allocator parameter and touches no memory of ours; it is
-    // called first thing in `main`, before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_large_buffers() {}
 
 /// load the award → apply the flags → score → estimate uncertainty → print → write the
 /// audit bundle.
