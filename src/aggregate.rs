@@ -17,7 +17,7 @@ use crate::warnings::Warning;
 
 mod index;
 
-pub(crate) use index::{juror_scores, ByProposal, Runs};
+pub(crate) use index::{bucket_starts, juror_scores, ByProposal, Runs};
 
 /// How corrected scores are combined over jurors.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

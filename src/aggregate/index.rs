@@ -7,6 +7,19 @@
 
 use crate::award::Award;
 
+/// Where each bucket starts once items with these bucket keys are dealt in order: bucket `k`
+/// of `buckets` is `starts[k]..starts[k + 1]`.
+pub(crate) fn bucket_starts(keys: impl Iterator<Item = usize>, buckets: usize) -> Vec<usize> {
+    let mut start = vec![0usize; buckets + 1];
+    for k in keys {
+        start[k + 1] += 1;
+    }
+    for k in 0..buckets {
+        start[k + 1] += start[k];
+    }
+    start
+}
+
 /// Where each (criterion, juror) run of the award's scores starts: the run of criterion `c`
 /// and juror `j` is `start[c * jurors + j]..start[c * jurors + j + 1]`.
 #[derive(Clone)]

@@ -14,6 +14,7 @@
 use rayon::prelude::*;
 
 use super::Score;
+use crate::aggregate::bucket_starts;
 
 /// Jurors are cut into this many ranges for the first pass: enough blocks to share among
 /// threads, few enough to write to at once.
@@ -122,7 +123,7 @@ pub(super) fn sort_scores(
             let first = (k % BLOCKS) * width;
             let last = (first + width).min(jurors).max(first);
             let juror = |s: &Score| s.juror() - first;
-            let starts = starts(from.scores.iter().map(juror), last - first);
+            let starts = bucket_starts(from.scores.iter().map(juror), last - first);
             let mut runs = to.split(&starts);
             deal(&from, &mut runs, juror);
             for run in &mut runs {
@@ -157,7 +158,7 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    /// Cut at `starts` (as [`starts`] gives them): one stretch per bucket.
+    /// Cut at `starts` (as [`bucket_starts`] gives them): one stretch per bucket.
     fn split(self, starts: &[usize]) -> Vec<Parts<'a>> {
         let mut out = Vec::with_capacity(starts.len());
         let (mut scores, mut lines, mut weights) = (self.scores, self.lines, self.weights);
@@ -183,19 +184,6 @@ impl<'a> Parts<'a> {
         }
         out
     }
-}
-
-/// Where each bucket starts once the items are dealt: `starts[k]..starts[k + 1]` for bucket
-/// `k` of `buckets`.
-fn starts(keys: impl Iterator<Item = usize>, buckets: usize) -> Vec<usize> {
-    let mut start = vec![0usize; buckets + 1];
-    for k in keys {
-        start[k + 1] += 1;
-    }
-    for k in 0..buckets {
-        start[k + 1] += start[k];
-    }
-    start
 }
 
 /// Writes every score of `from` to the next place of its bucket `to[bucket(score)]`, in

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::aggregate::bucket_starts;
 use crate::award::Award;
 use crate::outcome::Outcome;
 use crate::winners::Winner;
@@ -55,15 +56,8 @@ pub(crate) struct Rows<'a> {
 impl<'a> Rows<'a> {
     pub(crate) fn new(award: &'a Award, outcome: &'a Outcome) -> Rows<'a> {
         let all = &outcome.ranking.ties;
-        let mut tie_start = vec![0usize; outcome.values.len() + 1];
-        for tie in all {
-            for &p in &tie.proposals {
-                tie_start[p + 1] += 1;
-            }
-        }
-        for p in 0..outcome.values.len() {
-            tie_start[p + 1] += tie_start[p];
-        }
+        let members = all.iter().flat_map(|tie| tie.proposals.iter().copied());
+        let tie_start = bucket_starts(members, outcome.values.len());
         let mut fill = tie_start.clone();
         let mut ties = vec![0; tie_start[outcome.values.len()]];
         for (t, tie) in all.iter().enumerate() {
