@@ -69,34 +69,36 @@ pub(crate) fn juror_scores(
 ) {
     out.clear();
     let scores = award.scores();
-    // The next valid score of each criterion's run, and the run's end.
-    let next = |mut i: usize, end: usize| {
+    // The next valid score of each criterion's run, its proposal (`usize::MAX` past the
+    // run's last valid score), and the run's end.
+    let head = |mut i: usize, end: usize| {
         while i < end && !used(i) {
             i += 1;
         }
-        i
+        let p = if i < end {
+            scores[i].proposal()
+        } else {
+            usize::MAX
+        };
+        (i, p, end)
     };
-    let mut heads: Vec<(usize, usize)> = (0..award.rubric().criteria.len())
+    let mut heads: Vec<(usize, usize, usize)> = (0..award.rubric().criteria.len())
         .map(|c| {
             let run = runs.of(c, j);
-            (next(run.start, run.end), run.end)
+            head(run.start, run.end)
         })
         .collect();
+    // One review at a time: the smallest proposal, then its scores in criterion order (a
+    // run holds a proposal at most once).
     loop {
-        // The smallest proposal first; on one proposal, the first criterion.
-        let mut best: Option<(usize, usize)> = None;
-        for (c, &(i, end)) in heads.iter().enumerate() {
-            if i < end {
-                let p = scores[i].proposal();
-                if best.is_none_or(|(q, _)| p < q) {
-                    best = Some((p, c));
-                }
-            }
+        let p = heads.iter().map(|h| h.1).min().unwrap_or(usize::MAX);
+        if p == usize::MAX {
+            break;
         }
-        let Some((_, c)) = best else { break };
-        let (i, end) = heads[c];
-        out.push(i as u32);
-        heads[c].0 = next(i + 1, end);
+        for h in heads.iter_mut().filter(|h| h.1 == p) {
+            out.push(h.0 as u32);
+            *h = head(h.0 + 1, h.2);
+        }
     }
 }
 
