@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -16,9 +16,11 @@ use crate::rubric::Rubric;
 use crate::settings::{AwardSpec, RubricRef, Settings};
 use crate::tomlfile::TomlFile;
 
+mod digest;
 mod pieces;
 mod records;
 
+use digest::Feeding;
 use records::Records;
 
 /// The file that describes an award.
@@ -44,14 +46,17 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Award> {
 
 /// [`load`], reading `scores.csv` in blocks and pieces of the given sizes.
 fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
-    let mut inputs: Vec<(PathBuf, String)> = vec![(dir.join(AWARD_FILE), AWARD_FILE.to_string())];
     let award_file = TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(one)?;
+    // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
+    let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
     let mut spec: AwardSpec = award_file.parse().map_err(one)?;
     let rubric = match spec.rubric.take() {
         Some(RubricRef::Path(path)) => {
-            inputs.push((dir.join(&path), path.clone()));
             match TomlFile::read(&dir.join(&path), PathBuf::from(&path)) {
-                Ok(file) => Rubric::from_file(&file)?,
+                Ok(file) => {
+                    inputs.push((path.clone(), file.sha256()));
+                    Rubric::from_file(&file)?
+                }
                 Err(p) => {
                     return Err(one(Problem::new(
                         p.kind,
@@ -81,47 +86,49 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         .unwrap_or_else(|| "award".to_string());
     let settings = Settings::check(spec, &rubric, &award_file, &default_name)?;
     let mut builder = AwardBuilder::new(rubric, settings);
-    for name in [PROPOSALS_FILE, JURORS_FILE, SCORES_FILE, CONFLICTS_FILE] {
-        if name == SCORES_FILE || dir.join(name).exists() {
-            inputs.push((dir.join(name), name.to_string()));
-        }
-    }
-    let (hashes, ()) = rayon::join(
-        || {
-            inputs
-                .iter()
-                .map(|(path, _)| sha256(path))
-                .collect::<Vec<_>>()
-        },
-        || read_csv_files(dir, &mut builder, sizes),
-    );
-    for ((_, shown), hash) in inputs.iter().zip(hashes) {
-        if let Ok(sha256) = hash {
-            builder.add_input(InputFile {
-                path: shown.clone(),
-                sha256,
-            });
-        }
+    let files = read_csv_files(dir, &mut builder, sizes);
+    // A file that could not be read whole has no digest; it was reported, and no award is
+    // built.
+    for (shown, sha256) in inputs.into_iter().chain(files) {
+        builder.add_input(InputFile {
+            path: shown,
+            sha256,
+        });
     }
     builder.build()
 }
 
-fn read_csv_files(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
+/// Reads the CSV files that are there; gives the name and SHA-256 of each file read whole.
+fn read_csv_files(
+    dir: &Path,
+    builder: &mut AwardBuilder,
+    sizes: pieces::Sizes,
+) -> Vec<(String, String)> {
+    let mut read = Vec::new();
+    let mut digest = |name: &str, sha256: Option<String>| {
+        if let Some(sha256) = sha256 {
+            read.push((name.to_string(), sha256));
+        }
+    };
     if dir.join(PROPOSALS_FILE).exists() {
-        read_roster(dir, PROPOSALS_FILE, "title", builder);
+        digest(
+            PROPOSALS_FILE,
+            read_roster(dir, PROPOSALS_FILE, "title", builder),
+        );
     }
     if dir.join(JURORS_FILE).exists() {
-        read_roster(dir, JURORS_FILE, "name", builder);
+        digest(JURORS_FILE, read_roster(dir, JURORS_FILE, "name", builder));
     }
-    read_scores(dir, builder, sizes);
+    digest(SCORES_FILE, read_scores(dir, builder, sizes));
     if dir.join(CONFLICTS_FILE).exists() {
-        read_conflicts(dir, builder);
+        digest(CONFLICTS_FILE, read_conflicts(dir, builder));
     }
+    read
 }
 
 /// An open CSV file: its records and its headers (as written, and trimmed lowercase).
 struct Table {
-    records: Records<File>,
+    records: Records<Feeding<File>>,
     headers: Vec<String>,
     keys: Vec<String>,
 }
@@ -137,7 +144,7 @@ impl Table {
             )
         };
         let mut records = match File::open(dir.join(name)) {
-            Ok(f) => Records::new(f),
+            Ok(f) => Records::new(Feeding::new(f)),
             Err(e) => {
                 builder.add_problem(unreadable(e));
                 return None;
@@ -192,6 +199,12 @@ impl Table {
         })
     }
 
+    /// The SHA-256 of the whole file, read to its end if the records were not.
+    fn finish(self) -> Option<String> {
+        let (_, file, _) = self.records.into_rest();
+        file.finish().ok().flatten()
+    }
+
     fn column(&self, key: &str) -> Option<usize> {
         self.keys.iter().position(|k| k == key)
     }
@@ -213,13 +226,13 @@ impl Table {
     }
 
     /// Calls `row` for every record with its line and trimmed cells, reporting rows of the
-    /// wrong length and cells that are not UTF-8.
+    /// wrong length and cells that are not UTF-8; gives the file's SHA-256.
     fn rows(
         mut self,
         name: &str,
         builder: &mut AwardBuilder,
         mut row: impl FnMut(&mut AwardBuilder, u64, &[&str]),
-    ) {
+    ) -> Option<String> {
         loop {
             let line = match self.records.next() {
                 Ok(Some(line)) => line,
@@ -239,15 +252,15 @@ impl Table {
                 Err(bad) => builder.add_problem(bad.problem(Path::new(name), &self.headers, line)),
             }
         }
+        self.finish()
     }
 }
 
-fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) {
-    let Some(table) = Table::open(dir, name, builder) else {
-        return;
-    };
+/// Reads `proposals.csv` or `jurors.csv`; gives its SHA-256.
+fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) -> Option<String> {
+    let table = Table::open(dir, name, builder)?;
     let Some(id) = table.require("id", builder, name) else {
-        return;
+        return table.finish();
     };
     let label_col = table.column(label);
     let attributes: Vec<(usize, String)> = (0..table.keys.len())
@@ -267,14 +280,13 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
         } else {
             b.declare_juror(cells[id], text, attrs, line, &id_header);
         }
-    });
+    })
 }
 
-fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
+/// Reads `scores.csv`; gives its SHA-256.
+fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> Option<String> {
     let name = SCORES_FILE;
-    let Some(table) = Table::open(dir, name, builder) else {
-        return;
-    };
+    let table = Table::open(dir, name, builder)?;
     let problems_at_open = builder.taken().1;
     let juror = table.require("juror", builder, name);
     let proposal = table.require("proposal", builder, name);
@@ -330,7 +342,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
         }
     }
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return;
+        return table.finish();
     };
     // Room for every score at once, so the list never grows by copying (untouched memory
     // costs nothing): a long-form row takes at least 8 bytes; a wide row of C scores at least
@@ -358,9 +370,8 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
         rubric: &rubric,
     };
     let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| columns.row(b, line, cells);
-    let input = io::Cursor::new(read).chain(file);
     let before = builder.taken();
-    pieces::read(input, first_line, &source, sizes, &row, builder);
+    let sha256 = pieces::read((read, file), first_line, &source, sizes, &row, builder);
     // A header and nothing under it would score nothing and look like a result (when the
     // header itself was refused, no row could give a score: that problem is the one).
     if builder.taken() == (before.0, problems_at_open) {
@@ -370,6 +381,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) {
             "the file has a header but no scores; expected one row per score (see docs/formats.md)",
         ));
     }
+    sha256
 }
 
 /// Where the parts of a score are in the columns of `scores.csv`.
@@ -503,16 +515,15 @@ fn decimal(text: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) {
+/// Reads `conflicts.csv`; gives its SHA-256.
+fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<String> {
     let name = CONFLICTS_FILE;
-    let Some(table) = Table::open(dir, name, builder) else {
-        return;
-    };
+    let table = Table::open(dir, name, builder)?;
     let juror = table.require("juror", builder, name);
     let proposal = table.require("proposal", builder, name);
     let reason = table.column("reason");
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return;
+        return table.finish();
     };
     table.rows(name, builder, |b, line, cells| {
         b.push_conflict(
@@ -521,7 +532,7 @@ fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) {
             reason.map_or("", |i| cells[i]),
             line,
         );
-    });
+    })
 }
 
 fn criterion_of(rubric: &Rubric, key: &str) -> Option<usize> {
@@ -640,6 +651,59 @@ mod tests {
                 prop_assert_eq!(Some(x.to_bits()), text.parse::<f64>().ok().map(f64::to_bits));
             }
         }
+    }
+
+    proptest! {
+        /// The manifest's digest of each input is the SHA-256 of the file (as
+        /// `sha256sum` gives it, here the public `sha256`, which reads the file again),
+        /// though `scores.csv` is hashed from the blocks read to check it: blocks much smaller
+        /// than what the header's reader took, unfinished lines offered again with the next
+        /// block, and files that switch to reading record by record at a quote.
+        #[test]
+        fn each_input_is_hashed_whole_from_the_bytes_read(
+            ends in prop::collection::vec(prop::sample::select(vec!["\n", "\r\n", "\n\n"]), 1..200),
+            comment in 0usize..800,
+            quoted in prop::option::of(0usize..200),
+            bom in any::<bool>(),
+            block in 16usize..400,
+            piece in 1usize..120,
+            csv_only in any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(AWARD_FILE), AWARD).unwrap();
+            let mut csv = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+            csv.extend_from_slice(b"juror,proposal,criterion,score,comment\n");
+            // Comments long enough that the file often outgrows what the header's reader
+            // takes at once (64 KiB), so that most of it is read in blocks.
+            let comment = "c".repeat(comment);
+            for (k, end) in ends.iter().enumerate() {
+                let juror = if quoted == Some(k) { format!("\"J{k}\"") } else { format!("J{k}") };
+                csv.extend_from_slice(format!("{juror},P1,impact,3,{comment}{end}").as_bytes());
+            }
+            std::fs::write(dir.path().join(SCORES_FILE), &csv).unwrap();
+            std::fs::write(dir.path().join(PROPOSALS_FILE), "id,title\nP1,\"A, quoted\"\n").unwrap();
+            std::fs::write(dir.path().join(CONFLICTS_FILE), "juror,proposal\r\nJ0,P1\r\n").unwrap();
+            let award = load_with(dir.path(), Sizes { block, piece, csv_only }).unwrap();
+            let names: Vec<&str> = award.inputs().iter().map(|f| f.path.as_str()).collect();
+            prop_assert_eq!(names, [AWARD_FILE, PROPOSALS_FILE, SCORES_FILE, CONFLICTS_FILE]);
+            for input in award.inputs() {
+                prop_assert_eq!(&input.sha256, &sha256(&dir.path().join(&input.path)).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_left_unread_after_a_refused_header_still_fails_the_load() {
+        // A refused header stops the reading of a file early: the load fails, so no manifest
+        // can show a digest of part of it.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(AWARD_FILE), AWARD).unwrap();
+        std::fs::write(
+            dir.path().join(SCORES_FILE),
+            "juror,criterion,score\nJ1,impact,3\n",
+        )
+        .unwrap();
+        assert!(load(dir.path()).is_err());
     }
 
     #[test]

@@ -39,6 +39,12 @@ impl TomlFile {
         Ok(TomlFile { shown, text })
     }
 
+    /// The SHA-256 of the file's bytes as read, in lowercase hex.
+    pub(crate) fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        crate::load::hex(&Sha256::digest(self.text.as_bytes()))
+    }
+
     /// Parses the whole file into `T`, naming the line of a syntax error or unknown key.
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         toml::from_str(&self.text).map_err(|e| {

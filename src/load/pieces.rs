@@ -21,6 +21,7 @@ use crate::award::{AwardBuilder, Batch};
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
+use super::digest::Feeding;
 use super::records::Records;
 
 /// Sizes of the blocks read at once and of the pieces checked in parallel, in bytes.
@@ -53,16 +54,25 @@ pub(super) struct Source<'s> {
     pub rubric: &'s Rubric,
 }
 
-/// Reads every record of `input`, which starts at a record on line `first_line`, into the
-/// builder.
+/// Reads every record of the rest of a file into the builder: the bytes `head` already read
+/// from it and then the rest of `file`, which start at a record on line `first_line`. Gives
+/// the file's SHA-256, of the bytes read (none when the file could not be read to its end).
 pub(super) fn read(
-    mut input: impl Read,
+    (head, file): (Vec<u8>, Feeding<impl Read>),
     first_line: u64,
     source: &Source<'_>,
     sizes: Sizes,
     row: &RowFn<'_>,
     builder: &mut AwardBuilder,
-) {
+) -> Option<String> {
+    let Feeding {
+        inner: file,
+        mut digest,
+        at,
+    } = file;
+    // The file offset of the first byte of `head`, and then of `buf`.
+    let mut at = at - head.len() as u64;
+    let mut input = io::Cursor::new(head).chain(file);
     let mut buf: Vec<u8> = Vec::with_capacity(sizes.block);
     // The batches being checked, and those of the block before, which join the builder
     // meanwhile: the joining, which must go in file order, overlaps the checking.
@@ -77,7 +87,13 @@ pub(super) fn read(
         }
     };
     if sizes.csv_only {
-        return read_records(input, line, source, row, builder);
+        let mut rest = Feeding {
+            inner: input,
+            digest,
+            at,
+        };
+        read_records(&mut rest, line, source, row, builder);
+        return rest.finish().ok().flatten();
     }
     // Bytes to hold before looking for a line break: a block, or twice a line that is
     // longer than a block (so a long line costs linear time).
@@ -88,7 +104,7 @@ pub(super) fn read(
             Err(e) => {
                 absorb(&mut checked[..ready], builder, &mut line);
                 builder.add_problem(unreadable(source.name, line, &e));
-                return;
+                return None;
             }
         };
         // The block ends after its last line break (or at the end of the file).
@@ -110,8 +126,15 @@ pub(super) fn read(
         let block = &buf[..end];
         if !plain(block) {
             absorb(&mut checked[..ready], builder, &mut line);
-            let rest = io::Cursor::new(std::mem::take(&mut buf)).chain(input);
-            return read_records(rest, line, source, row, builder);
+            // The block is offered again as the start of the rest: bytes hashed already are
+            // skipped.
+            let mut rest = Feeding {
+                inner: io::Cursor::new(std::mem::take(&mut buf)).chain(input),
+                digest,
+                at,
+            };
+            read_records(&mut rest, line, source, row, builder);
+            return rest.finish().ok().flatten();
         }
         let pieces = cut(block, sizes.piece);
         // One batch per piece, kept from block to block with its memory.
@@ -119,7 +142,10 @@ pub(super) fn read(
             batches.push((Batch::new(source.rubric, source.name), 0));
         }
         rayon::join(
-            || absorb(&mut checked[..ready], builder, &mut line),
+            || {
+                absorb(&mut checked[..ready], builder, &mut line);
+                digest.feed(at, &buf);
+            },
             || {
                 batches
                     .par_iter_mut()
@@ -132,9 +158,10 @@ pub(super) fn read(
         std::mem::swap(&mut batches, &mut checked);
         ready = pieces.len();
         buf.drain(..end);
+        at += end as u64;
         if eof {
             absorb(&mut checked[..ready], builder, &mut line);
-            return;
+            return digest.finish();
         }
     }
 }
