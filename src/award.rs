@@ -249,6 +249,7 @@ impl AwardBuilder {
             scores_file: 0,
             conflicts: Vec::new(),
             files: vec![PathBuf::from("<memory>")],
+            // `MEMORY` is this first entry.
             current: 0,
             records: 0,
             problems: Problems::default(),
@@ -351,6 +352,7 @@ impl AwardBuilder {
             self.weights = None;
         }
         self.check_declared(&mut problems);
+        self.check_conflicted(&mut problems);
         let files = std::mem::take(&mut self.files);
         let (jurors, proposals) = (
             std::mem::take(&mut self.jurors),
@@ -474,8 +476,11 @@ impl AwardBuilder {
     /// Reserves room for about `n` more scores (an upper bound is fine: untouched memory
     /// costs nothing).
     pub(crate) fn reserve(&mut self, n: usize) {
-        self.scores.reserve(n);
-        self.lines.reserve(n);
+        // A guess from the file's size: when that much memory cannot be had (a file of
+        // terabytes, mostly not scores), the lists grow as the scores come instead.
+        let n = n.min(MAX_SCORES);
+        let _ = self.scores.try_reserve(n);
+        let _ = self.lines.try_reserve(n);
     }
 
     /// How many scores and problems were taken in so far.
@@ -725,6 +730,61 @@ impl AwardBuilder {
         }
     }
 }
+
+impl AwardBuilder {
+    /// Without a list of jurors (or proposals), a conflict read from a file can only name one
+    /// who has scores: a juror or proposal that nothing else names is most likely a misspelt
+    /// id, and the conflict would otherwise apply to no score at all, unseen. Conflicts given
+    /// in code ([`AwardBuilder::conflict`]) name the platform's own records and may come
+    /// before any score.
+    fn check_conflicted(&self, problems: &mut Problems) {
+        if self.conflicts.is_empty() {
+            return;
+        }
+        let juror = |s: &Score| s.juror();
+        let proposal = |s: &Score| s.proposal();
+        for (roster, what, list, of_score, side) in [
+            (
+                &self.jurors,
+                "juror",
+                "jurors.csv",
+                &juror as &dyn Fn(&Score) -> usize,
+                0,
+            ),
+            (&self.proposals, "proposal", "proposals.csv", &proposal, 1),
+        ] {
+            if roster.any_declared {
+                // Ids that the list does not declare are reported as unknown.
+                continue;
+            }
+            let mut scored = vec![false; roster.ids.len()];
+            for s in &self.scores {
+                scored[of_score(s)] = true;
+            }
+            for (j, p, _, origin) in &self.conflicts {
+                let member = [*j, *p][side] as usize;
+                if scored[member] || origin.file == MEMORY {
+                    continue;
+                }
+                // Reported once.
+                scored[member] = true;
+                problems.push(
+                    Problem::new(
+                        ProblemKind::UnknownId,
+                        Location::cell(&self.files[origin.file as usize], origin.line as u64, what),
+                        format!(
+                            "no score names this {what}; check the id (if the {what} has no scores, list every {what} in {list})"
+                        ),
+                    )
+                    .with_value(roster.ids.get(member).to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// The index in `AwardBuilder::files` of records given in code.
+const MEMORY: u16 = 0;
 
 /// The most scores an award can hold: the stages index them with 32-bit numbers.
 const MAX_SCORES: usize = u32::MAX as usize;

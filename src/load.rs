@@ -104,26 +104,62 @@ fn read_csv_files(
     builder: &mut AwardBuilder,
     sizes: pieces::Sizes,
 ) -> Vec<(String, String)> {
+    misnamed(dir, builder);
     let mut read = Vec::new();
     let mut digest = |name: &str, sha256: Option<String>| {
         if let Some(sha256) = sha256 {
             read.push((name.to_string(), sha256));
         }
     };
-    if dir.join(PROPOSALS_FILE).exists() {
+    if present(dir, PROPOSALS_FILE) {
         digest(
             PROPOSALS_FILE,
             read_roster(dir, PROPOSALS_FILE, "title", builder),
         );
     }
-    if dir.join(JURORS_FILE).exists() {
+    if present(dir, JURORS_FILE) {
         digest(JURORS_FILE, read_roster(dir, JURORS_FILE, "name", builder));
     }
     digest(SCORES_FILE, read_scores(dir, builder, sizes));
-    if dir.join(CONFLICTS_FILE).exists() {
+    if present(dir, CONFLICTS_FILE) {
         digest(CONFLICTS_FILE, read_conflicts(dir, builder));
     }
     read
+}
+
+/// Whether the folder has an entry of this name: an optional file that is there but cannot
+/// be read (a broken link, a folder, no permission) is reported, not taken as absent.
+fn present(dir: &Path, name: &str) -> bool {
+    std::fs::symlink_metadata(dir.join(name)).is_ok()
+}
+
+/// Reports files that look like an award file but are named otherwise (`Conflicts.csv`,
+/// `conflict.csv`): read under their own names they would be left out unseen, and with
+/// them, say, every declared conflict.
+fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    for name in names {
+        let lower = name.to_lowercase();
+        for want in [PROPOSALS_FILE, JURORS_FILE, SCORES_FILE, CONFLICTS_FILE] {
+            let singular = want.replace("s.csv", ".csv");
+            if name != want && (lower == want || lower == singular) && !present(dir, want) {
+                builder.add_problem(
+                    Problem::new(
+                        ProblemKind::Unreadable,
+                        Location::file(&name),
+                        format!("this looks like {want}, which jury reads by that exact name only; rename the file to {want}"),
+                    )
+                    .with_value(name.clone()),
+                );
+            }
+        }
+    }
 }
 
 /// An open CSV file: its records and its headers (as written, and trimmed lowercase).
@@ -209,6 +245,17 @@ impl Table {
         self.keys.iter().position(|k| k == key)
     }
 
+    /// Reports every column whose key is not one of `known`; `takes` says what the file
+    /// takes.
+    fn refuse_others(&self, known: &[&str], takes: &str, builder: &mut AwardBuilder) {
+        for (key, header) in self.keys.iter().zip(&self.headers) {
+            if !known.contains(&key.as_str()) {
+                let message = format!("unknown column; {takes} (see docs/formats.md)");
+                builder.problem(ProblemKind::Column, 1, header, message, header);
+            }
+        }
+    }
+
     /// The index of a required column, reporting it when absent.
     fn require(&self, key: &str, builder: &mut AwardBuilder, name: &str) -> Option<usize> {
         let found = self.column(key);
@@ -292,6 +339,15 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> 
     let proposal = table.require("proposal", builder, name);
     let confidence = table.column("confidence");
     let long = table.column("criterion").zip(table.column("score"));
+    // Long form: a column it does not take (a misspelt `confidence`, say) would be dropped
+    // unseen.
+    if long.is_some() {
+        table.refuse_others(
+            &["juror", "proposal", "criterion", "score", "confidence", "comment"],
+            "scores.csv in long form takes juror, proposal, criterion, score, confidence and comment",
+            builder,
+        );
+    }
     // Wide form: every other column must be a criterion id.
     let mut wide: Vec<(usize, usize)> = Vec::new();
     if long.is_none() {
@@ -522,6 +578,11 @@ fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<String> {
     let juror = table.require("juror", builder, name);
     let proposal = table.require("proposal", builder, name);
     let reason = table.column("reason");
+    table.refuse_others(
+        &["juror", "proposal", "reason"],
+        "conflicts.csv takes juror, proposal and reason",
+        builder,
+    );
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
         return table.finish();
     };

@@ -167,6 +167,89 @@ fn an_unknown_criterion_in_long_and_wide_form() {
 }
 
 #[test]
+fn an_unknown_column_in_long_form_and_in_conflicts_is_a_typo_not_a_silence() {
+    // A misspelt `confidence` would drop every weight unseen, and a criterion column beside
+    // `criterion` and `score` would drop its scores.
+    for (header, column) in [
+        ("juror,proposal,criterion,score,confidance", "confidance"),
+        ("juror,proposal,criterion,score,innovation", "innovation"),
+    ] {
+        let d = Dir::award("", &format!("{header}\nJ1,P1,impact,3,0.1\n"));
+        has(
+            &d.refused(),
+            &[
+                &format!("scores.csv:1: column '{column}'"),
+                "unknown column",
+            ],
+        );
+    }
+    let d = Dir::award("", OK_SCORES);
+    d.write("conflicts.csv", "juror,proposal,reasn\nJ1,P1,works there\n");
+    has(
+        &d.refused(),
+        &["conflicts.csv:1: column 'reasn'", "unknown column"],
+    );
+}
+
+#[test]
+fn a_misnamed_or_unreadable_optional_file_is_not_taken_as_absent() {
+    // Read under its own name, `Conflicts.csv` would be skipped, and every conflict with it.
+    let d = Dir::award("", OK_SCORES);
+    d.write("Conflicts.csv", "juror,proposal\nJ1,P1\n");
+    if !d.join("conflicts.csv").exists() {
+        // (A file system that ignores letter case reads it as conflicts.csv.)
+        has(
+            &d.refused(),
+            &["Conflicts.csv", "rename the file to conflicts.csv"],
+        );
+    }
+    let d = Dir::award("", OK_SCORES);
+    d.write("proposal.csv", "id,title\nP1,One\n");
+    has(
+        &d.refused(),
+        &["proposal.csv", "rename the file to proposals.csv"],
+    );
+    // A folder where a file should be: there, but not readable.
+    let d = Dir::award("", OK_SCORES);
+    std::fs::create_dir(d.join("proposals.csv")).unwrap();
+    has(&d.refused(), &["proposals.csv", "cannot read the file"]);
+}
+
+#[test]
+fn a_conflict_naming_an_id_that_nothing_else_names_is_a_typo() {
+    // Without jurors.csv and proposals.csv, "P7" for P1 would declare a conflict that
+    // applies to no score, and add a proposal with no reviews to the ranking.
+    let d = Dir::award("", OK_SCORES);
+    d.write("conflicts.csv", "juror,proposal\nJ1,P7\nJ9,P1\n");
+    has(
+        &d.refused(),
+        &[
+            "conflicts.csv:2: column 'proposal': value \"P7\"",
+            "no score names this proposal",
+            "conflicts.csv:3: column 'juror': value \"J9\"",
+        ],
+    );
+    // A juror listed in jurors.csv may declare a conflict without scoring anything.
+    let d = Dir::award("", OK_SCORES);
+    d.write("jurors.csv", "id\nJ1\nJ9\n");
+    d.write("conflicts.csv", "juror,proposal\nJ9,P1\n");
+    d.jury(&["validate"]).assert().success();
+}
+
+#[test]
+fn a_file_without_line_breaks_is_refused_not_held_in_memory() {
+    // 65 MiB on one line: more than any record (64 MiB) can be.
+    let mut csv = b"juror,proposal,criterion,score\nJ1,P1,impact,3\n".to_vec();
+    csv.resize(csv.len() + (65 << 20), b'x');
+    let d = Dir::award("", "");
+    d.write_bytes("scores.csv", &csv);
+    has(
+        &d.refused(),
+        &["scores.csv:3", "a record longer than 64 MiB"],
+    );
+}
+
+#[test]
 fn ids_not_in_the_lists() {
     let d = Dir::award(
         "",

@@ -22,7 +22,7 @@ use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
 use super::digest::Feeding;
-use super::records::Records;
+use super::records::{too_long, Records, MAX_RECORD};
 
 /// Sizes of the blocks read at once and of the pieces checked in parallel, in bytes.
 #[derive(Clone, Copy, Debug)]
@@ -116,6 +116,11 @@ pub(super) fn read(
                 // No line break: records ended by lone carriage returns (read record by
                 // record below), or one line longer than a block: read on.
                 None if !plain(&buf) => buf.len(),
+                None if buf.len() >= MAX_RECORD => {
+                    absorb(&mut checked[..ready], builder, &mut line);
+                    builder.add_problem(unreadable(source.name, line, &too_long()));
+                    return None;
+                }
                 None => {
                     want = 2 * buf.len();
                     continue;

@@ -31,6 +31,19 @@ pub(super) struct Records<R> {
 
 const CHUNK: usize = 1 << 16;
 
+/// The longest record read, in bytes: no row of scores, roster or conflicts comes near it,
+/// and a file that does (a file of another kind, or no line breaks at all) is refused rather
+/// than held in memory whole.
+pub(super) const MAX_RECORD: usize = 64 << 20;
+
+/// The error for a record longer than [`MAX_RECORD`].
+pub(super) fn too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "a record longer than 64 MiB; is this a CSV file of the award?",
+    )
+}
+
 impl<R: Read> Records<R> {
     /// Records of `input`, which starts at the beginning of a file.
     pub(super) fn new(input: R) -> Records<R> {
@@ -95,9 +108,17 @@ impl<R: Read> Records<R> {
                     return Ok(None)
                 }
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.fields.len() >= MAX_RECORD => {
+                    return Err(too_long());
+                }
                 ReadRecordResult::OutputFull => {
                     let n = self.fields.len();
                     self.fields.resize(2 * n, 0);
+                }
+                ReadRecordResult::OutputEndsFull
+                    if self.ends.len() * std::mem::size_of::<usize>() >= MAX_RECORD =>
+                {
+                    return Err(too_long());
                 }
                 ReadRecordResult::OutputEndsFull => {
                     let n = self.ends.len();
