@@ -320,6 +320,21 @@ fn lines_are_counted_as_an_editor_shows_them_in_windows_files_and_over_blank_lin
 }
 
 #[test]
+fn lines_are_counted_as_an_editor_shows_them_in_files_with_lone_carriage_returns() {
+    // An old Macintosh file, each line ended by a lone CR: the bad score is on line 4 (the
+    // blank line 3 counts), and so it is after a single lone CR in a Unix file.
+    for csv in [
+        "juror,proposal,innovation,impact\rJ1,P1,4,4\r\rJ1,P2,4,9\r",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\rJ2,P1,3,3\nJ1,P2,4,9\n",
+    ] {
+        has(
+            &Dir::award("", csv).refused(),
+            &["scores.csv:4", "column 'impact'"],
+        );
+    }
+}
+
+#[test]
 fn non_positive_or_non_finite_weights_and_thresholds_off_the_scale() {
     let d = Dir::empty();
     d.write("scores.csv", OK_SCORES);
