@@ -38,6 +38,8 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     }
     let mut award = jury::load(&args.award_dir)?;
     args.apply(award.settings_mut());
+    // The flags are checked as award.toml's settings are: what reaches the stages is valid.
+    award.settings().validate(award.rubric())?;
     if let Some(dir) = &args.out {
         jury::report::check_bundle_dir(dir)?;
     }
