@@ -38,7 +38,8 @@ pub enum Command {
     Reliability {
         /// The award folder.
         award_dir: PathBuf,
-        /// Also write reliability.csv into this folder.
+        /// Also write reliability.csv, alone and atomically, into this folder: a new or empty
+        /// one, or one holding only an earlier reliability.csv (replaced).
         #[arg(long)]
         out: Option<PathBuf>,
     },
