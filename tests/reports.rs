@@ -384,3 +384,81 @@ fn score_never_replaces_a_bundle_folder_that_holds_the_award() {
     assert!(err.contains("award folder or holds it"), "{err}");
     assert_eq!(contents(&award), before);
 }
+
+/// The header of a CSV file, split into names.
+fn header(text: &str) -> Vec<String> {
+    text.lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect()
+}
+
+/// The cell of `row` (0: the first after the header) under column `name`.
+fn cell(text: &str, row: usize, name: &str) -> String {
+    let at = header(text).iter().position(|h| h == name).unwrap();
+    let line = text.lines().nth(1 + row).unwrap();
+    line.split(',').nth(at).unwrap().to_string()
+}
+
+#[test]
+fn every_column_of_ranking_and_jurors_csv_has_its_own_name() {
+    // The review's proposals.csv with `rank` and `proposal_rank` gave ranking.csv two columns
+    // named `proposal_rank`. Per docs/reports.md, a name another column has is prefixed until
+    // it is unique: `proposal_` (attributes), `criterion_` (criteria), `juror_` (jurors.csv).
+    let d = Dir::empty();
+    d.write(
+        "award.toml",
+        "[normalization]\nmethod = 'none'\n[rubric]\nscale = { min = 1, max = 5 }\n\
+         [[rubric.criterion]]\nid = 'total'\nweight = 1\n",
+    );
+    d.write("scores.csv", "juror,proposal,total\nJ1,P1,4\n");
+    d.write(
+        "proposals.csv",
+        "id,title,rank,proposal_rank,criterion_total,note\nP1,One,a,b,c,d\n",
+    );
+    d.write("jurors.csv", "id,name,scores,juror_scores\nJ1,Ana,e,f\n");
+    let out = d.join("out");
+    score_into(d.path(), &out, &[]);
+    let ranking = fs::read_to_string(out.join("ranking.csv")).unwrap();
+    // Attributes come sorted by name.
+    let want = [
+        "rank",
+        "proposal",
+        "title",
+        "total",
+        "winner",
+        "eligible",
+        "reviews",
+        "criterion_total",
+        "spread",
+        "proposal_criterion_total",
+        "proposal_note",
+        "proposal_rank",
+        "proposal_proposal_rank",
+        "note",
+    ];
+    assert_eq!(header(&ranking), want);
+    assert_eq!(cell(&ranking, 0, "criterion_total"), "4");
+    assert_eq!(cell(&ranking, 0, "total"), "4");
+    assert_eq!(cell(&ranking, 0, "proposal_proposal_rank"), "a");
+    assert_eq!(cell(&ranking, 0, "proposal_rank"), "b");
+    assert_eq!(cell(&ranking, 0, "proposal_criterion_total"), "c");
+    assert_eq!(cell(&ranking, 0, "proposal_note"), "d");
+    let jurors = fs::read_to_string(out.join("jurors.csv")).unwrap();
+    let names = header(&jurors);
+    assert_eq!(
+        names[..4],
+        ["juror", "name", "juror_scores", "juror_juror_scores"]
+    );
+    assert_eq!(cell(&jurors, 0, "juror_juror_scores"), "e");
+    assert_eq!(cell(&jurors, 0, "juror_scores"), "f");
+    assert_eq!(cell(&jurors, 0, "scores"), "1");
+    for (file, names) in [("ranking.csv", header(&ranking)), ("jurors.csv", names)] {
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{file}: {names:?}");
+    }
+}
