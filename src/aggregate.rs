@@ -381,9 +381,10 @@ pub fn median(values: &mut [f64]) -> f64 {
 }
 
 /// The mean after dropping `trim` values at each end (sorts the list); `None` when the list
-/// has `2 × trim` values or fewer.
+/// has `2 × trim` values or fewer (whatever `trim`: the test cannot overflow).
 pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
-    if values.len() <= 2 * trim {
+    // len ≤ 2 × trim, without computing 2 × trim.
+    if values.len().saturating_sub(trim) <= trim {
         return None;
     }
     values.sort_by(f64::total_cmp);
@@ -549,5 +550,19 @@ mod tests {
         // Dropping two at each end of five leaves the median.
         assert_eq!(trimmed_mean(&mut [1.0, 2.0, 3.0, 4.0, 100.0], 2), Some(3.0));
         assert_eq!(trimmed_mean(&mut [1.0, 2.0], 1), None);
+    }
+
+    #[test]
+    fn a_trim_whose_double_overflows_keeps_nothing_and_gives_none() {
+        // As documented: 2 × trim values or fewer give None, also when 2 × trim is past
+        // usize::MAX (the review's `--trim 9223372036854775808` wrapped it to 0 and panicked).
+        let three = [3.0, 1.0, 2.0];
+        for trim in [usize::MAX / 2 + 1, usize::MAX] {
+            assert_eq!(trimmed_mean(&mut three.clone(), trim), None, "{trim}");
+        }
+        // At the edge: three values keep one with trim 1, none with trim 2.
+        assert_eq!(trimmed_mean(&mut three.clone(), 1), Some(2.0));
+        assert_eq!(trimmed_mean(&mut three.clone(), 2), None);
+        assert_eq!(trimmed_mean(&mut [], 0), None);
     }
 }

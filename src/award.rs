@@ -827,7 +827,8 @@ fn check_attributes(
 
 impl Settings {
     /// Checks settings made or changed in code as `award.toml`'s are checked on reading:
-    /// at least one winner, tie-break criteria the rubric has, caps of at least one, a
+    /// at least one winner, `trim` and `bootstrap` within their limits ([`crate::MAX_TRIM`],
+    /// [`crate::MAX_BOOTSTRAP`]), tie-break criteria the rubric has, caps of at least one, a
     /// disagreement bar above 0 and at most 1. [`crate::score_with`] takes settings as they
     /// are; an embedding platform that builds its own checks them here first.
     ///
@@ -889,6 +890,9 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
         let value = settings.disagreement.to_string();
         let key = "diagnostics.disagreement";
         refuse(ProblemKind::OutOfRange, key, message.into(), value);
+    }
+    for (key, message, value) in crate::settings::over_limits(settings) {
+        refuse(ProblemKind::OutOfRange, &key, message, value);
     }
 }
 

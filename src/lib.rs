@@ -72,7 +72,7 @@ pub use outcome::{score, score_counted, score_with, Outcome};
 pub use rank::TieRule;
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS};
+pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS, MAX_BOOTSTRAP, MAX_TRIM};
 pub use uncertainty::Uncertainty;
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -38,7 +38,10 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     }
     let mut award = jury::load(&args.award_dir)?;
     args.apply(award.settings_mut());
+    // The flags are checked as award.toml's settings are: what reaches the stages is valid.
+    award.settings().validate(award.rubric())?;
     if let Some(dir) = &args.out {
+        cli::check_out_of_award(&args.award_dir, dir)?;
         jury::report::check_bundle_dir(dir)?;
     }
     let mut outcome = jury::score(&award);
@@ -107,15 +110,21 @@ fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Erro
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
 
-/// The panel's reliability, as a table, and as reliability.csv with --out.
+/// The panel's reliability, as a table, and with --out as reliability.csv alone in a folder
+/// of its own, written atomically.
 fn reliability(
     dir: &std::path::Path,
     out_dir: Option<&std::path::Path>,
 ) -> Result<ExitCode, jury::Error> {
     let award = jury::load(dir)?;
+    let report = jury::report::ReliabilityCsv;
+    if let Some(out_dir) = out_dir {
+        cli::check_out_of_award(dir, out_dir)?;
+        jury::report::check_report_dir(&report, out_dir)?;
+    }
     let outcome = jury::score(&award);
     if let Some(out_dir) = out_dir {
-        cli::write_one(&jury::report::ReliabilityCsv, &award, &outcome, out_dir)?;
+        jury::report::write_report(&report, &award, &outcome, out_dir)?;
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

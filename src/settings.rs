@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
 use crate::aggregate::Aggregate;
+use crate::award::MAX_JURORS;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::normalize::Method;
 use crate::rank::TieRule;
@@ -24,6 +25,20 @@ pub const DEFAULT_WINNERS: usize = 5;
 /// The share of the scale width beyond which reviews disagree, when an award does not say:
 /// panels commonly add a reader when two reviews differ by more than 30% of the scale.
 pub const DEFAULT_DISAGREEMENT: f64 = 0.3;
+
+/// The most bootstrap replicates a run may ask for. The usual 1,000 to 10,000 already put
+/// every reported share within a point or so of where more replicates would put it (the
+/// Monte Carlo error of a share is at most 0.5/√N: 0.5 points at 10,000); 100,000 put it
+/// within 0.16 points. Beyond that a count is a slip of the keyboard: each replicate scores
+/// the award again, and every replicate's ranks and totals are held until the intervals are
+/// read off, about 33 bytes a proposal a replicate (some 340 MB for 100 proposals at this
+/// limit).
+pub const MAX_BOOTSTRAP: usize = 100_000;
+
+/// The largest `trim`. A proposal has at most one score a juror on a criterion (a bootstrap
+/// replicate draws no more reviews than it has), so at most [`MAX_JURORS`]; a larger trim
+/// could never keep one, and every trimmed mean would fall back to the median.
+pub const MAX_TRIM: usize = (MAX_JURORS - 1) / 2;
 
 /// `award.toml` as written, before it is checked.
 #[derive(Debug, Default, Deserialize)]
@@ -212,18 +227,16 @@ impl Settings {
         let mut count = |value: &Option<Spanned<i64>>, key: &str, min: i64| -> Option<usize> {
             let v = value.as_ref()?;
             let n = *v.get_ref();
-            if n < min {
-                problems.push(
-                    Problem::new(
-                        ProblemKind::OutOfRange,
-                        file.at(v.span(), key),
-                        format!("{key} must be a whole number of at least {min}"),
-                    )
+            let message = match limit(key) {
+                Some(limit) if n < min || n as u64 > limit.max as u64 => limit.message(),
+                None if n < min => format!("{key} must be a whole number of at least {min}"),
+                _ => return usize::try_from(n).ok(),
+            };
+            problems.push(
+                Problem::new(ProblemKind::OutOfRange, file.at(v.span(), key), message)
                     .with_value(n.to_string()),
-                );
-                return None;
-            }
-            usize::try_from(n).ok()
+            );
+            None
         };
         if let Some(n) = count(&spec.award.winners, "winners", 1) {
             s.winners = n;
@@ -300,6 +313,63 @@ impl Settings {
         }
         problems.finish(s)
     }
+}
+
+/// A count setting with an upper limit.
+struct Limit {
+    /// Its key in `award.toml`.
+    key: &'static str,
+    /// Its table in `award.toml`.
+    table: &'static str,
+    /// The largest value taken.
+    max: usize,
+    /// Why there is a limit, in a few words.
+    why: &'static str,
+    /// Its value in checked settings.
+    value: fn(&Settings) -> usize,
+}
+
+/// The counts with an upper limit: `trim` ([`MAX_TRIM`]) and `bootstrap` ([`MAX_BOOTSTRAP`]).
+const LIMITS: [Limit; 2] = [
+    Limit {
+        key: "trim",
+        table: "ranking",
+        max: MAX_TRIM,
+        why: "a larger trim could never keep a score",
+        value: |s| s.trim,
+    },
+    Limit {
+        key: "bootstrap",
+        table: "uncertainty",
+        max: MAX_BOOTSTRAP,
+        why: "1,000 to 10,000 replicates are usual",
+        value: |s| s.bootstrap,
+    },
+];
+
+impl Limit {
+    /// What the setting must be.
+    fn message(&self) -> String {
+        let (key, max, why) = (self.key, self.max, self.why);
+        format!("{key} must be a whole number from 0 to {max} ({why})")
+    }
+}
+
+/// The limit of the count `key`, if it has one.
+fn limit(key: &str) -> Option<&'static Limit> {
+    LIMITS.iter().find(|l| l.key == key)
+}
+
+/// The counts of settings made or changed in code that exceed their limit: for each, its
+/// `table.key`, what it must be, and its value.
+pub(crate) fn over_limits(settings: &Settings) -> Vec<(String, String, String)> {
+    (LIMITS.iter())
+        .filter(|l| (l.value)(settings) > l.max)
+        .map(|l| {
+            let key = format!("{}.{}", l.table, l.key);
+            (key, l.message(), (l.value)(settings).to_string())
+        })
+        .collect()
 }
 
 /// Why a disagreement share cannot be used, if it cannot: it must be above 0 and at most 1.
@@ -385,6 +455,52 @@ mod tests {
         }
         let err = settings("[diagnostics]\ndisagrement = 0.3\n").unwrap_err();
         assert!(err.to_string().contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn bootstrap_and_trim_are_refused_above_their_limits_with_their_line() {
+        // The limits are the documented MAX_BOOTSTRAP and MAX_TRIM; the review's
+        // `bootstrap = 10000000000` passed and then aborted allocating replicates.
+        let s = settings("[ranking]\ntrim = 8388607\n[uncertainty]\nbootstrap = 100000\n").unwrap();
+        assert_eq!((s.trim, s.bootstrap), (MAX_TRIM, MAX_BOOTSTRAP));
+        let err = settings("[ranking]\ntrim = 8388608\n[uncertainty]\nbootstrap = 10000000000\n")
+            .unwrap_err();
+        let problems = err.problems();
+        assert_eq!(problems.len(), 2, "{err}");
+        assert_eq!(problems[0].location.line, Some(2));
+        assert_eq!(problems[0].value.as_deref(), Some("8388608"));
+        assert!(problems[0].message.contains("from 0 to 8388607"), "{err}");
+        assert_eq!(problems[1].location.line, Some(4));
+        assert_eq!(problems[1].value.as_deref(), Some("10000000000"));
+        assert!(problems[1].message.contains("from 0 to 100000"), "{err}");
+        let err = settings("[uncertainty]\nbootstrap = -1\n").unwrap_err();
+        assert!(err.to_string().contains("from 0 to 100000"), "{err}");
+    }
+
+    #[test]
+    fn validate_refuses_bootstrap_and_trim_set_in_code_above_their_limits() {
+        // Settings::validate is what command-line overrides and embedders are checked by.
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        )
+        .unwrap();
+        let at_limits = Settings {
+            trim: MAX_TRIM,
+            bootstrap: MAX_BOOTSTRAP,
+            ..Settings::default()
+        };
+        assert!(at_limits.validate(&rubric).is_ok());
+        let over = Settings {
+            trim: usize::MAX,
+            bootstrap: MAX_BOOTSTRAP + 1,
+            ..Settings::default()
+        };
+        let err = over.validate(&rubric).unwrap_err();
+        let named: Vec<Option<&str>> = (err.problems().iter())
+            .map(|p| p.location.column.as_deref())
+            .collect();
+        assert_eq!(named, [Some("ranking.trim"), Some("uncertainty.bootstrap")]);
+        assert_eq!(err.problems()[1].value.as_deref(), Some("100001"));
     }
 
     #[test]

@@ -55,7 +55,7 @@ mod folder;
 
 use std::path::PathBuf;
 
-use crate::award::{Award, AwardBuilder};
+use crate::award::{Award, AwardBuilder, MAX_CRITERIA, MAX_JURORS};
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
 use crate::rubric::{Rubric, Scale};
 use crate::settings::{Settings, DEFAULT_WINNERS};
@@ -74,11 +74,12 @@ pub const MAX_DESIGNS: usize = 1000;
 pub struct SimulationOptions {
     /// Proposals (default 60).
     pub proposals: usize,
-    /// Jurors (default 12).
+    /// Jurors (default 12; at most [`MAX_JURORS`], the most an award can hold).
     pub jurors: usize,
     /// Readers of each proposal, at most `jurors` (default 4).
     pub reviews: usize,
-    /// Criteria, each of weight 1 (default 5).
+    /// Criteria, each of weight 1 (default 5; at most [`MAX_CRITERIA`], the most a rubric can
+    /// have).
     pub criteria: usize,
     /// The scale of every criterion (default 1 to 5 in steps of 1).
     pub scale: Scale,
@@ -138,9 +139,9 @@ impl SimulationOptions {
         };
         let counts = [
             ("proposals", self.proposals, 1, u32::MAX as usize),
-            ("jurors", self.jurors, 1, u32::MAX as usize),
+            ("jurors", self.jurors, 1, MAX_JURORS),
             ("reviews", self.reviews, 1, self.jurors),
-            ("criteria", self.criteria, 1, u16::MAX as usize),
+            ("criteria", self.criteria, 1, MAX_CRITERIA),
             ("panels", self.panels, 1, self.jurors.min(self.proposals)),
         ];
         for (option, n, lo, hi) in counts {
@@ -560,6 +561,36 @@ mod tests {
         named.sort_unstable();
         assert_eq!(named, ["cross_reading", "noise_sd", "reviews"]);
         assert!(err.to_string().contains("from 1 to 12"), "{err}");
+    }
+
+    #[test]
+    fn criteria_and_jurors_are_refused_past_what_an_award_can_hold() {
+        // MAX_CRITERIA and MAX_JURORS, the crate's limits: the check allowed 65,535 criteria
+        // and 2³² − 1 jurors, and the rubric or the award built from them was then refused
+        // by an `expect` (found in review: `jury simulate --criteria 257` panicked).
+        let most = SimulationOptions {
+            criteria: MAX_CRITERIA,
+            ..SimulationOptions::default()
+        };
+        assert!(most.check().is_ok());
+        let err = simulate(&SimulationOptions {
+            criteria: MAX_CRITERIA + 1,
+            jurors: MAX_JURORS + 1,
+            ..SimulationOptions::default()
+        })
+        .unwrap_err();
+        let named: Vec<(Option<&str>, Option<&str>)> = (err.problems().iter())
+            .map(|p| (p.location.column.as_deref(), p.value.as_deref()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (Some("jurors"), Some("16777217")),
+                (Some("criteria"), Some("257"))
+            ]
+        );
+        assert!(err.to_string().contains("from 1 to 256"), "{err}");
+        assert!(err.to_string().contains("from 1 to 16777216"), "{err}");
     }
 
     #[test]

@@ -70,7 +70,9 @@ pub fn cut_reading(p: f64) -> &'static str {
 /// Runs `replicates` bootstrap replicates and the leave-one-juror-out scorings of the award
 /// under `settings`; `tick` is called once per finished run (for a progress bar). With 0
 /// replicates only [`Uncertainty::without`] means anything: every `p_winner` and the cut's
-/// share are 0 and every interval `None` (`jury score` estimates nothing then).
+/// share are 0 and every interval `None` (`jury score` estimates nothing then). Every
+/// replicate's ranks and totals are held until the end: `replicates` is meant to be a checked
+/// `bootstrap` (at most [`crate::MAX_BOOTSTRAP`], as [`Settings::validate`] requires).
 ///
 /// # Panics
 ///

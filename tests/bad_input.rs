@@ -440,3 +440,73 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_bootstrap_count_past_its_limit_is_refused_in_award_toml_with_its_line() {
+    // The limit is jury::MAX_BOOTSTRAP (docs/methods.md); the review's 10^10 passed validate
+    // and then aborted `jury score` allocating replicates.
+    let d = Dir::award("[uncertainty]\nbootstrap = 10000000000\n", OK_SCORES);
+    let assert = d.jury(&["validate"]).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    has(
+        &err,
+        &[
+            "award.toml:2: column 'bootstrap'",
+            "\"10000000000\"",
+            "from 0 to 100000",
+        ],
+    );
+    has(&d.refused(), &["award.toml:2", "from 0 to 100000"]);
+}
+
+#[test]
+fn bootstrap_and_trim_flags_past_their_limits_exit_2_naming_the_flag() {
+    // The review's overflowing flags panicked (capacity overflow; `2 * trim` wrapping).
+    let d = Dir::award("", OK_SCORES);
+    for (flags, named) in [
+        (&["--bootstrap", "18446744073709551615"][..], "--bootstrap"),
+        (&["--bootstrap", "100001"][..], "--bootstrap"),
+        (
+            &["--aggregate", "trimmed", "--trim", "9223372036854775808"][..],
+            "--trim",
+        ),
+        (&["--trim", "8388608"][..], "--trim"),
+    ] {
+        let assert = jury()
+            .arg("score")
+            .arg(d.path())
+            .args(flags)
+            .assert()
+            .code(2);
+        let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        has(&err, &[named, flags[flags.len() - 1]]);
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_trim_at_its_limit_keeps_no_score_and_every_value_is_the_median() {
+    // Per docs/methods.md: with 2 × trim scores or fewer the median is used, with a warning.
+    // Two jurors' 4 and 2 on innovation: median 3; impact 3 and 5: median 4.
+    let d = Dir::award(
+        "[normalization]\nmethod = 'none'\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,3\nJ2,P1,2,5\n",
+    );
+    let assert = jury()
+        .arg("score")
+        .arg(d.path())
+        .args([
+            "--aggregate",
+            "trimmed",
+            "--trim",
+            "8388607",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(out.contains("\n1,P1,,10,yes,yes,2,3,4,"), "{out}");
+    assert!(err.contains("too few to trim"), "{err}");
+}

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{jury, repo, Dir};
+use crate::util::{jury, repo, stdout_of, Dir};
 
 const BUNDLE: [&str; 5] = [
     "ranking.csv",
@@ -267,4 +267,198 @@ fn bootstrap_reports_are_the_same_bytes_on_one_thread_and_on_two() {
         (sum - 5.0).abs() < 1e-4,
         "{sum} (each share is written to 6 decimals)"
     );
+}
+
+/// `jury reliability AWARD --out OUT`, expected to fail with exit 1 (the output cannot be
+/// written, as for `score`); returns stderr.
+fn reliability_refused(award: &Path, out: &Path) -> String {
+    let assert = jury()
+        .arg("reliability")
+        .arg(award)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(1);
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+/// The names of the entries of a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The names and bytes of every file in a folder of files, sorted.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let read = |name: String| {
+        let bytes = fs::read(dir.join(&name)).unwrap();
+        (name, bytes)
+    };
+    names(dir).into_iter().map(read).collect()
+}
+
+#[test]
+fn reliability_never_writes_into_the_award_folder() {
+    // As `score --out` refuses it (docs/reports.md); the review found reliability.csv written
+    // among the inputs with exit 0.
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P1,3,5\n",
+    );
+    let before = contents(d.path());
+    let err = reliability_refused(d.path(), d.path());
+    assert!(err.contains("award folder"), "{err}");
+    assert_eq!(contents(d.path()), before);
+}
+
+#[test]
+fn reliability_refuses_a_score_bundle_and_leaves_its_manifest_true() {
+    // A bundle's reliability.csv is listed with its digest in manifest.json (docs/reports.md);
+    // the review found it overwritten, the manifest no longer matching.
+    let tmp = Dir::empty();
+    let out = tmp.join("bundle");
+    let award = repo("fixtures/ineli-balkans-2016");
+    score_into(&award, &out, &[]);
+    let before = contents(&out);
+    let err = reliability_refused(&award, &out);
+    assert!(err.contains("audit bundle"), "{err}");
+    assert_eq!(contents(&out), before);
+}
+
+#[test]
+fn reliability_replaces_its_own_folder_whole_and_refuses_any_other() {
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P1,3,5\n",
+    );
+    let out = d.join("rel");
+    for _ in 0..2 {
+        stdout_of(
+            jury()
+                .arg("reliability")
+                .arg(d.path())
+                .arg("--out")
+                .arg(&out),
+        );
+        assert_eq!(names(&out), ["reliability.csv"]);
+    }
+    let leftovers: Vec<String> = (names(d.path()).into_iter())
+        .filter(|n| n.starts_with(".jury-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let before = contents(&out);
+    let err = reliability_refused(d.path(), &out);
+    assert!(err.contains("holds more than reliability.csv"), "{err}");
+    assert_eq!(contents(&out), before);
+}
+
+#[test]
+fn score_never_replaces_a_bundle_folder_that_holds_the_award() {
+    // A folder with a manifest.json is replaced whole; when the award folder is inside it the
+    // inputs would go with it.
+    let tmp = Dir::empty();
+    tmp.write(
+        "award/award.toml",
+        &format!("[normalization]\nmethod = 'none'\n{}", crate::util::RUBRIC),
+    );
+    tmp.write(
+        "award/scores.csv",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\n",
+    );
+    tmp.write("manifest.json", "{}");
+    let award = tmp.join("award");
+    let before = contents(&award);
+    let assert = jury()
+        .arg("score")
+        .arg(&award)
+        .arg("--out")
+        .arg(tmp.path())
+        .assert()
+        .code(1);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("award folder or holds it"), "{err}");
+    assert_eq!(contents(&award), before);
+}
+
+/// The header of a CSV file, split into names.
+fn header(text: &str) -> Vec<String> {
+    text.lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect()
+}
+
+/// The cell of `row` (0: the first after the header) under column `name`.
+fn cell(text: &str, row: usize, name: &str) -> String {
+    let at = header(text).iter().position(|h| h == name).unwrap();
+    let line = text.lines().nth(1 + row).unwrap();
+    line.split(',').nth(at).unwrap().to_string()
+}
+
+#[test]
+fn every_column_of_ranking_and_jurors_csv_has_its_own_name() {
+    // The review's proposals.csv with `rank` and `proposal_rank` gave ranking.csv two columns
+    // named `proposal_rank`. Per docs/reports.md, a name another column has is prefixed until
+    // it is unique: `proposal_` (attributes), `criterion_` (criteria), `juror_` (jurors.csv).
+    let d = Dir::empty();
+    d.write(
+        "award.toml",
+        "[normalization]\nmethod = 'none'\n[rubric]\nscale = { min = 1, max = 5 }\n\
+         [[rubric.criterion]]\nid = 'total'\nweight = 1\n",
+    );
+    d.write("scores.csv", "juror,proposal,total\nJ1,P1,4\n");
+    d.write(
+        "proposals.csv",
+        "id,title,rank,proposal_rank,criterion_total,note\nP1,One,a,b,c,d\n",
+    );
+    d.write("jurors.csv", "id,name,scores,juror_scores\nJ1,Ana,e,f\n");
+    let out = d.join("out");
+    score_into(d.path(), &out, &[]);
+    let ranking = fs::read_to_string(out.join("ranking.csv")).unwrap();
+    // Attributes come sorted by name.
+    let want = [
+        "rank",
+        "proposal",
+        "title",
+        "total",
+        "winner",
+        "eligible",
+        "reviews",
+        "criterion_total",
+        "spread",
+        "proposal_criterion_total",
+        "proposal_note",
+        "proposal_rank",
+        "proposal_proposal_rank",
+        "note",
+    ];
+    assert_eq!(header(&ranking), want);
+    assert_eq!(cell(&ranking, 0, "criterion_total"), "4");
+    assert_eq!(cell(&ranking, 0, "total"), "4");
+    assert_eq!(cell(&ranking, 0, "proposal_proposal_rank"), "a");
+    assert_eq!(cell(&ranking, 0, "proposal_rank"), "b");
+    assert_eq!(cell(&ranking, 0, "proposal_criterion_total"), "c");
+    assert_eq!(cell(&ranking, 0, "proposal_note"), "d");
+    let jurors = fs::read_to_string(out.join("jurors.csv")).unwrap();
+    let names = header(&jurors);
+    assert_eq!(
+        names[..4],
+        ["juror", "name", "juror_scores", "juror_juror_scores"]
+    );
+    assert_eq!(cell(&jurors, 0, "juror_juror_scores"), "e");
+    assert_eq!(cell(&jurors, 0, "juror_scores"), "f");
+    assert_eq!(cell(&jurors, 0, "scores"), "1");
+    for (file, names) in [("ranking.csv", header(&ranking)), ("jurors.csv", names)] {
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{file}: {names:?}");
+    }
 }

@@ -167,6 +167,30 @@ fn impossible_options_are_refused_with_exit_2_and_nothing_written() {
 }
 
 #[test]
+fn more_criteria_than_a_rubric_can_have_are_refused_with_exit_2() {
+    // jury::MAX_CRITERIA is 256; the review's `--criteria 257` passed the option check and
+    // then panicked building the rubric.
+    let tmp = Dir::empty();
+    let award = tmp.join("award");
+    let out = jury()
+        .arg("simulate")
+        .arg("--out")
+        .arg(&award)
+        .args(["--criteria", "257"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("'criteria'")
+            && stderr.contains("\"257\"")
+            && stderr.contains("from 1 to 256"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!award.exists());
+}
+
+#[test]
 fn an_unbiased_noiseless_jury_ranks_by_true_total_without_correction() {
     // Midpoint 0 on a wide scale without a step: no juror shifts or stretches, nothing is
     // clamped, and each score is its true value rounded to 6 decimals (within 5e-7). A

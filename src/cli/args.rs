@@ -38,7 +38,8 @@ pub enum Command {
     Reliability {
         /// The award folder.
         award_dir: PathBuf,
-        /// Also write reliability.csv into this folder.
+        /// Also write reliability.csv, alone and atomically, into this folder: a new or empty
+        /// one, or one holding only an earlier reliability.csv (replaced).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -65,8 +66,8 @@ pub struct ScoreArgs {
     #[arg(long, value_enum)]
     pub aggregate: Option<Aggregate>,
     /// Scores dropped at each end by the trimmed mean (overrides [ranking] trim).
-    #[arg(long)]
-    pub trim: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::MAX_TRIM as u64))]
+    pub trim: Option<u64>,
     /// How many winners (overrides [award] winners).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub winners: Option<u64>,
@@ -78,8 +79,8 @@ pub struct ScoreArgs {
     pub seed: Option<u64>,
     /// Bootstrap replicates for uncertainty: p_winner and rank and total intervals
     /// (overrides [uncertainty] bootstrap; 0 for none).
-    #[arg(long)]
-    pub bootstrap: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::MAX_BOOTSTRAP as u64))]
+    pub bootstrap: Option<u64>,
     /// Threads for the bootstrap (default: every core). Reports are the same for any count.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub threads: Option<u64>,
@@ -113,7 +114,9 @@ pub enum Format {
 }
 
 impl ScoreArgs {
-    /// Applies the flags given over the award's settings.
+    /// Applies the flags given over the award's settings. The counts are bounded when parsed
+    /// (by the library's limits), so they fit a `usize`; the caller checks the result with
+    /// [`Settings::validate`], as `award.toml`'s settings are checked on reading.
     pub fn apply(&self, settings: &mut Settings) {
         if let Some(m) = self.method {
             settings.method = m;
@@ -122,7 +125,7 @@ impl ScoreArgs {
             settings.aggregate = a;
         }
         if let Some(t) = self.trim {
-            settings.trim = t;
+            settings.trim = t as usize;
         }
         if let Some(w) = self.winners {
             settings.winners = w as usize;
@@ -134,7 +137,7 @@ impl ScoreArgs {
             settings.seed = s;
         }
         if let Some(b) = self.bootstrap {
-            settings.bootstrap = b;
+            settings.bootstrap = b as usize;
         }
     }
 }

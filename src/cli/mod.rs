@@ -67,22 +67,22 @@ pub fn warn(w: &Warning) {
     }
 }
 
-/// Writes one report into a folder, atomically (a temporary file renamed into place).
-pub fn write_one(
-    report: &dyn jury::report::Report,
-    award: &jury::Award,
-    outcome: &jury::Outcome,
-    dir: &std::path::Path,
-) -> Result<(), Error> {
-    let fail = |source: io::Error| Error::Output {
-        path: dir.join(report.file_name()),
-        source,
+/// Refuses an `--out` folder that is the award folder or holds it: a report folder is
+/// replaced whole, and the inputs must never be. (Such a folder is refused anyway unless it
+/// looks like a report folder; this says why, and holds when it does.)
+pub fn check_out_of_award(award_dir: &std::path::Path, out: &std::path::Path) -> Result<(), Error> {
+    // A folder that does not exist yet can be neither.
+    let (Ok(award), Ok(target)) = (award_dir.canonicalize(), out.canonicalize()) else {
+        return Ok(());
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    report.write(award, outcome, &mut file).map_err(fail)?;
-    file.persist(dir.join(report.file_name()))
-        .map_err(|e| fail(e.error))?;
+    if award.starts_with(&target) {
+        return Err(Error::Output {
+            path: out.to_path_buf(),
+            source: io::Error::other(
+                "it is the award folder or holds it, and the reports would replace the inputs; choose another folder",
+            ),
+        });
+    }
     Ok(())
 }
 

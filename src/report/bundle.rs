@@ -1,10 +1,12 @@
-//! The audit bundle, written atomically.
+//! The audit bundle, and a report alone, written atomically.
 //!
 //! Every report is first written into a fresh staging folder beside the target. Only when all
 //! of them are complete is the staging folder renamed into place (an existing bundle is moved
 //! aside first and removed after), so a failed run never leaves a half-written bundle or a mix
 //! of old and new files. An existing folder is replaced only when it is empty or is itself a
 //! `jury` bundle (it holds a `manifest.json`); any other folder is refused, never emptied.
+//! A report written alone ([`write_report`], as `jury reliability --out` does) goes the same
+//! way into a folder of its own: new, empty, or holding only that report.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -25,20 +27,8 @@ use crate::outcome::Outcome;
 ///
 /// When `outcome` was not scored from `award`, as [`Report::write`].
 pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> {
-    let fail = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source: io::Error| Error::Output { path, source }
-    };
     check_bundle_dir(dir)?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(fail(&parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".jury-staging-")
-        .tempdir_in(&parent)
-        .map_err(fail(&parent))?;
+    let (parent, staging) = stage_beside(dir)?;
     let reports: [&dyn Report; 5] = [
         &RankingCsv,
         &ScoresCsv,
@@ -59,11 +49,93 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<()> 
     let path = staging.path().join(manifest.file_name());
     write_one(&manifest, award, outcome, &path).map_err(fail(&path))?;
     // Everything is complete: swap it into place.
+    swap_into_place(staging, &parent, dir)
+}
+
+/// Writes one report alone into `dir`, atomically, as `jury reliability --out` writes
+/// `reliability.csv`: into a staging folder beside `dir`, swapped into place when complete.
+/// `dir` must be new, empty, or hold only that report (written so before, and replaced);
+/// any other folder is refused and left untouched, an audit bundle too: it has its own copy
+/// of the report, whose digest its `manifest.json` records.
+///
+/// # Panics
+///
+/// When `outcome` was not scored from `award`, as [`Report::write`].
+pub fn write_report(
+    report: &dyn Report,
+    award: &Award,
+    outcome: &Outcome,
+    dir: &Path,
+) -> Result<()> {
+    check_report_dir(report, dir)?;
+    let (parent, staging) = stage_beside(dir)?;
+    let path = staging.path().join(report.file_name());
+    write_one(report, award, outcome, &path).map_err(fail(&path))?;
+    swap_into_place(staging, &parent, dir)
+}
+
+/// Whether [`write_report`] may write `report` into `dir`: it must be new, empty, or hold
+/// only that report. The command line asks before scoring, so that a run bound to fail is
+/// refused at once.
+pub fn check_report_dir(report: &dyn Report, dir: &Path) -> Result<()> {
+    check_report_target(report.file_name(), dir).map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Refuses a target that exists and is neither empty nor a folder of that one report.
+fn check_report_target(name: &str, dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(io::Error::other("it exists and is not a folder"));
+    }
+    if dir.join("manifest.json").is_file() {
+        return Err(io::Error::other(format!(
+            "the folder holds a jury audit bundle (manifest.json), whose own {name} its manifest lists; choose a new or empty folder"
+        )));
+    }
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() != name || !entry.file_type()?.is_file() {
+            return Err(io::Error::other(format!(
+                "the folder exists and holds more than {name}; choose a new or empty folder"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// How a failure to write `path` is reported.
+fn fail(path: &Path) -> impl FnOnce(io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source: io::Error| Error::Output { path, source }
+}
+
+/// The folder `dir` will be in (created if need be), and a fresh staging folder in it.
+fn stage_beside(dir: &Path) -> Result<(PathBuf, tempfile::TempDir)> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(fail(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".jury-staging-")
+        .tempdir_in(&parent)
+        .map_err(fail(&parent))?;
+    Ok((parent, staging))
+}
+
+/// Renames the complete staging folder to `dir`; an existing `dir` is moved aside first (and
+/// put back if the rename fails) and removed after.
+fn swap_into_place(staging: tempfile::TempDir, parent: &Path, dir: &Path) -> Result<()> {
     if dir.exists() {
         let old = tempfile::Builder::new()
             .prefix(".jury-old-")
-            .tempdir_in(&parent)
-            .map_err(fail(&parent))?;
+            .tempdir_in(parent)
+            .map_err(fail(parent))?;
         let aside = old.path().join("bundle");
         fs::rename(dir, &aside).map_err(fail(dir))?;
         if let Err(e) = fs::rename(staging.path(), dir) {

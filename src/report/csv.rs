@@ -15,7 +15,8 @@ use crate::winners::Winner;
 
 /// `ranking.csv`: every proposal, ranked ones first, with its total, criterion values,
 /// winner and eligibility, and a note on ties, caps, ineligibility and reviews that
-/// disagree so much that the proposal needs another reader.
+/// disagree so much that the proposal needs another reader. A criterion or an attribute
+/// whose name another column has is prefixed `criterion_` or `proposal_` until it is unique.
 pub struct RankingCsv;
 
 /// `scores.csv`: every input score with its raw and corrected value and its status.
@@ -23,16 +24,16 @@ pub struct ScoresCsv;
 
 /// `jurors.csv`: per juror diagnostics ([`crate::diagnostics`]), one row a juror.
 ///
-/// Columns: `juror`, `name`, the juror attributes (prefixed `juror_` when a name is taken),
-/// then `scores` (rows in scores.csv, whatever their status), `used`, `conflicts`, `missing`,
-/// `mean` and `spread` (population sd) of the valid raw scores, `leniency` and `scale` (the
-/// fitted bias and scale, count-weighted over criteria; blank when the method has none),
-/// `agreement` (correlation with the leave-one-out consensus; blank when not computable) and
-/// the `pairs` behind it, `reviews` (proposals scored validly) and `flat_reviews` (reviews
-/// with two or more valid scores, all the same), for each attribute of
-/// [`crate::Diagnostics::home_attributes`] `home_<attribute>` (the mean residual on
-/// proposals sharing the juror's value) and `home_<attribute>_scores`, and last `flags`
-/// (`straight_lining; halo; outlier; home_bias`) and `reasons` (one sentence a flag).
+/// Columns: `juror`, `name`, the juror attributes (prefixed `juror_`, as many times as it
+/// takes, when another column has the name), then `scores` (rows in scores.csv, whatever
+/// their status), `used`, `conflicts`, `missing`, `mean` and `spread` (population sd) of the
+/// valid raw scores, `leniency` and `scale` (the fitted bias and scale, count-weighted over
+/// criteria; blank when the method has none), `agreement` (correlation with the leave-one-out
+/// consensus; blank when not computable) and the `pairs` behind it, `reviews` (proposals
+/// scored validly) and `flat_reviews` (reviews with two or more valid scores, all the same),
+/// for each attribute of [`crate::Diagnostics::home_attributes`] `home_<attribute>` (the mean
+/// residual on proposals sharing the juror's value) and `home_<attribute>_scores`, and last
+/// `flags` (`straight_lining; halo; outlier; home_bias`) and `reasons` (one sentence a flag).
 /// An outcome without diagnostics ([`crate::score_with`]) is diagnosed for the report.
 pub struct JurorsCsv;
 
@@ -82,6 +83,53 @@ impl Report for ReliabilityCsv {
     }
 }
 
+/// The names of a CSV header, all different as written (spreadsheet-safe, by [`text`]).
+///
+/// The report's own columns are reserved first and keep their names. Then each group of
+/// columns named from the award (criteria, attributes) claims names in turn: a column keeps
+/// its own name unless a reserved column, an earlier group or an earlier column of its group
+/// has it; otherwise it takes the group's prefix (`criterion_`, `proposal_`, `juror_`,
+/// `home_`) as many times as it needs to be free. A group's free names are kept before any is prefixed,
+/// so with `rank` reserved, attributes `rank` and `proposal_rank` are written
+/// `proposal_proposal_rank` and `proposal_rank`, in either order.
+#[derive(Default)]
+struct Columns {
+    /// Every name given out or reserved, as written.
+    taken: std::collections::HashSet<String>,
+}
+
+impl Columns {
+    /// Reserves the report's own column names.
+    fn reserve<'a>(&mut self, names: impl IntoIterator<Item = &'a &'a str>) {
+        self.taken
+            .extend(names.into_iter().map(|n| text(n).into_owned()));
+    }
+
+    /// The names, as written, of a group of columns named `names`, in order.
+    fn claim(&mut self, names: &[&str], prefix: &str) -> Vec<String> {
+        let kept: Vec<Option<String>> = (names.iter())
+            .map(|n| {
+                let written = text(n).into_owned();
+                self.taken.insert(written.clone()).then_some(written)
+            })
+            .collect();
+        (kept.into_iter().zip(names))
+            .map(|(kept, name)| kept.unwrap_or_else(|| self.prefixed(name, prefix)))
+            .collect()
+    }
+
+    /// `name` under `prefix`, repeated until the name written is free; taken.
+    fn prefixed(&mut self, name: &str, prefix: &str) -> String {
+        let mut candidate = format!("{prefix}{name}");
+        while self.taken.contains(text(&candidate).as_ref()) {
+            candidate.insert_str(0, prefix);
+        }
+        let written = text(&candidate).into_owned();
+        self.taken.insert(written.clone());
+        written
+    }
+}
+
 /// A number, or blank when absent or not finite (an interval bound of −∞, an F of +∞).
 fn finite(x: Option<f64>) -> String {
     x.filter(|x| x.is_finite()).map(number).unwrap_or_default()
@@ -111,34 +159,9 @@ impl Report for RankingCsv {
     }
 
     fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
-        let criteria = &award.rubric().criteria;
-        let proposals = award.proposals();
-        let mut header: Vec<String> = [
-            "rank", "proposal", "title", "total", "winner", "eligible", "reviews",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        header.extend(criteria.iter().map(|c| c.id.clone()));
-        header.push("spread".into());
-        let uncertainty = outcome.uncertainty.as_ref();
-        if uncertainty.is_some() {
-            header.extend(
-                ["p_winner", "rank_lo", "rank_hi", "total_lo", "total_hi"].map(String::from),
-            );
-        }
-        let attributes: Vec<&String> = proposals.attribute_names().iter().collect();
-        for a in &attributes {
-            let name = if header.contains(a) || *a == "note" {
-                format!("proposal_{a}")
-            } else {
-                (*a).clone()
-            };
-            header.push(name);
-        }
-        header.push("note".into());
+        let attributes: Vec<&String> = award.proposals().attribute_names().iter().collect();
         let mut w = writer(out);
-        w.write_record(header.iter().map(|h| text(h).into_owned()))?;
+        w.write_record(ranking_header(award, outcome.uncertainty.is_some()))?;
         w.flush()?;
         drop(w);
         let rows = Rows::new(award, outcome);
@@ -150,6 +173,34 @@ impl Report for RankingCsv {
             Ok(())
         })
     }
+}
+
+/// ranking.csv's header: its own columns, with the criteria after `reviews` and the proposal
+/// attributes before `note`, every name unique ([`Columns`]).
+fn ranking_header(award: &Award, uncertainty: bool) -> Vec<String> {
+    let head = [
+        "rank", "proposal", "title", "total", "winner", "eligible", "reviews",
+    ];
+    let mut middle = vec!["spread"];
+    if uncertainty {
+        middle.extend(["p_winner", "rank_lo", "rank_hi", "total_lo", "total_hi"]);
+    }
+    let mut columns = Columns::default();
+    columns.reserve(head.iter().chain(&middle).chain(&["note"]));
+    let ids: Vec<&str> = (award.rubric().criteria.iter())
+        .map(|c| c.id.as_str())
+        .collect();
+    let criterion_columns = columns.claim(&ids, "criterion_");
+    let names: Vec<&str> = (award.proposals().attribute_names().iter())
+        .map(String::as_str)
+        .collect();
+    let attribute_columns = columns.claim(&names, "proposal_");
+    let mut header: Vec<String> = head.map(String::from).to_vec();
+    header.extend(criterion_columns);
+    header.extend(middle.into_iter().map(String::from));
+    header.extend(attribute_columns);
+    header.push("note".into());
+    header
 }
 
 /// Writes the rows of `items` in blocks of `size`, each block formatted by `rows` into its
@@ -344,47 +395,15 @@ impl Report for JurorsCsv {
             diagnosed = diagnostics::diagnose(award, &o.status, &o.correction, &o.values);
             &diagnosed
         };
-        let mut fixed: Vec<String> = [
-            "scores",
-            "used",
-            "conflicts",
-            "missing",
-            "mean",
-            "spread",
-            "leniency",
-            "scale",
-            "agreement",
-            "pairs",
-            "reviews",
-            "flat_reviews",
-        ]
-        .map(String::from)
-        .to_vec();
-        for a in &diagnostics.home_attributes {
-            fixed.push(format!("home_{a}"));
-            fixed.push(format!("home_{a}_scores"));
-        }
-        fixed.extend(["flags", "reasons"].map(String::from));
         // With uncertainty: whether leaving the juror out changes the winners, and to what.
         let uncertainty = outcome.uncertainty.as_ref();
         let decisive = uncertainty
             .map(|u| u.decisive_jurors(outcome))
             .unwrap_or_default();
-        if uncertainty.is_some() {
-            fixed.extend(["changes_winners", "winners_without"].map(String::from));
-        }
         let attributes = jurors.attribute_names();
-        let mut header: Vec<String> = vec!["juror".into(), "name".into()];
-        for a in attributes {
-            header.push(if fixed.contains(a) || header.contains(a) {
-                format!("juror_{a}")
-            } else {
-                a.clone()
-            });
-        }
-        header.extend(fixed);
+        let home = &diagnostics.home_attributes;
         let mut w = writer(out);
-        w.write_record(header.iter().map(|h| text(h).into_owned()))?;
+        w.write_record(jurors_header(attributes, home, uncertainty.is_some()))?;
         for (j, d) in diagnostics.jurors.iter().enumerate() {
             let mut record: Vec<String> = vec![
                 text(jurors.id(j)).into_owned(),
@@ -420,6 +439,45 @@ impl Report for JurorsCsv {
     }
 }
 
+/// jurors.csv's header: `juror`, `name`, the juror attributes, then the diagnostics (with
+/// a `home_` pair per home attribute), every name unique ([`Columns`]).
+fn jurors_header(attributes: &[String], home: &[String], uncertainty: bool) -> Vec<String> {
+    let head = ["juror", "name"];
+    let counts = [
+        "scores",
+        "used",
+        "conflicts",
+        "missing",
+        "mean",
+        "spread",
+        "leniency",
+        "scale",
+        "agreement",
+        "pairs",
+        "reviews",
+        "flat_reviews",
+    ];
+    let mut tail = vec!["flags", "reasons"];
+    if uncertainty {
+        tail.extend(["changes_winners", "winners_without"]);
+    }
+    let mut columns = Columns::default();
+    columns.reserve(head.iter().chain(&counts).chain(&tail));
+    let home: Vec<String> = (home.iter())
+        .flat_map(|a| [format!("home_{a}"), format!("home_{a}_scores")])
+        .collect();
+    let home: Vec<&str> = home.iter().map(String::as_str).collect();
+    let home_columns = columns.claim(&home, "home_");
+    let names: Vec<&str> = attributes.iter().map(String::as_str).collect();
+    let attribute_columns = columns.claim(&names, "juror_");
+    let mut header: Vec<String> = head.map(String::from).to_vec();
+    header.extend(attribute_columns);
+    header.extend(counts.map(String::from));
+    header.extend(home_columns);
+    header.extend(tail.into_iter().map(String::from));
+    header
+}
+
 impl Report for WarningsCsv {
     fn file_name(&self) -> &'static str {
         "warnings.csv"
@@ -443,6 +501,55 @@ mod tests {
         let mut out = Vec::new();
         report.write(award, outcome, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// `Columns` with `reserved` taken, claiming `names` under `prefix`.
+    fn claimed(reserved: &[&str], names: &[&str], prefix: &str) -> Vec<String> {
+        let mut columns = Columns::default();
+        columns.reserve(reserved);
+        columns.claim(names, prefix)
+    }
+
+    #[test]
+    fn a_taken_name_is_prefixed_until_it_is_unique_in_either_order() {
+        // The review's proposals.csv: columns `rank` and `proposal_rank` gave two columns
+        // named `proposal_rank`. The rule is Columns' documented one.
+        let want = ["proposal_proposal_rank", "proposal_rank"];
+        assert_eq!(
+            claimed(&["rank", "note"], &["rank", "proposal_rank"], "proposal_"),
+            want
+        );
+        assert_eq!(
+            claimed(&["rank", "note"], &["proposal_rank", "rank"], "proposal_"),
+            [want[1], want[0]]
+        );
+        assert_eq!(
+            claimed(
+                &["note"],
+                &["note", "proposal_note", "proposal_proposal_note"],
+                "proposal_"
+            ),
+            [
+                "proposal_proposal_proposal_note",
+                "proposal_note",
+                "proposal_proposal_note"
+            ]
+        );
+        assert_eq!(claimed(&["rank"], &["country"], "proposal_"), ["country"]);
+    }
+
+    #[test]
+    fn names_are_unique_as_a_spreadsheet_safe_header_writes_them() {
+        // `=x` is written `'=x` (docs/reports.md), the name of another attribute; the
+        // prefixed name starts with a letter and needs no quote.
+        assert_eq!(claimed(&[], &["'=x", "=x"], "juror_"), ["'=x", "juror_=x"]);
+        let mut columns = Columns::default();
+        columns.reserve(&["total"]);
+        assert_eq!(columns.claim(&["total"], "criterion_"), ["criterion_total"]);
+        assert_eq!(
+            columns.claim(&["criterion_total", "total"], "proposal_"),
+            ["proposal_criterion_total", "proposal_total"]
+        );
     }
 
     #[test]

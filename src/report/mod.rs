@@ -1,7 +1,8 @@
 //! Reports: the ranking, the audit bundle and the manifest.
 //!
 //! Each report is a type implementing [`Report`], writing to any `io::Write`. The audit
-//! bundle ([`write_bundle`]) writes them all into a folder atomically: complete or not at all.
+//! bundle ([`write_bundle`]) writes them all into a folder atomically: complete or not at all;
+//! [`write_report`] writes one report alone into a folder of its own, as atomically.
 //! Numbers are written rounded to [`DECIMALS`] decimals; text cells that a spreadsheet would
 //! run as a formula are neutralised.
 
@@ -12,7 +13,7 @@ mod rows;
 
 use std::io;
 
-pub use bundle::{check_bundle_dir, write_bundle};
+pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report};
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
 pub use json::{Manifest, SummaryJson};
 pub use rows::{ranking_rows, RankingRow};
