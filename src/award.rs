@@ -353,6 +353,7 @@ impl AwardBuilder {
         }
         self.check_declared(&mut problems);
         self.check_conflicted(&mut problems);
+        self.check_printable(&mut problems);
         let files = std::mem::take(&mut self.files);
         let (jurors, proposals) = (
             std::mem::take(&mut self.jurors),
@@ -732,6 +733,31 @@ impl AwardBuilder {
 }
 
 impl AwardBuilder {
+    /// Ids are shown in terminals, tables and messages: one with a control character (an
+    /// escape sequence can clear a terminal or overwrite the winner shown) is refused, where
+    /// it first appears (a problem shows its value escaped).
+    fn check_printable(&self, problems: &mut Problems) {
+        for (roster, what) in [(&self.jurors, "juror"), (&self.proposals, "proposal")] {
+            for i in 0..roster.ids.len() {
+                let id = roster.ids.get(i);
+                if !id.chars().any(char::is_control) {
+                    continue;
+                }
+                let origin = roster.first_seen[i];
+                problems.push(
+                    Problem::new(
+                        ProblemKind::UnknownId,
+                        Location::cell(&self.files[origin.file as usize], origin.line as u64, what),
+                        format!(
+                            "the {what} id holds a control character; ids must be printable text"
+                        ),
+                    )
+                    .with_value(id.to_string()),
+                );
+            }
+        }
+    }
+
     /// Without a list of jurors (or proposals), a conflict read from a file can only name one
     /// who has scores: a juror or proposal that nothing else names is most likely a misspelt
     /// id, and the conflict would otherwise apply to no score at all, unseen. Conflicts given

@@ -250,6 +250,24 @@ fn a_file_without_line_breaks_is_refused_not_held_in_memory() {
 }
 
 #[test]
+fn an_id_with_a_control_character_is_refused_and_shown_escaped() {
+    // "P2 ESC [2J" would clear the terminal wherever the id is printed.
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ1,P2\u{1b}[2J,3,3\n",
+    );
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "scores.csv:3: column 'proposal': value \"P2\\u{1b}[2J\"",
+            "control character",
+        ],
+    );
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+#[test]
 fn ids_not_in_the_lists() {
     let d = Dir::award(
         "",

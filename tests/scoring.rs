@@ -269,6 +269,36 @@ fn the_shipped_example_names_five_winners_under_its_caps() {
 }
 
 #[test]
+fn control_characters_in_titles_never_reach_the_terminal_but_stay_in_the_reports() {
+    // A title that sets the terminal's title, rings its bell and paints it red, and one with
+    // a line break (Alt+Enter in a spreadsheet cell).
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ1,P2,3,3\n",
+    );
+    d.write(
+        "proposals.csv",
+        "id,title\nP1,\"Evil\u{1b}]0;pwned\u{7} \u{1b}[31mred\"\nP2,\"Two\nlines\"\n",
+    );
+    let table = stdout_of(d.jury(&["score"]).arg("--out").arg(d.join("out")));
+    assert!(
+        !table.chars().any(|c| c.is_control() && c != '\n'),
+        "{table:?}"
+    );
+    assert!(
+        table.contains("Evil\u{FFFD}]0;pwned\u{FFFD} \u{FFFD}[31mred"),
+        "{table}"
+    );
+    assert!(table.contains("Two lines"), "{table}");
+    let ranking = d.read("out/ranking.csv");
+    assert!(ranking.contains("\"Two\nlines\""), "{ranking}");
+    assert!(
+        ranking.contains("Evil\u{1b}]0;pwned\u{7} \u{1b}[31mred"),
+        "{ranking}"
+    );
+}
+
+#[test]
 fn the_rubric_briefing_shows_weights_as_shares() {
     let out = stdout_of(
         crate::util::jury()

@@ -7,14 +7,14 @@ use comfy_table::Cell;
 use jury::report::number;
 use jury::{Award, Outcome};
 
-use super::table::{right, short, table};
+use super::table::{plain, printable, right, short, table};
 
 /// The juror table, the flags' reasons and the proposals that need another reader.
 pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
     let jurors = award.jurors();
     let d = &outcome.diagnostics;
-    writeln!(out, "{}", s.name)?;
+    writeln!(out, "{}", printable(&s.name))?;
     writeln!(
         out,
         "{} jurors, {} scores · method {}",
@@ -42,7 +42,7 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
     for (j, juror) in d.jurors.iter().enumerate() {
         let mut cells = vec![
             Cell::new(jurors.id(j)),
-            Cell::new(jurors.label(j)),
+            plain(jurors.label(j)),
             right(juror.scores),
             right(short(juror.mean)),
             right(short(juror.spread)),
@@ -91,7 +91,7 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
         number(s.disagreement)
     )?;
     for (p, reason) in readers {
-        let title = proposals.label(p);
+        let title = printable(proposals.label(p));
         if title.is_empty() {
             writeln!(out, "  {}: {reason}", proposals.id(p))?;
         } else {

@@ -1,5 +1,6 @@
 //! Terminal tables: the score summary and the juror briefing.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,6 +15,30 @@ pub(super) fn table() -> Table {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     t
+}
+
+/// Text from the inputs (a title, a name, a note) as the terminal shows it: a line break or
+/// tab as a space, and any other control character as `�`, so that no input can move the
+/// cursor, clear the terminal or overwrite what is shown. Ids cannot hold control
+/// characters; the CSV and JSON reports keep the text as given.
+pub(super) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let shown: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    Cow::Owned(shown)
+}
+
+/// A table cell of [`printable`] text.
+pub(super) fn plain(text: &str) -> Cell {
+    Cell::new(printable(text))
 }
 
 pub(super) fn right(s: impl ToString) -> Cell {
@@ -45,7 +70,7 @@ pub fn summary(
 ) -> io::Result<()> {
     let s = award.settings();
     let proposals = award.proposals();
-    writeln!(out, "{}", s.name)?;
+    writeln!(out, "{}", printable(&s.name))?;
     writeln!(
         out,
         "{} proposals, {} jurors, {} scores · method {} · aggregate {} · seed {}",
@@ -66,7 +91,7 @@ pub fn summary(
             "  {}. {} {} ({total})",
             i + 1,
             proposals.id(p),
-            proposals.label(p)
+            printable(proposals.label(p))
         )?;
     }
     writeln!(out)?;
@@ -99,7 +124,7 @@ pub fn summary(
                     .unwrap_or_else(|| "–".into()),
             ),
             Cell::new(proposals.id(row.proposal)),
-            Cell::new(proposals.label(row.proposal)),
+            plain(proposals.label(row.proposal)),
             right(short(row.total)),
             Cell::new(winner),
             right(row.reviews),
@@ -111,7 +136,7 @@ pub fn summary(
             ));
         }
         cells.extend(row.values.iter().map(|v| right(short(*v))));
-        cells.push(Cell::new(&row.note));
+        cells.push(plain(&row.note));
         t.add_row(cells);
     }
     writeln!(out, "{t}")?;
@@ -212,7 +237,7 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
     writeln!(
         out,
         "{}: ranks under every method (★ winner)",
-        award.settings().name
+        printable(&award.settings().name)
     )?;
     let mut t = table();
     let mut header = vec!["proposal".to_string(), "title".to_string()];
@@ -235,7 +260,7 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
         .map(|(_, &p)| p)
         .collect();
     for &p in &shown {
-        let mut cells = vec![Cell::new(proposals.id(p)), Cell::new(proposals.label(p))];
+        let mut cells = vec![Cell::new(proposals.id(p)), plain(proposals.label(p))];
         for o in &c.outcomes {
             let star = if o.selection.winner[p] == Some(Winner::Yes) {
                 " ★"
