@@ -55,17 +55,26 @@ pub struct Scale {
     pub step: Option<f64>,
 }
 
+/// The rounding error of a few floating-point steps, relative to the size of the numbers.
+const ROUNDING: f64 = 8.0 * f64::EPSILON;
+
 impl Scale {
     /// Whether `x` is in range and on a step.
     pub fn contains(&self, x: f64) -> bool {
         x.is_finite() && self.in_range(x) && self.on_step(x)
     }
 
+    /// In range up to [`tolerance::STEP`], or up to the rounding error of numbers as large as
+    /// the scale's ends when that is more (a tolerance relative to the scale's width would
+    /// let 1,000,000,000.9 onto a scale up to 10⁹).
     fn in_range(&self, x: f64) -> bool {
-        let slack = tolerance::STEP * self.width().max(1.0);
+        let slack = tolerance::STEP.max(ROUNDING * self.min.abs().max(self.max.abs()));
         x >= self.min - slack && x <= self.max + slack
     }
 
+    /// A whole number `k` of steps from the minimum, up to [`tolerance::STEP`] of a step, or
+    /// up to the rounding error of `k` when that is more (a tolerance relative to `k` would
+    /// let 500,000,000.4 onto a scale of whole numbers up to 10⁹).
     fn on_step(&self, x: f64) -> bool {
         match self.step {
             None => true,
@@ -73,7 +82,8 @@ impl Scale {
                 let k = (x - self.min) / step;
                 // A whole number of steps, as most scores are, needs no rounding (a call to
                 // the maths library on most targets).
-                k == k as i64 as f64 || (k - k.round()).abs() <= tolerance::STEP * k.abs().max(1.0)
+                k == k as i64 as f64
+                    || (k - k.round()).abs() <= tolerance::STEP.max(ROUNDING * k.abs())
             }
         }
     }
@@ -584,6 +594,37 @@ scale = { min = 0, max = 10 }
         assert!(!s.contains(f64::NAN));
         let open = Scale { step: None, ..s };
         assert!(open.contains(3.25));
+    }
+
+    #[test]
+    fn a_large_scale_is_as_strict_as_a_small_one() {
+        // Whole numbers up to 10⁹: 0.4 off a step, or 0.9 past the end, is off the scale, as
+        // it would be on a scale from 1 to 5.
+        let big = Scale {
+            min: 0.0,
+            max: 1e9,
+            step: Some(1.0),
+        };
+        assert!(big.contains(500_000_000.0) && big.contains(1e9));
+        assert!(!big.contains(500_000_000.4));
+        assert!(!big.contains(1_000_000_000.9));
+        // Tenths up to 10⁷: 9,999,999.9 / 0.1 is 99,999,999.00000001 in floating point,
+        // a rounding error, not an off-step score.
+        let tenths = Scale {
+            min: 0.0,
+            max: 1e7,
+            step: Some(0.1),
+        };
+        assert!(tenths.contains(9_999_999.9) && tenths.contains(4.3));
+        assert!(!tenths.contains(9_999_999.95));
+        // Spreadsheet arithmetic on a small scale is still taken: 0.1 + 0.2 tenths.
+        assert!(tenths.contains(0.1 + 0.2));
+        let small = Scale {
+            min: 1.0,
+            max: 5.0,
+            step: Some(1.0),
+        };
+        assert!(small.contains(4.0 + 1e-12) && !small.contains(4.001));
     }
 
     #[test]
