@@ -316,7 +316,9 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
         .collect();
     let id_header = table.headers[id].clone();
     let is_proposals = name == PROPOSALS_FILE;
-    table.rows(name, builder, |b, line, cells| {
+    let mut rows = 0;
+    let sha256 = table.rows(name, builder, |b, line, cells| {
+        rows += 1;
         let attrs: BTreeMap<String, String> = attributes
             .iter()
             .map(|(i, key)| (key.clone(), cells[*i].to_string()))
@@ -327,7 +329,17 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
         } else {
             b.declare_juror(cells[id], text, attrs, line, &id_header);
         }
-    })
+    });
+    // A list with no one on it (a template left in the folder) would check no id at all.
+    if rows == 0 {
+        let whom = if is_proposals { "proposals" } else { "jurors" };
+        builder.add_problem(Problem::new(
+            ProblemKind::Empty,
+            Location::file(name),
+            format!("the file has a header but no {whom}; list them, or remove the file"),
+        ));
+    }
+    sha256
 }
 
 /// Reads `scores.csv`; gives its SHA-256.
@@ -357,6 +369,9 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> 
                 continue;
             }
             match criterion_of(builder.rubric(), key) {
+                // A criterion's second column: reported as a column given twice, and read
+                // once (else every row would score the criterion twice).
+                Some(c) if seen[c] => {}
                 Some(c) => {
                     seen[c] = true;
                     wide.push((i, c));
@@ -491,15 +506,24 @@ impl ScoreColumns {
                     return;
                 };
                 let column = &headers[score_col];
-                if let Some(score) = parse_score(b, c, cells[score_col], line, column) {
-                    b.push(juror, proposal, c, score, weight, line, column);
+                let text = cells[score_col];
+                if let Some(score) = parse_score(b, c, text, line, column) {
+                    b.push(juror, proposal, c, score, weight, line, (column, text));
                 }
             }
             None => {
                 for &(col, c) in &self.wide {
                     let column = &headers[col];
                     if let Some(score) = parse_score(b, c, cells[col], line, column) {
-                        b.push(juror, proposal, c, score, weight, line, column);
+                        b.push(
+                            juror,
+                            proposal,
+                            c,
+                            score,
+                            weight,
+                            line,
+                            (column, cells[col]),
+                        );
                     }
                 }
             }

@@ -15,6 +15,7 @@ use toml::Spanned;
 
 use crate::award::MAX_CRITERIA;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::report::number;
 use crate::tolerance;
 use crate::tomlfile::TomlFile;
 
@@ -53,6 +54,18 @@ pub struct Scale {
     /// The distance between allowed scores; `None` allows any number in range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
+}
+
+/// Why `pass_total` can never be met: it is above the unweighted sum of the criteria's
+/// maxima, the most a proposal can reach; `None` when it can be.
+fn unreachable_pass_total(criteria: &[Criterion], pass: f64) -> Option<String> {
+    let most: f64 = criteria.iter().map(|c| c.scale.max).sum();
+    (pass > most && !tolerance::same(pass, most)).then(|| {
+        format!(
+            "pass_total is more than any proposal can reach: the criteria's maxima sum to {} (pass_total is on the unweighted sum of criterion values), so no proposal could be eligible",
+            number(most)
+        )
+    })
 }
 
 /// The rounding error of a few floating-point steps, relative to the size of the numbers.
@@ -303,6 +316,15 @@ impl Rubric {
                     )
                     .with_value(value.to_string()),
                 );
+            } else if let Some(message) = unreachable_pass_total(&criteria, value) {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::OutOfRange,
+                        file.at(p.span(), "rubric.pass_total"),
+                        message,
+                    )
+                    .with_value(number(value)),
+                );
             }
             value
         });
@@ -359,6 +381,14 @@ impl Rubric {
                 )
                 .with_value(pass.to_string()),
             );
+        }
+        if let Some(pass) = self.pass_total {
+            if let Some(message) = unreachable_pass_total(&self.criteria, pass) {
+                problems.push(
+                    Problem::new(ProblemKind::OutOfRange, at("pass_total".into()), message)
+                        .with_value(number(pass)),
+                );
+            }
         }
     }
 
@@ -594,6 +624,32 @@ scale = { min = 0, max = 10 }
         assert!(!s.contains(f64::NAN));
         let open = Scale { step: None, ..s };
         assert!(open.contains(3.25));
+    }
+
+    #[test]
+    fn a_pass_total_no_proposal_can_reach_is_refused_with_its_line() {
+        // Two criteria scored 1 to 5: the unweighted sum is at most 5 + 5 = 10.
+        let text = |pass: &str| {
+            format!(
+                "[rubric]\npass_total = {pass}\nscale = {{ min = 1, max = 5 }}\n\
+                 [[rubric.criterion]]\nid = 'a'\nweight = 3\n\
+                 [[rubric.criterion]]\nid = 'b'\nweight = 1\n"
+            )
+        };
+        assert!(rubric(&text("10")).is_ok());
+        let err = rubric(&text("10.5")).unwrap_err();
+        let p = &err.problems()[0];
+        assert_eq!(
+            (p.location.line, p.kind),
+            (Some(2), ProblemKind::OutOfRange)
+        );
+        assert!(p.message.contains("sum to 10"), "{}", p.message);
+        // Built in code, the same.
+        let mut built = rubric(&text("10")).unwrap();
+        built.pass_total = Some(10.5);
+        let mut problems = Problems::default();
+        built.check_built(&mut problems);
+        assert!(problems.finish(()).is_err());
     }
 
     #[test]

@@ -110,6 +110,15 @@ fn off_scale_and_off_step_scores() {
             "in steps of 1",
         ],
     );
+    // The value as written in the file, not as the number reads back.
+    let scores = "juror,proposal,criterion,score\nJ1,P1,innovation,1e308\nJ1,P1,impact,.5\n";
+    has(
+        &Dir::award("", scores).refused(),
+        &[
+            "scores.csv:2: column 'score': value \"1e308\"",
+            "scores.csv:3: column 'score': value \".5\"",
+        ],
+    );
 }
 
 #[test]
@@ -265,6 +274,30 @@ fn an_id_with_a_control_character_is_refused_and_shown_escaped() {
         ],
     );
     assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+#[test]
+fn a_criterion_column_given_twice_is_one_problem_not_one_a_row() {
+    let scores = "juror,proposal,innovation,impact,Innovation\nJ1,P1,4,4,4\nJ2,P1,3,3,3\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &[
+            "scores.csv:1: column 'Innovation'",
+            "given twice",
+            "1 problem found",
+        ],
+    );
+}
+
+#[test]
+fn a_list_with_a_header_and_no_one_on_it_is_refused_not_ignored() {
+    // Taken as no list, it would check no id at all.
+    for (file, whom) in [("proposals.csv", "proposals"), ("jurors.csv", "jurors")] {
+        let d = Dir::award("", OK_SCORES);
+        d.write(file, "id,title,name,country\n");
+        has(&d.refused(), &[file, &format!("a header but no {whom}")]);
+    }
 }
 
 #[test]

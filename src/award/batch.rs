@@ -191,8 +191,9 @@ impl<'a> Batch<'a> {
         problem.is_none()
     }
 
-    /// Adds one score (already parsed; `None` is a blank cell), checking the ids and the
-    /// scale, exactly as [`super::AwardBuilder::score_with_confidence`] does.
+    /// Adds one score (already parsed; `None` is a blank cell) from the cell `(column, text)`,
+    /// checking the ids and the scale, exactly as
+    /// [`super::AwardBuilder::score_with_confidence`] does.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn push(
         &mut self,
@@ -202,7 +203,7 @@ impl<'a> Batch<'a> {
         score: Option<f64>,
         weight: f64,
         line: u64,
-        column: &str,
+        (column, text): (&str, &str),
     ) {
         let blank_juror = juror.is_empty();
         let blank_proposal = proposal.is_empty();
@@ -221,7 +222,8 @@ impl<'a> Batch<'a> {
         }
         if let Some(x) = score {
             if let Some((kind, message)) = off_scale(self.rubric, criterion, x) {
-                self.problem(kind, line, column, message, &x.to_string());
+                // The value as written: `1e308`, not its 309 digits.
+                self.problem(kind, line, column, message, text);
                 return;
             }
         }
