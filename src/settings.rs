@@ -290,12 +290,28 @@ impl Settings {
                         .with_value(cap.to_string()),
                     );
                 } else {
-                    s.max_per.insert(attribute.clone(), cap as usize);
+                    // Attributes are columns, whose headers match in any letter case.
+                    let key = attribute.trim().to_lowercase();
+                    if s.max_per.insert(key, cap as usize).is_some() {
+                        problems.push(
+                            Problem::new(
+                                ProblemKind::Duplicate,
+                                file.at(caps.span(), "max_per"),
+                                "this attribute is given twice (attribute names match in any letter case)",
+                            )
+                            .with_value(attribute.clone()),
+                        );
+                    }
                 }
             }
         }
         if let Some(same) = &spec.conflicts.same {
-            s.conflicts_same = same.get_ref().clone();
+            // Attributes are columns, whose headers match in any letter case.
+            s.conflicts_same = same
+                .get_ref()
+                .iter()
+                .map(|a| a.trim().to_lowercase())
+                .collect();
         }
         if let Some(d) = &spec.diagnostics.disagreement {
             let x = *d.get_ref();
@@ -414,6 +430,18 @@ mod tests {
             s.tie_break,
             vec![TieRule::Consensus, TieRule::Reviews, TieRule::Lottery]
         );
+    }
+
+    #[test]
+    fn attribute_names_match_headers_in_any_letter_case() {
+        // Headers are matched case-insensitively, so `Country` names the column `country`.
+        let s =
+            settings("[ranking]\nmax_per = { Country = 2 }\n[conflicts]\nsame = ['Country ']\n")
+                .unwrap();
+        assert_eq!(s.max_per.get("country"), Some(&2));
+        assert_eq!(s.conflicts_same, ["country"]);
+        let err = settings("[ranking]\nmax_per = { Country = 2, country = 3 }\n").unwrap_err();
+        assert_eq!(err.problems()[0].kind, ProblemKind::Duplicate);
     }
 
     #[test]
