@@ -8,7 +8,8 @@
 //!
 //! Replicates run in parallel; replicate `r` draws from its own ChaCha8 stream (the seed, stream
 //! `r`), and results are combined in replicate order, so the numbers are the same for any
-//! number of threads.
+//! number of threads. The stream's next number after the reviews seeds the replicate's
+//! lottery, so a place that only the lottery decides shows as the coin toss it is.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -90,8 +91,14 @@ pub fn estimate(
     let runs: Vec<Replicate> = (0..replicates)
         .into_par_iter()
         .map(|r| {
-            let counts = reviews.draw(settings.seed, r as u64);
-            let o = score_counted(award, settings, Some(&counts));
+            let (counts, lottery) = reviews.draw(settings.seed, r as u64);
+            // The lottery is drawn again too: a place it decided is a coin toss, and must
+            // not look certain because every replicate tossed the same coin.
+            let settings = Settings {
+                seed: lottery,
+                ..settings.clone()
+            };
+            let o = score_counted(award, &settings, Some(&counts));
             tick();
             Replicate::of(&o)
         })
@@ -247,9 +254,10 @@ impl Reviews {
         }
     }
 
-    /// Replicate `r`'s multiplicity of every score: each proposal's reviews drawn with
-    /// replacement, as many times as it has reviews, from the stream (seed, r).
-    fn draw(&self, seed: u64, r: u64) -> Vec<u32> {
+    /// Replicate `r`'s multiplicity of every score (each proposal's reviews drawn with
+    /// replacement, as many times as it has reviews) and the seed of its lottery, the next
+    /// number of the stream (seed, r).
+    fn draw(&self, seed: u64, r: u64) -> (Vec<u32>, u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(r);
         let total = self.of_proposal.iter().map(|x| x.end).max().unwrap_or(0);
@@ -262,10 +270,12 @@ impl Reviews {
                 drawn[range.start + k] += 1;
             }
         }
-        self.review_of
+        let counts = self
+            .review_of
             .iter()
             .map(|r| r.map_or(0, |r| drawn[r as usize]))
-            .collect()
+            .collect();
+        (counts, rng.next_u64())
     }
 }
 
@@ -305,12 +315,17 @@ mod tests {
         let status = crate::conflicts::statuses(&award);
         let reviews = Reviews::new(&award, &status);
         for r in 0..50 {
-            let counts = reviews.draw(7, r);
+            let (counts, _) = reviews.draw(7, r);
             // Scores are sorted by juror: a/P1, a/P2, b/P1, c/P1.
             assert_eq!(counts[0] + counts[2] + counts[3], 3, "P1 has 3 reviews");
             assert_eq!(counts[1], 1, "P2 has one review, always drawn");
         }
         assert_ne!(reviews.draw(7, 0), reviews.draw(8, 0), "the seed matters");
+        assert_ne!(
+            reviews.draw(7, 0).1,
+            reviews.draw(7, 1).1,
+            "each replicate its lottery"
+        );
     }
 
     #[test]
@@ -405,5 +420,34 @@ mod tests {
         let sum: f64 = one.p_winner.iter().sum();
         // Every replicate names exactly 2 winners when no tie straddles the cut.
         assert!((sum - 2.0).abs() < 1e-9, "{sum}");
+    }
+
+    #[test]
+    fn a_place_only_the_lottery_decides_is_a_coin_toss_not_a_certainty() {
+        // Four proposals, every score 3, two winners: the lottery alone names them, so by
+        // symmetry each wins with probability 2/4 in a replicate that draws its own lottery
+        // (with one lottery for all, two would win every replicate: p = 1, 1, 0, 0).
+        let mut b = AwardBuilder::new(
+            rubric(),
+            Settings {
+                winners: 2,
+                method: Method::None,
+                ..Settings::default()
+            },
+        );
+        for j in 0..3 {
+            for p in 0..4 {
+                b.score(&format!("J{j}"), &format!("P{p}"), "q", Some(3.0));
+            }
+        }
+        let award = b.build().unwrap();
+        let outcome = crate::score(&award);
+        let u = estimate(&award, award.settings(), &outcome, 400, &|| {});
+        for (p, &share) in u.p_winner.iter().enumerate() {
+            // 400 draws of a fair coin: 0.5 ± 0.1 is five standard deviations.
+            assert!((share - 0.5).abs() < 0.1, "P{p}: {share}");
+        }
+        let (_, _, holds) = u.cut.unwrap();
+        assert!((holds - 0.5).abs() < 0.1, "{holds}");
     }
 }
