@@ -31,10 +31,15 @@ fn main() -> ExitCode {
 /// audit bundle.
 fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     if let Some(n) = args.threads {
-        // Only fails when a pool already exists; the reports do not depend on the count.
-        let _ = rayon::ThreadPoolBuilder::new()
+        // Nothing has started a pool yet: a failure is the system refusing the threads. The
+        // reports do not depend on the count.
+        let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(n as usize)
             .build_global();
+        if let Err(e) = pool {
+            eprintln!("error: cannot start {n} threads ({e}); give a smaller --threads");
+            return Ok(ExitCode::from(1));
+        }
     }
     let mut award = jury::load(&args.award_dir)?;
     args.apply(award.settings_mut());

@@ -150,6 +150,16 @@ impl SimulationOptions {
                 bad(option, n.to_string(), &message);
             }
         }
+        let scores = self
+            .proposals
+            .saturating_mul(self.reviews)
+            .saturating_mul(self.criteria);
+        if scores > MAX_SIMULATED_SCORES {
+            let message = format!(
+                "proposals × reviews × criteria is {scores} scores, more than a simulation writes ({MAX_SIMULATED_SCORES}); simulate fewer"
+            );
+            bad("proposals", self.proposals.to_string(), &message);
+        }
         let sds = [
             ("batch_strength", self.batch_strength),
             ("quality_sd", self.quality_sd),
@@ -159,11 +169,17 @@ impl SimulationOptions {
             ("noise_sd", self.noise_sd),
         ];
         for (option, x) in sds {
-            if !(x.is_finite() && x >= 0.0) {
+            // Far past any real jury, and small enough that sums of draws stay finite.
+            if !(0.0..=MAX_SD).contains(&x) {
                 bad(
                     option,
-                    x.to_string(),
-                    "must be a finite number of at least 0",
+                    // 1e308 as written, not its 309 digits.
+                    if x.abs() >= 1e15 {
+                        format!("{x:e}")
+                    } else {
+                        x.to_string()
+                    },
+                    "must be a number from 0 to 1000000 (in points of the scale)",
                 );
             }
         }
@@ -187,6 +203,15 @@ impl SimulationOptions {
         }
     }
 }
+
+/// The most scores a simulation writes: 100 million, some 2.5 GB of `scores.csv`, far past
+/// any award that planning needs (a larger count would run the machine out of memory
+/// before it said so).
+pub const MAX_SIMULATED_SCORES: usize = 100_000_000;
+
+/// The largest standard deviation or batch strength a simulation takes, in points of the
+/// scale.
+const MAX_SD: f64 = 1e6;
 
 /// Where a problem with option `option` is reported: "simulation options", column `option`.
 fn option_location(option: &str) -> Location {

@@ -301,6 +301,15 @@ fn a_list_with_a_header_and_no_one_on_it_is_refused_not_ignored() {
 }
 
 #[test]
+fn more_threads_than_a_machine_could_start_are_refused() {
+    // Found in review: a --threads the system cannot start panicked in rayon.
+    let d = Dir::award("", OK_SCORES);
+    let out = d.jury(&["score", "--threads", "100000"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    has(&stderr, &["--threads", "1..=1024"]);
+}
+
+#[test]
 fn ids_not_in_the_lists() {
     let d = Dir::award(
         "",

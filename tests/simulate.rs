@@ -191,6 +191,61 @@ fn more_criteria_than_a_rubric_can_have_are_refused_with_exit_2() {
 }
 
 #[test]
+fn counts_past_memory_and_spreads_past_finite_sums_are_refused_at_once() {
+    // Found in review: 4,000,000,000 proposals aborted allocating 32 GB, and a leniency of
+    // 1e308 made infinite, then NaN, scores and panicked.
+    for (args, column, value) in [
+        (
+            &["--proposals", "4000000000"][..],
+            "'proposals'",
+            "\"4000000000\"",
+        ),
+        (
+            &["--proposals", "100000000", "--reviews", "12"],
+            "'proposals'",
+            "scores",
+        ),
+        (&["--leniency", "1e308"], "'leniency_sd'", "\"1e308\""),
+    ] {
+        let tmp = Dir::empty();
+        let award = tmp.join("award");
+        let out = jury()
+            .arg("simulate")
+            .arg("--out")
+            .arg(&award)
+            .args(args)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains(column) && stderr.contains(value),
+            "{stderr}"
+        );
+        assert!(!award.exists());
+    }
+}
+
+#[test]
+fn an_award_of_one_juror_or_two_can_be_simulated() {
+    // Found in review: three panels were asked of one juror, with no flag to ask fewer.
+    for args in [
+        &["--jurors", "1", "--reviews", "1"][..],
+        &["--jurors", "2", "--reviews", "2"],
+    ] {
+        let tmp = Dir::empty();
+        let award = tmp.join("award");
+        jury()
+            .arg("simulate")
+            .arg("--out")
+            .arg(&award)
+            .args(args)
+            .assert()
+            .success();
+        jury().arg("validate").arg(&award).assert().success();
+    }
+}
+
+#[test]
 fn an_unbiased_noiseless_jury_ranks_by_true_total_without_correction() {
     // Midpoint 0 on a wide scale without a step: no juror shifts or stretches, nothing is
     // clamped, and each score is its true value rounded to 6 decimals (within 5e-7). A

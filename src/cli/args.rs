@@ -81,8 +81,9 @@ pub struct ScoreArgs {
     /// (overrides [uncertainty] bootstrap; 0 for none).
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::MAX_BOOTSTRAP as u64))]
     pub bootstrap: Option<u64>,
-    /// Threads for the bootstrap (default: every core). Reports are the same for any count.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Threads for the bootstrap (default: every core; at most 1024). Reports are the same for
+    /// any count.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
     /// Write the audit bundle (ranking.csv, scores.csv, jurors.csv, warnings.csv,
     /// manifest.json) into this folder, atomically.
@@ -191,6 +192,12 @@ impl SimulateArgs {
             spread_sd: self.spread.unwrap_or(d.spread_sd),
             noise_sd: self.noise.unwrap_or(d.noise_sd),
             batch_strength: self.batches.unwrap_or(d.batch_strength),
+            // Three panels, or one per juror or proposal when there are fewer (there is no
+            // flag for them: a small award simply has fewer).
+            panels: d
+                .panels
+                .min(self.jurors.unwrap_or(d.jurors).max(1))
+                .min(self.proposals.unwrap_or(d.proposals).max(1)),
             ..d
         }
     }
