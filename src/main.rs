@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use jury::report::{RankingCsv, Report, SummaryJson};
 
-use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
+use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs, TableOrCsv};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -103,14 +103,14 @@ fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
 }
 
 /// Every method side by side.
-fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Error> {
+fn compare(dir: &std::path::Path, format: TableOrCsv) -> Result<ExitCode, jury::Error> {
     let award = jury::load(dir)?;
     let comparison = jury::compare(&award);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let printed = match format {
-        Format::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
-        _ => cli::table::comparison(&award, &comparison, &mut out),
+        TableOrCsv::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
+        TableOrCsv::Table => cli::table::comparison(&award, &comparison, &mut out),
     };
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }

@@ -312,6 +312,35 @@ fn the_rubric_briefing_shows_weights_as_shares() {
 }
 
 #[test]
+fn the_rubric_briefing_shows_no_control_characters_and_keeps_its_lines() {
+    // Found in review: a shared rubric file could clear the terminal of whoever reads it.
+    let d = Dir::empty();
+    d.write(
+        "r.toml",
+        r#"[rubric]
+name = "R\u001b[31mred"
+scale = { min = 1, max = 5, step = 1 }
+[[rubric.criterion]]
+id = "a"
+name = "crit\u001b[2Jname"
+weight = 1
+description = "first line\nsecond \u001b]0;title\u0007 line"
+levels = { 1 = "low\u001b[5m" }
+"#,
+    );
+    let out = stdout_of(crate::util::jury().arg("rubric").arg(d.join("r.toml")));
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(
+        out.contains("R\u{FFFD}[31mred") && out.contains("crit\u{FFFD}[2Jname"),
+        "{out}"
+    );
+    assert!(
+        out.contains("first line") && out.contains("low\u{FFFD}[5m"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_split_design_is_reported_plainly_with_its_parts() {
     // J1 and J2 read only P1 and P2; J3 reads only P3: two parts that share no juror.
     let d = Dir::award(

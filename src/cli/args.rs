@@ -30,8 +30,8 @@ pub enum Command {
         /// The award folder.
         award_dir: PathBuf,
         /// What to print on stdout (table or csv).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TableOrCsv::Table)]
+        format: TableOrCsv,
     },
     /// The panel's reliability per criterion and for the weighted total: Krippendorff's
     /// alpha, ICC and (complete designs) Kendall's W.
@@ -112,6 +112,16 @@ pub enum Format {
     Csv,
     /// The ranking, winners and warnings as JSON.
     Json,
+}
+
+/// What `jury compare` prints on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableOrCsv {
+    /// A readable table of the ranks under every method.
+    Table,
+    /// One row a proposal: its rank and winner under every method, and whether it wins
+    /// under all.
+    Csv,
 }
 
 impl ScoreArgs {

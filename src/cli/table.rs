@@ -36,6 +36,15 @@ pub(super) fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// [`printable`], each line on its own: for texts written in lines (a rubric's descriptions
+/// and levels), shown in lines.
+fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A table cell of [`printable`] text.
 pub(super) fn plain(text: &str) -> Cell {
     Cell::new(printable(text))
@@ -335,7 +344,7 @@ pub fn rubric(path: &Path) -> Result<ExitCode, Error> {
 }
 
 fn briefing(rubric: &Rubric, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", rubric.name)?;
+    writeln!(out, "{}", printable(&rubric.name))?;
     let total = rubric.total_weight();
     let mut t = table();
     t.set_header([
@@ -350,17 +359,17 @@ fn briefing(rubric: &Rubric, out: &mut dyn Write) -> io::Result<()> {
         let levels: Vec<String> = c
             .levels
             .iter()
-            .map(|(k, v)| format!("{}: {v}", number(*k)))
+            .map(|(k, v)| format!("{}: {}", number(*k), printable_lines(v)))
             .collect();
         t.add_row(vec![
-            Cell::new(format!("{}\n({})", c.name, c.id)),
+            Cell::new(format!("{}\n({})", printable(&c.name), c.id)),
             right(format!(
                 "{}%",
                 number((100.0 * c.weight / total * 10.0).round() / 10.0)
             )),
             Cell::new(c.scale.to_string()),
             right(c.threshold.map(number).unwrap_or_default()),
-            Cell::new(&c.description),
+            Cell::new(printable_lines(&c.description)),
             Cell::new(levels.join("\n")),
         ]);
     }
