@@ -155,7 +155,10 @@ impl Award {
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
-    /// The settings, to override (as command-line flags do).
+    /// The settings, to override (as command-line flags do). Check the result with
+    /// [`Settings::validate`]; attributes are the lists' columns in lower case, and a cap or
+    /// conflict rule on one the lists do not have is warned of when scoring
+    /// ([`crate::Warning::UnknownAttribute`]).
     pub fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
     }

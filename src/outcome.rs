@@ -88,6 +88,33 @@ impl Outcome {
     }
 }
 
+/// Attributes that settings changed in code name and the award's lists do not have (the
+/// loader and [`crate::AwardBuilder::build`] refuse them in the award's own settings): a cap
+/// or a conflict rule that silently applied to nothing would name wrong winners.
+fn unknown_attributes(award: &Award, settings: &Settings) -> Vec<Warning> {
+    let has = |names: &[String], a: &String| names.contains(a);
+    let proposals = award.proposals().attribute_names();
+    let jurors = award.jurors().attribute_names();
+    let caps = settings
+        .max_per
+        .keys()
+        .filter(|a| !has(proposals, a))
+        .map(|a| ("max_per", a));
+    // Conflicts are decided by the award's own settings.
+    let same = award
+        .settings()
+        .conflicts_same
+        .iter()
+        .filter(|a| !has(proposals, a) || !has(jurors, a))
+        .map(|a| ("conflicts_same", a));
+    caps.chain(same)
+        .map(|(setting, a)| Warning::UnknownAttribute {
+            setting,
+            attribute: a.clone(),
+        })
+        .collect()
+}
+
 /// Scores an award with its settings: excludes conflicts, corrects juror bias, aggregates,
 /// diagnoses the jurors, checks eligibility, ranks and names the winners.
 pub fn score(award: &Award) -> Outcome {
@@ -120,6 +147,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     if conflict > 0 {
         warnings.push(Warning::ConflictScores { count: conflict });
     }
+    warnings.extend(unknown_attributes(award, settings));
     // The design's connectivity is one pass on one thread: it runs beside the correction,
     // whose criteria rarely share the threads out evenly.
     let (split, (correction, (values, aggregate_warnings))) = rayon::join(

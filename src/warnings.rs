@@ -131,6 +131,15 @@ pub enum Warning {
         /// On which criteria and by how much.
         reason: String,
     },
+    /// Settings changed in code name an attribute that the award's lists do not have, so the
+    /// cap or conflict rule applied to nothing. (Read from `award.toml`, such a setting is an
+    /// error.)
+    UnknownAttribute {
+        /// The setting: `max_per` or `conflicts_same`.
+        setting: &'static str,
+        /// The attribute named.
+        attribute: String,
+    },
 }
 
 impl Warning {
@@ -153,6 +162,7 @@ impl Warning {
             Warning::OutlierJuror { .. } => "outlier",
             Warning::HomeBias { .. } => "home_bias",
             Warning::NeedsAnotherReader { .. } => "needs_another_reader",
+            Warning::UnknownAttribute { .. } => "unknown_attribute",
         }
     }
 
@@ -241,6 +251,10 @@ impl fmt::Display for Warning {
             | Warning::Halo { juror, reason }
             | Warning::OutlierJuror { juror, reason }
             | Warning::HomeBias { juror, reason } => write!(f, "juror {juror}: {reason}"),
+            Warning::UnknownAttribute { setting, attribute } => write!(
+                f,
+                "{setting} names the attribute '{attribute}', which the award's lists do not have (attributes are their columns, in lower case): it applied to nothing"
+            ),
             Warning::NeedsAnotherReader { proposal, reason } => {
                 write!(f, "proposal {proposal} needs another reader: {reason}")
             }

@@ -299,6 +299,33 @@ fn control_characters_in_titles_never_reach_the_terminal_but_stay_in_the_reports
 }
 
 #[test]
+fn settings_changed_in_code_that_name_no_attribute_are_warned_of_not_dropped_unseen() {
+    // Found in review: a cap on "Category" (the column is `category`) passed
+    // Settings::validate and then capped nothing, naming other winners without a word.
+    let mut award = jury::load(repo("fixtures/ineli-balkans-2016")).unwrap();
+    award.settings_mut().max_per = [("Category".to_string(), 1)].into();
+    award.settings_mut().conflicts_same = vec!["Country".into()];
+    let outcome = jury::score(&award);
+    let unknown: Vec<String> = outcome
+        .warnings
+        .iter()
+        .filter(|w| w.kind() == "unknown_attribute")
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert!(unknown[0].starts_with("max_per names the attribute 'Category'"));
+    assert!(unknown[1].starts_with("conflicts_same names the attribute 'Country'"));
+    // Named as the column is, the cap applies and no such warning is given.
+    award.settings_mut().max_per = [("category".to_string(), 1)].into();
+    award.settings_mut().conflicts_same = vec!["country".into()];
+    let outcome = jury::score(&award);
+    assert!(outcome
+        .warnings
+        .iter()
+        .all(|w| w.kind() != "unknown_attribute"));
+}
+
+#[test]
 fn the_rubric_briefing_shows_weights_as_shares() {
     let out = stdout_of(
         crate::util::jury()
