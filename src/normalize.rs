@@ -129,7 +129,8 @@ impl Correction {
 /// `rank` to the middle of the scale; `affine` keeps their scale at 1 (one score), and sets
 /// the scores of a straight-liner to the mean value of what they read (their line has no
 /// slope, so whatever their scale, their bias absorbs their scores).
-/// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw.
+/// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw,
+/// reported as [`Warning::RatioUndefined`].
 pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     correct_counted(award, status, None, method)
 }
@@ -318,7 +319,13 @@ fn correct_criterion(
                 Some((mean - a * pooled_mean, a))
             }
             Method::Ratio if mean <= 0.0 || pooled_mean <= 0.0 => {
-                warn("ratio cannot divide by a mean of zero or below and keeps their scores raw");
+                // Not a matter of spread: the juror's scores may well differ.
+                out.warnings.push(Warning::RatioUndefined {
+                    juror: award.jurors().id(juror).to_string(),
+                    criterion: criterion.id.clone(),
+                    mean: crate::report::number(mean),
+                    pooled_mean: crate::report::number(pooled_mean),
+                });
                 Some((0.0, 1.0))
             }
             Method::Ratio => Some((0.0, mean / pooled_mean)),
@@ -589,6 +596,42 @@ mod tests {
         close(
             &corrected(&two_jurors(), Method::Ratio),
             &[4.0, 8.0, 4.5, 6.0, 7.5],
+        );
+    }
+
+    #[test]
+    fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
+        // A scale from −5 to 5. Pooled mean (3 − 1 − 4 − 5 + 2 + 0)/6 = −5/6: no juror's
+        // scores can be divided by it, though each juror's differ (found in review: the
+        // warning said juror J1 gave the same score everywhere).
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = -5, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(rubric, Settings::default());
+        let rows = [
+            ("J1", "P1", 3.0),
+            ("J1", "P2", -1.0),
+            ("J2", "P1", -4.0),
+            ("J2", "P2", -5.0),
+            ("J3", "P1", 2.0),
+            ("J3", "P2", 0.0),
+        ];
+        for (j, p, x) in rows {
+            b.score(j, p, "q", Some(x));
+        }
+        let award = b.build().unwrap();
+        let status = crate::conflicts::statuses(&award);
+        let c = correct(&award, &status, Method::Ratio);
+        let raw: Vec<f64> = award.scores().iter().map(|s| s.raw().unwrap()).collect();
+        assert_eq!(c.corrected, raw);
+        let said: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(c.warnings.iter().all(|w| w.kind() == "ratio_undefined"));
+        assert!(
+            said[0].contains("juror J1's mean on criterion q is 1 and every juror's is -0.833333"),
+            "{}",
+            said[0]
         );
     }
 

@@ -131,6 +131,19 @@ pub enum Warning {
         /// On which criteria and by how much.
         reason: String,
     },
+    /// `ratio` cannot divide by a juror's mean score or the criterion's pooled mean when
+    /// either is zero or below (a scale reaching below zero): the juror's scores on the
+    /// criterion are kept raw.
+    RatioUndefined {
+        /// The juror's id.
+        juror: String,
+        /// The criterion's id.
+        criterion: String,
+        /// The juror's mean score on it, as written in the reports.
+        mean: String,
+        /// Every juror's mean on it, as written in the reports.
+        pooled_mean: String,
+    },
     /// Settings changed in code name an attribute that the award's lists do not have, so the
     /// cap or conflict rule applied to nothing. (Read from `award.toml`, such a setting is an
     /// error.)
@@ -163,6 +176,7 @@ impl Warning {
             Warning::HomeBias { .. } => "home_bias",
             Warning::NeedsAnotherReader { .. } => "needs_another_reader",
             Warning::UnknownAttribute { .. } => "unknown_attribute",
+            Warning::RatioUndefined { .. } => "ratio_undefined",
         }
     }
 
@@ -251,6 +265,10 @@ impl fmt::Display for Warning {
             | Warning::Halo { juror, reason }
             | Warning::OutlierJuror { juror, reason }
             | Warning::HomeBias { juror, reason } => write!(f, "juror {juror}: {reason}"),
+            Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(
+                f,
+                "ratio cannot divide by a mean of zero or below: juror {juror}'s mean on criterion {criterion} is {mean} and every juror's is {pooled_mean}, so their scores are kept raw"
+            ),
             Warning::UnknownAttribute { setting, attribute } => write!(
                 f,
                 "{setting} names the attribute '{attribute}', which the award's lists do not have (attributes are their columns, in lower case): it applied to nothing"
