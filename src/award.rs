@@ -239,7 +239,9 @@ pub struct AwardBuilder {
 }
 
 impl AwardBuilder {
-    /// A builder for an award with this rubric and these settings.
+    /// A builder for an award with this rubric and these settings, taken as given (their
+    /// tie-break chain too: start from [`Settings::for_rubric`] for the rubric's own chain, as
+    /// `award.toml` does when it names none).
     pub fn new(rubric: Rubric, settings: Settings) -> AwardBuilder {
         AwardBuilder {
             rubric,

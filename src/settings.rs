@@ -212,6 +212,38 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The default settings with the rubric's own tie-break chain, as `award.toml` resolves
+    /// them when it names none: what an award built in code on this rubric should start from
+    /// ([`Settings::default`] has the default chain whatever the rubric says).
+    ///
+    /// ```
+    /// let rubric = jury::Rubric::from_path("rubrics/horizon-europe-ia.toml").unwrap();
+    /// let settings = jury::Settings::for_rubric(&rubric).unwrap();
+    /// assert_eq!(settings.tie_break[0].to_string(), "criterion:impact");
+    /// ```
+    pub fn for_rubric(rubric: &Rubric) -> Result<Settings> {
+        let mut s = Settings::default();
+        if rubric.tie_break.is_empty() {
+            return Ok(s);
+        }
+        let mut problems = Problems::default();
+        s.tie_break.clear();
+        for rule in &rubric.tie_break {
+            match TieRule::parse(rule, rubric) {
+                Ok(r) => s.tie_break.push(r),
+                Err(message) => problems.push(
+                    Problem::new(
+                        ProblemKind::Setting,
+                        Location::cell("rubric", 1, "tie_break"),
+                        message,
+                    )
+                    .with_value(rule.clone()),
+                ),
+            }
+        }
+        problems.finish(s)
+    }
+
     /// Checks the settings of `award.toml` against the rubric.
     pub(crate) fn check(
         spec: AwardSpec,
@@ -442,6 +474,21 @@ mod tests {
         assert_eq!(s.conflicts_same, ["country"]);
         let err = settings("[ranking]\nmax_per = { Country = 2, country = 3 }\n").unwrap_err();
         assert_eq!(err.problems()[0].kind, ProblemKind::Duplicate);
+    }
+
+    #[test]
+    fn settings_for_a_rubric_take_its_tie_break_chain() {
+        let mut r = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'impact'\nweight = 1\n",
+        )
+        .unwrap();
+        assert_eq!(Settings::for_rubric(&r).unwrap(), Settings::default());
+        r.tie_break = vec!["criterion:impact".into(), "lottery".into()];
+        let s = Settings::for_rubric(&r).unwrap();
+        assert_eq!(s.tie_break.len(), 2);
+        assert_eq!(s.tie_break[0].to_string(), "criterion:impact");
+        r.tie_break = vec!["criterion:novelty".into()];
+        assert!(Settings::for_rubric(&r).is_err());
     }
 
     #[test]
