@@ -268,27 +268,54 @@ impl AwardBuilder {
     }
 
     /// Declares a proposal with its title and attributes. Once any proposal is declared,
-    /// every proposal id that a score or conflict names must be declared.
+    /// every proposal id that a score or conflict names must be declared. As from a file, the
+    /// id and values are trimmed, and attribute names trimmed and in lower case (the columns
+    /// of `proposals.csv`); a blank or unprintable attribute name, or one given twice, is a
+    /// problem.
     pub fn proposal(&mut self, id: &str, title: &str, attributes: &[(&str, &str)]) -> &mut Self {
-        let origin = self.next_memory();
-        let attrs = attributes
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        self.declare_proposal(id, title, attrs, origin.line as u64, "id");
+        let line = self.next_memory().line as u64;
+        let attrs = self.attributes(attributes, line);
+        self.declare_proposal(id.trim(), title.trim(), attrs, line, "id");
         self
     }
 
     /// Declares a juror with their name and attributes. Once any juror is declared, every
-    /// juror id that a score or conflict names must be declared.
+    /// juror id that a score or conflict names must be declared. Ids, values and attribute
+    /// names are taken as [`AwardBuilder::proposal`] takes them.
     pub fn juror(&mut self, id: &str, name: &str, attributes: &[(&str, &str)]) -> &mut Self {
-        let origin = self.next_memory();
-        let attrs = attributes
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        self.declare_juror(id, name, attrs, origin.line as u64, "id");
+        let line = self.next_memory().line as u64;
+        let attrs = self.attributes(attributes, line);
+        self.declare_juror(id.trim(), name.trim(), attrs, line, "id");
         self
+    }
+
+    /// Attributes given in code, as a file's columns give them: names trimmed and in lower
+    /// case, values trimmed; a blank or unprintable name, or one given twice, is reported.
+    fn attributes(&mut self, given: &[(&str, &str)], line: u64) -> BTreeMap<String, String> {
+        let mut attrs = BTreeMap::new();
+        for (name, value) in given {
+            let key = name.trim().to_lowercase();
+            let bad = if key.is_empty() || key.chars().any(char::is_control) {
+                Some((
+                    ProblemKind::Column,
+                    "an attribute name must be printable text, not blank",
+                ))
+            } else if attrs.contains_key(&key) {
+                Some((
+                    ProblemKind::Duplicate,
+                    "this attribute is given twice (names match in any letter case)",
+                ))
+            } else {
+                None
+            };
+            match bad {
+                Some((kind, message)) => self.problem(kind, line, "attributes", message, name),
+                None => {
+                    attrs.insert(key, value.trim().to_string());
+                }
+            }
+        }
+        attrs
     }
 
     /// Adds a score (`None`: a missing score) with confidence 1.
@@ -303,6 +330,7 @@ impl AwardBuilder {
     }
 
     /// Adds a score with the juror's confidence in their review (a weight from 10⁻⁶ to 10⁶).
+    /// Ids are trimmed, as from a file.
     pub fn score_with_confidence(
         &mut self,
         juror: &str,
@@ -315,6 +343,7 @@ impl AwardBuilder {
         match self.rubric.criterion_index(criterion) {
             Some(c) => {
                 if self.check_confidence(confidence, line, "confidence") {
+                    let (juror, proposal) = (juror.trim(), proposal.trim());
                     self.push_score(juror, proposal, c, score, confidence, line, "score");
                 }
             }
@@ -338,7 +367,7 @@ impl AwardBuilder {
     /// Declares a conflict of interest: the juror's scores on the proposal never count.
     pub fn conflict(&mut self, juror: &str, proposal: &str, reason: &str) -> &mut Self {
         let line = self.next_memory().line as u64;
-        self.push_conflict(juror, proposal, reason, line);
+        self.push_conflict(juror.trim(), proposal.trim(), reason.trim(), line);
         self
     }
 

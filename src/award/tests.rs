@@ -213,3 +213,34 @@ fn an_award_of_more_jurors_than_a_score_can_hold_is_refused_however_they_came() 
         }
     }
 }
+
+#[test]
+fn ids_and_attributes_given_in_code_are_taken_as_a_file_gives_them() {
+    // A file's cells are trimmed and its headers matched in any letter case: " J1 " and "J1"
+    // are one juror, and "Country " names the attribute `country`.
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.proposal(" P1 ", "  Title ", &[("Country ", " RS ")]);
+    b.score(" J1 ", "P1", "a", Some(3.0));
+    b.score("J1", " P1", "b", Some(4.0));
+    b.conflict(" J2", "P1 ", "");
+    b.score("J2", "P1", "a", Some(2.0));
+    let award = b.build().unwrap();
+    assert_eq!(award.jurors().len(), 2);
+    assert_eq!(award.proposals().id(0), "P1");
+    assert_eq!(award.proposals().label(0), "Title");
+    assert_eq!(award.proposals().attribute(0, "country"), Some("RS"));
+    assert_eq!(award.conflicts().len(), 1);
+    // Found in review: a blank name, a line break in one, and Country beside country made
+    // report columns with no name, a broken header, and two columns for one attribute.
+    for attributes in [
+        &[("", "x")][..],
+        &[("a\nb", "x")],
+        &[("Country", "RS"), ("country", "RS")],
+    ] {
+        let mut b = AwardBuilder::new(rubric(), Settings::default());
+        b.proposal("P1", "", attributes);
+        b.score("J1", "P1", "a", Some(3.0));
+        let err = b.build().unwrap_err().to_string();
+        assert!(err.contains("column 'attributes'"), "{attributes:?}: {err}");
+    }
+}
