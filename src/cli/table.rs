@@ -206,10 +206,17 @@ pub fn reliability(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io:
             Cell::new(&s.criterion),
             Cell::new(s.statistic),
             right(format!("{:.3}", s.value)),
-            right(
-                s.interval
-                    .map_or(String::new(), |(a, b)| format!("{a:.3} – {b:.3}")),
-            ),
+            // An unbounded end is left blank, as reliability.csv leaves it.
+            right(s.interval.map_or(String::new(), |(a, b)| {
+                let end = |x: f64| {
+                    if x.is_finite() {
+                        format!("{x:.3}")
+                    } else {
+                        String::new()
+                    }
+                };
+                format!("{} – {}", end(a), end(b))
+            })),
             right(s.test.map_or(String::new(), |t| format!("{:.4}", t.3))),
         ]);
     }
