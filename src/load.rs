@@ -295,6 +295,7 @@ impl Table {
             };
             let mut cells = Vec::with_capacity(self.headers.len());
             match pieces::split(self.records.fields(), self.headers.len(), &mut cells) {
+                Ok(()) if blank(&cells) => {}
                 Ok(()) => row(builder, line, &cells),
                 Err(bad) => builder.add_problem(bad.problem(Path::new(name), &self.headers, line)),
             }
@@ -472,6 +473,9 @@ struct ScoreColumns {
 impl ScoreColumns {
     /// Checks one row and adds its scores to the batch.
     fn row(&self, b: &mut Batch<'_>, line: u64, cells: &[&str]) {
+        if cells[self.juror].is_empty() && blank(cells) {
+            return;
+        }
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {
             None | Some((_, "")) => 1.0,
@@ -618,6 +622,12 @@ fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<String> {
             line,
         );
     })
+}
+
+/// Whether every cell of a row is blank: a row of commas, as spreadsheets export below their
+/// data, is skipped as an empty line is (it holds no score and names no one).
+fn blank(cells: &[&str]) -> bool {
+    cells.iter().all(|c| c.is_empty())
 }
 
 fn criterion_of(rubric: &Rubric, key: &str) -> Option<usize> {

@@ -319,6 +319,30 @@ fn compare_refuses_a_format_it_does_not_print() {
 }
 
 #[test]
+fn rows_of_commas_are_skipped_as_empty_lines_are() {
+    // Spreadsheets export rows of commas below their data; found in review: one such row
+    // gave a dozen "blank id" errors. They hold no score, so they are no rows at all.
+    let commas = "juror,proposal,innovation,impact\nJ1,P1,4,4\n,,,\n ,, ,\nJ2,P1,3,3\n,,,\n";
+    let plain = "juror,proposal,innovation,impact\nJ1,P1,4,4\nJ2,P1,3,3\n";
+    let ranking = |scores: &str| {
+        let d = Dir::award("", scores);
+        d.write("proposals.csv", "id,title\nP1,One\n,\n");
+        d.jury(&["score", "--format", "csv"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(ranking(commas), ranking(plain));
+    // A row with something in it is still checked.
+    has(
+        &Dir::award("", "juror,proposal,innovation,impact\n,,4,\n").refused(),
+        &["scores.csv:2", "blank"],
+    );
+}
+
+#[test]
 fn ids_not_in_the_lists() {
     let d = Dir::award(
         "",
