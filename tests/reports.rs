@@ -462,3 +462,44 @@ fn every_column_of_ranking_and_jurors_csv_has_its_own_name() {
         assert_eq!(unique.len(), names.len(), "{file}: {names:?}");
     }
 }
+
+#[test]
+fn an_out_folder_under_a_file_or_behind_a_link_is_refused_before_scoring() {
+    // Found in review: `--out file/sub` failed only after scoring, with "Not a directory";
+    // and a link to a bundle was replaced by a folder, the bundle it pointed to left old.
+    let tmp = Dir::empty();
+    tmp.write("afile", "");
+    let example = repo("fixtures/ineli-balkans-2016");
+    for command in ["score", "reliability"] {
+        let out = jury()
+            .arg(command)
+            .arg(&example)
+            .arg("--out")
+            .arg(tmp.join("afile/sub"))
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+        // Refused before anything is printed.
+        assert!(out.get_output().stdout.is_empty());
+    }
+    #[cfg(unix)]
+    {
+        let bundle = tmp.join("bundle");
+        score_into(&example, &bundle, &[]);
+        std::os::unix::fs::symlink(&bundle, tmp.join("link")).unwrap();
+        let out = jury()
+            .arg("score")
+            .arg(&example)
+            .arg("--out")
+            .arg(tmp.join("link"))
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("symbolic link"), "{stderr}");
+        assert!(fs::symlink_metadata(tmp.join("link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+}

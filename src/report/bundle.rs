@@ -86,6 +86,7 @@ pub fn check_report_dir(report: &dyn Report, dir: &Path) -> Result<()> {
 
 /// Refuses a target that exists and is neither empty nor a folder of that one report.
 fn check_report_target(name: &str, dir: &Path) -> io::Result<()> {
+    check_place(dir)?;
     if !dir.exists() {
         return Ok(());
     }
@@ -102,6 +103,26 @@ fn check_report_target(name: &str, dir: &Path) -> io::Result<()> {
         if entry.file_name() != name || !entry.file_type()?.is_file() {
             return Err(io::Error::other(format!(
                 "the folder exists and holds more than {name}; choose a new or empty folder"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses, before any scoring, a target that is a symbolic link (the swap into place would
+/// replace the link, not the folder it points to) or that lies under a file.
+fn check_place(dir: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::other(
+            "it is a symbolic link; give the folder it points to",
+        ));
+    }
+    // The nearest part of the path that exists must be a folder.
+    if let Some(there) = dir.ancestors().skip(1).find(|a| a.exists()) {
+        if !there.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} is a file, not a folder",
+                there.display()
             )));
         }
     }
@@ -163,6 +184,7 @@ pub fn check_bundle_dir(dir: &Path) -> Result<()> {
 
 /// Refuses a target that exists and is neither empty nor a `jury` bundle.
 fn check_target(dir: &Path) -> io::Result<()> {
+    check_place(dir)?;
     if !dir.exists() {
         return Ok(());
     }
