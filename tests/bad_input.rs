@@ -338,7 +338,16 @@ fn rows_of_commas_are_skipped_as_empty_lines_are() {
     // A row with something in it is still checked.
     has(
         &Dir::award("", "juror,proposal,innovation,impact\n,,4,\n").refused(),
-        &["scores.csv:2", "blank"],
+        &["scores.csv:2: column 'juror': the juror id is blank"],
+    );
+    let d = Dir::award("", OK_SCORES);
+    d.write(
+        "proposals.csv",
+        "id,title\n,A title without its id\nP1,One\n",
+    );
+    has(
+        &d.refused(),
+        &["proposals.csv:2: column 'id': the id is blank"],
     );
 }
 

@@ -263,7 +263,14 @@ pub(super) fn bad_confidence(confidence: f64) -> Option<(ProblemKind, &'static s
 
 /// The message for a blank id in column `what`.
 pub(super) fn blank_id(what: &str) -> String {
-    format!("the {what} id is blank; every row needs one")
+    // `what` is the column: `juror`, `proposal`, or a list's own `id`.
+    let what = if what.eq_ignore_ascii_case("id") {
+        ""
+    } else {
+        what
+    };
+    let sep = if what.is_empty() { "" } else { " " };
+    format!("the {what}{sep}id is blank; every row needs one")
 }
 
 /// Why a score is not on its criterion's scale, if it is not.
