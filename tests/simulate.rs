@@ -147,39 +147,35 @@ fn a_folder_that_holds_anything_is_refused_and_left_alone() {
     assert_eq!(tmp.read("busy/notes.txt"), "mine");
 }
 
-#[test]
-fn impossible_options_are_refused_with_exit_2_and_nothing_written() {
+/// `jury simulate --out DIR ARGS...` expected to exit 2 and write nothing; returns stderr.
+fn refused_simulation(args: &[&str]) -> String {
     let tmp = Dir::empty();
     let award = tmp.join("award");
     let out = jury()
         .arg("simulate")
         .arg("--out")
         .arg(&award)
-        .args(["--jurors", "3", "--reviews", "4"])
+        .args(args)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!award.exists(), "a refused simulation must write nothing");
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn impossible_options_are_refused_with_exit_2_and_nothing_written() {
+    let stderr = refused_simulation(&["--jurors", "3", "--reviews", "4"]);
     assert!(
         stderr.contains("'reviews'") && stderr.contains("from 1 to 3"),
         "{stderr}"
     );
-    assert!(!award.exists());
 }
 
 #[test]
 fn more_criteria_than_a_rubric_can_have_are_refused_with_exit_2() {
     // jury::MAX_CRITERIA is 256; the review's `--criteria 257` passed the option check and
     // then panicked building the rubric.
-    let tmp = Dir::empty();
-    let award = tmp.join("award");
-    let out = jury()
-        .arg("simulate")
-        .arg("--out")
-        .arg(&award)
-        .args(["--criteria", "257"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = refused_simulation(&["--criteria", "257"]);
     assert!(
         stderr.contains("'criteria'")
             && stderr.contains("\"257\"")
@@ -187,7 +183,6 @@ fn more_criteria_than_a_rubric_can_have_are_refused_with_exit_2() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!award.exists());
 }
 
 #[test]
@@ -207,21 +202,11 @@ fn counts_past_memory_and_spreads_past_finite_sums_are_refused_at_once() {
         ),
         (&["--leniency", "1e308"], "'leniency_sd'", "\"1e308\""),
     ] {
-        let tmp = Dir::empty();
-        let award = tmp.join("award");
-        let out = jury()
-            .arg("simulate")
-            .arg("--out")
-            .arg(&award)
-            .args(args)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        let stderr = refused_simulation(args);
         assert!(
             stderr.contains(column) && stderr.contains(value),
             "{stderr}"
         );
-        assert!(!award.exists());
     }
 }
 
