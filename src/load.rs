@@ -235,7 +235,7 @@ impl Table {
         })
     }
 
-    /// The SHA-256 of the whole file, read to its end if the records were not.
+    /// The SHA-256 of the whole file, once its records were read to the end.
     fn finish(self) -> Option<String> {
         let (_, file, _) = self.records.into_rest();
         file.finish().ok().flatten()
@@ -290,7 +290,9 @@ impl Table {
                         Location::file(name),
                         format!("cannot read the file: {e}"),
                     ));
-                    break;
+                    // The load fails: no digest, and no reading on through what may be
+                    // gigabytes of something else.
+                    return None;
                 }
             };
             let mut cells = Vec::with_capacity(self.headers.len());
@@ -307,9 +309,8 @@ impl Table {
 /// Reads `proposals.csv` or `jurors.csv`; gives its SHA-256.
 fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) -> Option<String> {
     let table = Table::open(dir, name, builder)?;
-    let Some(id) = table.require("id", builder, name) else {
-        return table.finish();
-    };
+    // A list without its id column fails the load (reported): no digest.
+    let id = table.require("id", builder, name)?;
     let label_col = table.column(label);
     let attributes: Vec<(usize, String)> = (0..table.keys.len())
         .filter(|&i| i != id && Some(i) != label_col)
@@ -414,7 +415,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> 
         }
     }
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return table.finish();
+        return None;
     };
     // Room for every score at once, so the list never grows by copying (untouched memory
     // costs nothing): a long-form row takes at least 8 bytes; a wide row of C scores at least
@@ -612,7 +613,7 @@ fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<String> {
         builder,
     );
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return table.finish();
+        return None;
     };
     table.rows(name, builder, |b, line, cells| {
         b.push_conflict(

@@ -7,6 +7,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Location, Problem, ProblemKind};
 
+/// The largest TOML file read, in bytes.
+const MAX_TOML: u64 = 16 << 20;
+
 /// The text of one TOML file, kept to turn byte spans into line numbers.
 pub(crate) struct TomlFile {
     /// The file's name as shown in problems.
@@ -17,6 +20,15 @@ pub(crate) struct TomlFile {
 impl TomlFile {
     /// Reads a TOML file; `shown` is the name used in problems.
     pub(crate) fn read(path: &Path, shown: PathBuf) -> Result<TomlFile, Problem> {
+        // Settings and rubrics are a few KB: a file of gigabytes is not one, and is not read
+        // into memory whole to find that out.
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_TOML) {
+            return Err(Problem::new(
+                ProblemKind::Unreadable,
+                Location::file(&shown),
+                "the file is larger than 16 MiB, far more than any settings or rubric file",
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             Problem::new(
                 ProblemKind::Unreadable,

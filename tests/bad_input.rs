@@ -256,6 +256,15 @@ fn a_file_without_line_breaks_is_refused_not_held_in_memory() {
         &d.refused(),
         &["scores.csv:3", "a record longer than 64 MiB"],
     );
+    // So is a list, read record by record.
+    let mut list = b"id,title\nP1,".to_vec();
+    list.resize(list.len() + (65 << 20), b'x');
+    let d = Dir::award("", OK_SCORES);
+    d.write_bytes("proposals.csv", &list);
+    has(
+        &d.refused(),
+        &["proposals.csv", "a record longer than 64 MiB"],
+    );
 }
 
 #[test]
@@ -611,4 +620,16 @@ fn a_trim_at_its_limit_keeps_no_score_and_every_value_is_the_median() {
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(out.contains("\n1,P1,,10,yes,yes,2,3,4,"), "{out}");
     assert!(err.contains("too few to trim"), "{err}");
+}
+
+#[test]
+fn an_award_toml_past_16_mib_is_refused_unread() {
+    // Settings and rubrics are a few KB; a file of gigabytes would be read whole to parse.
+    let d = Dir::award("", OK_SCORES);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(d.join("award.toml"))
+        .unwrap();
+    file.set_len(17 << 20).unwrap();
+    has(&d.refused(), &["award.toml", "larger than 16 MiB"]);
 }

@@ -67,8 +67,9 @@ impl<R: Read> Feeding<R> {
         }
     }
 
-    /// Reads the rest of the file, so that the digest covers all of it even when the reading
-    /// stopped early, and gives the digest.
+    /// Reads whatever is left of the file (nothing, once the reading reached its end: a
+    /// reading that stopped early fails the load and asks for no digest), and gives the
+    /// digest.
     pub(super) fn finish(mut self) -> io::Result<Option<String>> {
         io::copy(&mut self, &mut io::sink())?;
         Ok(self.digest.finish())

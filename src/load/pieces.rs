@@ -92,8 +92,13 @@ pub(super) fn read(
             digest,
             at,
         };
-        read_records(&mut rest, line, source, row, builder);
-        return rest.finish().ok().flatten();
+        // A file that could not be read to its end fails the load: no digest.
+        let whole = read_records(&mut rest, line, source, row, builder);
+        return if whole {
+            rest.finish().ok().flatten()
+        } else {
+            None
+        };
     }
     // Bytes to hold before looking for a line break: a block, or twice a line that is
     // longer than a block (so a long line costs linear time).
@@ -138,8 +143,13 @@ pub(super) fn read(
                 digest,
                 at,
             };
-            read_records(&mut rest, line, source, row, builder);
-            return rest.finish().ok().flatten();
+            // A file that could not be read to its end fails the load: no digest.
+            let whole = read_records(&mut rest, line, source, row, builder);
+            return if whole {
+                rest.finish().ok().flatten()
+            } else {
+                None
+            };
         }
         let pieces = cut(block, sizes.piece);
         // One batch per piece, kept from block to block with its memory.
@@ -262,14 +272,15 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
     memchr::memchr_iter(b'\n', piece).count() as u64
 }
 
-/// Reads the rest of the file record by record ([`Records`]), from line `first_line`.
+/// Reads the rest of the file record by record ([`Records`]), from line `first_line`; false
+/// when it could not be read to its end (reported).
 fn read_records(
     input: impl Read,
     first_line: u64,
     source: &Source<'_>,
     row: &RowFn<'_>,
     builder: &mut AwardBuilder,
-) {
+) -> bool {
     /// Rows per batch, so that the batch stays small.
     const ROWS: usize = 1 << 16;
     let mut records = Records::resume(input);
@@ -282,7 +293,8 @@ fn read_records(
             Ok(None) => break,
             Err(e) => {
                 batch.push_problem(unreadable(source.name, line, &e));
-                break;
+                builder.absorb(&mut batch, 1);
+                return false;
             }
         };
         let mut cells = Vec::with_capacity(source.headers.len());
@@ -301,6 +313,7 @@ fn read_records(
         }
     }
     builder.absorb(&mut batch, 1);
+    true
 }
 
 /// Checks one record and passes its trimmed cells to `row`.
