@@ -87,18 +87,12 @@ pub(super) fn read(
         }
     };
     if sizes.csv_only {
-        let mut rest = Feeding {
+        let rest = Feeding {
             inner: input,
             digest,
             at,
         };
-        // A file that could not be read to its end fails the load: no digest.
-        let whole = read_records(&mut rest, line, source, row, builder);
-        return if whole {
-            rest.finish().ok().flatten()
-        } else {
-            None
-        };
+        return read_records(rest, line, source, row, builder);
     }
     // Bytes to hold before looking for a line break: a block, or twice a line that is
     // longer than a block (so a long line costs linear time).
@@ -138,18 +132,12 @@ pub(super) fn read(
             absorb(&mut checked[..ready], builder, &mut line);
             // The block is offered again as the start of the rest: bytes hashed already are
             // skipped.
-            let mut rest = Feeding {
+            let rest = Feeding {
                 inner: io::Cursor::new(std::mem::take(&mut buf)).chain(input),
                 digest,
                 at,
             };
-            // A file that could not be read to its end fails the load: no digest.
-            let whole = read_records(&mut rest, line, source, row, builder);
-            return if whole {
-                rest.finish().ok().flatten()
-            } else {
-                None
-            };
+            return read_records(rest, line, source, row, builder);
         }
         let pieces = cut(block, sizes.piece);
         // One batch per piece, kept from block to block with its memory.
@@ -272,18 +260,18 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
     memchr::memchr_iter(b'\n', piece).count() as u64
 }
 
-/// Reads the rest of the file record by record ([`Records`]), from line `first_line`; false
-/// when it could not be read to its end (reported).
+/// Reads the rest of the file record by record ([`Records`]), from line `first_line`; gives
+/// the file's SHA-256, none when it could not be read to its end (reported: the load fails).
 fn read_records(
-    input: impl Read,
+    mut input: Feeding<impl Read>,
     first_line: u64,
     source: &Source<'_>,
     row: &RowFn<'_>,
     builder: &mut AwardBuilder,
-) -> bool {
+) -> Option<String> {
     /// Rows per batch, so that the batch stays small.
     const ROWS: usize = 1 << 16;
-    let mut records = Records::resume(input);
+    let mut records = Records::resume(&mut input);
     let mut batch = Batch::new(source.rubric, source.name);
     let mut rows = 0;
     let mut line = first_line;
@@ -294,7 +282,7 @@ fn read_records(
             Err(e) => {
                 batch.push_problem(unreadable(source.name, line, &e));
                 builder.absorb(&mut batch, 1);
-                return false;
+                return None;
             }
         };
         let mut cells = Vec::with_capacity(source.headers.len());
@@ -313,7 +301,7 @@ fn read_records(
         }
     }
     builder.absorb(&mut batch, 1);
-    true
+    input.finish().ok().flatten()
 }
 
 /// Checks one record and passes its trimmed cells to `row`.
