@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::aggregate::Runs;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
 use crate::rubric::Rubric;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsSource};
 
 mod batch;
 mod order;
@@ -236,12 +236,16 @@ pub struct AwardBuilder {
     records: u32,
     problems: Problems,
     inputs: Vec<InputFile>,
+    /// Where the settings came from, for the problems found in them at build.
+    source: SettingsSource,
 }
 
 impl AwardBuilder {
     /// A builder for an award with this rubric and these settings, taken as given (their
     /// tie-break chain too: start from [`Settings::for_rubric`] for the rubric's own chain, as
-    /// `award.toml` does when it names none).
+    /// `award.toml` does when it names none). [`AwardBuilder::build`] checks them as
+    /// [`Settings::validate`] does, and that the attributes they name are in the lists; each
+    /// problem names the `Settings` field.
     pub fn new(rubric: Rubric, settings: Settings) -> AwardBuilder {
         AwardBuilder {
             rubric,
@@ -259,6 +263,7 @@ impl AwardBuilder {
             records: 0,
             problems: Problems::default(),
             inputs: Vec::new(),
+            source: SettingsSource::Code,
         }
     }
 
@@ -485,8 +490,13 @@ impl AwardBuilder {
             .collect();
         conflicts.sort();
         conflicts.dedup_by(|a, b| a.juror == b.juror && a.proposal == b.proposal);
-        check_attributes(&self.settings, &jurors, &proposals, &mut problems);
-        check_settings(&self.settings, &self.rubric, &mut problems);
+        check_attributes(
+            &self.settings,
+            &self.source,
+            (&jurors, &proposals),
+            &mut problems,
+        );
+        check_settings(&self.settings, &self.rubric, &self.source, &mut problems);
         problems.finish(Award {
             rubric: self.rubric,
             settings: self.settings,
@@ -501,6 +511,11 @@ impl AwardBuilder {
     }
 
     // ---- used by the folder loader -------------------------------------------------------
+
+    /// Sets where the settings came from: a problem found in them names that place.
+    pub(crate) fn set_settings_source(&mut self, source: SettingsSource) {
+        self.source = source;
+    }
 
     /// Sets the file that the following records come from; returns its index.
     pub(crate) fn set_file(&mut self, shown: PathBuf) {
@@ -852,35 +867,34 @@ const MAX_SCORES: usize = u32::MAX as usize;
 /// Every attribute named in settings must exist on the side it is read from.
 fn check_attributes(
     settings: &Settings,
-    jurors: &Roster,
-    proposals: &Roster,
+    source: &SettingsSource,
+    (jurors, proposals): (&Roster, &Roster),
     problems: &mut Problems,
 ) {
     let has = |r: &Roster, name: &str| r.attribute_names().iter().any(|n| n == name);
+    let mut unknown = |(table, key), name: &String, list: &str| {
+        problems.push(
+            Problem::new(
+                ProblemKind::Setting,
+                source.location(table, key),
+                format!(
+                    "{} names the attribute '{name}', but {list} has no such column",
+                    source.name(table, key)
+                ),
+            )
+            .with_value(name.clone()),
+        );
+    };
     for name in &settings.conflicts_same {
         for (roster, list) in [(jurors, "jurors.csv"), (proposals, "proposals.csv")] {
             if !has(roster, name) {
-                problems.push(
-                    Problem::new(
-                        ProblemKind::Setting,
-                        settings_location("conflicts.same"),
-                        format!("[conflicts] same names the attribute '{name}', but {list} has no such column"),
-                    )
-                    .with_value(name.clone()),
-                );
+                unknown(("conflicts", "same"), name, list);
             }
         }
     }
     for name in settings.max_per.keys() {
         if !has(proposals, name) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::Setting,
-                    settings_location("ranking.max_per"),
-                    format!("[ranking] max_per names the attribute '{name}', but proposals.csv has no such column"),
-                )
-                .with_value(name.clone()),
-            );
+            unknown(("ranking", "max_per"), name, "proposals.csv");
         }
     }
 }
@@ -890,7 +904,8 @@ impl Settings {
     /// at least one winner, `trim` and `bootstrap` within their limits ([`crate::MAX_TRIM`],
     /// [`crate::MAX_BOOTSTRAP`]), tie-break criteria the rubric has, caps of at least one, a
     /// disagreement bar above 0 and at most 1. [`crate::score_with`] takes settings as they
-    /// are; an embedding platform that builds its own checks them here first.
+    /// are; an embedding platform that builds its own checks them here first. Each problem
+    /// names the field, as `Settings: column 'winners'`.
     ///
     /// ```
     /// let award = jury::load("fixtures/ineli-balkans-2016").unwrap();
@@ -901,7 +916,7 @@ impl Settings {
     /// ```
     pub fn validate(&self, rubric: &Rubric) -> Result<()> {
         let mut problems = Problems::default();
-        check_settings(self, rubric, &mut problems);
+        check_settings(self, rubric, &SettingsSource::Code, &mut problems);
         problems.finish(())
     }
 }
@@ -909,15 +924,21 @@ impl Settings {
 /// Settings built or changed in code (their fields are public) are checked as award.toml's
 /// are on reading: a tie-break on a criterion the rubric lacks would silently do nothing,
 /// and no winners, a cap of 0 or a disagreement share that is not in (0, 1] mean nothing.
-fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems) {
-    let mut refuse = |kind, key: &str, message: String, value: String| {
-        problems.push(Problem::new(kind, settings_location(key), message).with_value(value));
+fn check_settings(
+    settings: &Settings,
+    rubric: &Rubric,
+    source: &SettingsSource,
+    problems: &mut Problems,
+) {
+    let mut refuse = |kind, (table, key), message: String, value: String| {
+        let location = source.location(table, key);
+        problems.push(Problem::new(kind, location, message).with_value(value));
     };
     if settings.winners < 1 {
         let message = "winners must be a whole number of at least 1".to_string();
         refuse(
             ProblemKind::OutOfRange,
-            "award.winners",
+            ("award", "winners"),
             message,
             "0".into(),
         );
@@ -928,7 +949,7 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
                 let message = crate::rank::unknown_criterion(id);
                 refuse(
                     ProblemKind::Setting,
-                    "ranking.tie_break",
+                    ("ranking", "tie_break"),
                     message,
                     rule.to_string(),
                 );
@@ -940,7 +961,7 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
             let message = format!("max_per.{attribute} must be a whole number of at least 1");
             refuse(
                 ProblemKind::OutOfRange,
-                "ranking.max_per",
+                ("ranking", "max_per"),
                 message,
                 cap.to_string(),
             );
@@ -948,18 +969,10 @@ fn check_settings(settings: &Settings, rubric: &Rubric, problems: &mut Problems)
     }
     if let Some(message) = crate::settings::bad_disagreement(settings.disagreement) {
         let value = settings.disagreement.to_string();
-        let key = "diagnostics.disagreement";
+        let key = ("diagnostics", "disagreement");
         refuse(ProblemKind::OutOfRange, key, message.into(), value);
     }
     for (key, message, value) in crate::settings::over_limits(settings) {
-        refuse(ProblemKind::OutOfRange, &key, message, value);
-    }
-}
-
-fn settings_location(key: &str) -> Location {
-    Location {
-        file: PathBuf::from("award.toml"),
-        line: None,
-        column: Some(key.to_string()),
+        refuse(ProblemKind::OutOfRange, key, message, value);
     }
 }

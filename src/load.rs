@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::award::{Award, AwardBuilder, Batch, InputFile};
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
 use crate::rubric::Rubric;
-use crate::settings::{AwardSpec, RubricRef, Settings};
+use crate::settings::{AwardSpec, RubricRef, Settings, SettingsSource};
 use crate::tomlfile::TomlFile;
 
 mod digest;
@@ -84,8 +84,10 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "award".to_string());
+    let source = SettingsSource::file(&spec, &award_file);
     let settings = Settings::check(spec, &rubric, &award_file, &default_name)?;
     let mut builder = AwardBuilder::new(rubric, settings);
+    builder.set_settings_source(source);
     let files = read_csv_files(dir, &mut builder, sizes);
     // A file that could not be read whole has no digest; it was reported, and no award is
     // built.

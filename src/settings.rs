@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -39,6 +40,76 @@ pub const MAX_BOOTSTRAP: usize = 100_000;
 /// replicate draws no more reviews than it has), so at most [`MAX_JURORS`]; a larger trim
 /// could never keep one, and every trimmed mean would fall back to the median.
 pub const MAX_TRIM: usize = (MAX_JURORS - 1) / 2;
+
+/// Where an award's settings came from, so that a problem found in them once the lists are
+/// read (an attribute that no list has, say) names its place: in `award.toml`, the key and
+/// its line; in code, the [`Settings`] field.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum SettingsSource {
+    /// Made or changed in code.
+    #[default]
+    Code,
+    /// Read from a file (as shown), with the line of each key whose value is checked later.
+    File {
+        shown: PathBuf,
+        /// The lines of `[ranking] max_per` and `[conflicts] same`, when given.
+        max_per: Option<u64>,
+        same: Option<u64>,
+    },
+}
+
+impl SettingsSource {
+    /// The source of the settings that `spec`, read from `file`, gives.
+    pub(crate) fn file(spec: &AwardSpec, file: &TomlFile) -> SettingsSource {
+        SettingsSource::File {
+            shown: file.shown.clone(),
+            max_per: (spec.ranking.max_per.as_ref()).map(|v| file.line_of(v.span().start)),
+            same: (spec.conflicts.same.as_ref()).map(|v| file.line_of(v.span().start)),
+        }
+    }
+
+    /// Where the setting `key` of the table `table` is: in a file, the key and the line when
+    /// known; in code, the field.
+    pub(crate) fn location(&self, table: &str, key: &str) -> Location {
+        match self {
+            SettingsSource::Code => Location {
+                file: PathBuf::from("Settings"),
+                line: None,
+                column: Some(field(table, key).to_string()),
+            },
+            SettingsSource::File {
+                shown,
+                max_per,
+                same,
+            } => Location {
+                file: shown.clone(),
+                line: match (table, key) {
+                    ("ranking", "max_per") => *max_per,
+                    ("conflicts", "same") => *same,
+                    _ => None,
+                },
+                column: Some(key.to_string()),
+            },
+        }
+    }
+
+    /// The setting as a message names it: `[conflicts] same` in a file, `conflicts_same` in
+    /// code.
+    pub(crate) fn name(&self, table: &str, key: &str) -> String {
+        match self {
+            SettingsSource::Code => field(table, key).to_string(),
+            SettingsSource::File { .. } => format!("[{table}] {key}"),
+        }
+    }
+}
+
+/// The [`Settings`] field of `award.toml`'s key `key` in `table`.
+fn field<'k>(table: &str, key: &'k str) -> &'k str {
+    match (table, key) {
+        ("conflicts", "same") => "conflicts_same",
+        _ => key,
+    }
+}
 
 /// `award.toml` as written, before it is checked.
 #[derive(Debug, Default, Deserialize)]
@@ -409,13 +480,18 @@ fn limit(key: &str) -> Option<&'static Limit> {
 }
 
 /// The counts of settings made or changed in code that exceed their limit: for each, its
-/// `table.key`, what it must be, and its value.
-pub(crate) fn over_limits(settings: &Settings) -> Vec<(String, String, String)> {
+/// table and key, what it must be, and its value.
+pub(crate) fn over_limits(
+    settings: &Settings,
+) -> Vec<((&'static str, &'static str), String, String)> {
     (LIMITS.iter())
         .filter(|l| (l.value)(settings) > l.max)
         .map(|l| {
-            let key = format!("{}.{}", l.table, l.key);
-            (key, l.message(), (l.value)(settings).to_string())
+            (
+                (l.table, l.key),
+                l.message(),
+                (l.value)(settings).to_string(),
+            )
         })
         .collect()
 }
@@ -554,6 +630,7 @@ mod tests {
 
     #[test]
     fn validate_refuses_bootstrap_and_trim_set_in_code_above_their_limits() {
+        use std::path::Path;
         // Settings::validate is what command-line overrides and embedders are checked by.
         let rubric = Rubric::from_toml_str(
             "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
@@ -574,8 +651,13 @@ mod tests {
         let named: Vec<Option<&str>> = (err.problems().iter())
             .map(|p| p.location.column.as_deref())
             .collect();
-        assert_eq!(named, [Some("ranking.trim"), Some("uncertainty.bootstrap")]);
-        assert_eq!(err.problems()[1].value.as_deref(), Some("100001"));
+        // Settings given in code: the fields, in no file.
+        assert_eq!(named, [Some("bootstrap"), Some("trim")]);
+        assert!(err
+            .problems()
+            .iter()
+            .all(|p| p.location.file == Path::new("Settings")));
+        assert_eq!(err.problems()[0].value.as_deref(), Some("100001"));
     }
 
     #[test]

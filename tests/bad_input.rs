@@ -486,11 +486,12 @@ fn attributes_named_in_settings_that_no_file_has() {
     );
     d.write("proposals.csv", "id,title,country\nP1,One,RS\n");
     let err = d.refused();
+    // Each names the line of its setting: award.toml is these settings, then the rubric.
     has(
         &err,
         &[
-            "jurors.csv has no such column",
-            "max_per names the attribute 'region'",
+            "award.toml:2: column 'max_per': value \"region\": [ranking] max_per names the attribute 'region', but proposals.csv has no such column",
+            "award.toml:4: column 'same': value \"country\": [conflicts] same names the attribute 'country', but jurors.csv has no such column",
         ],
     );
 }

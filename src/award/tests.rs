@@ -72,7 +72,8 @@ fn a_confidence_is_a_weight_from_a_millionth_to_a_million() {
 #[test]
 fn settings_changed_in_code_are_checked_as_award_toml_is() {
     // A tie-break on a criterion the rubric lacks would silently do nothing; no winners, a
-    // cap of 0 and a disagreement share outside (0, 1] mean nothing.
+    // cap of 0 and a disagreement share outside (0, 1] mean nothing. Settings given in code
+    // are no file's: each problem names the `Settings` field.
     let refused_with = |change: &dyn Fn(&mut Settings)| {
         let mut settings = Settings::default();
         change(&mut settings);
@@ -84,17 +85,48 @@ fn settings_changed_in_code_are_checked_as_award_toml_is() {
     assert_eq!(refused_with(&|_| {}), "");
     let err = refused_with(&|s| s.tie_break = vec![crate::TieRule::Criterion("c".into())]);
     assert!(
-        err.contains("ranking.tie_break") && err.contains("'c'"),
+        err.contains("Settings: column 'tie_break'") && err.contains("'c'"),
         "{err}"
     );
-    assert!(refused_with(&|s| s.winners = 0).contains("award.winners"));
+    let err = refused_with(&|s| s.winners = 0);
+    assert!(err.contains("Settings: column 'winners'"), "{err}");
     let err = refused_with(&|s| {
         s.max_per.insert("country".into(), 0);
     });
-    assert!(err.contains("max_per.country must be"), "{err}");
+    assert!(
+        err.contains("Settings: column 'max_per'") && err.contains("max_per.country must be"),
+        "{err}"
+    );
     for d in [0.0, -0.1, 1.5, f64::NAN] {
         let err = refused_with(&|s| s.disagreement = d);
-        assert!(err.contains("diagnostics.disagreement"), "{d}: {err}");
+        assert!(
+            err.contains("Settings: column 'disagreement'"),
+            "{d}: {err}"
+        );
+    }
+    let err = refused_with(&|s| s.bootstrap = crate::MAX_BOOTSTRAP + 1);
+    assert!(err.contains("Settings: column 'bootstrap'"), "{err}");
+    assert!(!err.contains("award.toml"), "{err}");
+}
+
+#[test]
+fn attributes_that_settings_in_code_name_and_no_list_has_name_the_field() {
+    // Not award.toml, which an award built in code does not have.
+    let settings = Settings {
+        conflicts_same: vec!["country".into()],
+        max_per: [("region".to_string(), 1)].into(),
+        ..Settings::default()
+    };
+    let mut b = AwardBuilder::new(rubric(), settings);
+    b.proposal("p", "P", &[("country", "RS")])
+        .score("j", "p", "a", Some(3.0))
+        .score("j", "p", "b", Some(3.0));
+    let err = b.build().unwrap_err().to_string();
+    for want in [
+        "Settings: column 'conflicts_same': value \"country\": conflicts_same names the attribute 'country', but jurors.csv has no such column",
+        "Settings: column 'max_per': value \"region\": max_per names the attribute 'region', but proposals.csv has no such column",
+    ] {
+        assert!(err.contains(want), "{want}\n{err}");
     }
 }
 
