@@ -57,15 +57,24 @@ pub struct Alpha {
 /// pairable value at all, or all equal, so that `De = 0`), or a negative value under
 /// [`Metric::Ratio`].
 pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
-    let units: Vec<Vec<f64>> = ratings
-        .rows()
-        .iter()
-        .filter_map(|row| {
-            let values: Vec<f64> = row.iter().flatten().copied().collect();
-            (values.len() >= 2).then_some(values)
-        })
-        .collect();
-    let mut pooled: Vec<f64> = units.iter().flatten().copied().collect();
+    // The pairable values, unit after unit (units with at least two values), in one list:
+    // unit `u` is `pairable[ends[u - 1]..ends[u]]`.
+    let mut pairable: Vec<f64> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    for row in ratings.rows() {
+        let start = pairable.len();
+        pairable.extend(row.iter().flatten());
+        match pairable.len() - start {
+            0 => {}
+            1 => pairable.truncate(start),
+            _ => ends.push(pairable.len()),
+        }
+    }
+    let units = || {
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        starts.zip(&ends).map(|(start, &end)| &pairable[start..end])
+    };
+    let mut pooled: Vec<f64> = pairable.clone();
     if metric == Metric::Ratio && pooled.iter().any(|&v| v < 0.0) {
         return None;
     }
@@ -90,7 +99,7 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
 
     // Observed disagreement: Σ_u Σ_{i≠j in u} δ²(v_i, v_j) / (m_u − 1), divided by n.
     let mut observed = 0.0;
-    for unit in &units {
+    for unit in units() {
         let mut idx = Vec::with_capacity(unit.len());
         for v in unit {
             idx.push(values.binary_search_by(|p| p.total_cmp(v)).ok()?);
@@ -136,7 +145,7 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
         observed_disagreement: observed,
         expected_disagreement: expected,
         pairable_values: n_pairable,
-        pairable_units: units.len(),
+        pairable_units: ends.len(),
     })
 }
 

@@ -2,8 +2,8 @@
 //! total, computed on the raw valid scores (proposals as units, jurors as raters).
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
+use crate::aggregate::juror_scores;
 use crate::award::Award;
 use crate::conflicts::Status;
 
@@ -39,45 +39,37 @@ pub struct Statistic {
 /// criterion validly.
 pub fn panel(award: &Award, status: &[Status]) -> Vec<Statistic> {
     let rubric = award.rubric();
-    let criteria = rubric.criteria.len();
     let scores = award.scores();
-    // The award's scores are sorted by criterion, juror and proposal: each criterion is one
-    // run of them.
-    let runs = crate::normalize::runs(scores.len(), |i| scores[i].criterion());
+    let runs = award.runs();
     let valid = |i: usize| status[i] == Status::Used && scores[i].raw().is_some();
-    // Per criterion, and for the weighted total last: (proposal, juror, value) of every valid
-    // value, sorted by proposal and juror.
-    let mut tables: Vec<(String, Vec<Value>)> = Vec::with_capacity(criteria + 1);
-    let mut reviews: FxHashMap<(u32, u32), (f64, usize)> = FxHashMap::default();
-    for run in runs {
-        let c = scores[run.start].criterion();
-        let weight = rubric.criteria[c].weight;
-        let mut values: Vec<Value> = run
-            .filter(|&i| valid(i))
-            .map(|i| {
-                let s = &scores[i];
-                let x = s.raw().unwrap_or(0.0);
-                let review = reviews
-                    .entry((s.proposal() as u32, s.juror() as u32))
-                    .or_default();
-                review.0 += weight * x;
-                review.1 += 1;
-                (s.proposal() as u32, s.juror() as u32, x)
-            })
-            .collect();
-        values.sort_unstable_by_key(|v| (v.0, v.1));
-        tables.push((rubric.criteria[c].id.clone(), values));
-    }
-    let mut totals: Vec<Value> = reviews
-        .into_iter()
-        .filter(|(_, (_, k))| *k == criteria)
-        .map(|((p, j), (total, _))| (p, j, total))
+    // The criteria that have scores (the award's scores are sorted by criterion: each is one
+    // run of them), and the weighted total last. Each table of (proposal, juror, value) is
+    // made by the task that needs it, so that only the tables being worked on are held.
+    let criteria: Vec<usize> = (0..rubric.criteria.len())
+        .filter(|&c| !runs.criterion(c).is_empty())
         .collect();
-    totals.sort_unstable_by_key(|v| (v.0, v.1));
-    tables.push((TOTAL.to_string(), totals));
+    let all = criteria.len() == rubric.criteria.len();
+    let tables: Vec<Option<usize>> = criteria.into_iter().map(Some).chain([None]).collect();
     tables
         .par_iter()
-        .map(|(name, values)| criterion_statistics(name, values))
+        .map(|&table| match table {
+            Some(c) => {
+                let mut values: Vec<Value> = (runs.criterion(c).filter(|&i| valid(i)))
+                    .map(|i| {
+                        let s = &scores[i];
+                        (
+                            s.proposal() as u32,
+                            s.juror() as u32,
+                            s.raw().unwrap_or(0.0),
+                        )
+                    })
+                    .collect();
+                values.sort_unstable_by_key(|v| (v.0, v.1));
+                criterion_statistics(&rubric.criteria[c].id, &values)
+            }
+            None if all => criterion_statistics(TOTAL, &review_totals(award, valid)),
+            None => criterion_statistics(TOTAL, &[]),
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()
@@ -86,6 +78,34 @@ pub fn panel(award: &Award, status: &[Status]) -> Vec<Statistic> {
 
 /// One valid value: (proposal, juror, value).
 type Value = (u32, u32, f64);
+
+/// The weighted total Σ weight × raw score of each review with a valid score on every
+/// criterion, summed in criterion order, as (proposal, juror, total) sorted by proposal and
+/// juror.
+fn review_totals(award: &Award, valid: impl Fn(usize) -> bool) -> Vec<Value> {
+    let criteria = &award.rubric().criteria;
+    let scores = award.scores();
+    let proposal = |i: u32| scores[i as usize].proposal();
+    let mut totals: Vec<Value> = Vec::new();
+    let mut mine: Vec<u32> = Vec::new();
+    for j in 0..award.jurors().len() {
+        // The juror's valid scores by proposal, then criterion: each review is a run.
+        juror_scores(award, award.runs(), j, &valid, &mut mine);
+        for review in mine.chunk_by(|&a, &b| proposal(a) == proposal(b)) {
+            if review.len() != criteria.len() {
+                continue;
+            }
+            let mut total = 0.0;
+            for &i in review {
+                let s = &scores[i as usize];
+                total += criteria[s.criterion()].weight * s.raw().unwrap_or(0.0);
+            }
+            totals.push((proposal(review[0]) as u32, j as u32, total));
+        }
+    }
+    totals.sort_unstable_by_key(|v| (v.0, v.1));
+    totals
+}
 
 /// The statistics of one criterion from its (proposal, juror, value) triples, sorted.
 fn criterion_statistics(name: &str, values: &[Value]) -> Vec<Statistic> {
@@ -242,6 +262,34 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_weighted_total_is_of_the_reviews_with_a_valid_score_on_every_criterion() {
+        // Worked by hand: weights a = 2, b = 1. j1 on p1: 2 × 4 + 6 = 14; j1 on p2 has no
+        // score on b; j2 on p1: 2 × 3 + 3 = 9; j2 on p2 is conflicted; j3 read only a.
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 10 }\n\
+             [[rubric.criterion]]\nid = 'a'\nweight = 2\n\
+             [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
+        )
+        .unwrap();
+        let mut b = AwardBuilder::new(rubric, Settings::default());
+        b.score("j1", "p1", "a", Some(4.0))
+            .score("j1", "p1", "b", Some(6.0))
+            .score("j1", "p2", "a", Some(5.0))
+            .score("j1", "p2", "b", None)
+            .score("j2", "p1", "b", Some(3.0))
+            .score("j2", "p1", "a", Some(3.0))
+            .score("j2", "p2", "a", Some(8.0))
+            .score("j2", "p2", "b", Some(2.0))
+            .score("j3", "p2", "a", Some(1.0))
+            .conflict("j2", "p2", "same library");
+        let award = b.build().unwrap();
+        let status = crate::conflicts::statuses(&award);
+        let valid = |i: usize| status[i] == Status::Used && award.scores()[i].raw().is_some();
+        // (proposal, juror) numbers: p1 = 0, p2 = 1; j1 = 0, j2 = 1, j3 = 2.
+        assert_eq!(review_totals(&award, valid), [(0, 0, 14.0), (0, 1, 9.0)]);
     }
 
     #[test]
