@@ -192,7 +192,8 @@ impl Table {
             Ok(Some(_)) => records.fields().map(<[u8]>::to_vec).collect(),
             Ok(None) => Vec::new(),
             Err(e) => {
-                builder.add_problem(unreadable(e));
+                let problem = records::problem(Path::new(name), 1, Location::file(name), &e);
+                builder.add_problem(problem);
                 return None;
             }
         };
@@ -287,11 +288,8 @@ impl Table {
                 Ok(Some(line)) => line,
                 Ok(None) => break,
                 Err(e) => {
-                    builder.add_problem(Problem::new(
-                        ProblemKind::Unreadable,
-                        Location::file(name),
-                        format!("cannot read the file: {e}"),
-                    ));
+                    let problem = records::problem(Path::new(name), 1, Location::file(name), &e);
+                    builder.add_problem(problem);
                     // The load fails: no digest, and no reading on through what may be
                     // gigabytes of something else.
                     return None;
@@ -321,6 +319,7 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
     let id_header = table.headers[id].clone();
     let is_proposals = name == PROPOSALS_FILE;
     let mut rows = 0;
+    let problems = builder.taken().1;
     let sha256 = table.rows(name, builder, |b, line, cells| {
         rows += 1;
         let attrs: BTreeMap<String, String> = attributes
@@ -334,8 +333,9 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
             b.declare_juror(cells[id], text, attrs, line, &id_header);
         }
     });
-    // A list with no one on it (a template left in the folder) would check no id at all.
-    if rows == 0 {
+    // A list with no one on it (a template left in the folder) would check no id at all;
+    // rows that could not be read were reported as such.
+    if rows == 0 && builder.taken().1 == problems {
         let whom = if is_proposals { "proposals" } else { "jurors" };
         builder.add_problem(Problem::new(
             ProblemKind::Empty,

@@ -634,3 +634,49 @@ fn an_award_toml_past_16_mib_is_refused_unread() {
     file.set_len(17 << 20).unwrap();
     has(&d.refused(), &["award.toml", "larger than 16 MiB"]);
 }
+
+#[test]
+fn a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end() {
+    // Found by a review: a comment opened with a quote and never closed made every later row
+    // part of one comment cell; ten of twelve scores were dropped without a word, and
+    // validate found no problem.
+    let scores = "juror,proposal,innovation,impact,comment\n\
+                  J1,P1,1,1,\"Weak plan\n\
+                  J2,P1,5,5,ok\nJ3,P1,5,5,fine\nJ1,P2,3,3,\nJ2,P2,3,3,\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &["scores.csv:2: a quote opened in this row is never closed"],
+    );
+    // A conflict whose reason is never closed would drop every conflict after it.
+    let d = Dir::award("", OK_SCORES);
+    d.write(
+        "conflicts.csv",
+        "juror,proposal,reason\nJ1,P2,\"sits on the board\nJ2,P1,co-author\n",
+    );
+    has(
+        &d.refused(),
+        &["conflicts.csv:2: a quote opened in this row is never closed"],
+    );
+    // Closed too late, by the quote that opens a cell on the next line: P2 would be part of
+    // P1's library, and the file would hold one proposal.
+    let d = Dir::award("", OK_SCORES);
+    d.write(
+        "proposals.csv",
+        "id,title,library\nP1,One,\"City Library\nP2,Two,\"Library of Nis\"\n",
+    );
+    has(
+        &d.refused(),
+        &["proposals.csv:2: a quoted cell in this row goes on after its closing quote"],
+    );
+    // Closed too late, and the row too long: the message says where to look.
+    let d = Dir::award("", OK_SCORES);
+    d.write(
+        "proposals.csv",
+        "id,title,library\nP1,One,\"City Library\nP2,Two,Library of Nis\",x\n",
+    );
+    has(
+        &d.refused(),
+        &["proposals.csv:2: the row has 4 cells", "a quote left open"],
+    );
+}

@@ -22,7 +22,7 @@ use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
 use super::digest::Feeding;
-use super::records::{too_long, Records, MAX_RECORD};
+use super::records::{self, too_long, Records, MAX_RECORD};
 
 /// Sizes of the blocks read at once and of the pieces checked in parallel, in bytes.
 #[derive(Clone, Copy, Debug)]
@@ -245,7 +245,7 @@ fn read_piece(piece: &[u8], source: &Source<'_>, row: &RowFn<'_>, batch: &mut Ba
                 if cells.len() == source.headers.len() {
                     row(batch, line, &cells);
                 } else {
-                    let bad = Bad::Length(cells.len());
+                    let bad = Bad::Length(cells.len(), false);
                     batch.push_problem(bad.problem(batch.file(), source.headers, line));
                 }
             }
@@ -280,7 +280,8 @@ fn read_records(
             Ok(Some(at)) => at + first_line - 1,
             Ok(None) => break,
             Err(e) => {
-                batch.push_problem(unreadable(source.name, line, &e));
+                let at = Location::line(source.name, line);
+                batch.push_problem(records::problem(source.name, first_line, at, &e));
                 builder.absorb(&mut batch, 1);
                 return None;
             }
@@ -348,8 +349,9 @@ fn trim(cell: &str) -> &str {
 pub(super) enum Bad {
     /// Cell `index` is not UTF-8; its text with the bad bytes replaced.
     Encoding { index: usize, lossy: String },
-    /// The record has this many cells, not as many as the headers.
-    Length(usize),
+    /// The record has this many cells, not as many as the headers; whether a cell runs over
+    /// several lines (a quote that closes too late).
+    Length(usize, bool),
 }
 
 impl Bad {
@@ -365,12 +367,17 @@ impl Bad {
                 )
                 .with_value(lossy.clone())
             }
-            Bad::Length(n) => Problem::new(
+            Bad::Length(n, lines) => Problem::new(
                 ProblemKind::RowLength,
                 Location::line(name, line),
                 format!(
-                    "the row has {n} cells, the header has {}; check for a stray or missing comma",
-                    headers.len()
+                    "the row has {n} cells, the header has {}; check for a stray or missing comma{}",
+                    headers.len(),
+                    if *lines {
+                        ", and for a quote left open: a quoted cell here runs over several lines"
+                    } else {
+                        ""
+                    }
                 ),
             ),
         }
@@ -394,7 +401,8 @@ pub(super) fn split<'c>(
         }
     }
     if cells.len() != width {
-        return Err(Bad::Length(cells.len()));
+        let lines = cells.iter().any(|c| c.contains(['\n', '\r']));
+        return Err(Bad::Length(cells.len(), lines));
     }
     Ok(())
 }

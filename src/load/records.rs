@@ -5,9 +5,13 @@
 //! Excel on Windows would be one too small. Here a record's line is one more than the number
 //! of `\n` before its first byte, whatever the line ends.
 
+use std::fmt;
 use std::io::{self, Read};
+use std::path::Path;
 
 use csv_core::{ReadRecordResult, Reader};
+
+use crate::error::{Location, Problem, ProblemKind};
 
 /// The records of a CSV input (RFC 4180: `,`, `"` quotes with `""` inside them, any of
 /// `\n`, `\r\n` or `\r` ending a record, empty lines skipped, a UTF-8 byte-order mark at the
@@ -27,6 +31,46 @@ pub(super) struct Records<R> {
     newlines: u64,
     /// Whether the last byte read ended a record with `\r`.
     after_cr: bool,
+    /// Where the record being read stands with its quotes.
+    quotes: Quotes,
+}
+
+/// Where a record stands with its quotes, as `csv_core` reads them (RFC 4180): a `"` that
+/// opens a field opens a quoted cell, `""` inside it is one quote, and a lone `"` closes it.
+/// csv_core reads on without a word where RFC 4180 has no meaning: a quote never closed makes
+/// the rest of the file one cell, and text after a closing quote joins the cell. Both are
+/// followed here, and refused: the second is what a quote left open and closed by the next
+/// quote, lines later, looks like.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Quotes {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that did not open with a quote.
+    Plain,
+    /// Inside a quoted part.
+    Open,
+    /// After a `"` inside a quoted part: the part closed, unless another `"` follows.
+    Closing,
+    /// Text came after a closing quote, in this record.
+    Stray,
+}
+
+impl Quotes {
+    /// The state after `bytes`.
+    fn after(mut self, bytes: &[u8]) -> Quotes {
+        for &b in bytes {
+            self = match (self, b) {
+                (Quotes::Stray, _) => return Quotes::Stray,
+                (Quotes::Open, b'"') => Quotes::Closing,
+                (Quotes::Open, _) => Quotes::Open,
+                (Quotes::FieldStart | Quotes::Closing, b'"') => Quotes::Open,
+                (_, b',' | b'\n' | b'\r') => Quotes::FieldStart,
+                (Quotes::Closing, _) => Quotes::Stray,
+                _ => Quotes::Plain,
+            };
+        }
+        self
+    }
 }
 
 const CHUNK: usize = 1 << 16;
@@ -44,6 +88,51 @@ pub(super) fn too_long() -> io::Error {
     )
 }
 
+/// A quote in the record that starts on `line` that CSV cannot read: never closed, or
+/// followed by more text in its cell.
+#[derive(Debug)]
+pub(super) struct Unclosed {
+    pub line: u64,
+    /// Never closed (else: text after the closing quote).
+    pub never: bool,
+}
+
+impl fmt::Display for Unclosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.never {
+            write!(
+                f,
+                "a quote opened in this row is never closed, so every line after it would read as part of one cell; close it (a quote inside a quoted cell is written twice: \"\")"
+            )
+        } else {
+            write!(
+                f,
+                "a quoted cell in this row goes on after its closing quote; a quote inside a quoted cell is written twice (\"\"), and a quote left open closes at the next quote, maybe lines later, taking the rows between into one cell"
+            )
+        }
+    }
+}
+
+impl std::error::Error for Unclosed {}
+
+/// The problem of an error that [`Records::next`] gave: a quote never closed, on its row
+/// (the records' line 1 being the file's line `first_line`); any other, as a file that
+/// cannot be read, at `elsewhere`.
+pub(super) fn problem(name: &Path, first_line: u64, elsewhere: Location, e: &io::Error) -> Problem {
+    match e.get_ref().and_then(|e| e.downcast_ref::<Unclosed>()) {
+        Some(u) => Problem::new(
+            ProblemKind::Syntax,
+            Location::line(name, u.line + first_line - 1),
+            u.to_string(),
+        ),
+        None => Problem::new(
+            ProblemKind::Unreadable,
+            elsewhere,
+            format!("cannot read the file: {e}"),
+        ),
+    }
+}
+
 impl<R: Read> Records<R> {
     /// Records of `input`, which starts at the beginning of a file.
     pub(super) fn new(input: R) -> Records<R> {
@@ -58,6 +147,7 @@ impl<R: Read> Records<R> {
             len: 0,
             newlines: 0,
             after_cr: false,
+            quotes: Quotes::FieldStart,
         }
     }
 
@@ -75,6 +165,7 @@ impl<R: Read> Records<R> {
     pub(super) fn next(&mut self) -> io::Result<Option<u64>> {
         let (mut nout, mut nend) = (0, 0);
         let mut line = None;
+        self.quotes = Quotes::FieldStart;
         loop {
             if self.pos == self.buf.len() && !self.eof {
                 self.refill()?;
@@ -95,6 +186,7 @@ impl<R: Read> Records<R> {
                 self.core
                     .read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
             self.newlines += count_newlines(&input[..nin], self.after_cr);
+            self.quotes = self.quotes.after(&input[..nin]);
             if nin > 0 {
                 self.after_cr = input[nin - 1] == b'\r';
             }
@@ -123,6 +215,13 @@ impl<R: Read> Records<R> {
                 ReadRecordResult::OutputEndsFull => {
                     let n = self.ends.len();
                     self.ends.resize(2 * n, 0);
+                }
+                ReadRecordResult::Record if matches!(self.quotes, Quotes::Open | Quotes::Stray) => {
+                    let unclosed = Unclosed {
+                        line: line.unwrap_or(self.newlines + 1),
+                        never: self.quotes == Quotes::Open,
+                    };
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, unclosed));
                 }
                 ReadRecordResult::Record => {
                     self.len = nend;
@@ -187,16 +286,79 @@ mod tests {
     use super::*;
 
     fn read(data: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let (records, unclosed) = try_read(data);
+        assert_eq!(unclosed, None);
+        records
+    }
+
+    /// Records with their lines.
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    /// The records, up to a quote CSV cannot read, and that quote's row's line and whether
+    /// it is never closed.
+    fn try_read(data: &[u8]) -> (Rows, Option<(u64, bool)>) {
         let mut records = Records::new(data);
         let mut out = Vec::new();
-        while let Some(line) = records.next().unwrap() {
-            let fields = records
-                .fields()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
-            out.push((line, fields));
+        loop {
+            match records.next() {
+                Ok(Some(line)) => {
+                    let fields = records
+                        .fields()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect();
+                    out.push((line, fields));
+                }
+                Ok(None) => return (out, None),
+                Err(e) => {
+                    let unclosed = e.get_ref().and_then(|e| e.downcast_ref::<Unclosed>());
+                    let unclosed = unclosed.expect("a quote CSV cannot read");
+                    return (out, Some((unclosed.line, unclosed.never)));
+                }
+            }
         }
-        out
+    }
+
+    /// The csv crate's records of `data`.
+    fn csv_records(data: &[u8]) -> Vec<Vec<String>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        (reader.byte_records())
+            .map(|r| {
+                (r.unwrap().iter())
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quote_never_closed_or_followed_by_text_is_refused_on_its_row() {
+        // Line 3 opens a quote that nothing closes: the rest of the file would be one cell.
+        let (records, unclosed) = try_read(b"a,b\n1,x\n2,\"oops\n3,y\n4,z\n");
+        assert_eq!(records, [rec(1, &["a", "b"]), rec(2, &["1", "x"])]);
+        assert_eq!(unclosed, Some((3, true)));
+        // Line 2 opens a quote that the next quote, on line 3, closes, and text follows it:
+        // row 3 would be part of row 2's cell.
+        let (records, unclosed) = try_read(b"a,b\n1,\"x\n2,\"y\"\n");
+        assert_eq!(records, [rec(1, &["a", "b"])]);
+        assert_eq!(unclosed, Some((2, false)));
+        assert_eq!(try_read(b"a,b\n1,\"q\"r\n").1, Some((2, false)));
+        // A quote opened on the last record's line, right at the end.
+        assert_eq!(try_read(b"a,b\r\n1,\"").1, Some((2, true)));
+        // Closed at the very end, without a line break after it; a quote written twice; a
+        // quote inside a cell that did not open with one: all read.
+        let data = b"a,b\n1,\"x\ny\"\"z\"\n2,ab\"c\n4,\"end\"";
+        assert_eq!(
+            read(data),
+            [
+                rec(1, &["a", "b"]),
+                rec(2, &["1", "x\ny\"z"]),
+                rec(4, &["2", "ab\"c"]),
+                rec(5, &["4", "end"]),
+            ]
+        );
     }
 
     fn rec(line: u64, fields: &[&str]) -> (u64, Vec<String>) {
@@ -241,22 +403,32 @@ mod tests {
             bytes in proptest::collection::vec(
                 proptest::sample::select(b"ab,\"\n\r \xc3".to_vec()), 0..200),
         ) {
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(bytes.as_slice());
-            let mut want = Vec::new();
-            for record in reader.byte_records() {
-                let record = record.unwrap();
-                let fields = record
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect::<Vec<_>>();
-                want.push((record.position().unwrap().line(), fields));
+            let want = csv_records(&bytes);
+            // A quote is open at the end when a `"` more would close it and change nothing,
+            // while `""` more would add one quote to the last cell (also tells an open quote
+            // from a cell just begun after a comma, which `""` leaves empty).
+            let with = |tail: &[u8]| csv_records(&[&bytes[..], tail].concat());
+            let open = !want.is_empty() && with(b"\"") == want && {
+                let mut quoted = want.clone();
+                quoted.last_mut().unwrap().last_mut().unwrap().push('"');
+                with(b"\"\"") == quoted
+            };
+            let (got, refused) = try_read(&bytes);
+            // A quote never closed is refused exactly when one is open at the end (unless
+            // text after a closing quote was refused before).
+            if let Some((_, never)) = refused {
+                proptest::prop_assert!(!never || open);
+            } else {
+                proptest::prop_assert!(!open);
             }
-            let got = read(&bytes);
+            // Up to the refused record, the same records.
+            let read = got.len();
+            proptest::prop_assert!(read + usize::from(refused.is_some()) <= want.len());
+            if refused.is_none() {
+                proptest::prop_assert_eq!(read, want.len());
+            }
             let fields = |v: &[(u64, Vec<String>)]| v.iter().map(|r| r.1.clone()).collect::<Vec<_>>();
-            proptest::prop_assert_eq!(fields(&got), fields(&want));
+            proptest::prop_assert_eq!(&fields(&got), &want[..read]);
             let breaks = |upto: usize| {
                 (0..upto)
                     .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
@@ -276,7 +448,11 @@ mod tests {
                     1 + breaks(first)
                 })
                 .collect();
-            proptest::prop_assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), lines);
+            // The refused row on its own line, as any other row.
+            let lines_got: Vec<u64> = (got.iter().map(|r| r.0))
+                .chain(refused.map(|r| r.0))
+                .collect();
+            proptest::prop_assert_eq!(&lines_got[..], &lines[..lines_got.len()]);
         }
     }
 
