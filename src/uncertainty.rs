@@ -176,16 +176,11 @@ fn interval<T: Copy>(sorted: &[T]) -> Option<(T, T)> {
     Some((sorted[lo], sorted[hi.max(lo)]))
 }
 
-/// The last winner and the first eligible proposal ranked below it that is not a winner.
+/// The last winner and the first proposal below the winners that the caps would have let
+/// win ([`crate::winners::Selection::runner_up`]).
 fn cut_pair(outcome: &Outcome) -> Option<(usize, usize)> {
-    let winners = outcome.winners();
-    let last = *winners.last()?;
-    let at = outcome.ranking.order.iter().position(|&p| p == last)?;
-    let next = outcome.ranking.order[at + 1..]
-        .iter()
-        .copied()
-        .find(|&p| outcome.selection.winner[p] != Some(Winner::Yes))?;
-    Some((last, next))
+    let last = *outcome.winners().last()?;
+    Some((last, outcome.selection.runner_up?))
 }
 
 /// What one replicate keeps.
