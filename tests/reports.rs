@@ -158,12 +158,15 @@ fn a_new_bundle_replaces_an_old_one_whole_never_a_mix() {
     );
     let out = d.join("out");
     score_into(d.path(), &out, &[]);
-    fs::write(out.join("stale.csv"), "left from an older run").unwrap();
+    let fresh = fs::read(out.join("ranking.csv")).unwrap();
+    // An older bundle: other numbers, and no reliability.csv yet.
+    fs::write(out.join("ranking.csv"), "from an older run").unwrap();
+    fs::remove_file(out.join("reliability.csv")).unwrap();
     score_into(d.path(), &out, &[]);
-    assert!(!out.join("stale.csv").exists());
     for name in BUNDLE {
         assert!(out.join(name).is_file(), "{name}");
     }
+    assert_eq!(fs::read(out.join("ranking.csv")).unwrap(), fresh);
     let leftovers: Vec<_> = fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -172,6 +175,38 @@ fn a_new_bundle_replaces_an_old_one_whole_never_a_mix() {
     assert!(
         leftovers.is_empty(),
         "staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_all_a_bundle_is_never_replaced() {
+    // Found by a review: any folder with a file named manifest.json (a browser extension's,
+    // say) was taken for a bundle and replaced whole, its other files lost; so were files
+    // a user had put in a bundle's folder.
+    let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
+    let out = d.join("out");
+    score_into(d.path(), &out, &[]);
+    fs::write(out.join("notes.txt"), "the chair's notes").unwrap();
+    let (_, err) = out_refused(&d, &out);
+    assert!(
+        err.contains("it holds 'notes.txt', which no bundle has"),
+        "{err}"
+    );
+    assert!(out.join("notes.txt").is_file() && out.join("ranking.csv").is_file());
+    let ext = d.join("extension");
+    fs::create_dir(&ext).unwrap();
+    fs::write(ext.join("manifest.json"), r#"{"manifest_version": 3}"#).unwrap();
+    let (_, err) = out_refused(&d, &ext);
+    assert!(
+        err.contains("its manifest.json is not one jury wrote"),
+        "{err}"
+    );
+    fs::write(ext.join("background.js"), "precious").unwrap();
+    let (_, err) = out_refused(&d, &ext);
+    assert!(err.contains("it holds 'background.js'"), "{err}");
+    assert_eq!(
+        fs::read_to_string(ext.join("background.js")).unwrap(),
+        "precious"
     );
 }
 

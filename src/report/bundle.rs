@@ -9,7 +9,7 @@
 //! way into a folder of its own: new, empty, or holding only that report.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -191,15 +191,64 @@ fn check_target(dir: &Path) -> io::Result<()> {
     if !dir.is_dir() {
         return Err(io::Error::other("it exists and is not a folder"));
     }
-    let empty = fs::read_dir(dir)?.next().is_none();
-    if empty || dir.join("manifest.json").is_file() {
+    // A bundle holds the reports and nothing else, and its manifest is jury's: a folder that
+    // merely has a `manifest.json` (a browser extension's, a build's) is not replaced.
+    let mut others = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file()) {
+            others.push(name);
+        }
+    }
+    others.sort();
+    let refuse = |why: String| {
+        Err(io::Error::other(format!(
+            "the folder exists and is not a jury report folder ({why}); choose a new or empty folder"
+        )))
+    };
+    if let Some(first) = others.first() {
+        let more = match others.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        return refuse(format!("it holds '{first}'{more}, which no bundle has"));
+    }
+    let manifest = dir.join("manifest.json");
+    if !manifest.exists() {
+        // Empty, or report files without a manifest: nothing says they are a bundle.
+        return match fs::read_dir(dir)?.next() {
+            None => Ok(()),
+            Some(_) => refuse("no manifest.json".to_string()),
+        };
+    }
+    let mut text = String::new();
+    File::open(&manifest)?
+        .take(MAX_MANIFEST)
+        .read_to_string(&mut text)
+        .ok();
+    let jury = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|m| m.get("tool").and_then(|t| t.as_str()) == Some("jury"));
+    if jury {
         Ok(())
     } else {
-        Err(io::Error::other(
-            "the folder exists and is not a jury report folder (no manifest.json); choose a new or empty folder",
-        ))
+        refuse("its manifest.json is not one jury wrote".to_string())
     }
 }
+
+/// The files of an audit bundle.
+const BUNDLE_FILES: [&str; 6] = [
+    "ranking.csv",
+    "scores.csv",
+    "jurors.csv",
+    "warnings.csv",
+    "reliability.csv",
+    "manifest.json",
+];
+
+/// A manifest is a few kilobytes; one longer than this is not jury's.
+const MAX_MANIFEST: u64 = 1 << 20;
 
 /// Writes one report to a file, returning its SHA-256.
 fn write_one(
