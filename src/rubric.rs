@@ -86,8 +86,11 @@ impl Scale {
     }
 
     /// A whole number `k` of steps from the minimum, up to [`tolerance::STEP`] of a step, or
-    /// up to the rounding error of `k` when that is more (a tolerance relative to `k` would
-    /// let 500,000,000.4 onto a scale of whole numbers up to 10⁹).
+    /// up to the rounding error of `k` when that is more: the error of `x − min`, as large as
+    /// that of numbers the size of `x` and `min` (in steps), and of the division (a
+    /// tolerance relative to the scale's width would let 500,000,000.4 onto a scale of whole
+    /// numbers up to 10⁹; one relative to `k` alone refused −99,999.997 on a scale from
+    /// −100,000 in steps of 0.001).
     fn on_step(&self, x: f64) -> bool {
         match self.step {
             None => true,
@@ -95,8 +98,11 @@ impl Scale {
                 let k = (x - self.min) / step;
                 // A whole number of steps, as most scores are, needs no rounding (a call to
                 // the maths library on most targets).
-                k == k as i64 as f64
-                    || (k - k.round()).abs() <= tolerance::STEP.max(ROUNDING * k.abs())
+                if k == k as i64 as f64 {
+                    return true;
+                }
+                let error = ROUNDING * (k.abs() + (x.abs() + self.min.abs()) / step);
+                (k - k.round()).abs() <= tolerance::STEP.max(error)
             }
         }
     }
@@ -681,6 +687,37 @@ scale = { min = 0, max = 10 }
             step: Some(1.0),
         };
         assert!(small.contains(4.0 + 1e-12) && !small.contains(4.001));
+    }
+
+    #[test]
+    fn a_score_just_above_a_large_minimum_is_on_its_step() {
+        // Found by a review: x − min near a large minimum carries the rounding error of
+        // numbers that large, which is many steps' worth of k's own; these were refused.
+        let thousandths = Scale {
+            min: -100_000.0,
+            max: 100_000.0,
+            step: Some(0.001),
+        };
+        for x in [-99_999.999, -99_999.997, -12_345.678, 99_999.999] {
+            assert!(thousandths.contains(x), "{x}");
+        }
+        assert!(!thousandths.contains(-99_999.999_5));
+        let hundredths = Scale {
+            min: 1_000_000.0,
+            max: 1_000_010.0,
+            step: Some(0.01),
+        };
+        for x in [1_000_000.03, 1_000_005.55, 1_000_000.07, 1_000_009.99] {
+            assert!(hundredths.contains(x), "{x}");
+        }
+        assert!(!hundredths.contains(1_000_000.035));
+        let wide = Scale {
+            min: -1e9,
+            max: 1e9,
+            step: Some(0.001),
+        };
+        assert!(wide.contains(-999_999_999.999) && wide.contains(999_999_999.999));
+        assert!(!wide.contains(-999_999_999.999_5));
     }
 
     #[test]
