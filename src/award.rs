@@ -789,17 +789,15 @@ impl AwardBuilder {
         for (roster, what) in [(&self.jurors, "juror"), (&self.proposals, "proposal")] {
             for i in 0..roster.ids.len() {
                 let id = roster.ids.get(i);
-                if !id.chars().any(char::is_control) {
+                let Some(why) = unprintable(id) else {
                     continue;
-                }
+                };
                 let origin = roster.first_seen[i];
                 problems.push(
                     Problem::new(
                         ProblemKind::UnknownId,
                         Location::cell(&self.files[origin.file as usize], origin.line as u64, what),
-                        format!(
-                            "the {what} id holds a control character; ids must be printable text"
-                        ),
+                        format!("the {what} id {why}"),
                     )
                     .with_value(id.to_string()),
                 );
@@ -865,6 +863,41 @@ const MEMORY: u16 = 0;
 const MAX_SCORES: usize = u32::MAX as usize;
 
 /// Every attribute named in settings must exist on the side it is read from.
+/// Why an id cannot be taken, if it cannot: one that holds a control character (an escape
+/// sequence could clear the terminal or overwrite the winner shown) or an invisible one (a
+/// zero-width space, a direction mark: it would show as another id), or that begins with a
+/// quote (`J2, "P1"`: a space before the opening quote keeps the quotes in the cell, and
+/// `"P1"` is another proposal than `P1`).
+fn unprintable(id: &str) -> Option<String> {
+    if id.starts_with('"') {
+        return Some(
+            "begins with a quote: a space before an opening quote keeps the quotes in the cell; remove the space (J2,\"P1\", not J2, \"P1\")"
+                .to_string(),
+        );
+    }
+    if id.chars().any(char::is_control) {
+        return Some("holds a control character; ids must be printable text".to_string());
+    }
+    if id.is_ascii() {
+        return None;
+    }
+    let invisible = id.chars().find(|&c| invisible(c))?;
+    Some(format!(
+        "holds an invisible character (U+{:04X}), so it would show as another id; type it again",
+        invisible as u32
+    ))
+}
+
+/// Characters that show as nothing (Unicode's format characters, category Cf, in the
+/// ranges text is likely to hold): zero-width spaces and joiners, direction marks and
+/// overrides, the byte-order mark, the soft hyphen.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 fn check_attributes(
     settings: &Settings,
     source: &SettingsSource,

@@ -680,3 +680,22 @@ fn a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end() {
         &["proposals.csv:2: the row has 4 cells", "a quote left open"],
     );
 }
+
+#[test]
+fn an_id_with_an_invisible_character_or_a_quote_kept_by_a_space_is_refused() {
+    // Found by a review: `J2, "P1"` (a space before the opening quote) kept the quotes and
+    // made a proposal `"P1"` apart from `P1`; a zero-width space made `P01` two proposals
+    // that look the same. Either could win on one review, without a word.
+    let scores = "juror,proposal,innovation,impact\nJ1,P1,4,3\nJ2, \"P1\",1,1\n\
+                  J1,P01\u{200B},5,5\nJ3,\u{202E}P2,3,3\n";
+    let err = Dir::award("", scores).refused();
+    has(
+        &err,
+        &[
+            "scores.csv:3: column 'proposal': value \"\\\"P1\\\"\": the proposal id begins with a quote",
+            "scores.csv:4: column 'proposal': value \"P01\\u{200b}\": the proposal id holds an invisible character (U+200B)",
+            "scores.csv:5: column 'proposal'",
+            "(U+202E)",
+        ],
+    );
+}
