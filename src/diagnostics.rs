@@ -7,10 +7,11 @@
 //!
 //! - **scores, mean, spread**: the number of valid scores, and the mean and population
 //!   standard deviation of their raw values.
-//! - **leniency, scale**: the method's fitted `bias` and `scale`
+//! - **leniency, scale**: from the method's fitted `bias` and `scale`
 //!   ([`JurorEffect`](crate::normalize::JurorEffect)), averaged over criteria weighted by the
 //!   juror's number of scores on each; absent when the method fits none (`rank`, or a juror
-//!   it cannot measure on any criterion).
+//!   it cannot measure on any criterion). Leniency is what the juror gives a proposal of the
+//!   criterion's mean corrected value, less that value: `bias + (scale − 1) × mean`.
 //! - **agreement**: the Pearson correlation of the juror's raw scores with the
 //!   *leave-one-out consensus* on the same (proposal, criterion) cells: the plain mean
 //!   (confidence not used) of the **other** jurors' corrected scores on that cell. Cells that
@@ -128,7 +129,8 @@ pub struct JurorDiagnostics {
     pub mean: Option<f64>,
     /// Population standard deviation of the raw scores over all criteria.
     pub spread: Option<f64>,
-    /// Fitted bias, count-weighted over criteria (positive = lenient).
+    /// What the juror gives a proposal of a criterion's mean corrected value, less that value
+    /// (`bias + (scale − 1) × mean`), count-weighted over criteria (positive = lenient).
     pub leniency: Option<f64>,
     /// Fitted scale, count-weighted over criteria (above 1 = wider than the panel).
     pub scale: Option<f64>,

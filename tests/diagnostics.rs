@@ -192,3 +192,45 @@ fn a_juror_attribute_named_like_a_column_keeps_its_own_column() {
     );
     assert!(csv.contains("J1,,red,high,2,2,"), "{csv}");
 }
+
+#[test]
+fn leniency_is_what_a_juror_gives_a_proposal_of_the_panels_mean_value_beyond_it() {
+    // Found by a review: `leniency` was the fitted bias alone, the raw score at corrected
+    // value 0, off the scale, so a juror with a wide spread showed as harsh (J01, unbiased
+    // by construction, at -0.55; J09, harsh, at +0.13). Against the example's own truth
+    // (jurors_truth.csv, written by its generator): every clearly lenient or harsh juror
+    // (|truth| ≥ 0.4) has the right sign and is within 0.3 of it, and the order of the nine
+    // is the truth's but for one neighbouring pair (Spearman's rho 1 - 6 × 2 / 720).
+    let dir = repo("fixtures/ineli-balkans-2016");
+    let award = jury::load(&dir).unwrap();
+    let outcome = jury::score(&award);
+    let truth = std::fs::read_to_string(dir.join("jurors_truth.csv")).unwrap();
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    for line in truth.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let j = (0..award.jurors().len())
+            .find(|&j| award.jurors().id(j) == cells[0])
+            .unwrap();
+        let true_leniency: f64 = cells[1].parse().unwrap();
+        let got = outcome.diagnostics.jurors[j].leniency.unwrap();
+        if true_leniency.abs() >= 0.4 {
+            assert_eq!(got.signum(), true_leniency.signum(), "{}: {got}", cells[0]);
+            assert!((got - true_leniency).abs() < 0.3, "{}: {got}", cells[0]);
+        }
+        pairs.push((true_leniency, got));
+    }
+    let ranks = |key: fn(&(f64, f64)) -> f64| {
+        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        order.sort_by(|&a, &b| key(&pairs[a]).total_cmp(&key(&pairs[b])));
+        let mut rank = vec![0.0; pairs.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r as f64;
+        }
+        rank
+    };
+    let (t, g) = (ranks(|p| p.0), ranks(|p| p.1));
+    let d2: f64 = t.iter().zip(&g).map(|(a, b)| (a - b) * (a - b)).sum();
+    let n = pairs.len() as f64;
+    let rho = 1.0 - 6.0 * d2 / (n * (n * n - 1.0));
+    assert!(rho >= 0.98, "rho {rho}");
+}

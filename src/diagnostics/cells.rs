@@ -25,6 +25,8 @@ pub(super) struct Cells {
     /// them: jurors are read in parallel, and a count, a least and a greatest do not depend
     /// on the order.
     reviews: Vec<Review>,
+    /// Per criterion, the mean corrected score over the cells.
+    means: Vec<f64>,
 }
 
 /// A proposal's complete reviews: their count, and the bits of the lowest and the highest
@@ -58,6 +60,19 @@ impl Cells {
                     cell.1 += 1;
                 }
             });
+        let means = sums
+            .chunks(proposals.max(1))
+            .map(|cells| {
+                let (sum, n) = cells
+                    .iter()
+                    .fold((0.0, 0u64), |(s, n), c| (s + c.0, n + c.1 as u64));
+                if n > 0 {
+                    sum / n as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let reviews = (0..proposals)
             .map(|_| Review {
                 count: AtomicU32::new(0),
@@ -69,7 +84,13 @@ impl Cells {
             proposals,
             sums,
             reviews,
+            means,
         }
+    }
+
+    /// Each criterion's mean corrected value over its valid scores (0 when it has none).
+    pub(super) fn means(&self) -> &[f64] {
+        &self.means
     }
 
     /// Takes in one juror's review of a proposal (their valid scores on it, in criterion

@@ -34,7 +34,17 @@ pub(super) fn juror(
     let effects: Vec<&JurorEffect> = (0..criteria.len())
         .map(|c| correction.effect(j, c, criteria.len()))
         .collect();
-    d.leniency = weighted(effects.iter().map(|e| (e.scores, e.bias)));
+    // Leniency where it matters: what the juror gives a proposal of the criterion's mean
+    // value, less that value. The bias alone is the raw score at corrected value 0, off most
+    // scales, and mixes in the juror's spread.
+    let at_mean = |(e, m): (&&JurorEffect, &f64)| {
+        let lenient = match (e.bias, e.scale) {
+            (Some(bias), Some(scale)) => Some(bias + (scale - 1.0) * m),
+            (bias, _) => bias,
+        };
+        (e.scores, lenient)
+    };
+    d.leniency = weighted(effects.iter().zip(cells.means()).map(at_mean));
     d.scale = weighted(effects.iter().map(|e| (e.scores, e.scale)));
     // Agreement with the leave-one-out consensus. The pairs go in the order of `mine`
     // (proposal, then criterion): `pearson`'s sums depend on the order of their terms, and a

@@ -27,8 +27,8 @@ pub struct ScoresCsv;
 /// Columns: `juror`, `name`, the juror attributes (prefixed `juror_`, as many times as it
 /// takes, when another column has the name), then `scores` (rows in scores.csv, whatever
 /// their status), `used`, `conflicts`, `missing`, `mean` and `spread` (population sd) of the
-/// valid raw scores, `leniency` and `scale` (the fitted bias and scale, count-weighted over
-/// criteria; blank when the method has none), `agreement` (correlation with the leave-one-out
+/// valid raw scores, `leniency` and `scale` (from the fitted bias and scale, count-weighted
+/// over criteria; blank when the method has none; see [`crate::diagnostics::JurorDiagnostics`]), `agreement` (correlation with the leave-one-out
 /// consensus; blank when not computable) and the `pairs` behind it, `reviews` (proposals
 /// scored validly) and `flat_reviews` (reviews with two or more valid scores, all the same),
 /// for each attribute of [`crate::Diagnostics::home_attributes`] `home_<attribute>` (the mean
