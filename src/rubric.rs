@@ -68,6 +68,18 @@ fn unreachable_pass_total(criteria: &[Criterion], pass: f64) -> Option<String> {
     })
 }
 
+/// Whether two criterion ids are the same: ids are compared ignoring letter case, in any
+/// script (`Énergie` is `énergie`, `Иновативност` is `иновативност`).
+pub(crate) fn same_id(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
+}
+
 /// The rounding error of a few floating-point steps, relative to the size of the numbers.
 const ROUNDING: f64 = 8.0 * f64::EPSILON;
 
@@ -400,7 +412,7 @@ impl Rubric {
 
     /// The index of the criterion with this id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
-        self.criteria.iter().position(|c| c.id == id)
+        self.criteria.iter().position(|c| same_id(&c.id, id))
     }
 
     /// The sum of the weights.
@@ -507,7 +519,7 @@ fn check_values(c: &Criterion, at: &Fields, earlier: &[String], problems: &mut P
             )
             .with_value(id.clone()),
         );
-    } else if earlier.iter().any(|e| e.eq_ignore_ascii_case(id)) {
+    } else if earlier.iter().any(|e| same_id(e, id)) {
         problems.push(
             Problem::new(
                 ProblemKind::Duplicate,

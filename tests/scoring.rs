@@ -1,6 +1,6 @@
 //! Scoring, end to end, on small awards whose numbers are worked out by hand in comments.
 
-use crate::util::{repo, stdout_of, Dir};
+use crate::util::{jury, repo, stdout_of, Dir};
 
 /// `jury score DIR --format csv ARGS...`, returning ranking.csv's lines.
 fn ranking(d: &Dir, args: &[&str]) -> Vec<String> {
@@ -531,4 +531,34 @@ fn compare_cuts_a_long_table_but_keeps_the_winners_of_every_method() {
     assert!(table.contains(&format!(
         "… and {rest} more proposals that no method names a winner"
     )));
+}
+
+#[test]
+fn criterion_ids_match_in_any_letter_case_in_any_script() {
+    // Found by a review: a wide-form header spelt exactly as a rubric id with a capital
+    // letter outside ASCII (Иновативност, Énergie) was refused, as both an unknown column
+    // and a missing criterion; long form took it.
+    let d = Dir::empty();
+    d.write(
+        "award.toml",
+        "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+         [[rubric.criterion]]\nid = 'Иновативност'\nweight = 1\n\
+         [[rubric.criterion]]\nid = 'Énergie'\nweight = 1\n",
+    );
+    d.write(
+        "scores.csv",
+        "juror,proposal,Иновативност,énergie\nJ1,P1,4,3\nJ2,P1,2,5\n",
+    );
+    let out = stdout_of(jury().arg("score").arg(d.path()).args(["--format", "csv"]));
+    assert!(out.contains("\n1,P1,,7,yes,yes,2,3,4,"), "{out}");
+    // Two ids that differ only in case, in any script, are one criterion given twice.
+    d.write(
+        "award.toml",
+        "[rubric]\nscale = { min = 1, max = 5 }\n\
+         [[rubric.criterion]]\nid = 'Énergie'\nweight = 1\n\
+         [[rubric.criterion]]\nid = 'éNERGIE'\nweight = 1\n",
+    );
+    let err = jury().arg("validate").arg(d.path()).assert().code(2);
+    let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("the criterion id is given twice"), "{err}");
 }

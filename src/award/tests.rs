@@ -276,3 +276,14 @@ fn ids_and_attributes_given_in_code_are_taken_as_a_file_gives_them() {
         assert!(err.contains("column 'attributes'"), "{attributes:?}: {err}");
     }
 }
+
+#[test]
+fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it() {
+    // Found by a review: scores.csv takes `A` for criterion `a`; the builder refused it.
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score("j", "p", "A", Some(3.0))
+        .score("j", "p", "b", Some(4.0));
+    let award = b.build().unwrap();
+    assert_eq!(award.scores().len(), 2);
+    assert_eq!(award.scores()[0].criterion(), 0);
+}
