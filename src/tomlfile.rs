@@ -1,5 +1,6 @@
 //! Reading TOML files (`award.toml`, rubric files) with problems that name the line.
 
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -21,21 +22,32 @@ impl TomlFile {
     /// Reads a TOML file; `shown` is the name used in problems.
     pub(crate) fn read(path: &Path, shown: PathBuf) -> Result<TomlFile, Problem> {
         // Settings and rubrics are a few KB: a file of gigabytes is not one, and is not read
-        // into memory whole to find that out.
-        if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_TOML) {
-            return Err(Problem::new(
+        // into memory whole to find that out. Nor is one that says it is empty and never ends
+        // (`/dev/zero`, a pipe): at most one byte past the limit is read.
+        let too_large = || {
+            Problem::new(
                 ProblemKind::Unreadable,
                 Location::file(&shown),
                 "the file is larger than 16 MiB, far more than any settings or rubric file",
-            ));
+            )
+        };
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_TOML) {
+            return Err(too_large());
         }
-        let bytes = std::fs::read(path).map_err(|e| {
+        let unreadable = |e: std::io::Error| {
             Problem::new(
                 ProblemKind::Unreadable,
                 Location::file(&shown),
                 format!("cannot read the file: {e}"),
             )
-        })?;
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_TOML + 1).read_to_end(&mut bytes))
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_TOML {
+            return Err(too_large());
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let line = 1 + e.as_bytes()[..offset]
@@ -123,5 +135,24 @@ mod tests {
         let p = file("\n\nwinners = = 5\n").parse::<Small>().unwrap_err();
         assert_eq!(p.location.line, Some(3));
         assert_eq!(p.kind, ProblemKind::Syntax);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod endless {
+    use super::*;
+
+    #[test]
+    fn a_file_that_says_it_is_empty_and_never_ends_is_read_no_further_than_the_limit() {
+        // Found by a review: `rubric = "/dev/zero"` has a size of 0, passed the size check,
+        // and was read until memory ran out.
+        let err = TomlFile::read(Path::new("/dev/zero"), "r.toml".into())
+            .err()
+            .unwrap();
+        assert!(
+            err.message.contains("larger than 16 MiB"),
+            "{}",
+            err.message
+        );
     }
 }
