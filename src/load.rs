@@ -637,7 +637,7 @@ fn criterion_of(rubric: &Rubric, key: &str) -> Option<usize> {
     rubric
         .criteria
         .iter()
-        .position(|c| crate::rubric::same_id(&c.id, key))
+        .position(|c| crate::rubric::same_ignoring_case(&c.id, key))
 }
 
 /// The SHA-256 of a file, in lowercase hex.

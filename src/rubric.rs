@@ -68,9 +68,10 @@ fn unreachable_pass_total(criteria: &[Criterion], pass: f64) -> Option<String> {
     })
 }
 
-/// Whether two criterion ids are the same: ids are compared ignoring letter case, in any
-/// script (`Énergie` is `énergie`, `Иновативност` is `иновативност`).
-pub(crate) fn same_id(a: &str, b: &str) -> bool {
+/// Whether two texts are the same ignoring letter case, in any script (`Énergie` is
+/// `énergie`, `Иновативност` is `иновативност`): how criterion ids and attribute values
+/// compare.
+pub(crate) fn same_ignoring_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -412,7 +413,9 @@ impl Rubric {
 
     /// The index of the criterion with this id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
-        self.criteria.iter().position(|c| same_id(&c.id, id))
+        self.criteria
+            .iter()
+            .position(|c| same_ignoring_case(&c.id, id))
     }
 
     /// The sum of the weights.
@@ -519,7 +522,7 @@ fn check_values(c: &Criterion, at: &Fields, earlier: &[String], problems: &mut P
             )
             .with_value(id.clone()),
         );
-    } else if earlier.iter().any(|e| same_id(e, id)) {
+    } else if earlier.iter().any(|e| same_ignoring_case(e, id)) {
         problems.push(
             Problem::new(
                 ProblemKind::Duplicate,

@@ -78,7 +78,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     let full = |count: &Counts<'_>, p: usize| {
         caps.iter().find_map(|(attribute, &cap)| {
             let value = proposals.attribute(p, attribute)?;
-            let k = count.get(&(attribute.as_str(), value)).copied();
+            let k = count.get(&key(attribute, value)).copied();
             (k.unwrap_or(0) >= cap).then_some((attribute, value, cap))
         })
     };
@@ -181,8 +181,14 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     selection
 }
 
-/// A capped attribute and one of its values.
-type Key<'a> = (&'a str, &'a str);
+/// A capped attribute and one of its values, in lower case: values match in any letter
+/// case (`RS` is `rs`).
+type Key<'a> = (&'a str, String);
+
+/// The key of an attribute's value.
+fn key<'a>(attribute: &'a str, value: &str) -> Key<'a> {
+    (attribute, value.to_lowercase())
+}
 
 /// Winners so far per value of a capped attribute.
 type Counts<'a> = BTreeMap<Key<'a>, usize>;
@@ -218,9 +224,8 @@ impl<'a> Places<'a> {
         award: &'a Award,
     ) -> Places<'a> {
         let proposals = award.proposals();
-        let values = |p: usize| {
-            (caps.keys()).filter_map(move |a| Some((a.as_str(), proposals.attribute(p, a)?)))
-        };
+        let values =
+            |p: usize| (caps.keys()).filter_map(move |a| Some(key(a, proposals.attribute(p, a)?)));
         let add = |count: &mut Counts<'a>, chosen: &[usize]| {
             for &p in chosen {
                 for key in values(p) {
@@ -228,7 +233,7 @@ impl<'a> Places<'a> {
                 }
             }
         };
-        let within = |count: &Counts<'_>| count.iter().all(|(&(a, _), &k)| k <= caps[a]);
+        let within = |count: &Counts<'_>| count.iter().all(|((a, _), &k)| k <= caps[*a]);
         let mut all = count.clone();
         add(&mut all, candidates);
         if candidates.len() <= slots && within(&all) {
@@ -305,15 +310,15 @@ impl<'a> Places<'a> {
         // places each value has left.
         let mut groups: BTreeMap<Option<Key<'a>>, (Vec<usize>, usize)> = BTreeMap::new();
         for &p in candidates {
-            let key = caps.iter().find_map(|(a, &cap)| {
+            let capped = caps.iter().find_map(|(a, &cap)| {
                 let value = proposals.attribute(p, a)?;
-                Some(((a.as_str(), value), cap))
+                Some((key(a, value), cap))
             });
-            let left = key.map_or(usize::MAX, |(key, cap)| {
-                cap - count.get(&key).copied().unwrap_or(0)
+            let left = capped.as_ref().map_or(usize::MAX, |(key, cap)| {
+                cap - count.get(key).copied().unwrap_or(0)
             });
             groups
-                .entry(key.map(|(key, _)| key))
+                .entry(capped.map(|(key, _)| key))
                 .or_insert((Vec::new(), left))
                 .0
                 .push(p);
@@ -334,7 +339,7 @@ impl<'a> Places<'a> {
                 tied_places += left;
             }
             if let Some(key) = key {
-                *after.entry(*key).or_default() += group.len().min(*left);
+                *after.entry(key.clone()).or_default() += group.len().min(*left);
             }
         }
         // In ranking order, as the class came.

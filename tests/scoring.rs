@@ -562,3 +562,34 @@ fn criterion_ids_match_in_any_letter_case_in_any_script() {
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
     assert!(err.contains("the criterion id is given twice"), "{err}");
 }
+
+#[test]
+fn attribute_values_match_in_any_letter_case_for_caps_and_conflicts() {
+    // Found by a review: `RS` and `rs` were two countries, so a cap of one per country let
+    // both win, and a juror of `Rs` judged both without a conflict, unseen.
+    let d = Dir::award(
+        "[award]\nwinners = 2\n[normalization]\nmethod = 'none'\n\
+         [ranking]\nmax_per = { country = 1 }\n[conflicts]\nsame = ['country']\n",
+        "juror,proposal,innovation,impact\n\
+         J1,P1,5,5\nJ1,P2,5,4\nJ1,P3,3,3\nJ2,P1,5,5\nJ2,P2,5,4\nJ2,P3,3,3\nJ3,P1,4,4\n",
+    );
+    d.write(
+        "proposals.csv",
+        "id,title,country\nP1,One,RS\nP2,Two,rs\nP3,Three,BG\n",
+    );
+    d.write(
+        "jurors.csv",
+        "id,name,country\nJ1,Ana,Rs\nJ2,Ben,BG\nJ3,Cem,TR\n",
+    );
+    let out = stdout_of(jury().arg("score").arg(d.path()).args(["--format", "csv"]));
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    // J1 (Rs) conflicts with P1 (RS) and P2 (rs); J2 (BG) with P3. P1: J2 5,5 and J3 4,4:
+    // 2 × 4.5 + 4.5 = 13.5; P2: J2 alone, 2 × 5 + 4 = 14; P3: J1 alone, 9.
+    assert!(rows[0].starts_with("1,P2,Two,14,yes,yes,1,"), "{out}");
+    assert!(rows[1].starts_with("2,P1,One,13.5,no,yes,2,"), "{out}");
+    assert!(
+        rows[1].contains("passed over: 1 winner already from country RS (max_per)"),
+        "{out}"
+    );
+    assert!(rows[2].starts_with("3,P3,Three,9,yes,yes,1,"), "{out}");
+}

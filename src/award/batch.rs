@@ -159,7 +159,7 @@ impl<'a> Batch<'a> {
         for c in [last, last + 1] {
             if criteria
                 .get(c)
-                .is_some_and(|c| crate::rubric::same_id(&c.id, id))
+                .is_some_and(|c| crate::rubric::same_ignoring_case(&c.id, id))
             {
                 self.last_criterion = c;
                 return Some(c);
@@ -167,7 +167,7 @@ impl<'a> Batch<'a> {
         }
         let found = criteria
             .iter()
-            .position(|c| crate::rubric::same_id(&c.id, id))?;
+            .position(|c| crate::rubric::same_ignoring_case(&c.id, id))?;
         self.last_criterion = found;
         Some(found)
     }

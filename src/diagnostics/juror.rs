@@ -85,7 +85,8 @@ pub(super) fn juror(
             let (mut n, mut sum, mut sum_share) = (0usize, 0.0, 0.0);
             for &i in mine {
                 let s = &scores[i as usize];
-                if proposals.attribute(s.proposal(), a) != Some(value) {
+                let theirs = proposals.attribute(s.proposal(), a);
+                if !theirs.is_some_and(|v| crate::rubric::same_ignoring_case(v, value)) {
                     continue;
                 }
                 let Some(v) = values[s.proposal()].values[s.criterion()] else {
