@@ -147,19 +147,32 @@ fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
         .collect();
     names.sort();
     for name in names {
+        // The name's stem and extension, in lower case and without spaces around them:
+        // `Conflicts .CSV.txt` is `conflicts` and `.csv.txt`.
         let lower = name.to_lowercase();
+        let (stem, extension) = lower.split_at(lower.find('.').unwrap_or(lower.len()));
+        let extension: String = extension.split_whitespace().collect();
         for want in [PROPOSALS_FILE, JURORS_FILE, SCORES_FILE, CONFLICTS_FILE] {
-            let singular = want.replace("s.csv", ".csv");
-            if name != want && (lower == want || lower == singular) && !present(dir, want) {
-                builder.add_problem(
-                    Problem::new(
-                        ProblemKind::Unreadable,
-                        Location::file(&name),
-                        format!("this looks like {want}, which jury reads by that exact name only; rename the file to {want}"),
-                    )
-                    .with_value(name.clone()),
-                );
+            let plural = want.trim_end_matches(".csv");
+            let singular = plural.trim_end_matches('s');
+            if name == want || ![plural, singular].contains(&stem.trim()) || present(dir, want) {
+                continue;
             }
+            let message = match extension.as_str() {
+                // A hidden extension (`.csv.txt`), none, another letter case, a space.
+                "" | ".csv" | ".txt" | ".csv.txt" => format!(
+                    "this looks like {want}, which jury reads by that exact name only; rename the file to {want}"
+                ),
+                ".xlsx" | ".xls" | ".ods" | ".tsv" | ".numbers" | ".csv.xlsx" => format!(
+                    "this looks like {want} saved as a spreadsheet; jury reads CSV only: save it as CSV (UTF-8) named {want}"
+                ),
+                // A backup (`.bak`, `.old`) is left alone.
+                _ => continue,
+            };
+            builder.add_problem(
+                Problem::new(ProblemKind::Unreadable, Location::file(&name), message)
+                    .with_value(name.clone()),
+            );
         }
     }
 }

@@ -218,6 +218,27 @@ fn a_misnamed_or_unreadable_optional_file_is_not_taken_as_absent() {
         &d.refused(),
         &["proposal.csv", "rename the file to proposals.csv"],
     );
+    // Found by a review: a hidden `.txt` (Notepad), a space before the extension, a
+    // spreadsheet saved as such; a backup is left alone.
+    let d = Dir::award("", OK_SCORES);
+    for name in [
+        "conflicts.csv.txt",
+        "conflicts .csv",
+        "conflicts.xlsx",
+        "conflicts.csv.bak",
+    ] {
+        d.write(name, "juror,proposal\nJ1,P1\n");
+    }
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "conflicts.csv.txt: value \"conflicts.csv.txt\": this looks like conflicts.csv",
+            "conflicts .csv: value",
+            "conflicts.xlsx: value \"conflicts.xlsx\": this looks like conflicts.csv saved as a spreadsheet",
+        ],
+    );
+    assert!(!err.contains(".bak"), "{err}");
     // A folder where a file should be: there, but not readable.
     let d = Dir::award("", OK_SCORES);
     std::fs::create_dir(d.join("proposals.csv")).unwrap();
