@@ -310,6 +310,7 @@ impl Rubric {
         }
         let mut criteria: Vec<Criterion> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
+        let given = spec.criterion.len();
         for c in spec.criterion {
             let id = c.id.get_ref().trim().to_string();
             if let Some(checked) = check_criterion(c, default_scale, file, &seen, &mut problems) {
@@ -335,7 +336,12 @@ impl Rubric {
                     )
                     .with_value(value.to_string()),
                 );
-            } else if let Some(message) = unreachable_pass_total(&criteria, value) {
+            } else if let Some(message) = (criteria.len() == given)
+                .then(|| unreachable_pass_total(&criteria, value))
+                .flatten()
+            {
+                // Judged only when every criterion was read (found by a third review: one
+                // refused criterion left out of the sum made a reachable pass_total an error).
                 problems.push(
                     Problem::new(
                         ProblemKind::OutOfRange,
@@ -665,6 +671,12 @@ scale = { min = 0, max = 10 }
             (Some(2), ProblemKind::OutOfRange)
         );
         assert!(p.message.contains("sum to 10"), "{}", p.message);
+        // A criterion refused for something else is no reason to refuse pass_total: the
+        // maxima still sum to 10.
+        let bad_threshold = text("10").replace("weight = 3\n", "weight = 3\nthreshold = 7\n");
+        let err = rubric(&bad_threshold).unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert!(err.problems()[0].message.contains("threshold"), "{err}");
         // Built in code, the same.
         let mut built = rubric(&text("10")).unwrap();
         built.pass_total = Some(10.5);
