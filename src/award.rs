@@ -488,8 +488,20 @@ impl AwardBuilder {
                 reason: reason.clone(),
             })
             .collect();
+        // A pair declared twice is one conflict, with every reason given (in order, each
+        // once): the audit keeps them all.
         conflicts.sort();
-        conflicts.dedup_by(|a, b| a.juror == b.juror && a.proposal == b.proposal);
+        conflicts.dedup();
+        conflicts.dedup_by(|later, first| {
+            let same = (later.juror, later.proposal) == (first.juror, first.proposal);
+            if same && !later.reason.is_empty() {
+                if !first.reason.is_empty() {
+                    first.reason.push_str("; ");
+                }
+                first.reason.push_str(&later.reason);
+            }
+            same
+        });
         check_attributes(
             &self.settings,
             &self.source,

@@ -287,3 +287,17 @@ fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it(
     assert_eq!(award.scores().len(), 2);
     assert_eq!(award.scores()[0].criterion(), 0);
 }
+
+#[test]
+fn a_conflict_declared_twice_is_one_with_every_reason() {
+    // Found by a review: the second reason was dropped from the audit unseen.
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score("j", "p", "a", Some(3.0))
+        .conflict("j", "p", "board member")
+        .conflict("j", "p", "co-author")
+        .conflict("j", "p", "board member")
+        .conflict("j", "p", "");
+    let award = b.build().unwrap();
+    assert_eq!(award.conflicts().len(), 1);
+    assert_eq!(award.conflicts()[0].reason, "board member; co-author");
+}
