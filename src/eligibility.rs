@@ -27,7 +27,7 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
             (Some(v), Some(t)) if below(*v, t) => why.push(format!(
                 "{} {} below its threshold {t}",
                 criterion.id,
-                round(*v)
+                below_bar(*v, t)
             )),
             _ => {}
         }
@@ -38,7 +38,7 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
             if below(sum, pass) {
                 why.push(format!(
                     "unweighted sum {} below pass_total {pass}",
-                    round(sum)
+                    below_bar(sum, pass)
                 ));
             }
         }
@@ -46,9 +46,17 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
     why
 }
 
-/// A number rounded to 4 decimals for a sentence.
-fn round(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
+/// `x`, which is below `bar`, written for a sentence: to 4 decimals, or as many more as it
+/// takes to show it below (`2.99999`, not `3`, below a threshold of 3).
+fn below_bar(x: f64, bar: f64) -> String {
+    for decimals in 4..=15 {
+        let scale = 10f64.powi(decimals);
+        let rounded = (x * scale).round() / scale;
+        if rounded < bar {
+            return format!("{rounded}");
+        }
+    }
+    format!("{x}")
 }
 
 #[cfg(test)]
@@ -88,6 +96,23 @@ mod tests {
         assert_eq!(
             reasons(&proposal([5.0, 5.0, 2.5], 3), &r, 3),
             vec!["implementation 2.5 below its threshold 3"]
+        );
+    }
+
+    #[test]
+    fn a_value_just_below_its_bar_is_written_below_it() {
+        // Found by a review: rounded to 4 decimals, 2.99999 read "3 below its threshold 3".
+        let r = rubric();
+        assert_eq!(
+            reasons(&proposal([2.99999, 3.5, 3.5], 3), &r, 0),
+            vec![
+                "excellence 2.99999 below its threshold 3",
+                "unweighted sum 9.99999 below pass_total 10"
+            ]
+        );
+        assert_eq!(
+            reasons(&proposal([2.123456, 5.0, 5.0], 3), &r, 0),
+            vec!["excellence 2.1235 below its threshold 3"]
         );
     }
 
