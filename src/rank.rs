@@ -51,6 +51,32 @@ impl TieRule {
     }
 }
 
+/// What is wrong with a chain of tie-break rules as a whole: a rule given twice, or one
+/// after `lottery` (which separates every tie, so no later rule ever decides anything); for
+/// each such rule, its text and why. Each rule's own form is [`TieRule::parse`]'s to judge.
+pub(crate) fn chain_problems(rules: &[String]) -> Vec<(String, &'static str)> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut after_lottery = false;
+    for rule in rules {
+        let key = rule.trim().to_lowercase();
+        if after_lottery {
+            problems.push((
+                rule.clone(),
+                "a rule after lottery never decides anything: lottery separates every tie; put it before lottery or drop it",
+            ));
+        } else if seen.contains(&key) {
+            problems.push((
+                rule.clone(),
+                "this tie-break rule is given twice; the second time it can decide nothing",
+            ));
+        }
+        after_lottery |= key == "lottery";
+        seen.push(key);
+    }
+    problems
+}
+
 /// The problem with a tie-break rule on criterion `id`, which the rubric does not have.
 pub(crate) fn unknown_criterion(id: &str) -> String {
     format!("tie-break rule names criterion '{id}', which the rubric does not have")

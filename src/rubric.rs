@@ -353,6 +353,32 @@ impl Rubric {
             }
             value
         });
+        // The rubric's own tie-break rules are checked here, at their line: an award that
+        // sets its own chain would otherwise never look at them, and one that does not
+        // would report them at award.toml.
+        if let Some(rules) = &spec.tie_break {
+            let at = file.at(rules.span(), "rubric.tie_break");
+            for rule in rules.get_ref() {
+                let known = match rule.trim().strip_prefix("criterion:") {
+                    Some(id) => (seen.iter()).any(|c| same_ignoring_case(c, id.trim())),
+                    None => ["consensus", "reviews", "lottery"].contains(&rule.trim()),
+                };
+                if !known {
+                    let message = match rule.trim().strip_prefix("criterion:") {
+                        Some(id) => crate::rank::unknown_criterion(id),
+                        None => "unknown tie-break rule; expected criterion:<id>, consensus, reviews or lottery".to_string(),
+                    };
+                    problems.push(
+                        Problem::new(ProblemKind::Setting, at.clone(), message)
+                            .with_value(rule.clone()),
+                    );
+                }
+            }
+            for (rule, message) in crate::rank::chain_problems(rules.get_ref()) {
+                problems
+                    .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
+            }
+        }
         let tie_break = spec.tie_break.map(|t| t.into_inner()).unwrap_or_default();
         problems.finish(Rubric {
             name: spec.name.unwrap_or_else(|| "rubric".to_string()),
@@ -606,6 +632,36 @@ mod tests {
             shown: "r.toml".into(),
             text: text.to_string(),
         })
+    }
+
+    #[test]
+    fn the_rubrics_own_tie_break_rules_are_checked_at_their_line() {
+        // Found by a review: reported at award.toml:1, or not at all when the award set its
+        // own chain; and rules after lottery, which can decide nothing, were taken.
+        let text = "[rubric]\nscale = { min = 1, max = 5 }\n\
+                    tie_break = ['criterion:zzz', 'nonsense', 'lottery', 'criterion:A']\n\
+                    [[rubric.criterion]]\nid = 'a'\nweight = 1\n";
+        let err = rubric(text).unwrap_err();
+        let found: Vec<(Option<u64>, Option<&str>)> = (err.problems().iter())
+            .map(|p| (p.location.line, p.value.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(3), Some("criterion:zzz")),
+                (Some(3), Some("nonsense")),
+                (Some(3), Some("criterion:A")),
+            ],
+            "{err}"
+        );
+        assert!(err
+            .to_string()
+            .contains("a rule after lottery never decides anything"));
+        assert!(rubric(&text.replace(
+            "'criterion:zzz', 'nonsense', 'lottery', 'criterion:A'",
+            "'criterion:A', 'lottery'"
+        ))
+        .is_ok());
     }
 
     const GOOD: &str = r#"

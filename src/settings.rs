@@ -380,6 +380,10 @@ impl Settings {
                     ),
                 }
             }
+            for (rule, message) in crate::rank::chain_problems(&rules) {
+                problems
+                    .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
+            }
         }
         if let Some(caps) = &spec.ranking.max_per {
             for (attribute, &cap) in caps.get_ref() {
