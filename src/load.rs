@@ -85,9 +85,21 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "award".to_string());
     let source = SettingsSource::file(&spec, &award_file);
-    let settings = Settings::check(spec, &rubric, &award_file, &default_name)?;
+    // A setting refused is no reason not to check the lists and the scores against the
+    // rubric: every problem is reported at once, the CSV files' read with the defaults.
+    let (settings, refused) = match Settings::check(spec, &rubric, &award_file, &default_name) {
+        Ok(settings) => (settings, Vec::new()),
+        Err(Error::Invalid(problems)) => {
+            let defaults = Settings::for_rubric(&rubric).unwrap_or_default();
+            (defaults, problems)
+        }
+        Err(e) => return Err(e),
+    };
     let mut builder = AwardBuilder::new(rubric, settings);
     builder.set_settings_source(source);
+    for problem in refused {
+        builder.add_problem(problem);
+    }
     let files = read_csv_files(dir, &mut builder, sizes);
     // A file that could not be read whole has no digest; it was reported, and no award is
     // built.

@@ -720,3 +720,24 @@ fn an_id_with_an_invisible_character_or_a_quote_kept_by_a_space_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_refused_setting_does_not_hide_the_problems_of_the_lists_and_scores() {
+    // Found by a review: `winners = 0` stopped the load before any CSV file was read, so
+    // the user fixed it only to meet three more problems.
+    let d = Dir::award(
+        "[award]\nwinners = 0\n",
+        "juror,proposal,innovation,impact\nJ1,P1,4,9\nJ2,P1,4\n",
+    );
+    d.write("proposals.csv", "id,title\nP1,One\nP1,Again\n");
+    has(
+        &d.refused(),
+        &[
+            "award.toml:2: column 'winners'",
+            "proposals.csv:3: column 'id': value \"P1\": this proposal id is given twice",
+            "scores.csv:2: column 'impact': value \"9\"",
+            "scores.csv:3: the row has 3 cells",
+            "4 problems found",
+        ],
+    );
+}
