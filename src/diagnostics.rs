@@ -529,7 +529,7 @@ pub(crate) mod tests {
         assert_eq!(d.proposals[0].needs_reader, None);
         assert_eq!(
             d.proposals[1].needs_reader.as_deref(),
-            Some("its reviews' corrected totals differ by 3.5 (from 2 to 5.5), more than 30% of the total's scale (3)")
+            Some("its reviews' corrected totals differ by 3.5 (from 2 to 5.5), more than 3 (30% of the total's scale of 10)")
         );
         assert_eq!(d.proposals[2].needs_reader, None);
         let readers: Vec<&Warning> = outcome

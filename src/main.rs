@@ -92,12 +92,12 @@ fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
 fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
     let award = jury::load(dir)?;
     println!(
-        "{}: no problems found ({} proposals, {} jurors, {} scores, {} declared conflicts)",
+        "{}: no problems found ({}, {}, {}, {})",
         dir.display(),
-        award.proposals().len(),
-        award.jurors().len(),
-        award.scores().len(),
-        award.conflicts().len()
+        cli::counted(award.proposals().len(), "proposal"),
+        cli::counted(award.jurors().len(), "juror"),
+        cli::counted(award.scores().len(), "score"),
+        cli::counted(award.conflicts().len(), "declared conflict")
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -145,11 +145,11 @@ fn simulate(args: &SimulateArgs) -> Result<ExitCode, jury::Error> {
         .map(|p| sim.award.proposals().id(p))
         .collect();
     println!(
-        "{}: {} proposals, {} jurors, {} scores (seed {}); true top {}: {}",
+        "{}: {}, {}, {} (seed {}); true top {}: {}",
         args.out.display(),
-        sim.award.proposals().len(),
-        sim.award.jurors().len(),
-        sim.award.scores().len(),
+        cli::counted(sim.award.proposals().len(), "proposal"),
+        cli::counted(sim.award.jurors().len(), "juror"),
+        cli::counted(sim.award.scores().len(), "score"),
         sim.options.seed,
         top.len(),
         top.join(", ")

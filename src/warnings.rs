@@ -243,8 +243,9 @@ impl fmt::Display for Warning {
             ),
             Warning::FewerEligible { eligible, winners } => write!(
                 f,
-                "only {eligible} eligible proposal{} for {winners} winning places",
-                plural(*eligible)
+                "only {eligible} eligible proposal{} for {winners} winning place{}",
+                plural(*eligible),
+                plural(*winners)
             ),
             Warning::TieAtCut { proposals, places } => write!(
                 f,
@@ -285,5 +286,31 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_one_read_in_the_singular() {
+        // Found by a review: "only 0 eligible proposals for 1 winning places".
+        let w = Warning::FewerEligible {
+            eligible: 0,
+            winners: 1,
+        };
+        assert_eq!(
+            w.to_string(),
+            "only 0 eligible proposals for 1 winning place"
+        );
+        let w = Warning::FewerEligible {
+            eligible: 1,
+            winners: 5,
+        };
+        assert_eq!(
+            w.to_string(),
+            "only 1 eligible proposal for 5 winning places"
+        );
     }
 }

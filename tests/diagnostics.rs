@@ -54,8 +54,8 @@ const HOME: &str = "Home bias: on the 4 scores they gave to proposals of their o
 // 2 × 4 + 1 × 4 = 12 wide, so the 30% limit is 3.6.
 // P1: J1 6, J2 14, J3 8 → range 8 > 3.6. P2: J1 6, J2 13, J3 7 → range 7 > 3.6.
 // P3: 6, 5, 5 → 1. P4: 6, 4, 4 → 2. Neither needs another reader.
-const P1: &str = "its reviews' corrected totals differ by 8 (from 6 to 14), more than 30% of the total's scale (3.6)";
-const P2: &str = "its reviews' corrected totals differ by 7 (from 6 to 13), more than 30% of the total's scale (3.6)";
+const P1: &str = "its reviews' corrected totals differ by 8 (from 6 to 14), more than 3.6 (30% of the total's scale of 12)";
+const P2: &str = "its reviews' corrected totals differ by 7 (from 6 to 13), more than 3.6 (30% of the total's scale of 12)";
 
 #[test]
 fn jurors_csv_has_every_diagnostic_column_worked_by_hand() {
@@ -149,7 +149,7 @@ fn the_disagreement_setting_moves_the_limit_and_is_checked() {
     );
     let out = stdout_of(&mut d.jury(&["jurors"]));
     assert!(
-        out.contains("P1 (Maker club): its reviews' corrected totals differ by 8 (from 6 to 14), more than 50% of the total's scale (6)\n"),
+        out.contains("P1 (Maker club): its reviews' corrected totals differ by 8 (from 6 to 14), more than 6 (50% of the total's scale of 12)\n"),
         "{out}"
     );
     d.write(

@@ -68,7 +68,7 @@ fn zscore_corrects_a_harsh_juror_by_hand() {
     let raw = ranking(&d, &["--method", "none"]);
     assert_eq!(
         raw[1],
-        "1,P1,,10.5,yes,yes,2,3.5,3.5,1.5,\"needs another reader: its reviews' corrected totals differ by 9 (from 6 to 15), more than 30% of the total's scale (3.6)\""
+        "1,P1,,10.5,yes,yes,2,3.5,3.5,1.5,\"needs another reader: its reviews' corrected totals differ by 9 (from 6 to 15), more than 3.6 (30% of the total's scale of 12)\""
     );
 }
 

@@ -17,9 +17,9 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
     writeln!(out, "{}", printable(&s.name))?;
     writeln!(
         out,
-        "{} jurors, {} scores · method {}",
-        jurors.len(),
-        award.scores().len(),
+        "{}, {} · method {}",
+        super::counted(jurors.len(), "juror"),
+        super::counted(award.scores().len(), "score"),
         s.method
     )?;
     writeln!(out)?;

@@ -15,6 +15,16 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILURE: u8 = 1;
 
 /// Prints an error and returns its exit code.
+/// `n` things, in the singular when there is one: `1 juror`, `2 jurors`, `1 declared
+/// conflict`.
+pub fn counted(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
 pub fn fail(e: &Error) -> ExitCode {
     match e {
         Error::Invalid(problems) => {
@@ -109,5 +119,18 @@ pub fn stdout_result(r: io::Result<()>) -> Result<ExitCode, Error> {
             eprintln!("error: cannot write to stdout: {e}");
             Ok(ExitCode::from(EXIT_FAILURE))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_of_one_read_in_the_singular() {
+        assert_eq!(super::counted(1, "juror"), "1 juror");
+        assert_eq!(
+            super::counted(0, "declared conflict"),
+            "0 declared conflicts"
+        );
+        assert_eq!(super::counted(930, "score"), "930 scores");
     }
 }

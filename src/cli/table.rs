@@ -82,10 +82,10 @@ pub fn summary(
     writeln!(out, "{}", printable(&s.name))?;
     writeln!(
         out,
-        "{} proposals, {} jurors, {} scores · method {} · aggregate {} · seed {}",
-        proposals.len(),
-        award.jurors().len(),
-        award.scores().len(),
+        "{}, {}, {} · method {} · aggregate {} · seed {}",
+        super::counted(proposals.len(), "proposal"),
+        super::counted(award.jurors().len(), "juror"),
+        super::counted(award.scores().len(), "score"),
         s.method,
         s.aggregate,
         s.seed

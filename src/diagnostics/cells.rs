@@ -158,12 +158,13 @@ impl Cells {
         let needs_reader = (complete >= 2 && range > limit && !tolerance::same(range, limit))
             .then(|| {
                 format!(
-                    "its reviews' corrected totals differ by {} (from {} to {}), more than {}% of the total's scale ({})",
+                    "its reviews' corrected totals differ by {} (from {} to {}), more than {} ({}% of the total's scale of {})",
                     number(range),
                     number(low),
                     number(high),
+                    number(limit),
                     number(100.0 * share),
-                    number(limit)
+                    number(width)
                 )
             });
         ProposalDiagnostics { needs_reader }

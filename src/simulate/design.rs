@@ -55,7 +55,7 @@ pub(super) fn design(
     }
     let message = format!(
         "no connected design in which every juror reads was drawn in {MAX_DESIGNS} tries; \
-         raise cross_reading or reviews, or lower jurors"
+         raise reviews (--reviews) or cross_reading (in code), or lower jurors (--jurors)"
     );
     let at = option_location("cross_reading");
     let problem = Problem::new(ProblemKind::Setting, at, message);
