@@ -244,8 +244,9 @@ impl AwardBuilder {
     /// A builder for an award with this rubric and these settings, taken as given (their
     /// tie-break chain too: start from [`Settings::for_rubric`] for the rubric's own chain, as
     /// `award.toml` does when it names none). [`AwardBuilder::build`] checks them as
-    /// [`Settings::validate`] does, and that the attributes they name are in the lists; each
-    /// problem names the `Settings` field.
+    /// [`Settings::validate`] does, and that the attributes they name are in the lists (in
+    /// lower case and trimmed, as attribute names are everywhere); each problem names the
+    /// `Settings` field.
     pub fn new(rubric: Rubric, settings: Settings) -> AwardBuilder {
         AwardBuilder {
             rubric,
@@ -389,6 +390,19 @@ impl AwardBuilder {
             self.scores.clear();
             self.lines.clear();
             self.weights = None;
+        }
+        // Attribute names are matched in lower case, trimmed, as a file's columns are (and
+        // as award.toml's settings already are).
+        let name = |a: &String| a.trim().to_lowercase();
+        let settings = &mut self.settings;
+        settings.conflicts_same = settings.conflicts_same.iter().map(name).collect();
+        let caps = std::mem::take(&mut settings.max_per);
+        for (attribute, cap) in caps {
+            let cap = settings
+                .max_per
+                .get(&name(&attribute))
+                .map_or(cap, |&k| k.min(cap));
+            settings.max_per.insert(name(&attribute), cap);
         }
         self.check_declared(&mut problems);
         self.check_conflicted(&mut problems);
@@ -917,13 +931,18 @@ fn check_attributes(
     problems: &mut Problems,
 ) {
     let has = |r: &Roster, name: &str| r.attribute_names().iter().any(|n| n == name);
-    let mut unknown = |(table, key), name: &String, list: &str| {
+    let mut unknown = |(table, key), name: &String, whom: &str| {
+        // A file's list has no such column; an award built in code has no list file.
+        let lacks = match source {
+            SettingsSource::File { .. } => format!("{whom}s.csv has no such column"),
+            SettingsSource::Code => format!("no {whom} has such an attribute"),
+        };
         problems.push(
             Problem::new(
                 ProblemKind::Setting,
                 source.location(table, key),
                 format!(
-                    "{} names the attribute '{name}', but {list} has no such column",
+                    "{} names the attribute '{name}', but {lacks}",
                     source.name(table, key)
                 ),
             )
@@ -931,15 +950,15 @@ fn check_attributes(
         );
     };
     for name in &settings.conflicts_same {
-        for (roster, list) in [(jurors, "jurors.csv"), (proposals, "proposals.csv")] {
+        for (roster, whom) in [(jurors, "juror"), (proposals, "proposal")] {
             if !has(roster, name) {
-                unknown(("conflicts", "same"), name, list);
+                unknown(("conflicts", "same"), name, whom);
             }
         }
     }
     for name in settings.max_per.keys() {
         if !has(proposals, name) {
-            unknown(("ranking", "max_per"), name, "proposals.csv");
+            unknown(("ranking", "max_per"), name, "proposal");
         }
     }
 }

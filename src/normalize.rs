@@ -139,6 +139,10 @@ pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
 /// copies of itself, and a score counted 0 times is left out, as a bootstrap replicate
 /// (reviews drawn with replacement) or a jury without one juror needs. `None` counts every
 /// score once.
+///
+/// # Panics
+///
+/// When `status` (or `counts`) has not one entry for each of the award's scores.
 pub fn correct_counted(
     award: &Award,
     status: &[Status],
@@ -158,6 +162,11 @@ fn correct_within(
 ) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
+    assert_eq!(status.len(), scores.len(), "one status for each score");
+    assert!(
+        counts.is_none_or(|k| k.len() == scores.len()),
+        "one count for each score"
+    );
     let mut out = Correction {
         corrected: vec![0.0; scores.len()],
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],

@@ -129,8 +129,21 @@ pub fn score_with(award: &Award, settings: &Settings) -> Outcome {
 }
 
 /// Scores an award counting each score `counts[i]` times (see
-/// [`crate::normalize::correct_counted`]); `None` counts every score once.
+/// [`crate::normalize::correct_counted`]); `None` counts every score once. Counts are the
+/// multiplicities a bootstrap replicate draws, a handful each: the median and trimmed
+/// aggregates hold each score as many times as it is counted.
+///
+/// # Panics
+///
+/// When `counts` has not one count for each of the award's scores.
 pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>) -> Outcome {
+    if let Some(counts) = counts {
+        assert_eq!(
+            counts.len(),
+            award.scores().len(),
+            "score_counted takes one count for each score of the award"
+        );
+    }
     scored(award, settings, counts, false)
 }
 

@@ -123,11 +123,25 @@ fn attributes_that_settings_in_code_name_and_no_list_has_name_the_field() {
         .score("j", "p", "b", Some(3.0));
     let err = b.build().unwrap_err().to_string();
     for want in [
-        "Settings: column 'conflicts_same': value \"country\": conflicts_same names the attribute 'country', but jurors.csv has no such column",
-        "Settings: column 'max_per': value \"region\": max_per names the attribute 'region', but proposals.csv has no such column",
+        "Settings: column 'conflicts_same': value \"country\": conflicts_same names the attribute 'country', but no juror has such an attribute",
+        "Settings: column 'max_per': value \"region\": max_per names the attribute 'region', but no proposal has such an attribute",
     ] {
         assert!(err.contains(want), "{want}\n{err}");
     }
+    // Named in code in another letter case, as a file's columns may be: the same attribute
+    // (found by a review: `Country` was refused).
+    let settings = Settings {
+        conflicts_same: vec![" Country".into()],
+        max_per: [("COUNTRY".to_string(), 1)].into(),
+        ..Settings::default()
+    };
+    let mut b = AwardBuilder::new(rubric(), settings);
+    b.proposal("p", "P", &[("country", "RS")])
+        .juror("j", "J", &[("Country", "SI")])
+        .score("j", "p", "a", Some(3.0));
+    let award = b.build().unwrap();
+    assert_eq!(award.settings().conflicts_same, ["country"]);
+    assert_eq!(award.settings().max_per.get("country"), Some(&1));
 }
 
 /// Builds an award from every (juror, proposal) pair of `jurors` × `proposals` on both
@@ -300,4 +314,15 @@ fn a_conflict_declared_twice_is_one_with_every_reason() {
     let award = b.build().unwrap();
     assert_eq!(award.conflicts().len(), 1);
     assert_eq!(award.conflicts()[0].reason, "board member; co-author");
+}
+
+#[test]
+#[should_panic(expected = "score_counted takes one count for each score of the award")]
+fn counts_that_are_not_one_a_score_are_refused_with_what_is_expected() {
+    // Found by a review: an index out of bounds, deep inside the correction.
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    b.score("j", "p", "a", Some(3.0))
+        .score("j", "q", "a", Some(4.0));
+    let award = b.build().unwrap();
+    crate::score_counted(&award, award.settings(), Some(&[1]));
 }
