@@ -138,6 +138,7 @@ impl Scale {
 
     fn check(&self, at: &Location, problems: &mut Problems) -> bool {
         let mut ok = true;
+        let ends = self.min.is_finite() && self.max.is_finite() && self.min < self.max;
         let mut bad = |message: String| {
             problems.push(Problem::new(ProblemKind::Setting, at.clone(), message));
             ok = false;
@@ -165,6 +166,13 @@ impl Scale {
                 bad(format!(
                     "scale step {step} must be at most max − min ({}): a larger step leaves one score",
                     self.width()
+                ));
+            } else if ends && !self.on_step(self.max) {
+                // Found by a third review: the scale's own max was then refused as a score,
+                // and pass_total's reach counted it.
+                bad(format!(
+                    "scale max {} is not a whole number of steps of {step} from min {}; choose a step that divides max − min",
+                    self.max, self.min
                 ));
             }
         }
@@ -770,6 +778,22 @@ scale = { min = 0, max = 10 }
             step: Some(1.0),
         };
         assert!(small.contains(4.0 + 1e-12) && !small.contains(4.001));
+    }
+
+    #[test]
+    fn a_step_must_reach_the_scales_max() {
+        let text = |step: &str| {
+            format!("[rubric]\nscale = {{ min = 1, max = 5, step = {step} }}\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n")
+        };
+        let err = rubric(&text("0.3")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("scale max 5 is not a whole number of steps of 0.3 from min 1"),
+            "{err}"
+        );
+        for step in ["0.5", "1", "0.1", "4"] {
+            assert!(rubric(&text(step)).is_ok(), "{step}");
+        }
     }
 
     #[test]
