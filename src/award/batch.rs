@@ -148,15 +148,21 @@ impl<'a> Batch<'a> {
     pub(crate) fn criterion(&mut self, id: &str) -> Option<usize> {
         let criteria = &self.rubric.criteria;
         // Long-form rows usually give the criteria in turn, spelled as in the rubric: try the
-        // last one, then the next, first as written and then in any letter case.
+        // last one, then the next (the first after the last), first as written and then in
+        // any letter case.
         let last = self.last_criterion;
-        for c in [last, last + 1] {
+        let next = if last + 1 < criteria.len() {
+            last + 1
+        } else {
+            0
+        };
+        for c in [last, next] {
             if criteria.get(c).is_some_and(|c| c.id == id) {
                 self.last_criterion = c;
                 return Some(c);
             }
         }
-        for c in [last, last + 1] {
+        for c in [last, next] {
             if criteria
                 .get(c)
                 .is_some_and(|c| crate::rubric::same_ignoring_case(&c.id, id))
