@@ -291,6 +291,12 @@ fn correct_criterion(
         .map(|i| i as u32);
     let (pooled_mean, pooled_sd) = weighted_mean_sd(valid.map(|i| (raw(i), count(i))));
     let scale = criterion.scale;
+    if method == Method::Ratio && scale.min < 0.0 {
+        out.warnings.push(Warning::RatioOnSignedScale {
+            criterion: criterion.id.clone(),
+            min: crate::report::number(scale.min),
+        });
+    }
     let middle = (scale.min + scale.max) / 2.0;
     // Each juror's valid scores in turn, in one reused list.
     let mut mine: Vec<u32> = Vec::new();
@@ -606,6 +612,10 @@ mod tests {
             &corrected(&two_jurors(), Method::Ratio),
             &[4.0, 8.0, 4.5, 6.0, 7.5],
         );
+        // A scale from 0 up: nothing to warn of.
+        let award = two_jurors();
+        let c = correct(&award, &crate::conflicts::statuses(&award), Method::Ratio);
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
     #[test]
@@ -634,9 +644,17 @@ mod tests {
         let c = correct(&award, &status, Method::Ratio);
         let raw: Vec<f64> = award.scores().iter().map(|s| s.raw().unwrap()).collect();
         assert_eq!(c.corrected, raw);
-        let said: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
+        // The scale itself reaches below 0: said once, first (found by a third review: a
+        // mean just above 0 blew a juror's scores up without a word).
+        assert_eq!(c.warnings[0].kind(), "ratio_on_signed_scale");
+        assert!(c.warnings[0]
+            .to_string()
+            .contains("criterion q's scale starts at -5"));
+        let said: Vec<String> = c.warnings[1..].iter().map(|w| w.to_string()).collect();
         assert_eq!(said.len(), 3, "{said:?}");
-        assert!(c.warnings.iter().all(|w| w.kind() == "ratio_undefined"));
+        assert!(c.warnings[1..]
+            .iter()
+            .all(|w| w.kind() == "ratio_undefined"));
         assert!(
             said[0].contains("juror J1's mean on criterion q is 1 and every juror's is -0.833333"),
             "{}",

@@ -144,6 +144,14 @@ pub enum Warning {
         /// Every juror's mean on it, as written in the reports.
         pooled_mean: String,
     },
+    /// `ratio` corrects a criterion whose scale reaches below 0, where a juror's mean can
+    /// come near 0 and dividing by it blows their scores up.
+    RatioOnSignedScale {
+        /// The criterion's id.
+        criterion: String,
+        /// Its scale's minimum, as written in the reports.
+        min: String,
+    },
     /// Settings changed in code name an attribute that the award's lists do not have, so the
     /// cap or conflict rule applied to nothing. (Read from `award.toml`, such a setting is an
     /// error.)
@@ -177,6 +185,7 @@ impl Warning {
             Warning::NeedsAnotherReader { .. } => "needs_another_reader",
             Warning::UnknownAttribute { .. } => "unknown_attribute",
             Warning::RatioUndefined { .. } => "ratio_undefined",
+            Warning::RatioOnSignedScale { .. } => "ratio_on_signed_scale",
         }
     }
 
@@ -269,6 +278,10 @@ impl fmt::Display for Warning {
             Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(
                 f,
                 "ratio cannot divide by a mean of zero or below: juror {juror}'s mean on criterion {criterion} is {mean} and every juror's is {pooled_mean}, so their scores are kept raw"
+            ),
+            Warning::RatioOnSignedScale { criterion, min } => write!(
+                f,
+                "ratio divides each juror's scores by their mean over everyone's, which means something only on a scale from 0 up; criterion {criterion}'s scale starts at {min}, where a mean near 0 blows a juror's scores up: prefer zscore, additive or affine"
             ),
             Warning::UnknownAttribute { setting, attribute } => write!(
                 f,
