@@ -190,19 +190,29 @@ pub fn diagnose(
     let used = |i: usize| status[i] == Status::Used;
     let cells = Cells::new(award, runs, used, correction);
     let home_attributes = home_attributes(award);
-    // Each juror's valid scores merged into (proposal, criterion) order, one juror at a time.
-    let mut jurors: Vec<JurorDiagnostics> = (0..award.jurors().len())
+    // Each juror's scores merged into (proposal, criterion) order, one juror at a time: the
+    // reviews that give no row at all for some criterion, then the valid scores.
+    let scores = award.scores();
+    let criteria = award.rubric().criteria.len();
+    let (mut jurors, short): (Vec<JurorDiagnostics>, Vec<Vec<u32>>) = (0..award.jurors().len())
         .into_par_iter()
         .map_init(Vec::new, |mine, j| {
-            juror_scores(award, runs, j, used, mine);
-            for run in runs_of(mine.len(), |k| award.scores()[mine[k] as usize].proposal()) {
+            juror_scores(award, runs, j, |_| true, mine);
+            let proposal = |k: usize| scores[mine[k] as usize].proposal();
+            let short: Vec<u32> = runs_of(mine.len(), proposal)
+                .into_iter()
+                .filter(|run| run.len() < criteria)
+                .map(|run| mine[run.start])
+                .collect();
+            mine.retain(|&i| used(i as usize));
+            for run in runs_of(mine.len(), |k| scores[mine[k] as usize].proposal()) {
                 cells.review(award, correction, &mine[run]);
             }
             let mut d = juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
             count_statuses(award, runs, status, j, &mut d);
-            d
+            (d, short)
         })
-        .collect();
+        .unzip();
     flags::raise(award, correction, &home_attributes, &mut jurors);
     let proposals = (0..award.proposals().len())
         .into_par_iter()
@@ -210,6 +220,30 @@ pub fn diagnose(
         .map(|p| cells.proposal(award, p))
         .collect::<Vec<_>>();
     let mut warnings = Vec::new();
+    // A long-form file leaves a criterion out by leaving its row out: said, as a blank cell
+    // of the wide form is (`MissingScores`).
+    let count = short.iter().map(Vec::len).sum::<usize>();
+    if let Some(&i) = short.iter().flatten().next() {
+        let s = &scores[i as usize];
+        let given: Vec<usize> = (0..criteria)
+            .filter(|&c| {
+                let run = runs.of(c, s.juror());
+                scores[run]
+                    .binary_search_by_key(&s.proposal(), |x| x.proposal())
+                    .is_ok()
+            })
+            .collect();
+        let absent: Vec<&str> = (0..criteria)
+            .filter(|c| !given.contains(c))
+            .map(|c| award.rubric().criteria[c].id.as_str())
+            .collect();
+        warnings.push(Warning::IncompleteReviews {
+            count,
+            juror: award.jurors().id(s.juror()).to_string(),
+            proposal: award.proposals().id(s.proposal()).to_string(),
+            absent: absent.join(", "),
+        });
+    }
     for (j, d) in jurors.iter().enumerate() {
         let juror = award.jurors().id(j).to_string();
         for f in &d.flags {

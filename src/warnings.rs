@@ -14,6 +14,18 @@ pub enum Warning {
         /// How many.
         count: usize,
     },
+    /// Reviews that give no row at all for some criterion (long form): that criterion rests
+    /// on the other jurors, as a blank cell would.
+    IncompleteReviews {
+        /// How many reviews.
+        count: usize,
+        /// The first such review's juror and proposal, and the criteria it leaves out.
+        juror: String,
+        /// The first such review's proposal.
+        proposal: String,
+        /// The criteria the first such review has no row for.
+        absent: String,
+    },
     /// Scores that do not count because of conflicts of interest.
     ConflictScores {
         /// How many.
@@ -168,6 +180,7 @@ impl Warning {
     pub fn kind(&self) -> &'static str {
         match self {
             Warning::MissingScores { .. } => "missing_scores",
+            Warning::IncompleteReviews { .. } => "incomplete_reviews",
             Warning::ConflictScores { .. } => "conflict_scores",
             Warning::NoSpread { .. } => "no_spread",
             Warning::SplitDesign { .. } => "split_design",
@@ -204,6 +217,12 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Warning::IncompleteReviews { count, juror, proposal, absent } => write!(
+                f,
+                "{count} review{} give{} no row for some criterion (the first: juror {juror} on proposal {proposal}, no row for {absent}): such a criterion rests on the other jurors, as a blank cell would; add the rows, with a blank score if none was given",
+                plural(*count),
+                if *count == 1 { "s" } else { "" }
+            ),
             Warning::MissingScores { count } => write!(
                 f,
                 "{count} score{} left blank: reported as missing, never counted as zero",

@@ -593,3 +593,29 @@ fn attribute_values_match_in_any_letter_case_for_caps_and_conflicts() {
     );
     assert!(rows[2].starts_with("3,P3,Three,9,yes,yes,1,"), "{out}");
 }
+
+#[test]
+fn a_long_form_review_without_a_row_for_a_criterion_is_said_as_a_blank_cell_is() {
+    // Found by a review: the wide form's blank cell was a warning, the long form's absent
+    // row nothing at all. J1 on P1 has no row for impact; J2 on P2 none for innovation.
+    let d = Dir::award(
+        "[normalization]\nmethod = 'none'\n",
+        "juror,proposal,criterion,score\n\
+         J1,P1,innovation,4\nJ2,P1,innovation,5\nJ2,P1,impact,4\n\
+         J1,P2,innovation,2\nJ1,P2,impact,2\nJ2,P2,impact,3\n",
+    );
+    let out = jury().arg("score").arg(d.path()).assert().success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("2 reviews give no row for some criterion (the first: juror J1 on proposal P1, no row for impact)"),
+        "{err}"
+    );
+    // Every review whole: nothing said.
+    let d = Dir::award(
+        "",
+        "juror,proposal,innovation,impact\nJ1,P1,4,3\nJ2,P1,2,5\n",
+    );
+    let out = jury().arg("score").arg(d.path()).assert().success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!err.contains("no row for"), "{err}");
+}
