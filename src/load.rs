@@ -194,6 +194,8 @@ struct Table {
     records: Records<Feeding<File>>,
     headers: Vec<String>,
     keys: Vec<String>,
+    /// The header's line (1, unless empty lines come before it).
+    line: u64,
 }
 
 impl Table {
@@ -213,8 +215,13 @@ impl Table {
                 return None;
             }
         };
+        // The header's line: empty lines before it are skipped, and counted.
+        let mut line = 1;
         let raw: Vec<Vec<u8>> = match records.next() {
-            Ok(Some(_)) => records.fields().map(<[u8]>::to_vec).collect(),
+            Ok(Some(at)) => {
+                line = at;
+                records.fields().map(<[u8]>::to_vec).collect()
+            }
             Ok(None) => Vec::new(),
             Err(e) => {
                 let problem = records::problem(Path::new(name), 1, Location::file(name), &e);
@@ -237,7 +244,7 @@ impl Table {
                 Err(_) => {
                     builder.add_problem(Problem::new(
                         ProblemKind::Encoding,
-                        Location::cell(name, 1, format!("#{}", i + 1)),
+                        Location::cell(name, line, format!("#{}", i + 1)),
                         "the header is not valid UTF-8; save the file as UTF-8",
                     ));
                     return None;
@@ -249,7 +256,7 @@ impl Table {
             if keys[..i].contains(k) {
                 builder.problem(
                     ProblemKind::Column,
-                    1,
+                    line,
                     &headers[i],
                     "this column is given twice",
                     k,
@@ -260,6 +267,7 @@ impl Table {
             records,
             headers,
             keys,
+            line,
         })
     }
 
@@ -279,7 +287,7 @@ impl Table {
         for (key, header) in self.keys.iter().zip(&self.headers) {
             if !known.contains(&key.as_str()) {
                 let message = format!("unknown column; {takes} (see docs/formats.md)");
-                builder.problem(ProblemKind::Column, 1, header, message, header);
+                builder.problem(ProblemKind::Column, self.line, header, message, header);
             }
         }
     }
@@ -290,7 +298,7 @@ impl Table {
         if found.is_none() {
             builder.add_problem(Problem::new(
                 ProblemKind::Column,
-                Location::line(name, 1),
+                Location::line(name, self.line),
                 format!(
                     "missing column '{key}'; the header has: {}",
                     self.headers.join(", ")
@@ -412,7 +420,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> 
                     );
                     builder.problem(
                         ProblemKind::Column,
-                        1,
+                        table.line,
                         &table.headers[i],
                         message,
                         &table.headers[i],
@@ -436,7 +444,7 @@ fn read_scores(dir: &Path, builder: &mut AwardBuilder, sizes: pieces::Sizes) -> 
             );
             builder.add_problem(Problem::new(
                 ProblemKind::Column,
-                Location::line(name, 1),
+                Location::line(name, table.line),
                 message,
             ));
         }

@@ -741,3 +741,22 @@ fn a_refused_setting_does_not_hide_the_problems_of_the_lists_and_scores() {
         ],
     );
 }
+
+#[test]
+fn a_header_after_empty_lines_is_named_on_its_own_line() {
+    // Found by a review: every header problem said line 1, though empty lines before the
+    // header are skipped and counted for the rows below it.
+    let d = Dir::award(
+        "",
+        "\n\njuror,proposal,innovation,impact,bogus\nJ1,P1,4,9,\n",
+    );
+    d.write("proposals.csv", "\nid,title,title\nP1,One,Two\n");
+    has(
+        &d.refused(),
+        &[
+            "scores.csv:3: column 'bogus'",
+            "scores.csv:4: column 'impact': value \"9\"",
+            "proposals.csv:2: column 'title': value \"title\": this column is given twice",
+        ],
+    );
+}
