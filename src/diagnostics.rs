@@ -196,22 +196,29 @@ pub fn diagnose(
     let criteria = award.rubric().criteria.len();
     let (mut jurors, short): (Vec<JurorDiagnostics>, Vec<Vec<u32>>) = (0..award.jurors().len())
         .into_par_iter()
-        .map_init(Vec::new, |mine, j| {
-            juror_scores(award, runs, j, |_| true, mine);
-            let proposal = |k: usize| scores[mine[k] as usize].proposal();
-            let short: Vec<u32> = runs_of(mine.len(), proposal)
-                .into_iter()
-                .filter(|run| run.len() < criteria)
-                .map(|run| mine[run.start])
-                .collect();
-            mine.retain(|&i| used(i as usize));
-            for run in runs_of(mine.len(), |k| scores[mine[k] as usize].proposal()) {
-                cells.review(award, correction, &mine[run]);
-            }
-            let mut d = juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
-            count_statuses(award, runs, status, j, &mut d);
-            (d, short)
-        })
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(given, mine), j| {
+                juror_scores(award, runs, j, |_| true, given);
+                let proposal = |k: usize| scores[given[k] as usize].proposal();
+                let mut short = Vec::new();
+                mine.clear();
+                for run in runs_of(given.len(), proposal) {
+                    if run.len() < criteria {
+                        short.push(given[run.start]);
+                    }
+                    let start = mine.len();
+                    mine.extend(given[run].iter().filter(|&&i| used(i as usize)));
+                    if mine.len() > start {
+                        cells.review(award, correction, &mine[start..]);
+                    }
+                }
+                let mut d =
+                    juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
+                count_statuses(award, runs, status, j, &mut d);
+                (d, short)
+            },
+        )
         .unzip();
     flags::raise(award, correction, &home_attributes, &mut jurors);
     let proposals = (0..award.proposals().len())
