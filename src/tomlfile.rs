@@ -69,19 +69,34 @@ impl TomlFile {
         crate::load::hex(&Sha256::digest(self.text.as_bytes()))
     }
 
-    /// Parses the whole file into `T`, naming the line of a syntax error or unknown key.
+    /// Parses the whole file into `T`, naming the line of a syntax error or unknown key, and
+    /// the key when the line sets one.
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         toml::from_str(&self.text).map_err(|e| {
             let location = match e.span() {
-                Some(span) => Location::line(&self.shown, self.line_of(span.start)),
+                Some(span) => {
+                    let line = self.line_of(span.start);
+                    match self.key_on(line) {
+                        Some(key) => Location::cell(&self.shown, line, key),
+                        None => Location::line(&self.shown, line),
+                    }
+                }
                 None => Location::file(&self.shown),
             };
-            Problem::new(
-                ProblemKind::Syntax,
-                location,
-                e.message().trim().to_string(),
-            )
+            Problem::new(ProblemKind::Syntax, location, plain(e.message().trim()))
         })
+    }
+
+    /// The key that line `line` sets (`winners` in `winners = 2.5`), if it sets one.
+    fn key_on(&self, line: u64) -> Option<String> {
+        let text = self.text.lines().nth(line.checked_sub(1)? as usize)?;
+        let (key, _) = text.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        let simple = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        simple.then(|| key.to_string())
     }
 
     /// The 1-based line of a byte offset.
@@ -102,6 +117,41 @@ impl TomlFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_what_was_expected_in_plain_words() {
+        // Found by a review: "award.toml:10: invalid type: floating point `2.5`, expected i64"
+        // named no key and spoke Rust.
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Award {
+            winners: i64,
+            weight: Option<f64>,
+            rules: Option<Vec<String>>,
+        }
+        let problem = |text: &str| {
+            let file = TomlFile {
+                shown: "award.toml".into(),
+                text: text.to_string(),
+            };
+            file.parse::<Award>().unwrap_err().to_string()
+        };
+        assert_eq!(
+            problem("winners = 2.5\n"),
+            "award.toml:1: column 'winners': invalid type: number `2.5`, expected a whole number"
+        );
+        assert_eq!(
+            problem("winners = 1\nweight = \"1\"\n"),
+            "award.toml:2: column 'weight': invalid type: string \"1\", expected a number"
+        );
+        assert!(problem("winners = 1\nrules = \"lottery\"\n").starts_with(
+            "award.toml:2: column 'rules': invalid type: string \"lottery\", expected a list"
+        ));
+        assert_eq!(
+            problem("winners = 99999999999999999999\n"),
+            "award.toml:1: column 'winners': the number is too large"
+        );
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
@@ -155,4 +205,34 @@ mod endless {
             err.message
         );
     }
+}
+
+/// A TOML error's message in a user's words: "expected a whole number", not "expected i64".
+fn plain(message: &str) -> String {
+    let words = [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list, as [\"a\", \"b\"]"),
+        ("expected a boolean", "expected true or false"),
+        (
+            "number too large to fit in target type",
+            "the number is too large",
+        ),
+        (
+            "number too small to fit in target type",
+            "the number is too small",
+        ),
+        ("floating point", "number"),
+    ];
+    let mut out = message.to_string();
+    for (rust, user) in words {
+        out = out.replace(rust, user);
+    }
+    // `expected struct RubricSpec`, `expected enum Method`: a Rust type's name.
+    if let Some(at) = out.find("expected struct ") {
+        out.truncate(at);
+        out.push_str("expected a table of settings");
+    }
+    out
 }
