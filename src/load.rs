@@ -340,21 +340,33 @@ impl Table {
 }
 
 /// Reads `proposals.csv` or `jurors.csv`; gives its SHA-256.
+/// A column's index and key.
+type Column = (usize, String);
+
 fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) -> Option<String> {
     let table = Table::open(dir, name, builder)?;
     // A list without its id column fails the load (reported): no digest.
     let id = table.require("id", builder, name)?;
     let label_col = table.column(label);
-    let attributes: Vec<(usize, String)> = (0..table.keys.len())
+    // A column without a name (a trailing comma in the header) is no attribute: it must be
+    // empty (found by a third review: it was taken as an attribute named "").
+    let (attributes, nameless): (Vec<Column>, Vec<Column>) = (0..table.keys.len())
         .filter(|&i| i != id && Some(i) != label_col)
         .map(|i| (i, table.keys[i].clone()))
-        .collect();
+        .partition(|(_, key)| !key.is_empty());
     let id_header = table.headers[id].clone();
     let is_proposals = name == PROPOSALS_FILE;
     let mut rows = 0;
     let problems = builder.taken().1;
     let sha256 = table.rows(name, builder, |b, line, cells| {
         rows += 1;
+        for (i, _) in &nameless {
+            if !cells[*i].is_empty() {
+                let column = format!("#{}", i + 1);
+                let message = "this column has no name in the header; name it (an attribute), or leave it empty";
+                b.problem(ProblemKind::Column, line, &column, message, cells[*i]);
+            }
+        }
         let attrs: BTreeMap<String, String> = attributes
             .iter()
             .map(|(i, key)| (key.clone(), cells[*i].to_string()))

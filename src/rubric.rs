@@ -491,6 +491,16 @@ fn check_criterion(
     if let Some(l) = &c.levels {
         for (key, text) in l.get_ref() {
             match key.trim().parse::<f64>() {
+                // `1` and `"1.0"` are one point (found by a third review: both were taken,
+                // and the briefing showed two descriptions for it).
+                Ok(point) if levels.iter().any(|(p, _)| *p == point) => problems.push(
+                    Problem::new(
+                        ProblemKind::Duplicate,
+                        file.at(l.span(), "levels"),
+                        format!("criterion '{id}' describes the level {point} twice; give each point once"),
+                    )
+                    .with_value(key.clone()),
+                ),
                 Ok(point) => levels.push((point, text.clone())),
                 Err(_) => problems.push(
                     Problem::new(
@@ -778,6 +788,16 @@ scale = { min = 0, max = 10 }
             step: Some(1.0),
         };
         assert!(small.contains(4.0 + 1e-12) && !small.contains(4.001));
+    }
+
+    #[test]
+    fn a_level_given_twice_under_two_spellings_is_refused() {
+        let text = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n[[rubric.criterion]]\nid = 'a'\nweight = 1\nlevels = { 1 = 'weak', '1.0' = 'poor', 5 = 'strong' }\n";
+        let err = rubric(text).unwrap_err();
+        assert!(
+            err.to_string().contains("describes the level 1 twice"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -396,6 +396,15 @@ impl Settings {
                         )
                         .with_value(cap.to_string()),
                     );
+                } else if attribute.trim().is_empty() {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::Setting,
+                            file.at(caps.span(), "max_per"),
+                            "an attribute name cannot be blank; name a column of proposals.csv",
+                        )
+                        .with_value(attribute.clone()),
+                    );
                 } else {
                     // Attributes are columns, whose headers match in any letter case.
                     let key = attribute.trim().to_lowercase();
@@ -419,6 +428,17 @@ impl Settings {
                 .iter()
                 .map(|a| a.trim().to_lowercase())
                 .collect();
+            if s.conflicts_same.iter().any(String::is_empty) {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::Setting,
+                        file.at(same.span(), "same"),
+                        "an attribute name cannot be blank; name a column of both lists",
+                    )
+                    .with_value(String::new()),
+                );
+                s.conflicts_same.retain(|a| !a.is_empty());
+            }
         }
         if let Some(d) = &spec.diagnostics.disagreement {
             let x = *d.get_ref();

@@ -760,3 +760,27 @@ fn a_header_after_empty_lines_is_named_on_its_own_line() {
         ],
     );
 }
+
+#[test]
+fn a_list_column_without_a_name_must_be_empty_and_an_attribute_must_have_a_name() {
+    // Found by a review: a trailing comma in a list's header made an attribute named "",
+    // and `max_per = { "" = 1 }` was taken.
+    let d = Dir::award("[ranking]\nmax_per = { \"\" = 1 }\n", OK_SCORES);
+    d.write(
+        "proposals.csv",
+        "id,title,country,\nP1,One,RS,oops\nP2,Two,RS,\n",
+    );
+    let err = d.refused();
+    has(
+        &err,
+        &[
+            "award.toml:2: column 'max_per': value \"\": an attribute name cannot be blank",
+            "proposals.csv:2: column '#4': value \"oops\": this column has no name",
+        ],
+    );
+    assert!(!err.contains("proposals.csv:3"), "{err}");
+    // Empty under a nameless column: the spreadsheet's trailing comma, taken.
+    let d = Dir::award("", OK_SCORES);
+    d.write("proposals.csv", "id,title,country,\nP1,One,RS,\n");
+    jury().arg("validate").arg(d.path()).assert().success();
+}
