@@ -112,17 +112,39 @@ fn number_exactly(x: f64) -> String {
 }
 
 /// A text cell made safe for spreadsheets: a cell that begins with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return is prefixed with `'`, so it is shown as text, never run as a formula.
+/// or a carriage return is prefixed with `'`, so it is shown as text, never run as a formula;
+/// but a plain signed number (`-5`, `+2.5`, `-1e3`) is left as it is, a number a spreadsheet
+/// reads as one and can run nothing with.
 ///
 /// ```
 /// assert_eq!(jury::report::text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(jury::report::text("-5"), "-5");
+/// assert_eq!(jury::report::text("-5+cmd|' /C calc'!A0"), "'-5+cmd|' /C calc'!A0");
 /// assert_eq!(jury::report::text("P01"), "P01");
 /// ```
 pub fn text(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
+        Some('+' | '-') if plain_number(s) => s.into(),
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
         _ => s.into(),
     }
+}
+
+/// Whether `s` is a sign, digits, at most one decimal point among them, and an optional
+/// exponent of digits (`-5`, `+2.5`, `-1.5e-3`), nothing else.
+fn plain_number(s: &str) -> bool {
+    let body = &s[1..];
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
 }
 
 #[cfg(test)]
@@ -163,11 +185,37 @@ mod tests {
 
     #[test]
     fn every_formula_prefix_is_neutralised() {
-        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(text(cell), format!("'{cell}"));
+        let formulas = [
+            "=1+1",
+            "+1+1",
+            "-1-A1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "-",
+            "+",
+            "-.5",
+            "-5.",
+            "-1e",
+            "-1e+",
+            "-5+cmd|' /C calc'!A0",
+            "-1,5",
+            "- 5",
+            "-0x10",
+            "-inf",
+            "+1e5x",
+        ];
+        for cell in formulas {
+            assert_eq!(text(cell), format!("'{cell}"), "{cell:?}");
         }
-        for cell in ["P01", "1", "", "a=b", "'quoted"] {
-            assert_eq!(text(cell), cell);
+        // A plain signed number stays a number (found by a third review: a proposal's
+        // budget change of -5 was written as the text '-5).
+        let plain = [
+            "P01", "1", "", "a=b", "'quoted", "-5", "+5", "-2.5", "+0.25", "-1e3", "-1.5E-3",
+            "+2e+4",
+        ];
+        for cell in plain {
+            assert_eq!(text(cell), cell, "{cell:?}");
         }
     }
 
