@@ -51,6 +51,8 @@ enum Quotes {
     Open,
     /// After a `"` inside a quoted part: the part closed, unless another `"` follows.
     Closing,
+    /// After a closing quote and spaces (`"Novi Sad" ,`): only a separator may come.
+    Closed,
     /// Text came after a closing quote, in this record.
     Stray,
 }
@@ -65,7 +67,9 @@ impl Quotes {
                 (Quotes::Open, _) => Quotes::Open,
                 (Quotes::FieldStart | Quotes::Closing, b'"') => Quotes::Open,
                 (_, b',' | b'\n' | b'\r') => Quotes::FieldStart,
-                (Quotes::Closing, _) => Quotes::Stray,
+                // Spaces after a closing quote are trimmed with the cell.
+                (Quotes::Closing | Quotes::Closed, b' ' | b'\t') => Quotes::Closed,
+                (Quotes::Closing | Quotes::Closed, _) => Quotes::Stray,
                 _ => Quotes::Plain,
             };
         }
@@ -345,6 +349,12 @@ mod tests {
         assert_eq!(records, [rec(1, &["a", "b"])]);
         assert_eq!(unclosed, Some((2, false)));
         assert_eq!(try_read(b"a,b\n1,\"q\"r\n").1, Some((2, false)));
+        assert_eq!(try_read(b"a,b\n1,\"q\" r\n").1, Some((2, false)));
+        // Spaces after a closing quote, as a hand-edited file has them, are trimmed.
+        assert_eq!(
+            read(b"a,b\n\"Novi Sad\" ,\"RS\"\t\n"),
+            [rec(1, &["a", "b"]), rec(2, &["Novi Sad ", "RS\t"])]
+        );
         // A quote opened on the last record's line, right at the end.
         assert_eq!(try_read(b"a,b\r\n1,\"").1, Some((2, true)));
         // Closed at the very end, without a line break after it; a quote written twice; a
