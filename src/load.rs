@@ -154,8 +154,13 @@ fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    // Files only (a folder `proposals/` of application PDFs is no misnamed list).
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|e| {
+            let e = e.ok()?;
+            std::fs::metadata(e.path()).ok()?.is_file().then_some(())?;
+            e.file_name().into_string().ok()
+        })
         .collect();
     names.sort();
     for name in names {
@@ -171,8 +176,9 @@ fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
                 continue;
             }
             let message = match extension.as_str() {
-                // A hidden extension (`.csv.txt`), none, another letter case, a space.
-                "" | ".csv" | ".txt" | ".csv.txt" => format!(
+                // A hidden extension (`.csv.txt`), another letter case, a space. (A bare
+                // `.txt` or no extension is more likely notes than a list.)
+                ".csv" | ".csv.txt" => format!(
                     "this looks like {want}, which jury reads by that exact name only; rename the file to {want}"
                 ),
                 ".xlsx" | ".xls" | ".ods" | ".tsv" | ".numbers" | ".csv.xlsx" => format!(
@@ -253,7 +259,8 @@ impl Table {
         }
         let keys: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
         for (i, k) in keys.iter().enumerate() {
-            if keys[..i].contains(k) {
+            // Nameless columns (trailing commas) are judged by what they hold, elsewhere.
+            if !k.is_empty() && keys[..i].contains(k) {
                 builder.problem(
                     ProblemKind::Column,
                     line,

@@ -75,10 +75,14 @@ pub(crate) fn same_ignoring_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
+        fold(a).eq(fold(b))
     }
+}
+
+/// A text's characters in lower case, Greek's final sigma `ς` as the `σ` that `Σ` lowers to
+/// inside a word.
+fn fold(t: &str) -> impl Iterator<Item = char> + '_ {
+    (t.chars().flat_map(char::to_lowercase)).map(|c| if c == 'ς' { 'σ' } else { c })
 }
 
 /// The rounding error of a few floating-point steps, relative to the size of the numbers.

@@ -153,10 +153,13 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
                 && full(&count, p).is_none()
         });
     }
-    let tie_at_cut = selection
-        .warnings
-        .iter()
-        .any(|w| matches!(w, Warning::TieAtCut { .. }));
+    // A tie the jury must decide below the last winner took the last places; one above it
+    // (a cap-limited tie that left places for those below) did not.
+    let at = |p: usize| ranking.order.iter().position(|&q| q == p);
+    let last_at = last_winner.and_then(at);
+    let tie_at_cut = (0..proposals.len())
+        .filter(|&p| selection.winner[p] == Some(Winner::Tied))
+        .any(|p| at(p) > last_at);
     if let (Some(w), Some(r), false) = (last_winner, selection.runner_up, tie_at_cut) {
         let decided = ranking
             .ties
@@ -523,6 +526,46 @@ mod tests {
         assert!(warnings
             .iter()
             .any(|w| matches!(w, Warning::TieAtCut { places: 2, .. })));
+    }
+
+    #[test]
+    fn a_cap_limited_tie_above_the_last_winner_does_not_hide_how_the_last_place_was_decided() {
+        // Found on a last read: P1 and P2 (A) are tied for one place; P3 then takes the
+        // last place over P4 by a tie-break rule, which must still be said.
+        let rubric = Rubric::from_toml_str(
+            "[rubric]\nscale = { min = 0, max = 10 }\n\
+             [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n",
+        )
+        .unwrap();
+        let settings = Settings {
+            winners: 2,
+            tie_break: vec![crate::TieRule::Criterion("a".into())],
+            max_per: [("country".to_string(), 1)].into(),
+            ..Settings::default()
+        };
+        let mut b = AwardBuilder::new(rubric, settings);
+        for (p, country, a, bb) in [
+            ("P1", "A", 5.0, 5.0),
+            ("P2", "A", 5.0, 5.0),
+            ("P3", "B", 4.0, 2.0),
+            ("P4", "C", 3.0, 3.0),
+        ] {
+            b.proposal(p, p, &[("country", country)])
+                .score("j", p, "a", Some(a))
+                .score("j", p, "b", Some(bb));
+        }
+        let award = b.build().unwrap();
+        let outcome = crate::score_with(&award, award.settings());
+        let w = &outcome.selection.warnings;
+        assert!(
+            w.iter()
+                .any(|w| matches!(w, Warning::TieAtCut { places: 1, .. })),
+            "{w:?}"
+        );
+        assert!(
+            w.iter().any(|w| matches!(w, Warning::CutDecidedByRule { winner, runner_up, .. } if winner == "P3" && runner_up == "P4")),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -239,6 +239,12 @@ fn a_misnamed_or_unreadable_optional_file_is_not_taken_as_absent() {
         ],
     );
     assert!(!err.contains(".bak"), "{err}");
+    // A folder named like a list (application PDFs), or notes in a .txt, is no list (found
+    // on a last read: both refused the award).
+    let d = Dir::award("", OK_SCORES);
+    std::fs::create_dir(d.join("proposals")).unwrap();
+    d.write("jurors.txt", "J1 is the chair");
+    jury().arg("validate").arg(d.path()).assert().success();
     // A folder where a file should be: there, but not readable.
     let d = Dir::award("", OK_SCORES);
     std::fs::create_dir(d.join("proposals.csv")).unwrap();
@@ -779,8 +785,8 @@ fn a_list_column_without_a_name_must_be_empty_and_an_attribute_must_have_a_name(
         ],
     );
     assert!(!err.contains("proposals.csv:3"), "{err}");
-    // Empty under a nameless column: the spreadsheet's trailing comma, taken.
+    // Empty under nameless columns: the spreadsheet's trailing commas, taken.
     let d = Dir::award("", OK_SCORES);
-    d.write("proposals.csv", "id,title,country,\nP1,One,RS,\n");
+    d.write("proposals.csv", "id,title,country,,\nP1,One,RS,,\n");
     jury().arg("validate").arg(d.path()).assert().success();
 }

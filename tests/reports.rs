@@ -186,6 +186,12 @@ fn a_folder_that_is_not_all_a_bundle_is_never_replaced() {
     let d = Dir::award("", "juror,proposal,innovation,impact\nJ1,P1,4,4\n");
     let out = d.join("out");
     score_into(d.path(), &out, &[]);
+    // What Finder or Explorer leave in a folder they showed is no reason to keep it (found
+    // on a last read).
+    fs::write(out.join(".DS_Store"), "finder").unwrap();
+    fs::write(out.join("Thumbs.db"), "explorer").unwrap();
+    score_into(d.path(), &out, &[]);
+    assert!(!out.join(".DS_Store").exists() && out.join("ranking.csv").is_file());
     fs::write(out.join("notes.txt"), "the chair's notes").unwrap();
     let (_, err) = out_refused(&d, &out);
     assert!(

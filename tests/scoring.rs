@@ -551,6 +551,19 @@ fn criterion_ids_match_in_any_letter_case_in_any_script() {
     );
     let out = stdout_of(jury().arg("score").arg(d.path()).args(["--format", "csv"]));
     assert!(out.contains("\n1,P1,,7,yes,yes,2,3,4,"), "{out}");
+    // A word-final capital sigma lowers to ς in a word and to σ alone (found on a last read).
+    d.write(
+        "award.toml",
+        "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
+         [[rubric.criterion]]\nid = 'ΑΝΤΙΚΤΥΠΟΣ'\nweight = 1\n",
+    );
+    d.write("scores.csv", "juror,proposal,ΑΝΤΙΚΤΥΠΟΣ\nJ1,P1,4\n");
+    jury().arg("validate").arg(d.path()).assert().success();
+    d.write(
+        "scores.csv",
+        "juror,proposal,criterion,score\nJ1,P1,Αντικτυπος,4\n",
+    );
+    jury().arg("validate").arg(d.path()).assert().success();
     // Two ids that differ only in case, in any script, are one criterion given twice.
     d.write(
         "award.toml",

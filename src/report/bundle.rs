@@ -197,7 +197,8 @@ fn check_target(dir: &Path) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !(BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file()) {
+        let report = BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file();
+        if !report && !system_file(&name) {
             others.push(name);
         }
     }
@@ -235,6 +236,17 @@ fn check_target(dir: &Path) -> io::Result<()> {
     } else {
         refuse("its manifest.json is not one jury wrote".to_string())
     }
+}
+
+/// A file the operating system leaves in a folder it has shown (Finder's `.DS_Store` and
+/// `._*`, Windows Explorer's `Thumbs.db` and `desktop.ini`): no reason to keep a bundle that
+/// was opened once from being replaced.
+fn system_file(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower == ".ds_store"
+        || lower.starts_with("._")
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
 }
 
 /// The files of an audit bundle.
