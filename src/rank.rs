@@ -33,12 +33,18 @@ impl TieRule {
     /// Parses a rule as written in `award.toml` or on the command line, checking criterion
     /// ids against the rubric.
     pub fn parse(text: &str, rubric: &Rubric) -> Result<TieRule, String> {
+        TieRule::parse_with(text, |id| rubric.criterion_index(id).is_some())
+    }
+
+    /// [`TieRule::parse`], with `known` saying which criterion ids exist (a rubric still
+    /// being read has only their ids).
+    pub(crate) fn parse_with(text: &str, known: impl Fn(&str) -> bool) -> Result<TieRule, String> {
         match text.trim() {
             "consensus" => Ok(TieRule::Consensus),
             "reviews" => Ok(TieRule::Reviews),
             "lottery" => Ok(TieRule::Lottery),
             other => match other.strip_prefix("criterion:") {
-                Some(id) if rubric.criterion_index(id.trim()).is_some() => {
+                Some(id) if known(id.trim()) => {
                     Ok(TieRule::Criterion(id.trim().to_string()))
                 }
                 Some(id) => Err(unknown_criterion(id)),

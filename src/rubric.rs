@@ -370,16 +370,9 @@ impl Rubric {
         // would report them at award.toml.
         if let Some(rules) = &spec.tie_break {
             let at = file.at(rules.span(), "rubric.tie_break");
+            let known = |id: &str| seen.iter().any(|c| same_ignoring_case(c, id));
             for rule in rules.get_ref() {
-                let known = match rule.trim().strip_prefix("criterion:") {
-                    Some(id) => (seen.iter()).any(|c| same_ignoring_case(c, id.trim())),
-                    None => ["consensus", "reviews", "lottery"].contains(&rule.trim()),
-                };
-                if !known {
-                    let message = match rule.trim().strip_prefix("criterion:") {
-                        Some(id) => crate::rank::unknown_criterion(id),
-                        None => "unknown tie-break rule; expected criterion:<id>, consensus, reviews or lottery".to_string(),
-                    };
+                if let Err(message) = crate::rank::TieRule::parse_with(rule, known) {
                     problems.push(
                         Problem::new(ProblemKind::Setting, at.clone(), message)
                             .with_value(rule.clone()),
