@@ -194,8 +194,10 @@ fn check_target(dir: &Path) -> io::Result<()> {
     // A bundle holds the reports and nothing else, and its manifest is jury's: a folder that
     // merely has a `manifest.json` (a browser extension's, a build's) is not replaced.
     let mut others = Vec::new();
+    let mut entries = 0;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
+        entries += 1;
         let name = entry.file_name().to_string_lossy().into_owned();
         let report = BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file();
         if !report && !system_file(&name) {
@@ -218,9 +220,9 @@ fn check_target(dir: &Path) -> io::Result<()> {
     let manifest = dir.join("manifest.json");
     if !manifest.exists() {
         // Empty, or report files without a manifest: nothing says they are a bundle.
-        return match fs::read_dir(dir)?.next() {
-            None => Ok(()),
-            Some(_) => refuse("no manifest.json".to_string()),
+        return match entries {
+            0 => Ok(()),
+            _ => refuse("no manifest.json".to_string()),
         };
     }
     let mut text = String::new();
