@@ -81,7 +81,7 @@ pub(crate) fn same_ignoring_case(a: &str, b: &str) -> bool {
 
 /// A text's characters in lower case, Greek's final sigma `ς` as the `σ` that `Σ` lowers to
 /// inside a word.
-fn fold(t: &str) -> impl Iterator<Item = char> + '_ {
+pub(crate) fn fold(t: &str) -> impl Iterator<Item = char> + '_ {
     (t.chars().flat_map(char::to_lowercase)).map(|c| if c == 'ς' { 'σ' } else { c })
 }
 
