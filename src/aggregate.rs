@@ -5,44 +5,14 @@
 //! mean that drops the highest and the lowest (`trim` at each end), as figure-skating and
 //! diving panels do. Its total is Σ weight × criterion value, over all criteria.
 
-use std::fmt;
-
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use crate::award::index::{ByProposal, Runs};
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::normalize::Correction;
+use crate::settings::Aggregate;
 use crate::warnings::Warning;
-
-mod index;
-
-pub(crate) use index::{bucket_starts, juror_scores, ByProposal, Runs};
-
-/// How corrected scores are combined over jurors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum Aggregate {
-    /// The mean, weighted by each review's confidence (all 1 when none is given).
-    #[default]
-    Mean,
-    /// The median (the mean of the middle two for an even count); confidence is not used.
-    Median,
-    /// The mean after dropping `trim` scores at each end; confidence is not used. With
-    /// `2 × trim` scores or fewer nothing can be dropped, and the median is used (reported).
-    Trimmed,
-}
-
-impl fmt::Display for Aggregate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Aggregate::Mean => "mean",
-            Aggregate::Median => "median",
-            Aggregate::Trimmed => "trimmed",
-        })
-    }
-}
 
 /// What aggregation found for one proposal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -395,7 +365,7 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::weighted_mean_sd;
+    use crate::util::stats::weighted_mean_sd;
     use crate::{AwardBuilder, Method, Rubric, Settings};
     use proptest::prelude::*;
 

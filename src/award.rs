@@ -13,12 +13,13 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::aggregate::Runs;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::limits::{JUROR_BITS, MAX_CRITERIA, MAX_JURORS};
 use crate::rubric::Rubric;
 use crate::settings::{Settings, SettingsSource};
 
 mod batch;
+pub(crate) mod index;
 mod order;
 mod roster;
 #[cfg(test)]
@@ -26,6 +27,7 @@ mod tests;
 
 pub(crate) use batch::Batch;
 use batch::{bad_confidence, blank_id, off_scale};
+use index::Runs;
 use order::sort_scores;
 pub use roster::Roster;
 use roster::{Origin, RosterBuilder};
@@ -43,12 +45,6 @@ pub struct Score {
     proposal: u32,
     raw: f64,
 }
-
-/// The most criteria a rubric can have.
-pub const MAX_CRITERIA: usize = 1 << (32 - JUROR_BITS);
-/// The most jurors an award can have.
-pub const MAX_JURORS: usize = 1 << JUROR_BITS;
-const JUROR_BITS: u32 = 24;
 
 impl Score {
     /// A score; `criterion` below [`MAX_CRITERIA`] and `juror` below [`MAX_JURORS`] (the
@@ -1008,9 +1004,9 @@ fn check_settings(
         );
     }
     for rule in &settings.tie_break {
-        if let crate::rank::TieRule::Criterion(id) = rule {
+        if let crate::tie_rule::TieRule::Criterion(id) = rule {
             if rubric.criterion_index(id).is_none() {
-                let message = crate::rank::unknown_criterion(id);
+                let message = crate::tie_rule::unknown_criterion(id);
                 refuse(
                     ProblemKind::Setting,
                     ("ranking", "tie_break"),

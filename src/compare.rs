@@ -6,8 +6,8 @@
 use rayon::prelude::*;
 
 use crate::award::Award;
-use crate::normalize::Method;
 use crate::outcome::{score_with, Outcome};
+use crate::settings::Method;
 use crate::winners::Winner;
 
 /// The outcome of one award under every method.

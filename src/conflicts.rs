@@ -134,7 +134,9 @@ impl<'a> SameRule<'a> {
         self.attributes
             .iter()
             .find_map(|(name, j, p)| match (j[juror], p[proposal]) {
-                (Some(a), Some(b)) if crate::rubric::same_ignoring_case(a, b) => Some((*name, a)),
+                (Some(a), Some(b)) if crate::util::text::same_ignoring_case(a, b) => {
+                    Some((*name, a))
+                }
                 _ => None,
             })
     }

@@ -50,12 +50,14 @@ mod juror;
 
 use std::fmt;
 
-use crate::aggregate::{juror_scores, ProposalValues, Runs};
+use crate::aggregate::ProposalValues;
+use crate::award::index::{juror_scores, Runs};
 use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::normalize::{runs as runs_of, Correction};
+use crate::normalize::Correction;
+use crate::util::stats::runs as runs_of;
 use crate::warnings::Warning;
 
 use cells::Cells;

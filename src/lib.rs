@@ -41,6 +41,7 @@ pub mod diagnostics;
 pub mod eligibility;
 mod error;
 pub mod fit;
+pub mod limits;
 mod load;
 pub mod normalize;
 mod outcome;
@@ -50,29 +51,28 @@ pub mod report;
 mod rubric;
 mod settings;
 pub mod simulate;
+mod tie_rule;
 pub mod tolerance;
 mod tomlfile;
 pub mod uncertainty;
+mod util;
 pub mod warnings;
 pub mod winners;
 
-pub use aggregate::Aggregate;
-pub use award::{
-    Award, AwardBuilder, Conflict, InputFile, Roster, Score, MAX_CRITERIA, MAX_JURORS,
-};
+pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};
 pub use error::{Error, Location, Problem, ProblemKind, Result};
-pub use load::{
-    load, sha256, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE,
-};
-pub use normalize::Method;
-pub use outcome::{score, score_counted, score_with, Outcome};
-pub use rank::TieRule;
+pub use limits::{MAX_BOOTSTRAP, MAX_CRITERIA, MAX_JURORS, MAX_TRIM};
+pub use load::{load, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE};
+pub use outcome::{score, score_counted, score_with, Outcome, Uncertainty};
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS, MAX_BOOTSTRAP, MAX_TRIM};
-pub use uncertainty::Uncertainty;
+pub use settings::{Aggregate, Method};
+pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS};
+pub use tie_rule::TieRule;
+pub use util::digest::sha256;
+
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -8,8 +8,6 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::award::{Award, AwardBuilder, Batch, InputFile};
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
 use crate::rubric::Rubric;
@@ -17,6 +15,7 @@ use crate::settings::{AwardSpec, RubricRef, Settings, SettingsSource};
 use crate::tomlfile::TomlFile;
 
 mod digest;
+
 mod pieces;
 mod records;
 
@@ -689,19 +688,7 @@ fn criterion_of(rubric: &Rubric, key: &str) -> Option<usize> {
     rubric
         .criteria
         .iter()
-        .position(|c| crate::rubric::same_ignoring_case(&c.id, key))
-}
-
-/// The SHA-256 of a file, in lowercase hex.
-pub fn sha256(path: &Path) -> io::Result<String> {
-    let mut hasher = Sha256::new();
-    io::copy(&mut File::open(path)?, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
-}
-
-/// Lowercase hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+        .position(|c| crate::util::text::same_ignoring_case(&c.id, key))
 }
 
 fn one(problem: Problem) -> Error {
@@ -712,6 +699,7 @@ fn one(problem: Problem) -> Error {
 mod tests {
     use super::pieces::Sizes;
     use super::*;
+    use crate::util::digest::sha256;
     use proptest::prelude::*;
 
     const AWARD: &str = "[rubric]\nscale = { min = 1, max = 5, step = 0.5 }\n\

@@ -8,76 +8,16 @@
 //! audit shows each juror's leniency (`bias`, positive = lenient) and spread (`scale`,
 //! above 1 = wider than the panel) whatever the method.
 
-use std::fmt;
 use std::ops::Range;
-
-use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::fit::{fit_additive, fit_affine_pooled_from, AffineOptions, FitOptions, Observation};
+use crate::settings::Method;
+use crate::util::stats::{runs, weighted_mean_sd};
 use crate::warnings::Warning;
-
-/// How juror bias is corrected.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum Method {
-    /// Raw scores, uncorrected (what most award platforms do).
-    None,
-    /// Each juror's scores standardised (population mean and standard deviation), then
-    /// mapped back to the pooled mean and spread of all valid scores on the criterion.
-    Zscore,
-    /// Each score divided by the juror's mean, times the pooled mean (as Reviewr does).
-    Ratio,
-    /// Each juror's used range stretched to the criterion's scale (as LiveJudge does).
-    Minmax,
-    /// Each juror's scores turned into percentiles (mid-ranks for ties), placed on the scale:
-    /// `min + (max − min) × (rank − ½) / n`.
-    Rank,
-    /// Least squares fit of `score = value(proposal) + bias(juror)`, jointly over the whole
-    /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::fit`].
-    Additive,
-    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)` on each criterion,
-    /// jointly over the design, scales kept positive and shrunk toward 1 for jurors with few
-    /// scores (Paul 1981; Roos et al. 2011). A juror's scales on the criteria are pooled
-    /// toward one scale of their own, as much as the data show them to agree (empirical
-    /// Bayes, [`crate::fit::fit_affine_pooled`]): a juror's spread is a trait of the juror,
-    /// and one criterion's few scores estimate it poorly.
-    #[default]
-    Affine,
-}
-
-impl Method {
-    /// Every method, in a fixed order.
-    pub const ALL: [Method; 7] = [
-        Method::None,
-        Method::Zscore,
-        Method::Ratio,
-        Method::Minmax,
-        Method::Rank,
-        Method::Additive,
-        Method::Affine,
-    ];
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Method::None => "none",
-            Method::Zscore => "zscore",
-            Method::Ratio => "ratio",
-            Method::Minmax => "minmax",
-            Method::Rank => "rank",
-            Method::Additive => "additive",
-            Method::Affine => "affine",
-        })
-    }
-}
 
 /// Shrinkage of the `affine` method: each juror's scale is pulled toward 1 as if they had
 /// this many more scores lying on the panel's line (see [`crate::fit::AffineOptions`]).
@@ -294,7 +234,7 @@ fn correct_criterion(
     if method == Method::Ratio && scale.min < 0.0 {
         out.warnings.push(Warning::RatioOnSignedScale {
             criterion: criterion.id.clone(),
-            min: crate::report::number(scale.min),
+            min: crate::util::number::number(scale.min),
         });
     }
     let middle = (scale.min + scale.max) / 2.0;
@@ -338,8 +278,8 @@ fn correct_criterion(
                 out.warnings.push(Warning::RatioUndefined {
                     juror: award.jurors().id(juror).to_string(),
                     criterion: criterion.id.clone(),
-                    mean: crate::report::number(mean),
-                    pooled_mean: crate::report::number(pooled_mean),
+                    mean: crate::util::number::number(mean),
+                    pooled_mean: crate::util::number::number(pooled_mean),
                 });
                 Some((0.0, 1.0))
             }
@@ -483,35 +423,6 @@ struct Fitted {
     effects: Vec<(Vec<f64>, Vec<f64>)>,
     unconverged: Vec<usize>,
     iterations: usize,
-}
-
-/// Weighted population mean and standard deviation of `(value, weight)` pairs (two passes;
-/// 0 and 0 for no weight).
-pub(crate) fn weighted_mean_sd(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64) {
-    let (w, sum) = pairs
-        .clone()
-        .fold((0.0, 0.0), |(w, s), (x, k)| (w + k, s + k * x));
-    if w <= 0.0 {
-        return (0.0, 0.0);
-    }
-    let mean = sum / w;
-    let ss: f64 = pairs.map(|(x, k)| k * (x - mean) * (x - mean)).sum();
-    (mean, (ss / w).sqrt())
-}
-
-/// The maximal runs of consecutive indices `0..n` that share a key.
-pub(crate) fn runs<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=n {
-        if i == n || key(i) != key(start) {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

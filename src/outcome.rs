@@ -12,9 +12,12 @@ use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
 use crate::reliability::{self, Statistic};
 use crate::settings::Settings;
-use crate::uncertainty::Uncertainty;
 use crate::warnings::Warning;
 use crate::winners::{self, Selection, Winner};
+
+mod uncertainty;
+
+pub use uncertainty::{cut_reading, Uncertainty};
 
 /// Everything scoring found: corrected scores, criterion values, eligibility, ranking,
 /// winners and warnings. Reports are written from it.
@@ -244,7 +247,7 @@ fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
     if parts.count < 2 {
         return None;
     }
-    let ids = |labels: &[Option<u32>], roster: &crate::Roster, k: u32| -> Vec<String> {
+    let ids = |labels: &[Option<u32>], roster: &crate::award::Roster, k: u32| -> Vec<String> {
         labels
             .iter()
             .enumerate()

@@ -5,105 +5,15 @@
 //! what remains tied. Every tie a rule decided is recorded with the rule; proposals still equal
 //! after every rule share a rank (competition ranking: 1, 2, 2, 4).
 
-use std::fmt;
 use std::ops::Range;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
-use serde::{Serialize, Serializer};
 
 use crate::aggregate::ProposalValues;
 use crate::rubric::Rubric;
+use crate::tie_rule::TieRule;
 use crate::tolerance;
-
-/// A tie-break rule.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum TieRule {
-    /// `criterion:<id>`: the higher value on this criterion first.
-    Criterion(String),
-    /// `consensus`: the lower spread among jurors first.
-    Consensus,
-    /// `reviews`: more valid reviews first.
-    Reviews,
-    /// `lottery`: a draw seeded by the award's seed, reproducible.
-    Lottery,
-}
-
-impl TieRule {
-    /// Parses a rule as written in `award.toml` or on the command line, checking criterion
-    /// ids against the rubric.
-    pub fn parse(text: &str, rubric: &Rubric) -> Result<TieRule, String> {
-        TieRule::parse_with(text, |id| rubric.criterion_index(id).is_some())
-    }
-
-    /// [`TieRule::parse`], with `known` saying which criterion ids exist (a rubric still
-    /// being read has only their ids).
-    pub(crate) fn parse_with(text: &str, known: impl Fn(&str) -> bool) -> Result<TieRule, String> {
-        match text.trim() {
-            "consensus" => Ok(TieRule::Consensus),
-            "reviews" => Ok(TieRule::Reviews),
-            "lottery" => Ok(TieRule::Lottery),
-            other => match other.strip_prefix("criterion:") {
-                Some(id) if known(id.trim()) => {
-                    Ok(TieRule::Criterion(id.trim().to_string()))
-                }
-                Some(id) => Err(unknown_criterion(id)),
-                None => Err(
-                    "unknown tie-break rule; expected criterion:<id>, consensus, reviews or lottery"
-                        .to_string(),
-                ),
-            },
-        }
-    }
-}
-
-/// What is wrong with a chain of tie-break rules as a whole: a rule given twice, or one
-/// after `lottery` (which separates every tie, so no later rule ever decides anything); for
-/// each such rule, its text and why. Each rule's own form is [`TieRule::parse`]'s to judge.
-pub(crate) fn chain_problems(rules: &[String]) -> Vec<(String, &'static str)> {
-    let mut problems = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    let mut after_lottery = false;
-    for rule in rules {
-        let key = rule.trim().to_lowercase();
-        if after_lottery {
-            problems.push((
-                rule.clone(),
-                "a rule after lottery never decides anything: lottery separates every tie; put it before lottery or drop it",
-            ));
-        } else if seen.contains(&key) {
-            problems.push((
-                rule.clone(),
-                "this tie-break rule is given twice; the second time it can decide nothing",
-            ));
-        }
-        after_lottery |= key == "lottery";
-        seen.push(key);
-    }
-    problems
-}
-
-/// The problem with a tie-break rule on criterion `id`, which the rubric does not have.
-pub(crate) fn unknown_criterion(id: &str) -> String {
-    format!("tie-break rule names criterion '{id}', which the rubric does not have")
-}
-
-impl fmt::Display for TieRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TieRule::Criterion(id) => write!(f, "criterion:{id}"),
-            TieRule::Consensus => f.write_str("consensus"),
-            TieRule::Reviews => f.write_str("reviews"),
-            TieRule::Lottery => f.write_str("lottery"),
-        }
-    }
-}
-
-impl Serialize for TieRule {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
 
 /// A tie in the totals, and how it ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -371,9 +281,9 @@ mod tests {
     fn rules_parse_and_print_with_one_spelling() {
         let r = rubric();
         for text in ["criterion:a", "consensus", "reviews", "lottery"] {
-            assert_eq!(TieRule::parse(text, &r).unwrap().to_string(), text);
+            assert_eq!(r.tie_rule(text).unwrap().to_string(), text);
         }
-        assert!(TieRule::parse("criterion:zz", &r).is_err());
-        assert!(TieRule::parse("coin", &r).is_err());
+        assert!(r.tie_rule("criterion:zz").is_err());
+        assert!(r.tie_rule("coin").is_err());
     }
 }

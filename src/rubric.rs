@@ -13,11 +13,13 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::award::MAX_CRITERIA;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
-use crate::report::number;
+use crate::limits::{LARGEST_WEIGHT, MAX_CRITERIA, SCALE_LIMIT, SMALLEST};
+use crate::tie_rule::{chain_problems, TieRule};
 use crate::tolerance;
 use crate::tomlfile::TomlFile;
+use crate::util::number::number;
+use crate::util::text::same_ignoring_case;
 
 /// Column names that cannot be criterion ids, because `scores.csv` uses them.
 const RESERVED: [&str; 6] = [
@@ -28,19 +30,6 @@ const RESERVED: [&str; 6] = [
     "confidence",
     "comment",
 ];
-
-/// The largest magnitude of a scale's ends. Fits square scores and sum the squares; far
-/// beyond any real scale they overflow, and totals turn to infinity or NaN.
-pub(crate) const SCALE_LIMIT: f64 = 1e9;
-
-/// The narrowest scale, and the smallest weight. Totals closer than [`tolerance::TIE`] are
-/// tied (relative to their size, but never to less than 1): on a criterion whose weight ×
-/// width is tiny every proposal ties and the tie-break rules, a lottery at the end, would
-/// decide the ranking.
-pub(crate) const SMALLEST: f64 = 1e-3;
-
-/// The largest weight: a weight beyond it times a score overflows the total.
-pub(crate) const LARGEST_WEIGHT: f64 = 1e6;
 
 /// The scale a criterion is scored on: numbers from `min` to `max`, on steps of `step` from
 /// `min` when a step is given.
@@ -66,23 +55,6 @@ fn unreachable_pass_total(criteria: &[Criterion], pass: f64) -> Option<String> {
             number(most)
         )
     })
-}
-
-/// Whether two texts are the same ignoring letter case, in any script (`Énergie` is
-/// `énergie`, `Иновативност` is `иновативност`): how criterion ids and attribute values
-/// compare.
-pub(crate) fn same_ignoring_case(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        fold(a).eq(fold(b))
-    }
-}
-
-/// A text's characters in lower case, Greek's final sigma `ς` as the `σ` that `Σ` lowers to
-/// inside a word.
-pub(crate) fn fold(t: &str) -> impl Iterator<Item = char> + '_ {
-    (t.chars().flat_map(char::to_lowercase)).map(|c| if c == 'ς' { 'σ' } else { c })
 }
 
 /// The rounding error of a few floating-point steps, relative to the size of the numbers.
@@ -372,14 +344,14 @@ impl Rubric {
             let at = file.at(rules.span(), "rubric.tie_break");
             let known = |id: &str| seen.iter().any(|c| same_ignoring_case(c, id));
             for rule in rules.get_ref() {
-                if let Err(message) = crate::rank::TieRule::parse_with(rule, known) {
+                if let Err(message) = TieRule::parse_with(rule, known) {
                     problems.push(
                         Problem::new(ProblemKind::Setting, at.clone(), message)
                             .with_value(rule.clone()),
                     );
                 }
             }
-            for (rule, message) in crate::rank::chain_problems(rules.get_ref()) {
+            for (rule, message) in chain_problems(rules.get_ref()) {
                 problems
                     .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
             }
@@ -453,6 +425,12 @@ impl Rubric {
         self.criteria
             .iter()
             .position(|c| same_ignoring_case(&c.id, id))
+    }
+
+    /// Parses a tie-break rule as written in `award.toml` or on the command line, checking
+    /// its criterion id against this rubric.
+    pub fn tie_rule(&self, text: &str) -> std::result::Result<TieRule, String> {
+        TieRule::parse_with(text, |id| self.criterion_index(id).is_some())
     }
 
     /// The sum of the weights.
@@ -629,8 +607,8 @@ fn level_message(id: &str, scale: &Scale) -> String {
     )
 }
 
-fn one(problem: Problem) -> crate::Error {
-    crate::Error::Invalid(vec![problem])
+fn one(problem: Problem) -> crate::error::Error {
+    crate::error::Error::Invalid(vec![problem])
 }
 
 /// The message for a rubric of more criteria than an award can hold.

@@ -12,13 +12,17 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
-use crate::aggregate::Aggregate;
-use crate::award::MAX_JURORS;
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
-use crate::normalize::Method;
-use crate::rank::TieRule;
+use crate::limits::{MAX_BOOTSTRAP, MAX_TRIM};
 use crate::rubric::{Rubric, RubricSpec};
+use crate::tie_rule::TieRule;
 use crate::tomlfile::TomlFile;
+
+mod aggregate;
+mod method;
+
+pub use aggregate::Aggregate;
+pub use method::Method;
 
 /// The number of winners when an award does not say.
 pub const DEFAULT_WINNERS: usize = 5;
@@ -26,20 +30,6 @@ pub const DEFAULT_WINNERS: usize = 5;
 /// The share of the scale width beyond which reviews disagree, when an award does not say:
 /// panels commonly add a reader when two reviews differ by more than 30% of the scale.
 pub const DEFAULT_DISAGREEMENT: f64 = 0.3;
-
-/// The most bootstrap replicates a run may ask for. The usual 1,000 to 10,000 already put
-/// every reported share within a point or so of where more replicates would put it (the
-/// Monte Carlo error of a share is at most 0.5/√N: 0.5 points at 10,000); 100,000 put it
-/// within 0.16 points. Beyond that a count is a slip of the keyboard: each replicate scores
-/// the award again, and every replicate's ranks and totals are held until the intervals are
-/// read off, about 33 bytes a proposal a replicate (some 340 MB for 100 proposals at this
-/// limit).
-pub const MAX_BOOTSTRAP: usize = 100_000;
-
-/// The largest `trim`. A proposal has at most one score a juror on a criterion (a bootstrap
-/// replicate draws no more reviews than it has), so at most [`MAX_JURORS`]; a larger trim
-/// could never keep one, and every trimmed mean would fall back to the median.
-pub const MAX_TRIM: usize = (MAX_JURORS - 1) / 2;
 
 /// Where an award's settings came from, so that a problem found in them once the lists are
 /// read (an attribute that no list has, say) names its place: in `award.toml`, the key and
@@ -300,7 +290,7 @@ impl Settings {
         let mut problems = Problems::default();
         s.tie_break.clear();
         for rule in &rubric.tie_break {
-            match TieRule::parse(rule, rubric) {
+            match rubric.tie_rule(rule) {
                 Ok(r) => s.tie_break.push(r),
                 Err(message) => problems.push(
                     Problem::new(
@@ -372,7 +362,7 @@ impl Settings {
         if spec.ranking.tie_break.is_some() || !rules.is_empty() {
             s.tie_break = Vec::new();
             for rule in &rules {
-                match TieRule::parse(rule, rubric) {
+                match rubric.tie_rule(rule) {
                     Ok(r) => s.tie_break.push(r),
                     Err(message) => problems.push(
                         Problem::new(ProblemKind::Setting, at.clone(), message)
@@ -380,7 +370,7 @@ impl Settings {
                     ),
                 }
             }
-            for (rule, message) in crate::rank::chain_problems(&rules) {
+            for (rule, message) in crate::tie_rule::chain_problems(&rules) {
                 problems
                     .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
             }
@@ -543,7 +533,7 @@ mod tests {
             shown: "award.toml".into(),
             text: award.to_string(),
         };
-        let spec: AwardSpec = file.parse().map_err(|p| crate::Error::Invalid(vec![p]))?;
+        let spec: AwardSpec = file.parse().map_err(|p| crate::error::Error::Invalid(vec![p]))?;
         Settings::check(spec, &rubric, &file, "folder")
     }
 

@@ -55,8 +55,9 @@ mod folder;
 
 use std::path::PathBuf;
 
-use crate::award::{Award, AwardBuilder, MAX_CRITERIA, MAX_JURORS};
+use crate::award::{Award, AwardBuilder};
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
+use crate::limits::{MAX_CRITERIA, MAX_JURORS};
 use crate::rubric::{Rubric, Scale};
 use crate::settings::{Settings, DEFAULT_WINNERS};
 use crate::tolerance;
@@ -433,7 +434,7 @@ fn toml_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::Method;
+    use crate::settings::Method;
 
     pub(super) fn sim(options: SimulationOptions) -> Simulation {
         simulate(&options).unwrap()

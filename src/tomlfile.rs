@@ -66,7 +66,7 @@ impl TomlFile {
     /// The SHA-256 of the file's bytes as read, in lowercase hex.
     pub(crate) fn sha256(&self) -> String {
         use sha2::{Digest, Sha256};
-        crate::load::hex(&Sha256::digest(self.text.as_bytes()))
+        crate::util::digest::hex(&Sha256::digest(self.text.as_bytes()))
     }
 
     /// Parses the whole file into `T`, naming the line of a syntax error or unknown key, and

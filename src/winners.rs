@@ -190,8 +190,8 @@ type Key<'a> = (&'a str, String);
 
 /// The key of an attribute's value.
 fn key<'a>(attribute: &'a str, value: &str) -> Key<'a> {
-    // Folded as every comparison ignoring case folds (`crate::rubric::same_ignoring_case`).
-    (attribute, crate::rubric::fold(value).collect())
+    // Folded as every comparison ignoring case folds (`crate::util::text::same_ignoring_case`).
+    (attribute, crate::util::text::fold(value).collect())
 }
 
 /// Winners so far per value of a capped attribute.

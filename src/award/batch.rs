@@ -165,7 +165,7 @@ impl<'a> Batch<'a> {
         for c in [last, next] {
             if criteria
                 .get(c)
-                .is_some_and(|c| crate::rubric::same_ignoring_case(&c.id, id))
+                .is_some_and(|c| crate::util::text::same_ignoring_case(&c.id, id))
             {
                 self.last_criterion = c;
                 return Some(c);
@@ -173,7 +173,7 @@ impl<'a> Batch<'a> {
         }
         let found = criteria
             .iter()
-            .position(|c| crate::rubric::same_ignoring_case(&c.id, id))?;
+            .position(|c| crate::util::text::same_ignoring_case(&c.id, id))?;
         self.last_criterion = found;
         Some(found)
     }

@@ -14,7 +14,7 @@
 use rayon::prelude::*;
 
 use super::Score;
-use crate::aggregate::bucket_starts;
+use crate::award::index::bucket_starts;
 
 /// Jurors are cut into this many ranges for the first pass: enough blocks to share among
 /// threads, few enough to write to at once.

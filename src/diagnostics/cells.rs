@@ -5,11 +5,11 @@ use super::ProposalDiagnostics;
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
-use crate::aggregate::Runs;
+use crate::award::index::Runs;
 use crate::award::Award;
 use crate::normalize::Correction;
-use crate::report::number;
 use crate::tolerance;
+use crate::util::number::number;
 use rayon::prelude::*;
 
 /// One cell's sum of corrected scores and count.

@@ -28,8 +28,8 @@ use super::{Flag, JurorDiagnostics, JurorFlag};
 use crate::aggregate::median;
 use crate::award::Award;
 use crate::normalize::Correction;
-use crate::report::number;
 use crate::tolerance;
+use crate::util::number::number;
 
 /// Straight-lining: the largest spread, as a share of the scale width, that counts as
 /// "nearly the same score".

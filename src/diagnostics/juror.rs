@@ -5,8 +5,9 @@ use super::cells::Cells;
 use super::{Home, JurorDiagnostics, MIN_AGREEMENT_PAIRS};
 use crate::aggregate::ProposalValues;
 use crate::award::Award;
-use crate::normalize::{runs, weighted_mean_sd, Correction, JurorEffect};
+use crate::normalize::{Correction, JurorEffect};
 use crate::tolerance;
+use crate::util::stats::{runs, weighted_mean_sd};
 
 /// Everything about juror `j`, whose valid scores are `mine` (by proposal, then criterion),
 /// but the flags and the status counts.
@@ -86,7 +87,7 @@ pub(super) fn juror(
             for &i in mine {
                 let s = &scores[i as usize];
                 let theirs = proposals.attribute(s.proposal(), a);
-                if !theirs.is_some_and(|v| crate::rubric::same_ignoring_case(v, value)) {
+                if !theirs.is_some_and(|v| crate::util::text::same_ignoring_case(v, value)) {
                     continue;
                 }
                 let Some(v) = values[s.proposal()].values[s.criterion()] else {

@@ -10,7 +10,7 @@ use std::io::{self, Read};
 
 use sha2::{Digest as _, Sha256};
 
-use super::hex;
+use crate::util::digest::hex;
 
 /// A SHA-256 fed a file's bytes in order, each byte once however often it is offered.
 pub(super) struct Digest {

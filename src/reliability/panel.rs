@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::aggregate::juror_scores;
+use crate::award::index::juror_scores;
 use crate::award::Award;
 use crate::conflicts::Status;
 

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use super::{JurorsCsv, Manifest, RankingCsv, ReliabilityCsv, Report, ScoresCsv, WarningsCsv};
 use crate::award::{Award, InputFile};
 use crate::error::{Error, Result};
-use crate::load::hex;
 use crate::outcome::Outcome;
+use crate::util::digest::hex;
 
 /// Writes the audit bundle (`ranking.csv`, `scores.csv`, `jurors.csv`, `warnings.csv`,
 /// `reliability.csv`, `manifest.json`) into `dir`, atomically.

@@ -5,12 +5,13 @@ use std::io;
 use rayon::prelude::*;
 
 use super::rows::{RankingRow, Rows};
-use super::{number, push_number, text, Report};
-use crate::aggregate::ByProposal;
+use super::{text, Report};
+use crate::award::index::ByProposal;
 use crate::award::Award;
 use crate::conflicts::{Reasons, Status};
 use crate::diagnostics;
 use crate::outcome::Outcome;
+use crate::util::number::{number, push_number};
 use crate::winners::Winner;
 
 /// `ranking.csv`: every proposal, ranked ones first, with its total, criterion values,
@@ -234,7 +235,7 @@ fn write_blocks<T: Sync>(
 /// Writes ranking rows, numbers through reused buffers: no string per cell.
 struct RowWriter<'a> {
     award: &'a Award,
-    uncertainty: Option<&'a crate::Uncertainty>,
+    uncertainty: Option<&'a crate::outcome::Uncertainty>,
     attributes: &'a [&'a String],
     cell: String,
     digits: itoa::Buffer,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::aggregate::bucket_starts;
+use crate::award::index::bucket_starts;
 use crate::award::Award;
 use crate::outcome::Outcome;
 use crate::winners::Winner;

@@ -2,9 +2,9 @@
 
 use super::{midpoint, rubric_toml, Simulation};
 use crate::award::{Award, AwardBuilder};
-use crate::normalize::Method;
 use crate::outcome::Outcome;
 use crate::rubric::{Rubric, Scale};
+use crate::settings::Method;
 use crate::tolerance;
 
 /// How close an outcome came to the truth.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{award_name, criterion_id, rubric_toml, Simulation};
 use crate::error::{Error, Result};
 use crate::load::{AWARD_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE};
-use crate::report::number;
+use crate::util::number::number;
 
 /// The true quality of each proposal, in the folder.
 pub const TRUTH_FILE: &str = "truth.csv";
@@ -40,9 +40,9 @@ pub fn write_folder(simulation: &Simulation, dir: impl AsRef<Path>) -> Result<()
         let empty = dir.is_dir() && fs::read_dir(dir).map_err(fail(dir))?.next().is_none();
         if !empty {
             // A usage problem (exit 2), not a failure to write.
-            return Err(Error::Invalid(vec![crate::Problem::new(
-                crate::ProblemKind::Setting,
-                crate::Location::file(dir),
+            return Err(Error::Invalid(vec![crate::error::Problem::new(
+                crate::error::ProblemKind::Setting,
+                crate::error::Location::file(dir),
                 "--out exists and is not an empty folder; choose a new or empty folder",
             )]));
         }
