@@ -533,7 +533,9 @@ mod tests {
             shown: "award.toml".into(),
             text: award.to_string(),
         };
-        let spec: AwardSpec = file.parse().map_err(|p| crate::error::Error::Invalid(vec![p]))?;
+        let spec: AwardSpec = file
+            .parse()
+            .map_err(|p| crate::error::Error::Invalid(vec![p]))?;
         Settings::check(spec, &rubric, &file, "folder")
     }
 

@@ -2,6 +2,8 @@
 
 mod util;
 
+mod layers;
+
 mod bad_input;
 mod diagnostics;
 mod properties;
