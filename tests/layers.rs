@@ -353,7 +353,7 @@ fn no_module_imports_from_a_module_listed_after_it() {
         if top == "lib" || top == "main" || top == "cli" {
             continue;
         }
-        if (1..=here.len()).any(|n| tests.contains(&here[..n].to_vec())) {
+        if (1..=here.len()).any(|n| tests.contains(&here[..n])) {
             continue;
         }
         let code = code_of(&fs::read_to_string(file).unwrap());
