@@ -4,7 +4,7 @@
 //! jurors drawn at random, and scores follow `scale × value + bias + noise`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jury::fit::{
+use jury::advanced::fit::{
     fit_additive, fit_affine, fit_affine_pooled, AffineOptions, FitOptions, Observation,
 };
 use std::hint::black_box;

@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("{threads}_threads"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    black_box(jury::uncertainty::estimate(
+                    black_box(jury::advanced::uncertainty::estimate(
                         &award,
                         award.settings(),
                         &outcome,

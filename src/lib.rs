@@ -33,46 +33,43 @@
 
 #![deny(missing_docs)]
 
-pub mod aggregate;
+pub mod advanced;
+mod aggregate;
 mod award;
-pub mod compare;
-pub mod conflicts;
-pub mod diagnostics;
-pub mod eligibility;
+mod compare;
+mod conflicts;
+mod diagnostics;
+mod eligibility;
 mod error;
-pub mod fit;
-pub mod limits;
+mod fit;
+mod limits;
 mod load;
-pub mod normalize;
+mod normalize;
 mod outcome;
-pub mod rank;
+mod rank;
 pub mod reliability;
 pub mod report;
 mod rubric;
 mod settings;
 pub mod simulate;
 mod tie_rule;
-pub mod tolerance;
+mod tolerance;
 mod tomlfile;
-pub mod uncertainty;
+mod uncertainty;
 mod util;
-pub mod warnings;
-pub mod winners;
+mod warnings;
+mod winners;
 
 pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};
 pub use error::{Error, Location, Problem, ProblemKind, Result};
-pub use limits::{MAX_BOOTSTRAP, MAX_CRITERIA, MAX_JURORS, MAX_TRIM};
-pub use load::{load, AWARD_FILE, CONFLICTS_FILE, JURORS_FILE, PROPOSALS_FILE, SCORES_FILE};
-pub use outcome::{score, score_counted, score_with, Outcome, Uncertainty};
+pub use load::load;
+pub use outcome::{score, score_with, Outcome, Uncertainty};
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Aggregate, Method};
-pub use settings::{Settings, DEFAULT_DISAGREEMENT, DEFAULT_WINNERS};
+pub use settings::{Aggregate, Method, Settings};
 pub use tie_rule::TieRule;
-pub use util::digest::sha256;
-
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -54,7 +54,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     if replicates > 0 {
         let bar = cli::progress(replicates + award.jurors().len(), "bootstrap");
         let tick = || bar.inc(1);
-        let u = jury::uncertainty::estimate(&award, award.settings(), &outcome, replicates, &tick);
+        let u = jury::advanced::uncertainty::estimate(
+            &award,
+            award.settings(),
+            &outcome,
+            replicates,
+            &tick,
+        );
         bar.finish_and_clear();
         outcome.uncertainty = Some(u);
     }

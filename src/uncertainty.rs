@@ -18,8 +18,6 @@ use rayon::prelude::*;
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::outcome::{score_counted, Outcome, Uncertainty};
-
-pub use crate::outcome::cut_reading;
 use crate::settings::Settings;
 use crate::winners::Winner;
 

@@ -582,7 +582,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_bootstrap_count_past_its_limit_is_refused_in_award_toml_with_its_line() {
-    // The limit is jury::MAX_BOOTSTRAP (docs/methods.md); the review's 10^10 passed validate
+    // The limit is jury::advanced::limits::MAX_BOOTSTRAP (docs/methods.md); the review's 10^10 passed validate
     // and then aborted `jury score` allocating replicates.
     let d = Dir::award("[uncertainty]\nbootstrap = 10000000000\n", OK_SCORES);
     let assert = d.jury(&["validate"]).assert().code(2);

@@ -138,7 +138,7 @@ proptest! {
         let settings = Settings { winners: 5, seed, ..settings(Method::Additive) };
         let award = build(CONTINUOUS, settings, &rows);
         let outcome = jury::score(&award);
-        let u = jury::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|| {});
+        let u = jury::advanced::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|| {});
         for p in 0..10 {
             let want = if p >= 5 { 1.0 } else { 0.0 };
             prop_assert_eq!(u.p_winner[p], want, "proposal P{}", p);
@@ -167,12 +167,12 @@ proptest! {
         let a = build(CONTINUOUS, s.clone(), &rows);
         let before = jury::score(&a);
         let after = jury::score(&build(CONTINUOUS, s, &moved));
-        let obs: Vec<jury::fit::Observation> = a
+        let obs: Vec<jury::advanced::fit::Observation> = a
             .scores()
             .iter()
-            .map(|s| jury::fit::Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
+            .map(|s| jury::advanced::fit::Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
             .collect();
-        let parts = jury::fit::components(a.jurors().len(), a.proposals().len(), &obs);
+        let parts = jury::advanced::fit::components(a.jurors().len(), a.proposals().len(), &obs);
         if parts.count == 1 {
             prop_assert_eq!(&before.ranking.order, &after.ranking.order);
             let deltas: Vec<f64> = before

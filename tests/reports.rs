@@ -71,7 +71,7 @@ fn the_manifest_records_version_settings_seed_and_input_hashes() {
     let scores = inputs.iter().find(|i| i["path"] == "scores.csv").unwrap();
     assert_eq!(
         scores["sha256"],
-        jury::sha256(&award.join("scores.csv")).unwrap()
+        jury::advanced::files::sha256(&award.join("scores.csv")).unwrap()
     );
     assert!(inputs
         .iter()
@@ -84,7 +84,7 @@ fn the_manifest_records_version_settings_seed_and_input_hashes() {
         .unwrap();
     assert_eq!(
         ranking["sha256"],
-        jury::sha256(&out.join("ranking.csv")).unwrap()
+        jury::advanced::files::sha256(&out.join("ranking.csv")).unwrap()
     );
 }
 

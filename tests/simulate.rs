@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use jury::fit::{components, Observation};
+use jury::advanced::fit::{components, Observation};
 use jury::simulate::{simulate, write_folder, SimulationOptions};
 use jury::Scale;
 
@@ -173,7 +173,7 @@ fn impossible_options_are_refused_with_exit_2_and_nothing_written() {
 
 #[test]
 fn more_criteria_than_a_rubric_can_have_are_refused_with_exit_2() {
-    // jury::MAX_CRITERIA is 256; the review's `--criteria 257` passed the option check and
+    // jury::advanced::limits::MAX_CRITERIA is 256; the review's `--criteria 257` passed the option check and
     // then panicked building the rubric.
     let stderr = refused_simulation(&["--criteria", "257"]);
     assert!(

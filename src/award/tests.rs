@@ -104,7 +104,7 @@ fn settings_changed_in_code_are_checked_as_award_toml_is() {
             "{d}: {err}"
         );
     }
-    let err = refused_with(&|s| s.bootstrap = crate::MAX_BOOTSTRAP + 1);
+    let err = refused_with(&|s| s.bootstrap = crate::limits::MAX_BOOTSTRAP + 1);
     assert!(err.contains("Settings: column 'bootstrap'"), "{err}");
     assert!(!err.contains("award.toml"), "{err}");
 }
@@ -220,7 +220,7 @@ fn a_rubric_of_more_criteria_than_a_score_can_hold_is_refused_for_that_alone() {
     // same score given twice.
     let mut r = rubric();
     let template = r.criteria[0].clone();
-    r.criteria = (0..=crate::MAX_CRITERIA)
+    r.criteria = (0..=crate::limits::MAX_CRITERIA)
         .map(|k| crate::Criterion {
             id: format!("c{k}"),
             ..template.clone()
@@ -243,7 +243,7 @@ fn an_award_of_more_jurors_than_a_score_can_hold_is_refused_however_they_came() 
     let mut b = AwardBuilder::new(rubric(), Settings::default());
     b.score("zy", "p1", "a", Some(3.0));
     b.score("zz", "p1", "a", Some(4.0));
-    for k in 0..crate::MAX_JURORS - 1 {
+    for k in 0..crate::limits::MAX_JURORS - 1 {
         b.conflict(&format!("a{k:08}"), "p2", "");
     }
     match b.build() {
@@ -324,5 +324,5 @@ fn counts_that_are_not_one_a_score_are_refused_with_what_is_expected() {
     b.score("j", "p", "a", Some(3.0))
         .score("j", "q", "a", Some(4.0));
     let award = b.build().unwrap();
-    crate::score_counted(&award, award.settings(), Some(&[1]));
+    crate::outcome::score_counted(&award, award.settings(), Some(&[1]));
 }

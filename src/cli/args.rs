@@ -66,7 +66,7 @@ pub struct ScoreArgs {
     #[arg(long, value_enum)]
     pub aggregate: Option<Aggregate>,
     /// Scores dropped at each end by the trimmed mean (overrides [ranking] trim).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::MAX_TRIM as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_TRIM as u64))]
     pub trim: Option<u64>,
     /// How many winners (overrides [award] winners).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
@@ -79,7 +79,7 @@ pub struct ScoreArgs {
     pub seed: Option<u64>,
     /// Bootstrap replicates for uncertainty: p_winner and rank and total intervals
     /// (overrides [uncertainty] bootstrap; 0 for none).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::MAX_BOOTSTRAP as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_BOOTSTRAP as u64))]
     pub bootstrap: Option<u64>,
     /// Threads for the bootstrap (default: every core; at most 1024). Reports are the same for
     /// any count.

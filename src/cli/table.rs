@@ -177,7 +177,7 @@ pub fn summary(
                 proposals.id(w),
                 proposals.id(r),
                 100.0 * p,
-                jury::uncertainty::cut_reading(p)
+                jury::advanced::uncertainty::cut_reading(p)
             )?;
         }
         let decisive = u.decisive_jurors(outcome);

@@ -176,6 +176,7 @@ impl OutlierRule {
     }
 
     /// Whether an agreement is an outlier's.
+    #[cfg(test)]
     pub fn is_outlier(&self, agreement: f64) -> bool {
         self.below_limit(agreement) || self.against(agreement)
     }

@@ -39,7 +39,7 @@ pub struct AdditiveFit {
 /// the proposal's scores. Time is O(scores × iterations), memory about 20 bytes per score.
 ///
 /// ```
-/// use jury::fit::{fit_additive, FitOptions, Observation};
+/// use jury::advanced::fit::{fit_additive, FitOptions, Observation};
 /// // Juror 1 is one point more lenient than juror 0 on the two proposals they share.
 /// let obs = [
 ///     Observation::new(0, 0, 3.0), Observation::new(1, 0, 4.0),

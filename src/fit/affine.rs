@@ -96,7 +96,7 @@ pub struct AffineFit {
 /// be nearly unidentified and slow to converge (`converged: false`).
 ///
 /// ```
-/// use jury::fit::{fit_affine, AffineOptions, Observation};
+/// use jury::advanced::fit::{fit_affine, AffineOptions, Observation};
 /// // Juror 1 scores 2 × value + 1, juror 0 scores the value itself.
 /// let values = [1.0, 2.0, 4.0];
 /// let mut obs = Vec::new();
@@ -215,7 +215,7 @@ pub struct PooledAffineFit {
 /// constraints have no solution keeps scales 1 (the additive fit), as in [`fit_affine`].
 ///
 /// ```
-/// use jury::fit::{fit_affine_pooled, AffineOptions, Observation};
+/// use jury::advanced::fit::{fit_affine_pooled, AffineOptions, Observation};
 /// // Juror 1 scores 2 × value + 1 on both criteria, juror 0 the value itself.
 /// let values = [[1.0, 2.0, 4.0], [3.0, 1.0, 2.0]];
 /// let criteria: Vec<Vec<Observation>> = values

@@ -19,7 +19,7 @@ pub struct Components {
 /// observation. Does not depend on the order of `obs`.
 ///
 /// ```
-/// use jury::fit::{components, Observation};
+/// use jury::advanced::fit::{components, Observation};
 /// let obs = [Observation::new(0, 0, 3.0), Observation::new(1, 0, 4.0), Observation::new(2, 1, 5.0)];
 /// let c = components(4, 3, &obs);
 /// assert_eq!(c.count, 2);
