@@ -13,7 +13,6 @@ use super::table::{plain, printable, right, short, table};
 pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
     let jurors = award.jurors();
-    let d = &outcome.diagnostics;
     writeln!(out, "{}", printable(&s.name))?;
     writeln!(
         out,
@@ -23,6 +22,21 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
         s.method
     )?;
     writeln!(out)?;
+    writeln!(out, "{}", juror_table(award, outcome))?;
+    writeln!(
+        out,
+        "agreement: correlation of a juror's scores with the mean of the other jurors' corrected scores on the same proposals and criteria"
+    )?;
+    writeln!(out)?;
+    flags(award, outcome, out)?;
+    writeln!(out)?;
+    readers(award, outcome, out)
+}
+
+/// One row a juror: counts, mean and spread, leniency and scale, agreement, home bias, flags.
+fn juror_table(award: &Award, outcome: &Outcome) -> comfy_table::Table {
+    let jurors = award.jurors();
+    let d = &outcome.diagnostics;
     let mut t = table();
     let mut header: Vec<String> = [
         "juror",
@@ -55,12 +69,13 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
         cells.push(Cell::new(flags.join("; ")));
         t.add_row(cells);
     }
-    writeln!(out, "{t}")?;
-    writeln!(
-        out,
-        "agreement: correlation of a juror's scores with the mean of the other jurors' corrected scores on the same proposals and criteria"
-    )?;
-    writeln!(out)?;
+    t
+}
+
+/// Every flag raised, with its reason.
+fn flags(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let jurors = award.jurors();
+    let d = &outcome.diagnostics;
     let flagged: Vec<(usize, &str)> = d
         .jurors
         .iter()
@@ -75,7 +90,13 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
             writeln!(out, "  {}: {reason}", jurors.id(j))?;
         }
     }
-    writeln!(out)?;
+    Ok(())
+}
+
+/// The proposals whose reviews disagree so much that they need another reader.
+fn readers(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let s = award.settings();
+    let d = &outcome.diagnostics;
     let proposals = award.proposals();
     let readers: Vec<(usize, &str)> = d
         .proposals

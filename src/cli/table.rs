@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
-use jury::report::{number, ranking_rows, text};
-use jury::{Award, Comparison, Error, Outcome, Rubric, Winner};
+use jury::advanced::uncertainty::cut_reading;
+use jury::report::{number, ranking_rows, text, RankingRow};
+use jury::{Award, Comparison, Error, Outcome, Rubric, Uncertainty, Winner};
 
 pub(super) fn table() -> Table {
     let mut t = Table::new();
@@ -77,6 +78,16 @@ pub fn summary(
     bundle: Option<&Path>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    heading(award, outcome, out)?;
+    ranking_table(award, outcome, bundle, out)?;
+    if let Some(u) = outcome.uncertainty.as_ref() {
+        uncertainty(award, outcome, u, out)?;
+    }
+    Ok(())
+}
+
+/// The award's name, its size and settings, and the winners.
+fn heading(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
     let proposals = award.proposals();
     writeln!(out, "{}", printable(&s.name))?;
@@ -103,7 +114,17 @@ pub fn summary(
             printable(proposals.label(p))
         )?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// The ranking as a table, cut after [`TABLE_ROWS`] rows or the last winner, with a line
+/// saying where the rest is.
+fn ranking_table(
+    award: &Award,
+    outcome: &Outcome,
+    bundle: Option<&Path>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut t = table();
     let u = outcome.uncertainty.as_ref();
     let mut header = vec!["rank", "proposal", "title", "total", "winner", "reviews"];
@@ -121,32 +142,7 @@ pub fn summary(
         .map_or(0, |i| i + 1);
     let shown = listing.len().min(TABLE_ROWS.max(last_winner));
     for row in ranking_rows(award, outcome).take(shown) {
-        let winner = match row.winner {
-            Some(Winner::Yes) => "★ yes",
-            Some(Winner::Tied) => "TIED",
-            _ => "",
-        };
-        let mut cells = vec![
-            right(
-                row.rank
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|| "–".into()),
-            ),
-            Cell::new(proposals.id(row.proposal)),
-            plain(proposals.label(row.proposal)),
-            right(short(row.total)),
-            Cell::new(winner),
-            right(row.reviews),
-        ];
-        if let Some(u) = u {
-            cells.push(right(format!("{:.2}", u.p_winner[row.proposal])));
-            cells.push(right(
-                u.rank[row.proposal].map_or("–".to_string(), |(a, b)| format!("{a}–{b}")),
-            ));
-        }
-        cells.extend(row.values.iter().map(|v| right(short(*v))));
-        cells.push(plain(&row.note));
-        t.add_row(cells);
+        t.add_row(ranking_cells(award, u, &row));
     }
     writeln!(out, "{t}")?;
     if shown < listing.len() {
@@ -163,36 +159,76 @@ pub fn summary(
             )?,
         }
     }
+    Ok(())
+}
+
+/// One row of the ranking table.
+fn ranking_cells(award: &Award, u: Option<&Uncertainty>, row: &RankingRow) -> Vec<Cell> {
+    let proposals = award.proposals();
+    let winner = match row.winner {
+        Some(Winner::Yes) => "★ yes",
+        Some(Winner::Tied) => "TIED",
+        _ => "",
+    };
+    let mut cells = vec![
+        right(
+            row.rank
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "–".into()),
+        ),
+        Cell::new(proposals.id(row.proposal)),
+        plain(proposals.label(row.proposal)),
+        right(short(row.total)),
+        Cell::new(winner),
+        right(row.reviews),
+    ];
     if let Some(u) = u {
-        writeln!(out)?;
+        cells.push(right(format!("{:.2}", u.p_winner[row.proposal])));
+        cells.push(right(
+            u.rank[row.proposal].map_or("–".to_string(), |(a, b)| format!("{a}–{b}")),
+        ));
+    }
+    cells.extend(row.values.iter().map(|v| right(short(*v))));
+    cells.push(plain(&row.note));
+    cells
+}
+
+/// How sure the winner list is: the cut and the jurors whose absence changes a winner.
+fn uncertainty(
+    award: &Award,
+    outcome: &Outcome,
+    u: &Uncertainty,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let proposals = award.proposals();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Uncertainty ({} bootstrap replicates over reviews):",
+        u.replicates
+    )?;
+    if let Some((w, r, p)) = u.cut {
         writeln!(
             out,
-            "Uncertainty ({} bootstrap replicates over reviews):",
-            u.replicates
+            "  The cut: {} stays ahead of {} in {:.0}% of replicates: {}.",
+            proposals.id(w),
+            proposals.id(r),
+            100.0 * p,
+            cut_reading(p)
         )?;
-        if let Some((w, r, p)) = u.cut {
-            writeln!(
-                out,
-                "  The cut: {} stays ahead of {} in {:.0}% of replicates: {}.",
-                proposals.id(w),
-                proposals.id(r),
-                100.0 * p,
-                jury::advanced::uncertainty::cut_reading(p)
-            )?;
-        }
-        let decisive = u.decisive_jurors(outcome);
-        if decisive.is_empty() {
-            writeln!(out, "  Leaving out any one juror changes no winner.")?;
-        }
-        for j in decisive {
-            let ids: Vec<&str> = u.without[j].iter().map(|&p| proposals.id(p)).collect();
-            writeln!(
-                out,
-                "  Without juror {} the winners would be: {}.",
-                award.jurors().id(j),
-                ids.join(", ")
-            )?;
-        }
+    }
+    let decisive = u.decisive_jurors(outcome);
+    if decisive.is_empty() {
+        writeln!(out, "  Leaving out any one juror changes no winner.")?;
+    }
+    for j in decisive {
+        let ids: Vec<&str> = u.without[j].iter().map(|&p| proposals.id(p)).collect();
+        writeln!(
+            out,
+            "  Without juror {} the winners would be: {}.",
+            award.jurors().id(j),
+            ids.join(", ")
+        )?;
     }
     Ok(())
 }
