@@ -2,13 +2,13 @@
 //! juror's bias, ranks the proposals, names the winners, and writes CSV reports that let
 //! anyone audit every number.
 //!
-//! The pipeline, one module per stage:
-//! [`load`] the award folder (checking every input) → [`conflicts`] (which scores count) →
-//! [`normalize`] (juror-bias correction) → [`aggregate`] (criterion values and totals) →
-//! [`diagnostics`] (juror agreement and flags, proposals that need another reader) →
-//! [`eligibility`] (thresholds, `pass_total`, `min_reviews`) → [`rank`] (ties broken by a
-//! declared chain) → [`winners`] (top N under `max_per` caps) → [`report`] (the audit bundle).
-//! [`score`] runs every stage and returns an [`Outcome`].
+//! [`load`] reads an award folder, checking every input, into an [`Award`]; [`score`] runs
+//! every stage on it and returns an [`Outcome`]: which scores count, juror-bias correction
+//! ([`Method`]), criterion values and totals ([`Aggregate`]), juror diagnostics, eligibility,
+//! the ranking (ties broken by a declared chain of [`TieRule`]s) and the winners under
+//! `max_per` caps, with every [`Warning`] a coordinator must know. [`report`] writes the
+//! audit bundle. The stages one at a time are in [`advanced`]; `docs/architecture.md` maps
+//! each stage to its file.
 //!
 //! # Example
 //!
@@ -52,6 +52,8 @@ pub mod report;
 mod rubric;
 mod settings;
 pub mod simulate;
+#[cfg(test)]
+mod testkit;
 mod tie_rule;
 mod tolerance;
 mod tomlfile;

@@ -101,8 +101,7 @@ mod tests {
         for cell in formulas {
             assert_eq!(text(cell), format!("'{cell}"), "{cell:?}");
         }
-        // A plain signed number stays a number (found by a third review: a proposal's
-        // budget change of -5 was written as the text '-5).
+        // A plain signed number stays a number: a budget change of -5 is -5, not '-5.
         let plain = [
             "P01", "1", "", "a=b", "'quoted", "-5", "+5", "-2.5", "+0.25", "-1e3", "-1.5E-3",
             "+2e+4",

@@ -1,0 +1,76 @@
+//! Awards for unit tests, built in a line: a rubric from its criteria, an award from its
+//! reviews. Every award passes the builder's checks, as a file's would.
+
+use crate::award::{Award, AwardBuilder};
+use crate::rubric::Rubric;
+use crate::settings::Settings;
+
+/// A rubric read from TOML.
+pub(crate) fn rubric(toml: &str) -> Rubric {
+    Rubric::from_toml_str(toml).unwrap()
+}
+
+/// A rubric of criteria `(id, weight)` on one scale from `min` to `max`, any number between.
+pub(crate) fn criteria(min: f64, max: f64, criteria: &[(&str, f64)]) -> Rubric {
+    let mut toml = format!("[rubric]\nscale = {{ min = {min:?}, max = {max:?} }}\n");
+    for (id, weight) in criteria {
+        toml.push_str(&format!(
+            "[[rubric.criterion]]\nid = '{id}'\nweight = {weight:?}\n"
+        ));
+    }
+    rubric(&toml)
+}
+
+/// A rubric of one criterion, `q` of weight 1, on a scale from `min` to `max`.
+pub(crate) fn one_criterion(min: f64, max: f64) -> Rubric {
+    criteria(min, max, &[("q", 1.0)])
+}
+
+/// A builder holding reviews: (juror, proposal, one score per criterion in rubric order).
+pub(crate) fn builder(
+    rubric: Rubric,
+    settings: Settings,
+    reviews: &[(&str, &str, &[f64])],
+) -> AwardBuilder {
+    let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
+    let mut b = AwardBuilder::new(rubric, settings);
+    for (juror, proposal, scores) in reviews {
+        for (criterion, x) in ids.iter().zip(scores.iter()) {
+            b.score(juror, proposal, criterion, Some(*x));
+        }
+    }
+    b
+}
+
+/// The award of these reviews (see [`builder`]).
+pub(crate) fn award(rubric: Rubric, settings: Settings, reviews: &[(&str, &str, &[f64])]) -> Award {
+    builder(rubric, settings, reviews).build().unwrap()
+}
+
+/// The award of scores `(juror, proposal, score)` on the rubric's first criterion.
+pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, f64)]) -> Award {
+    let reviews: Vec<(&str, &str, [f64; 1])> =
+        scores.iter().map(|&(j, p, x)| (j, p, [x])).collect();
+    let reviews: Vec<(&str, &str, &[f64])> =
+        reviews.iter().map(|(j, p, x)| (*j, *p, &x[..])).collect();
+    award(rubric, settings, &reviews)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kit_builds_what_it_is_given() {
+        let a = single(
+            one_criterion(0.0, 10.0),
+            Settings::default(),
+            &[("a", "P1", 2.0), ("b", "P1", 4.5)],
+        );
+        assert_eq!(a.scores().len(), 2);
+        assert_eq!(a.rubric().criteria[0].id, "q");
+        assert_eq!(a.rubric().criteria[0].scale.max, 10.0);
+        let r = criteria(1.0, 5.0, &[("x", 2.0), ("y", 0.5)]);
+        assert_eq!(r.criteria[1].weight, 0.5);
+    }
+}
