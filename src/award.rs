@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::ids::{JurorId, ProposalId};
 use crate::limits::{JUROR_BITS, MAX_CRITERIA, MAX_JURORS};
 use crate::rubric::Rubric;
 use crate::settings::{Settings, SettingsSource};
@@ -111,8 +112,8 @@ pub struct Conflict {
 pub struct Award {
     rubric: Rubric,
     settings: Settings,
-    jurors: Roster,
-    proposals: Roster,
+    jurors: Roster<JurorId>,
+    proposals: Roster<ProposalId>,
     scores: Vec<Score>,
     weights: Option<Vec<f64>>,
     conflicts: Vec<Conflict>,
@@ -159,11 +160,11 @@ impl Award {
         &mut self.settings
     }
     /// The jurors.
-    pub fn jurors(&self) -> &Roster {
+    pub fn jurors(&self) -> &Roster<JurorId> {
         &self.jurors
     }
     /// The proposals.
-    pub fn proposals(&self) -> &Roster {
+    pub fn proposals(&self) -> &Roster<ProposalId> {
         &self.proposals
     }
     /// Every score, missing ones included, sorted by criterion, juror and proposal.
@@ -923,10 +924,10 @@ fn invisible(c: char) -> bool {
 fn check_attributes(
     settings: &Settings,
     source: &SettingsSource,
-    (jurors, proposals): (&Roster, &Roster),
+    (jurors, proposals): (&Roster<JurorId>, &Roster<ProposalId>),
     problems: &mut Problems,
 ) {
-    let has = |r: &Roster, name: &str| r.attribute_names().iter().any(|n| n == name);
+    let has = |names: &[String], name: &str| names.iter().any(|n| n == name);
     let mut unknown = |(table, key), name: &String, whom: &str| {
         // A file's list has no such column; an award built in code has no list file.
         let lacks = match source {
@@ -946,14 +947,18 @@ fn check_attributes(
         );
     };
     for name in &settings.conflicts_same {
-        for (roster, whom) in [(jurors, "juror"), (proposals, "proposal")] {
-            if !has(roster, name) {
+        let lists = [
+            (jurors.attribute_names(), "juror"),
+            (proposals.attribute_names(), "proposal"),
+        ];
+        for (names, whom) in lists {
+            if !has(names, name) {
                 unknown(("conflicts", "same"), name, whom);
             }
         }
     }
     for name in settings.max_per.keys() {
-        if !has(proposals, name) {
+        if !has(proposals.attribute_names(), name) {
             unknown(("ranking", "max_per"), name, "proposal");
         }
     }

@@ -364,7 +364,7 @@ pub(crate) mod tests {
 
     /// A juror's diagnostics, by id.
     pub(crate) fn of<'a>(award: &Award, d: &'a Diagnostics, juror: &str) -> &'a JurorDiagnostics {
-        &d.jurors[award.jurors().index(juror).unwrap()]
+        &d.jurors[award.jurors().position(juror).unwrap()]
     }
 
     pub(crate) fn close(got: Option<f64>, want: f64) {

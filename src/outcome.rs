@@ -247,19 +247,21 @@ fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
     if parts.count < 2 {
         return None;
     }
-    let ids = |labels: &[Option<u32>], roster: &crate::award::Roster, k: u32| -> Vec<String> {
+    let ids = |labels: &[Option<u32>], id: &dyn Fn(usize) -> String, k: u32| -> Vec<String> {
         labels
             .iter()
             .enumerate()
             .filter(|(_, c)| **c == Some(k))
-            .map(|(i, _)| roster.id(i).to_string())
+            .map(|(i, _)| id(i))
             .collect()
     };
+    let juror = |j: usize| award.jurors().id(j).to_string();
+    let proposal = |p: usize| award.proposals().id(p).to_string();
     let parts = (0..parts.count as u32)
         .map(|k| {
             (
-                ids(&parts.juror, award.jurors(), k),
-                ids(&parts.proposal, award.proposals(), k),
+                ids(&parts.juror, &juror, k),
+                ids(&parts.proposal, &proposal, k),
             )
         })
         .collect();

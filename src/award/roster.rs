@@ -8,22 +8,38 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::marker::PhantomData;
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 /// The jurors or the proposals of an award: ids in sorted order, display labels (proposal
-/// titles, juror names) and attributes (country, institution, …).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Roster {
+/// titles, juror names) and attributes (country, institution, …). `I` is the id type of its
+/// members ([`crate::ProposalId`] or [`crate::JurorId`]); a member is named by its id or by
+/// its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roster<I> {
     ids: Texts,
     labels: Texts,
     /// One map per member; empty when no member has an attribute.
     attributes: Vec<BTreeMap<String, String>>,
     attribute_names: Vec<String>,
+    member: PhantomData<fn() -> I>,
 }
 
-impl Roster {
+impl<I> Default for Roster<I> {
+    fn default() -> Roster<I> {
+        Roster {
+            ids: Texts::default(),
+            labels: Texts::default(),
+            attributes: Vec::new(),
+            attribute_names: Vec::new(),
+            member: PhantomData,
+        }
+    }
+}
+
+impl<I: Copy + From<usize> + Into<usize>> Roster<I> {
     /// How many members.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -32,26 +48,30 @@ impl Roster {
     pub fn is_empty(&self) -> bool {
         self.ids.len() == 0
     }
-    /// The id of member `i`.
+    /// Every member, in id order.
+    pub fn members(&self) -> impl ExactSizeIterator<Item = I> + '_ {
+        (0..self.len()).map(I::from)
+    }
+    /// The id of member `i` (an id of this roster's type, or a position).
     ///
     /// # Panics
     ///
     /// When `i` is not below [`Roster::len`].
-    pub fn id(&self, i: usize) -> &str {
-        self.ids.get(i)
+    pub fn id(&self, i: impl Into<I>) -> &str {
+        self.ids.get(i.into().into())
     }
     /// The title or name of member `i` (empty when none was given).
     ///
     /// # Panics
     ///
     /// When `i` is not below [`Roster::len`].
-    pub fn label(&self, i: usize) -> &str {
-        self.labels.get(i)
+    pub fn label(&self, i: impl Into<I>) -> &str {
+        self.labels.get(i.into().into())
     }
     /// The value of an attribute of member `i`, when given and not blank.
-    pub fn attribute(&self, i: usize, name: &str) -> Option<&str> {
+    pub fn attribute(&self, i: impl Into<I>, name: &str) -> Option<&str> {
         self.attributes
-            .get(i)?
+            .get(i.into().into())?
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
@@ -60,8 +80,12 @@ impl Roster {
     pub fn attribute_names(&self) -> &[String] {
         &self.attribute_names
     }
-    /// The index of the member with this id.
-    pub fn index(&self, id: &str) -> Option<usize> {
+    /// The member with this id.
+    pub fn index(&self, id: &str) -> Option<I> {
+        self.position(id).map(I::from)
+    }
+    /// The position of the member with this id.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -179,7 +203,7 @@ impl RosterBuilder {
     }
 
     /// The roster in sorted id order and the map from builder number to roster index.
-    pub(super) fn finish(self) -> (Roster, Vec<u32>) {
+    pub(super) fn finish<I>(self) -> (Roster<I>, Vec<u32>) {
         let n = self.ids.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_unstable_by(|&a, &b| self.ids.get(a as usize).cmp(self.ids.get(b as usize)));
@@ -226,6 +250,7 @@ impl RosterBuilder {
             labels,
             attributes,
             attribute_names: names,
+            member: PhantomData,
         };
         (roster, remap)
     }
@@ -259,8 +284,8 @@ mod tests {
         assert_eq!(remap, [2, 0, 3, 1]);
         let labels: Vec<&str> = (0..roster.len()).map(|i| roster.label(i)).collect();
         assert_eq!(labels, ["Job club", "Mobile library", "", ""]);
-        assert_eq!(roster.attribute(1, "country"), Some("GE"));
-        assert_eq!(roster.attribute(0, "country"), None);
+        assert_eq!(roster.attribute(1usize, "country"), Some("GE"));
+        assert_eq!(roster.attribute(0usize, "country"), None);
         assert_eq!(roster.attribute_names(), ["country"]);
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(roster.index(id), Some(i));
@@ -275,9 +300,9 @@ mod tests {
         let mut b = RosterBuilder::default();
         b.intern("J1", at(2));
         assert!(b.declare("J2", "Ana", BTreeMap::new(), at(3)));
-        let (roster, _) = b.finish();
-        assert_eq!(roster.attribute(0, "country"), None);
-        assert_eq!(roster.attribute(5, "country"), None);
+        let (roster, _): (Roster<crate::ids::ProposalId>, _) = b.finish();
+        assert_eq!(roster.attribute(0usize, "country"), None);
+        assert_eq!(roster.attribute(5usize, "country"), None);
         assert!(roster.attribute_names().is_empty());
         assert_eq!(roster.label(1), "Ana");
     }
