@@ -31,12 +31,11 @@ pub struct AdditiveFit {
 /// proposal's scores. An unobserved juror has bias 0; an unobserved proposal has value 0.0
 /// (the caller knows which proposals have scores).
 ///
-/// **Solver.** Eliminating the values leaves, per component, the juror system `S b = g`
-/// (`S` a weighted graph Laplacian over jurors, the Schur complement of the proposals). It is
-/// solved by dense Cholesky with one juror grounded, or by Jacobi-preconditioned conjugate
-/// gradients applied matrix-free (one pass over the scores per iteration), see [`Solver`] and
-/// [`FitOptions::tolerance`]; then `value[p]` is the weighted mean of `score − bias[j]` over
-/// the proposal's scores. Time is O(scores × iterations), memory about 20 bytes per score.
+/// Each value is the weighted mean of `score − bias[j]` over the proposal's scores.
+///
+/// **Solver.** Per component, dense Cholesky or matrix-free conjugate gradients on the juror
+/// system (see [`Solver`], [`FitOptions::tolerance`] and `docs/methods.md`, "The fits in
+/// detail"). Time is O(scores × iterations), memory about 20 bytes per score.
 ///
 /// ```
 /// use jury::fit::{fit_additive, FitOptions, Observation};

@@ -56,44 +56,29 @@ pub struct AffineFit {
 ///
 /// `Σ w (score − scale[j] value[p] − bias[j])²  +  shrinkage · w̄ · σ² · Σ_j (scale[j] − 1)²`
 ///
-/// subject to `scale[j] ≥ min_scale × mean scale` for every identified juror (below).
-/// The penalty is `shrinkage` pseudo-observations per juror: given the values, a juror's
-/// unconstrained scale is `(S_xy + shrinkage w̄ σ²) / (S_xx + shrinkage w̄ σ²)` (`S_xx`, `S_xy`:
-/// their weighted centred sums of value × value and value × score), as if each
-/// pseudo-observation were a score of mean weight, one pooled standard deviation from the
-/// juror's mean value, on a line of slope 1. A juror with 2 scores is therefore pulled toward
-/// 1 far more than one with 40. Changing every score to `k × score + d` (`k > 0`) multiplies
-/// both terms by `k²`, and a common factor on the weights multiplies both by that factor, so
-/// the fit does not depend on the units of scores or weights: scales are unchanged, values
-/// and biases follow the same affine map.
+/// subject to `scale[j] ≥ min_scale × mean scale` for every identified juror (below): each
+/// juror's scale is pulled toward 1 by `shrinkage` pseudo-observations, so a juror with 2
+/// scores is pulled far more than one with 40. The fit does not depend on the units of scores
+/// or weights: changing every score to `k × score + d` (`k > 0`), or every weight by a common
+/// factor, leaves the scales unchanged and maps values and biases by the same affine map.
 ///
-/// **Identification, per component.** (1) The scales of the identified jurors have
-/// arithmetic mean exactly 1 (unweighted over jurors). With `shrinkage > 0` this is not an
-/// extra condition: the objective is stationary along the rescaling `value × s`, `scale / s`
-/// exactly there. With `shrinkage = 0` it is imposed. (2) `Σ_j n_j bias[j] = 0` over the
-/// component's jurors (`n_j` their number of scores), as in [`fit_additive`].
+/// **Identification, per component.** The scales of the identified jurors have arithmetic
+/// mean exactly 1 (unweighted over jurors), and `Σ_j n_j bias[j] = 0` over the component's
+/// jurors (`n_j` their number of scores), as in [`fit_additive`].
 ///
 /// **Degenerate jurors.** A juror's scale is *identified* when the values of the proposals
 /// they scored vary (`S_xx > 1e-10 × W_j × σ²`). Otherwise (one score, or a batch of equal
 /// values) their scale is exactly 1 and their bias is their weighted mean score minus the
-/// weighted mean value of their batch. A juror who gives every proposal the same score has
-/// slope 0 and ends at the floor `min_scale`, with corrected scores all equal to the mean
-/// value of their batch: they carry no information on the ranking. A component whose values
-/// do not vary, or where no positive scales fit, keeps every scale at 1 (the additive fit).
+/// weighted mean value of their batch. A juror who gives every proposal the same score ends
+/// at the floor `min_scale`, with corrected scores all equal to the mean value of their
+/// batch: they carry no information on the ranking. A component whose values do not vary,
+/// or where no positive scales fit, keeps every scale at 1 (the additive fit).
 ///
-/// **Algorithm.** Start from [`fit_additive`] (scales 1), then sweep: exact minimisation over
-/// every juror's (scale, bias) given the values (a small active-set problem for the floor);
-/// on the first sweep and every fifth after, a joint step over every bias and value at once,
-/// the scales held: the additive problem in `bias / scale` with weights `w × scale²`, solved
-/// by up to 20 preconditioned conjugate-gradient steps from the current biases (alternating
-/// biases and values alone
-/// creeps where panels are joined by few jurors: two panels of five bridged by one chair took
-/// 523 sweeps, eight panels did not converge in 1,000; with the joint step 53 and 72);
-/// exact minimisation over the values given the jurors (a weighted mean, pulled slightly
-/// toward the component mean by the `σ²` term); exact minimisation along the rescaling
-/// `value × s, scale / s`, and recentring of the biases. Each step lowers the objective.
-/// Convergence: [`FitOptions::tolerance`]; with `shrinkage = 0` a small or noisy design can
-/// be nearly unidentified and slow to converge (`converged: false`).
+/// **Convergence.** Alternating exact least-squares sweeps from [`fit_additive`], each step
+/// lowering the objective, until [`FitOptions::tolerance`] is met, else `converged: false`
+/// (with `shrinkage = 0` a small or noisy design can be nearly unidentified and slow to
+/// converge). The steps and the penalty's derivation: `docs/methods.md`, "The fits in
+/// detail".
 ///
 /// ```
 /// use jury::fit::{fit_affine, AffineOptions, Observation};

@@ -231,27 +231,16 @@ pub fn icc_one_way(ratings: &Ratings) -> Option<OneWayIcc> {
 /// * `ICC(3,1) = (MSR − MSE) / (MSR + (k − 1) MSE)`;
 /// * `ICC(3,k) = (MSR − MSE) / MSR`.
 ///
-/// F tests: all four use `F = MSR / MSE` on `(n − 1, (n − 1)(k − 1))` degrees of freedom.
-/// For ICC(2,·) this is McGraw & Wong's test of `ρ = 0` (their statistic reduces exactly to
-/// `MSR / MSE` on these degrees of freedom), and what psych, pingouin and DescTools report.
-/// The irr package instead reports the p-value on the Satterthwaite `v` below; that variant is
-/// exposed separately as [`TwoWayIcc::icc2_f_test_satterthwaite`].
+/// F tests: all four use `F = MSR / MSE` on `(n − 1, (n − 1)(k − 1))` degrees of freedom, as
+/// psych, pingouin and DescTools report; irr's variant on Satterthwaite's `v` is
+/// [`TwoWayIcc::icc2_f_test_satterthwaite`].
 ///
-/// 95% intervals:
-///
-/// * ICC(3,1), ICC(3,k): `F_L = F / F_{.975}(n − 1, (n − 1)(k − 1))`,
-///   `F_U = F · F_{.975}((n − 1)(k − 1), n − 1)`, then `(F_x − 1) / (F_x + k − 1)` and
-///   `1 − 1 / F_x`.
-/// * ICC(2,1): Satterthwaite's approximation (Shrout & Fleiss; McGraw & Wong) with
-///   `a = kρ / (n(1 − ρ))`, `b = 1 + kρ(n − 1) / (n(1 − ρ))`, ρ = ICC(2,1),
-///   `v = (a MSC + b MSE)² / ((a MSC)² / (k − 1) + (b MSE)² / ((n − 1)(k − 1)))`,
-///   `F* = F_{.975}(n − 1, v)`, `F** = F_{.975}(v, n − 1)`, lower
-///   `n (MSR − F* MSE) / (F* (k MSC + (kn − k − n) MSE) + n MSR)`, upper
-///   `n (F** MSR − MSE) / (k MSC + (kn − k − n) MSE + n F** MSR)`.
-/// * ICC(2,k): the ICC(2,1) bounds stepped up by Spearman–Brown, `kL / (1 + (k − 1) L)`
-///   (identical to McGraw & Wong's `ICC(A,k)` interval). The step-up has a pole at
-///   `L = −1/(k − 1)`; a lower ICC(2,1) bound at or below it gives an ICC(2,k) lower bound of
-///   `−∞` (the only non-finite value this function returns).
+/// 95% intervals: from the F statistic's interval for ICC(3,·); Satterthwaite's approximation
+/// for ICC(2,1) (Shrout & Fleiss; McGraw & Wong), stepped up by Spearman–Brown,
+/// `kL / (1 + (k − 1) L)`, for ICC(2,k). The formulas: `docs/methods.md`, "`icc_two_way`: the
+/// 95% intervals". The step-up has a pole at `L = −1/(k − 1)`; a lower ICC(2,1) bound at or
+/// below it gives an ICC(2,k) lower bound of `−∞` (the only non-finite value this function
+/// returns).
 ///
 /// Returns `None` when a score is missing, when `n < 2` or `k < 2`, when `MSR = 0` (all unit
 /// means equal), or when ICC(2,1) ≤ −1/(k − 1) (`n MSR + MSC ≤ MSE`: the raters disagree so

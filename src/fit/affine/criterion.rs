@@ -193,7 +193,8 @@ impl<'a> Criterion<'a> {
     }
 
     /// `σ̂²`: the residual sum of squares of the jurors' own lines over the degrees of
-    /// freedom left, scores less parameters (see [`fit_affine_pooled`]).
+    /// freedom left, scores less parameters (see
+    /// [`fit_affine_pooled`](super::fit_affine_pooled)).
     pub(super) fn residual_variance(&self) -> Option<f64> {
         let d = self.design;
         let observed = |comp: &[u32]| comp.iter().filter(|&&c| c != NONE).count() as f64;

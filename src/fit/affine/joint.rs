@@ -25,18 +25,12 @@ use super::super::design::Design;
 use super::super::FitOptions;
 
 /// The joint step is taken on the first sweep and every `EVERY`th after, and on the sweep
-/// after one that stopped at [`STEPS`]: on panels chained by one chair every fifth sweep kept
-/// nearly all of the gain in sweeps (53 instead of 49 sweeps for two panels, 72 instead of 67
-/// for eight) at a fraction of the cost where the design is well connected (the random 1M
-/// award: 0.95 s against 1.3 s with a joint step every sweep, 1.1 s with none). On the
-/// nearly-ring 1M award every joint step hits the cap, and every fifth sweep alone never met
-/// the tolerance in all five criteria at once (found in review): the capped step is repeated.
+/// after one that stopped at [`STEPS`] (the measurements behind both constants:
+/// `docs/methods.md`, "`fit_affine`: the sweep").
 pub(super) const EVERY: usize = 5;
 
 /// Most conjugate-gradient steps of one joint step. A step need not be exact: the next sweep
-/// starts from where it stopped. On the 1M-score bench award whose juror graph is nearly a
-/// ring, with a joint step every sweep, 20 steps converged in 340 sweeps (41 s); 8 did not
-/// converge in 1,000; 50 took 283 sweeps but longer (50 s).
+/// starts from where it stopped.
 const STEPS: usize = 20;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.

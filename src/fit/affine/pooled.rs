@@ -4,8 +4,12 @@
 use super::super::additive::additive;
 use super::super::components::NONE;
 use super::super::design::Design;
+#[cfg(doc)]
+use super::super::FitOptions;
 use super::super::Observation;
 use super::criterion::Criterion;
+#[cfg(doc)]
+use super::fit_affine;
 use super::pooled_scales::joint_scales;
 use super::{AffineFit, AffineOptions};
 
@@ -33,11 +37,9 @@ pub struct PooledAffineFit {
 /// across the criteria by empirical Bayes.
 ///
 /// **Model.** On criterion `c`, `score ≈ scale[j,c] × value[p,c] + bias[j,c]`, as in
-/// [`fit_affine`], and a juror's scales on the criteria scatter around a scale of their own,
-/// `scale[j,c] = A[j] + δ[j,c]` with `δ[j,c] ~ N(0, ω²)`: how much a juror stretches the
-/// scale is a trait of the juror, shared by the criteria up to `ω`, which is estimated from
-/// the data. Biases and values stay each criterion's own (a total is linear in the biases,
-/// so pooling them would leave a ranking by total as it is).
+/// [`fit_affine`], with `scale[j,c] = A[j] + δ[j,c]`, `δ[j,c] ~ N(0, ω²)`: a juror's scales
+/// scatter around a scale of their own by an amount `ω` estimated from the data. Biases and
+/// values stay each criterion's own.
 ///
 /// **Objective.** With `σ²_c` the residual variance of criterion `c` per unit weight and
 /// `ρ_c = σ²_c / ω²`, the fit minimises over every scale, bias and value and every pooled
@@ -48,53 +50,17 @@ pub struct PooledAffineFit {
 ///   + Σ_c ρ_c Σ_j (scale[j,c] − A[j])²
 /// ```
 ///
-/// subject to each criterion's identification of [`fit_affine`] (in each component, the
-/// identified scales have mean 1 and `Σ_j n_j bias[j,c] = 0`) and its floor (every
-/// identified scale at least `min_scale`). Each criterion's bracket is the objective of
-/// [`fit_affine`] (`κ` = `shrinkage` pseudo-observations per juror and criterion). The last
-/// sum runs over the *pooled* scales: `(j, c)` where the juror's scale is identified and
-/// `σ̂²_c > 0`, for a juror with at least two such criteria; the other scales are fitted as
-/// by [`fit_affine`]. `ω² = 0` is full pooling (one scale per juror on every criterion);
-/// `σ²_c = 0`, or a large `ω²`, leaves the criteria apart. Scales are unitless and, by the
-/// identification, share one unit (the criterion's average juror), so `ω²` is unitless and
-/// every term is in squared score units: changing every score to `k × score + d` (`k > 0`)
-/// or multiplying every weight by a constant changes no scale.
+/// subject to each criterion's identification and floor of [`fit_affine`] (each bracket is
+/// its objective, `κ` = `shrinkage`). The last sum runs over the *pooled* scales: `(j, c)`
+/// where the juror's scale is identified and `σ̂²_c > 0`, for a juror with at least two such
+/// criteria; the other scales are fitted as by [`fit_affine`]. `σ̂²_c` and `ω̂²` are estimated
+/// by the method of moments at every sweep, from the current values (formulas in
+/// `docs/methods.md`, "Pooling across criteria"), and reported as at the last sweep.
 ///
-/// **Estimation of `σ²` and `ω²`** (empirical Bayes, by the method of moments), in every
-/// sweep, from the current values: at convergence they are the estimates at the fitted
-/// values. Each juror's own weighted least-squares line of score on value on criterion `c`
-/// has slope `r[j,c] = S_xy / S_xx` and residual sum of squares `R[j,c]` (`S_xx`, `S_xy`:
-/// weighted centred sums over the juror's scores; a juror whose scale is not identified
-/// has `R` their centred sum of squares of scores). Then
-///
-/// * `σ̂²_c = Σ_j R[j,c] / (n_c − p_c − 2 m_c + 2 k_c)`, over the `n_c` scores, `p_c`
-///   proposals, `m_c` jurors and `k_c` components of the criterion (scores less
-///   parameters: values, biases and scales, less each component's two conventions);
-///   `None` when the denominator is not positive.
-/// * `r[j,c]` estimates the juror's scale with sampling variance `σ̂²_c / S_xx`, that is
-///   with precision `u[j,c] = S_xx / σ̂²_c`. For a juror with pooled slopes on `C_j ≥ 2`
-///   criteria, `Q_j = Σ_c u (r − r̄_j)²` around their precision-weighted mean `r̄_j` has
-///   expectation `(C_j − 1) + ω² (Σ_c u − Σ_c u² / Σ_c u)` (DerSimonian and Laird 1986);
-///   summed over jurors, `ω̂² = max(0, (Σ_j Q_j − Σ_j (C_j − 1)) / Σ_j (Σ u − Σ u² / Σ u))`.
-///   `None` when no juror has two such criteria: nothing is pooled.
-///
-/// Noise-free data leave no residual (`σ̂²` at the rounding level of the scores): where a
-/// juror's scales differ across criteria, `ω̂²` is then large beside `σ̂²` and the pull
-/// between them weighs nothing against the data; where they agree, pooling changes nothing.
-/// Either way each criterion is fitted as it would be alone, exactly when `shrinkage` is 0.
-///
-/// **Algorithm.** Each criterion starts from [`fit_additive`]; then every criterion is swept
-/// at once, alternating exact minimisations. (1) Juror step, given the values: each juror's
-/// regression on each criterion gives the target `s = (S_xy + P) / h` and curvature
-/// `h = S_xx + P` of their scale (`P = κ w̄ σ²(value)`), `σ̂²` and `ω̂²` are estimated, and
-/// the scales and pooled scales minimise `Σ h (scale − s)² + Σ ρ (scale − A)²` under the
-/// means and floors: Lagrange multipliers for the means (a small linear system for each set
-/// of components coupled by pooled jurors), inside an active-set loop for the floors; then
-/// each bias is the best for its scale. (2) Joint step over the biases and values at the
-/// scales (every fifth sweep), then value step, as in [`fit_affine`]. (3) Location:
-/// `Σ n_j bias[j] = 0`. `ρ` is taken as at most `10¹⁰` times the juror's own curvature, so
-/// that every number stays finite (`ω̂² = 0` gives that bound): fully pooled scales of a
-/// juror agree across criteria to about `10⁻¹⁰`. The fit converges when every criterion meets
+/// **Guarantees.** `ω̂² = 0` is full pooling: a juror's scales then agree across criteria to
+/// about `10⁻¹⁰`. Changing every score to `k × score + d` (`k > 0`) or multiplying every
+/// weight by a constant changes no scale. Noise-free data with `shrinkage` 0 give each
+/// criterion as it would be fitted alone. The fit converges when every criterion meets
 /// [`FitOptions::tolerance`] in the same sweep; it is then a stationary point of the
 /// objective, at its own `σ̂²` and `ω̂²`, on the constraints. A set of components whose
 /// constraints have no solution keeps scales 1 (the additive fit), as in [`fit_affine`].
@@ -122,8 +88,6 @@ pub struct PooledAffineFit {
 ///     assert!((c.scale[1] / c.scale[0] - 2.0).abs() < 1e-8);
 /// }
 /// ```
-///
-/// [`fit_additive`]: super::fit_additive
 pub fn fit_affine_pooled(
     n_jurors: usize,
     n_proposals: usize,

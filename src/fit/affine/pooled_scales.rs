@@ -26,7 +26,8 @@ struct ScaleVar {
 /// identified scale of 1 and every scale at least `min_scale`. Components are coupled only
 /// through pooled jurors, so the equality constraints are solved in blocks of coupled
 /// components (Lagrange multipliers, a small dense system), inside an active-set loop for the
-/// floors as in [`scale_step`](super::scale_step::scale_step). A block without a solution falls back to scales 1.
+/// floors as in [`scale_step`](super::scale_step::scale_step). A block without a solution
+/// falls back to scales 1.
 pub(super) fn joint_scales(crits: &mut [Criterion], pooling: &Pooling, n_jurors: usize) {
     let offset = component_offsets(crits);
     let n_comps: usize = crits.iter().map(|c| c.design.n_comps).sum();
