@@ -35,16 +35,16 @@ pub(super) struct Design {
     weight: Vec<f64>,
     score: Vec<f64>,
     /// Total weight of each proposal's scores.
-    pub(super) pweight: Vec<f64>,
+    pub(super) proposal_weight: Vec<f64>,
     /// Total weight of each juror's scores.
-    pub(super) jweight: Vec<f64>,
+    pub(super) juror_weight: Vec<f64>,
     /// Weighted sum of each juror's scores.
-    pub(super) jscore: Vec<f64>,
+    pub(super) juror_score_sum: Vec<f64>,
     /// Number of each juror's scores.
-    pub(super) jcount: Vec<f64>,
+    pub(super) juror_count: Vec<f64>,
     /// Component of each juror and proposal, `NONE` when unobserved.
-    pub(super) jcomp: Vec<u32>,
-    pub(super) pcomp: Vec<u32>,
+    pub(super) juror_comp: Vec<u32>,
+    pub(super) proposal_comp: Vec<u32>,
     pub(super) n_comps: usize,
     /// Proposal ranges of the chunks of the parallel juror sums.
     chunks: Vec<Range<usize>>,
@@ -189,12 +189,12 @@ impl Design {
             juror,
             weight,
             score,
-            pweight,
-            jweight,
-            jscore,
-            jcount,
-            jcomp,
-            pcomp,
+            proposal_weight: pweight,
+            juror_weight: jweight,
+            juror_score_sum: jscore,
+            juror_count: jcount,
+            juror_comp: jcomp,
+            proposal_comp: pcomp,
             n_comps: comps.count,
             chunks,
         }
@@ -251,7 +251,7 @@ impl Design {
     /// The observed jurors of each component, in index order.
     pub(super) fn members(&self) -> Vec<Vec<usize>> {
         let mut members = vec![Vec::new(); self.n_comps];
-        for (j, &c) in self.jcomp.iter().enumerate() {
+        for (j, &c) in self.juror_comp.iter().enumerate() {
             if c != NONE {
                 members[c as usize].push(j);
             }
@@ -261,7 +261,11 @@ impl Design {
 
     /// Sums `x[j]` (if `jurors`) or `x[p]` over each component's members, in index order.
     pub(super) fn comp_sum(&self, jurors: bool, x: impl Fn(usize) -> f64) -> Vec<f64> {
-        let comp = if jurors { &self.jcomp } else { &self.pcomp };
+        let comp = if jurors {
+            &self.juror_comp
+        } else {
+            &self.proposal_comp
+        };
         let mut out = vec![0.0; self.n_comps];
         for (i, &c) in comp.iter().enumerate() {
             if c != NONE {

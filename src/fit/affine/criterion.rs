@@ -75,11 +75,11 @@ struct ComponentConstants {
 impl ComponentConstants {
     fn new(d: &Design) -> ComponentConstants {
         let nc = d.n_comps;
-        let wsum = d.comp_sum(true, |j| d.jweight[j]);
-        let count = d.comp_sum(true, |j| d.jcount[j]);
+        let wsum = d.comp_sum(true, |j| d.juror_weight[j]);
+        let count = d.comp_sum(true, |j| d.juror_count[j]);
         let wbar: Vec<f64> = (0..nc).map(|c| wsum[c] / count[c]).collect();
         let ybar: Vec<f64> = d
-            .comp_sum(true, |j| d.jscore[j])
+            .comp_sum(true, |j| d.juror_score_sum[j])
             .iter()
             .zip(&wsum)
             .map(|(s, w)| s / w)
@@ -96,10 +96,10 @@ impl ComponentConstants {
 /// do not vary), and their mean size, which sets the rounding level.
 fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let nc = d.n_comps;
-    let pc = |p: usize| d.pcomp[p] as usize;
+    let pc = |p: usize| d.proposal_comp[p] as usize;
     let mut ss = vec![(0.0, 0.0); d.n_proposals];
     d.per_proposal(&mut ss, |p, s, o| {
-        if d.pcomp[p] != NONE {
+        if d.proposal_comp[p] != NONE {
             let m = ybar[pc(p)];
             *o = (0..s.juror.len()).fold((0.0, 0.0), |(sq, ab), k| {
                 let w = s.weight[k];
@@ -122,9 +122,9 @@ fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f
 
 /// `Σ w (score − ybar)²` of each juror's scores, `ybar` the mean score of their component.
 fn juror_syy(d: &Design, ybar: &[f64]) -> Vec<f64> {
-    let pc = |p: usize| d.pcomp[p] as usize;
+    let pc = |p: usize| d.proposal_comp[p] as usize;
     d.juror_sums(1, |p, s, acc| {
-        if d.pcomp[p] != NONE {
+        if d.proposal_comp[p] != NONE {
             for k in 0..s.juror.len() {
                 let dy = s.score[k] - ybar[pc(p)];
                 acc[s.juror[k] as usize] += s.weight[k] * dy * dy;
@@ -199,23 +199,24 @@ impl<'a> Criterion<'a> {
         let d = self.design;
         let observed = |comp: &[u32]| comp.iter().filter(|&&c| c != NONE).count() as f64;
         let scores: f64 = (0..d.n_jurors)
-            .filter(|&j| d.jcomp[j] != NONE)
-            .map(|j| d.jcount[j])
+            .filter(|&j| d.juror_comp[j] != NONE)
+            .map(|j| d.juror_count[j])
             .sum();
-        let dof = scores - observed(&d.pcomp) - 2.0 * observed(&d.jcomp) + 2.0 * d.n_comps as f64;
+        let dof = scores - observed(&d.proposal_comp) - 2.0 * observed(&d.juror_comp)
+            + 2.0 * d.n_comps as f64;
         let rss: f64 = (0..d.n_jurors)
-            .filter(|&j| d.jcomp[j] != NONE)
+            .filter(|&j| d.juror_comp[j] != NONE)
             .map(|j| self.rss[j])
             .sum();
         (dof > 0.0).then(|| rss / dof)
     }
 
     fn on_j(&self, j: usize) -> bool {
-        self.design.jcomp[j] != NONE && self.live[self.design.jcomp[j] as usize]
+        self.design.juror_comp[j] != NONE && self.live[self.design.juror_comp[j] as usize]
     }
 
     fn on_p(&self, p: usize) -> bool {
-        self.design.pcomp[p] != NONE && self.live[self.design.pcomp[p] as usize]
+        self.design.proposal_comp[p] != NONE && self.live[self.design.proposal_comp[p] as usize]
     }
 
     pub(super) fn sweep_start(&mut self) {
@@ -226,7 +227,7 @@ impl<'a> Criterion<'a> {
     /// the shrunk slope and its curvature (and, in the pooled fit, the unpenalised slope).
     pub(super) fn regress(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.pcomp[p] as usize;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
         let (mean, var) = moments(d, &self.value, &self.weight_sum);
         let (v, ybar) = (&self.value, &self.mean_score);
         let sums = d.juror_sums(4, |p, s, acc| {
@@ -246,7 +247,7 @@ impl<'a> Criterion<'a> {
             if !self.on_j(j) {
                 continue;
             }
-            let (c, w) = (d.jcomp[j] as usize, d.jweight[j]);
+            let (c, w) = (d.juror_comp[j] as usize, d.juror_weight[j]);
             let (mv, sv) = (sums[4 * j] / w, sums[4 * j]);
             let sxx = (sums[4 * j + 2] - sv * mv).max(0.0);
             let prior = self.shrinkage * self.mean_weight[c] * var[c];
@@ -307,7 +308,7 @@ impl<'a> Criterion<'a> {
             .filter(|&(c, _)| self.live[c])
         {
             for &j in m {
-                let w = d.jweight[j];
+                let w = d.juror_weight[j];
                 self.bias[j] = (self.mean_score[c] + sums[4 * j + 1] / w)
                     - self.scale[j] * (self.value_mean[c] + sums[4 * j] / w);
             }
@@ -319,10 +320,10 @@ impl<'a> Criterion<'a> {
     fn pull(&mut self) -> (Vec<f64>, Vec<f64>) {
         let d = self.design;
         let nc = d.n_comps;
-        let pc = |p: usize| d.pcomp[p] as usize;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
         let (a, b) = (&self.scale, &self.bias);
         d.per_proposal(&mut self.value_terms, |p, s, o| {
-            if self.design.pcomp[p] != NONE && self.live[pc(p)] {
+            if self.design.proposal_comp[p] != NONE && self.live[pc(p)] {
                 *o = (0..s.juror.len()).fold((0.0, 0.0), |(g, h), k| {
                     let (w, aj) = (s.weight[k], a[s.juror[k] as usize]);
                     (
@@ -344,11 +345,11 @@ impl<'a> Criterion<'a> {
             .collect();
         let gh = &self.value_terms;
         let shrunk = |p: usize| {
-            let (dp, (_, h)) = (d.pweight[p], gh[p]);
+            let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
             dp / (h + k[pc(p)] * dp)
         };
         let live = &self.live;
-        let on_p = |p: usize| d.pcomp[p] != NONE && live[pc(p)];
+        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
         let num = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].0 } else { 0.0 });
         let den = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].1 } else { 0.0 });
         let m = (0..nc)
@@ -361,7 +362,10 @@ impl<'a> Criterion<'a> {
     /// and pull; the value step then sets the values given the biases.
     pub(super) fn joint(&mut self, opts: &FitOptions) {
         let (k, m) = self.pull();
-        let pull = joint::Pull { k: &k, m: &m };
+        let pull = joint::Pull {
+            strength: &k,
+            mean: &m,
+        };
         let stop = joint::joint_step(
             self.design,
             &self.scale,
@@ -384,14 +388,15 @@ impl<'a> Criterion<'a> {
     /// 3. gauge step: mean identified scale 1, Σ n_j b_j = 0.
     pub(super) fn values_and_gauge(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.pcomp[p] as usize;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
         let (k, m) = self.pull();
         let gh = &self.value_terms;
         let live = &self.live;
-        let on_p = |p: usize| d.pcomp[p] != NONE && live[pc(p)];
+        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
         for p in (0..d.n_proposals).filter(|&p| on_p(p)) {
             let (c, (g, h)) = (pc(p), gh[p]);
-            self.value[p] = (g + k[c] * d.pweight[p] * m[c]) / (h + k[c] * d.pweight[p]);
+            self.value[p] =
+                (g + k[c] * d.proposal_weight[p] * m[c]) / (h + k[c] * d.proposal_weight[p]);
         }
         normalise(
             d,
@@ -414,7 +419,7 @@ impl<'a> Criterion<'a> {
             done[c] = done[c] && change <= allowed; // false for a NaN tolerance
         };
         for j in (0..d.n_jurors).filter(|&j| self.on_j(j)) {
-            let c = d.jcomp[j] as usize;
+            let c = d.juror_comp[j] as usize;
             check(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j]);
             check(
                 c,
@@ -423,7 +428,7 @@ impl<'a> Criterion<'a> {
             );
         }
         for p in (0..d.n_proposals).filter(|&p| self.on_p(p)) {
-            let c = d.pcomp[p] as usize;
+            let c = d.proposal_comp[p] as usize;
             check(
                 c,
                 (v[p] - v0[p]).abs(),
@@ -443,9 +448,9 @@ impl<'a> Criterion<'a> {
                 acc[s.juror[k] as usize] += s.weight[k] * v[p];
             }
         });
-        for j in (0..d.n_jurors).filter(|&j| d.jcomp[j] != NONE && !self.identified[j]) {
+        for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE && !self.identified[j]) {
             self.scale[j] = 1.0;
-            self.bias[j] = (d.jscore[j] - sv[j]) / d.jweight[j];
+            self.bias[j] = (d.juror_score_sum[j] - sv[j]) / d.juror_weight[j];
         }
         let all = vec![true; d.n_comps];
         let none = vec![false; d.n_jurors];
@@ -470,14 +475,14 @@ impl<'a> Criterion<'a> {
 /// Weighted mean and variance of the values over each component's scores.
 fn moments(d: &Design, v: &[f64], wsum: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let mean: Vec<f64> = d
-        .comp_sum(false, |p| d.pweight[p] * v[p])
+        .comp_sum(false, |p| d.proposal_weight[p] * v[p])
         .iter()
         .zip(wsum)
         .map(|(s, w)| s / w)
         .collect();
     let var = d
         .comp_sum(false, |p| {
-            d.pweight[p] * (v[p] - mean[d.pcomp[p] as usize]).powi(2)
+            d.proposal_weight[p] * (v[p] - mean[d.proposal_comp[p] as usize]).powi(2)
         })
         .iter()
         .zip(wsum)
@@ -497,30 +502,30 @@ fn normalise(
     b: &mut [f64],
     v: &mut [f64],
 ) {
-    let on = |j: usize| d.jcomp[j] != NONE && live[d.jcomp[j] as usize] && identified[j];
+    let on = |j: usize| d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize] && identified[j];
     let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
     let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
     let s: Vec<f64> = (0..d.n_comps)
         .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
         .collect();
-    for (j, &c) in d.jcomp.iter().enumerate() {
+    for (j, &c) in d.juror_comp.iter().enumerate() {
         if c != NONE && live[c as usize] {
             a[j] /= s[c as usize];
         }
     }
-    for (p, &c) in d.pcomp.iter().enumerate() {
+    for (p, &c) in d.proposal_comp.iter().enumerate() {
         if c != NONE && live[c as usize] {
             v[p] *= s[c as usize];
         }
     }
-    let nb = d.comp_sum(true, |j| d.jcount[j] * b[j]);
-    let na = d.comp_sum(true, |j| d.jcount[j] * a[j]);
-    for (j, &c) in d.jcomp.iter().enumerate() {
+    let nb = d.comp_sum(true, |j| d.juror_count[j] * b[j]);
+    let na = d.comp_sum(true, |j| d.juror_count[j] * a[j]);
+    for (j, &c) in d.juror_comp.iter().enumerate() {
         if c != NONE && live[c as usize] {
             b[j] -= a[j] * nb[c as usize] / na[c as usize];
         }
     }
-    for (p, &c) in d.pcomp.iter().enumerate() {
+    for (p, &c) in d.proposal_comp.iter().enumerate() {
         if c != NONE && live[c as usize] {
             v[p] += nb[c as usize] / na[c as usize];
         }

@@ -36,11 +36,11 @@ const STEPS: usize = 20;
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;
 
-/// The prior pull on the values of each component: strength `k` (so `r_p = k D_p`) and
-/// target `m`.
+/// The prior pull on the values of each component: its `strength` `k` (so `r_p = k D_p`) and
+/// target `mean` `m`.
 pub(super) struct Pull<'a> {
-    pub(super) k: &'a [f64],
-    pub(super) m: &'a [f64],
+    pub(super) strength: &'a [f64],
+    pub(super) mean: &'a [f64],
 }
 
 /// How a joint step ended.
@@ -51,12 +51,12 @@ pub(super) struct Stop {
 
 /// Whether proposal `p` is observed, in a live component.
 fn on_p(d: &Design, p: usize, live: &[bool]) -> bool {
-    d.pcomp[p] != NONE && live[d.pcomp[p] as usize]
+    d.proposal_comp[p] != NONE && live[d.proposal_comp[p] as usize]
 }
 
 /// Whether juror `j` is observed, in a live component.
 fn on_j(d: &Design, j: usize, live: &[bool]) -> bool {
-    d.jcomp[j] != NONE && live[d.jcomp[j] as usize]
+    d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize]
 }
 
 /// Sets the biases `b` of the live components to the joint minimiser of biases and values at
@@ -121,9 +121,9 @@ pub(super) fn joint_step(
 
 /// Per live proposal: `Ω_p + r_p`, and `c_p = (Σ ω z + r_p m) / (Ω_p + r_p)`, `ω z = w a y`.
 fn proposal_terms(d: &Design, a: &[f64], live: &[bool], pull: &Pull<'_>) -> Vec<(f64, f64)> {
-    let comp_of_p = |p: usize| (d.pcomp[p] != NONE).then(|| d.pcomp[p] as usize);
-    let ridge = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.k[c] * d.pweight[p]);
-    let target = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.m[c]);
+    let comp_of_p = |p: usize| (d.proposal_comp[p] != NONE).then(|| d.proposal_comp[p] as usize);
+    let ridge = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.strength[c] * d.proposal_weight[p]);
+    let target = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.mean[c]);
     let mut per_p = vec![(0.0, 0.0); d.n_proposals];
     d.per_proposal(&mut per_p, |p, s, o| {
         if !on_p(d, p, live) {

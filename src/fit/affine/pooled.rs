@@ -221,6 +221,6 @@ pub(super) fn poolable(
     own.clear();
     own.extend((0..crits.len()).filter(|&q| {
         let c = &crits[q];
-        c.design.jcomp[j] != NONE && c.identified[j] && sigma2[q].is_some_and(|s| s > 0.0)
+        c.design.juror_comp[j] != NONE && c.identified[j] && sigma2[q].is_some_and(|s| s > 0.0)
     }));
 }

@@ -44,7 +44,7 @@ pub(super) fn joint_scales(crits: &mut [Criterion], pooling: &Pooling, n_jurors:
     }
     for c in crits.iter_mut() {
         for j in 0..n_jurors {
-            if c.design.jcomp[j] != NONE {
+            if c.design.juror_comp[j] != NONE {
                 c.scale[j] = 1.0;
             }
         }
@@ -83,7 +83,7 @@ fn scale_vars(
         let pooled = pooling.omega2.is_some() && own.len() >= 2;
         let first = vars.len();
         for (q, c) in crits.iter().enumerate() {
-            if c.design.jcomp[j] == NONE || !c.identified[j] {
+            if c.design.juror_comp[j] == NONE || !c.identified[j] {
                 continue;
             }
             let h = c.curvature[j];
@@ -97,7 +97,7 @@ fn scale_vars(
             vars.push(ScaleVar {
                 criterion: q,
                 juror: j,
-                comp: offset[q] + c.design.jcomp[j] as usize,
+                comp: offset[q] + c.design.juror_comp[j] as usize,
                 target: c.target[j],
                 curvature: h,
                 rho,
