@@ -31,12 +31,11 @@ pub struct AdditiveFit {
 /// proposal's scores. An unobserved juror has bias 0; an unobserved proposal has value 0.0
 /// (the caller knows which proposals have scores).
 ///
-/// **Solver.** Eliminating the values leaves, per component, the juror system `S b = g`
-/// (`S` a weighted graph Laplacian over jurors, the Schur complement of the proposals). It is
-/// solved by dense Cholesky with one juror grounded, or by Jacobi-preconditioned conjugate
-/// gradients applied matrix-free (one pass over the scores per iteration), see [`Solver`] and
-/// [`FitOptions::tolerance`]; then `value[p]` is the weighted mean of `score − bias[j]` over
-/// the proposal's scores. Time is O(scores × iterations), memory about 20 bytes per score.
+/// Each value is the weighted mean of `score − bias[j]` over the proposal's scores.
+///
+/// **Solver.** Per component, dense Cholesky or matrix-free conjugate gradients on the juror
+/// system (see [`Solver`], [`FitOptions::tolerance`] and `docs/methods.md`, "The fits in
+/// detail"). Time is O(scores × iterations), memory about 20 bytes per score.
 ///
 /// ```
 /// use jury::advanced::fit::{fit_additive, FitOptions, Observation};
@@ -74,7 +73,7 @@ pub(super) fn additive(d: &Design, opts: &FitOptions) -> AdditiveFit {
         if s.juror.is_empty() {
             return;
         }
-        let mean = dot(s.weight, s.score) / d.pweight[p];
+        let mean = dot(s.weight, s.score) / d.proposal_weight[p];
         for k in 0..s.juror.len() {
             acc[s.juror[k] as usize] += s.weight[k] * (s.score[k] - mean);
         }
@@ -90,7 +89,7 @@ pub(super) fn additive(d: &Design, opts: &FitOptions) -> AdditiveFit {
         })
         .collect();
     let mut proposals: Vec<Vec<usize>> = vec![Vec::new(); nc];
-    for (p, &c) in d.pcomp.iter().enumerate() {
+    for (p, &c) in d.proposal_comp.iter().enumerate() {
         if c != NONE && direct[c as usize] && members[c as usize].len() > 1 {
             proposals[c as usize].push(p);
         }
@@ -118,9 +117,9 @@ pub(super) fn additive(d: &Design, opts: &FitOptions) -> AdditiveFit {
     };
 
     // Identification: Σ n_j b_j = 0 in each component.
-    let nb = d.comp_sum(true, |j| d.jcount[j] * bias[j]);
-    let n = d.comp_sum(true, |j| d.jcount[j]);
-    for (j, &c) in d.jcomp.iter().enumerate() {
+    let nb = d.comp_sum(true, |j| d.juror_count[j] * bias[j]);
+    let n = d.comp_sum(true, |j| d.juror_count[j]);
+    for (j, &c) in d.juror_comp.iter().enumerate() {
         if c != NONE {
             bias[j] -= nb[c as usize] / n[c as usize];
         }
@@ -132,7 +131,7 @@ pub(super) fn additive(d: &Design, opts: &FitOptions) -> AdditiveFit {
             let resid = (0..s.juror.len())
                 .map(|k| s.weight[k] * (s.score[k] - bias[s.juror[k] as usize]))
                 .sum::<f64>();
-            *v = resid / d.pweight[p];
+            *v = resid / d.proposal_weight[p];
         }
     });
     AdditiveFit {
@@ -161,7 +160,7 @@ fn direct_solve(
     for &p in proposals {
         let seg = d.seg(p);
         for (k, &jk) in seg.juror.iter().enumerate() {
-            let (row, wk) = (local[jk as usize] * m, seg.weight[k] / d.pweight[p]);
+            let (row, wk) = (local[jk as usize] * m, seg.weight[k] / d.proposal_weight[p]);
             for (i, &ji) in seg.juror.iter().enumerate() {
                 if ji != jk {
                     s[row + local[ji as usize]] -= wk * seg.weight[i];
@@ -224,10 +223,10 @@ fn conjugate_gradients(
     x: &mut [f64],
 ) -> (usize, bool) {
     let nc = d.n_comps;
-    let on = |j: usize, live: &[bool]| d.jcomp[j] != NONE && live[d.jcomp[j] as usize];
+    let on = |j: usize, live: &[bool]| d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize];
     // Diagonal of S: Σ_p N_pj (D_p − N_pj) / D_p, with N_pj the weight of j's scores of p.
     let diag = d.juror_sums(1, |p, s, acc| {
-        if d.pcomp[p] == NONE || !mask[d.pcomp[p] as usize] {
+        if d.proposal_comp[p] == NONE || !mask[d.proposal_comp[p] as usize] {
             return;
         }
         let mut k = 0;
@@ -238,7 +237,7 @@ fn conjugate_gradients(
                 nj += s.weight[k];
                 k += 1;
             }
-            acc[j as usize] += nj * (d.pweight[p] - nj) / d.pweight[p];
+            acc[j as usize] += nj * (d.proposal_weight[p] - nj) / d.proposal_weight[p];
         }
     });
     let minv: Vec<f64> = diag
@@ -251,13 +250,13 @@ fn conjugate_gradients(
     // q = S dir, as Σ_p Σ_{i∈p} w_i (dir_j − t_p) with t_p the weighted mean of dir over p.
     let apply = |dir: &[f64], live: &[bool]| {
         d.juror_sums(1, |p, s, acc| {
-            if d.pcomp[p] == NONE || !live[d.pcomp[p] as usize] {
+            if d.proposal_comp[p] == NONE || !live[d.proposal_comp[p] as usize] {
                 return;
             }
             let t = (0..s.juror.len())
                 .map(|k| s.weight[k] * dir[s.juror[k] as usize])
                 .sum::<f64>()
-                / d.pweight[p];
+                / d.proposal_weight[p];
             for k in 0..s.juror.len() {
                 let j = s.juror[k] as usize;
                 acc[j] += s.weight[k] * (dir[j] - t);

@@ -33,7 +33,7 @@ pub(super) fn solve(
     r: &mut [f64],
 ) -> (usize, Vec<bool>) {
     let nc = d.n_comps;
-    let on = |j: usize, live: &[bool]| d.jcomp[j] != NONE && live[d.jcomp[j] as usize];
+    let on = |j: usize, live: &[bool]| d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize];
     let comp_dot = |a: &[f64], b: &[f64], live: &[bool]| {
         d.comp_sum(true, |j| if on(j, live) { a[j] * b[j] } else { 0.0 })
     };
@@ -54,7 +54,7 @@ pub(super) fn solve(
             }
         }
         for j in (0..d.n_jurors).filter(|&j| on(j, &going)) {
-            let a = alpha[d.jcomp[j] as usize];
+            let a = alpha[d.juror_comp[j] as usize];
             x[j] += a * dir[j];
             r[j] -= a * q[j];
         }
@@ -67,7 +67,7 @@ pub(super) fn solve(
         }
         let rz_new = comp_dot(r, &z, &going);
         for j in (0..d.n_jurors).filter(|&j| on(j, &going)) {
-            let c = d.jcomp[j] as usize;
+            let c = d.juror_comp[j] as usize;
             dir[j] = z[j] + rz_new[c] / rz[c] * dir[j];
         }
         for c in (0..nc).filter(|&c| going[c]) {

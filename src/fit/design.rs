@@ -35,16 +35,16 @@ pub(super) struct Design {
     weight: Vec<f64>,
     score: Vec<f64>,
     /// Total weight of each proposal's scores.
-    pub(super) pweight: Vec<f64>,
+    pub(super) proposal_weight: Vec<f64>,
     /// Total weight of each juror's scores.
-    pub(super) jweight: Vec<f64>,
+    pub(super) juror_weight: Vec<f64>,
     /// Weighted sum of each juror's scores.
-    pub(super) jscore: Vec<f64>,
+    pub(super) juror_score_sum: Vec<f64>,
     /// Number of each juror's scores.
-    pub(super) jcount: Vec<f64>,
+    pub(super) juror_count: Vec<f64>,
     /// Component of each juror and proposal, `NONE` when unobserved.
-    pub(super) jcomp: Vec<u32>,
-    pub(super) pcomp: Vec<u32>,
+    pub(super) juror_comp: Vec<u32>,
+    pub(super) proposal_comp: Vec<u32>,
     pub(super) n_comps: usize,
     /// Proposal ranges of the chunks of the parallel juror sums.
     chunks: Vec<Range<usize>>,
@@ -70,59 +70,89 @@ fn sort_scores(js: &mut [u32], ss: &mut [f64], ws: &mut [f64], buf: &mut Vec<(u3
     }
 }
 
+/// The used observations bucketed by proposal (counting sort, in input order within a
+/// proposal): the start of each proposal's scores (`n_proposals + 1` entries), and the
+/// jurors, weights and scores.
+#[allow(clippy::type_complexity)]
+fn bucket(
+    n_jurors: usize,
+    n_proposals: usize,
+    obs: &[Observation],
+) -> (Vec<usize>, Vec<u32>, Vec<f64>, Vec<f64>) {
+    let used = || obs.iter().filter(|o| o.is_used(n_jurors, n_proposals));
+    let mut start = vec![0usize; n_proposals + 1];
+    for o in used() {
+        start[o.proposal as usize + 1] += 1;
+    }
+    for p in 0..n_proposals {
+        start[p + 1] += start[p];
+    }
+    let n = start[n_proposals];
+    let (mut juror, mut weight, mut score) = (vec![0u32; n], vec![0.0; n], vec![0.0; n]);
+    let mut next = start.clone();
+    for o in used() {
+        let k = &mut next[o.proposal as usize];
+        (juror[*k], score[*k], weight[*k]) = (o.juror, o.score, o.weight);
+        *k += 1;
+    }
+    (start, juror, weight, score)
+}
+
+/// The proposal ranges of the chunks of the parallel juror sums: about [`CHUNK_SCORES`]
+/// scores each.
+fn chunk_ranges(start: &[usize], n_proposals: usize) -> Vec<Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut first = 0;
+    for p in 0..n_proposals {
+        if start[p + 1] - start[first] >= CHUNK_SCORES || p + 1 == n_proposals {
+            chunks.push(first..p + 1);
+            first = p + 1;
+        }
+    }
+    chunks
+}
+
+/// Sorts each proposal's scores canonically, chunks in parallel.
+fn sort_buckets(
+    start: &[usize],
+    chunks: &[Range<usize>],
+    juror: &mut [u32],
+    score: &mut [f64],
+    weight: &mut [f64],
+) {
+    let mut pieces = Vec::with_capacity(chunks.len());
+    let (mut js, mut ss, mut ws) = (juror, score, weight);
+    for r in chunks {
+        let len = start[r.end] - start[r.start];
+        let (j, rest) = std::mem::take(&mut js).split_at_mut(len);
+        js = rest;
+        let (s, rest) = std::mem::take(&mut ss).split_at_mut(len);
+        ss = rest;
+        let (w, rest) = std::mem::take(&mut ws).split_at_mut(len);
+        ws = rest;
+        pieces.push((r.clone(), j, s, w));
+    }
+    pieces.into_par_iter().for_each(|(r, js, ss, ws)| {
+        let (base, mut buf) = (start[r.start], Vec::new());
+        for p in r {
+            let seg = start[p] - base..start[p + 1] - base;
+            sort_scores(
+                &mut js[seg.clone()],
+                &mut ss[seg.clone()],
+                &mut ws[seg],
+                &mut buf,
+            );
+        }
+    });
+}
+
 impl Design {
     pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
-        let used = || obs.iter().filter(|o| o.is_used(n_jurors, n_proposals));
         // Bucket by proposal (counting sort), then sort each bucket canonically.
-        let mut start = vec![0usize; n_proposals + 1];
-        for o in used() {
-            start[o.proposal as usize + 1] += 1;
-        }
-        for p in 0..n_proposals {
-            start[p + 1] += start[p];
-        }
+        let (start, mut juror, mut weight, mut score) = bucket(n_jurors, n_proposals, obs);
         let n = start[n_proposals];
-        let (mut juror, mut weight, mut score) = (vec![0u32; n], vec![0.0; n], vec![0.0; n]);
-        let mut next = start.clone();
-        for o in used() {
-            let k = &mut next[o.proposal as usize];
-            (juror[*k], score[*k], weight[*k]) = (o.juror, o.score, o.weight);
-            *k += 1;
-        }
-        drop(next);
-        let mut chunks = Vec::new();
-        let mut first = 0;
-        for p in 0..n_proposals {
-            if start[p + 1] - start[first] >= CHUNK_SCORES || p + 1 == n_proposals {
-                chunks.push(first..p + 1);
-                first = p + 1;
-            }
-        }
-        // Sort each proposal's scores, chunks in parallel.
-        let mut pieces = Vec::with_capacity(chunks.len());
-        let (mut js, mut ss, mut ws) = (&mut juror[..], &mut score[..], &mut weight[..]);
-        for r in &chunks {
-            let len = start[r.end] - start[r.start];
-            let (j, rest) = std::mem::take(&mut js).split_at_mut(len);
-            js = rest;
-            let (s, rest) = std::mem::take(&mut ss).split_at_mut(len);
-            ss = rest;
-            let (w, rest) = std::mem::take(&mut ws).split_at_mut(len);
-            ws = rest;
-            pieces.push((r.clone(), j, s, w));
-        }
-        pieces.into_par_iter().for_each(|(r, js, ss, ws)| {
-            let (base, mut buf) = (start[r.start], Vec::new());
-            for p in r {
-                let seg = start[p] - base..start[p + 1] - base;
-                sort_scores(
-                    &mut js[seg.clone()],
-                    &mut ss[seg.clone()],
-                    &mut ws[seg],
-                    &mut buf,
-                );
-            }
-        });
+        let chunks = chunk_ranges(&start, n_proposals);
+        sort_buckets(&start, &chunks, &mut juror, &mut score, &mut weight);
 
         let pweight = (0..n_proposals)
             .map(|p| weight[start[p]..start[p + 1]].iter().sum())
@@ -138,7 +168,7 @@ impl Design {
             jscore[j] += weight[k] * score[k];
         }
         // Counts are whole numbers in practice, so their sum does not depend on the order.
-        for o in used() {
+        for o in obs.iter().filter(|o| o.is_used(n_jurors, n_proposals)) {
             jcount[o.juror as usize] += o.count;
         }
 
@@ -159,12 +189,12 @@ impl Design {
             juror,
             weight,
             score,
-            pweight,
-            jweight,
-            jscore,
-            jcount,
-            jcomp,
-            pcomp,
+            proposal_weight: pweight,
+            juror_weight: jweight,
+            juror_score_sum: jscore,
+            juror_count: jcount,
+            juror_comp: jcomp,
+            proposal_comp: pcomp,
             n_comps: comps.count,
             chunks,
         }
@@ -221,7 +251,7 @@ impl Design {
     /// The observed jurors of each component, in index order.
     pub(super) fn members(&self) -> Vec<Vec<usize>> {
         let mut members = vec![Vec::new(); self.n_comps];
-        for (j, &c) in self.jcomp.iter().enumerate() {
+        for (j, &c) in self.juror_comp.iter().enumerate() {
             if c != NONE {
                 members[c as usize].push(j);
             }
@@ -231,7 +261,11 @@ impl Design {
 
     /// Sums `x[j]` (if `jurors`) or `x[p]` over each component's members, in index order.
     pub(super) fn comp_sum(&self, jurors: bool, x: impl Fn(usize) -> f64) -> Vec<f64> {
-        let comp = if jurors { &self.jcomp } else { &self.pcomp };
+        let comp = if jurors {
+            &self.juror_comp
+        } else {
+            &self.proposal_comp
+        };
         let mut out = vec![0.0; self.n_comps];
         for (i, &c) in comp.iter().enumerate() {
             if c != NONE {

@@ -1,40 +1,33 @@
 //! Design-aware juror correction: the numerical core of the `additive` and `affine` methods.
 //!
-//! Each juror reads a different sparse subset of the proposals, so a juror's leniency can only
-//! be told apart from the quality of the batch they read by fitting both jointly over the whole
-//! design. This module fits, for one criterion at a time (or, pooled, several),
+//! Each juror reads a different sparse subset of the proposals, so juror effects and
+//! proposal values are fitted jointly over the whole design, one criterion at a time (or,
+//! pooled, several):
 //!
-//! * [`fit_additive`]: `score ≈ value[proposal] + bias[juror]` (MacKay et al. 2017, "Calibration
-//!   with confidence"), by weighted least squares;
+//! * [`fit_additive`]: `score ≈ value[proposal] + bias[juror]` (MacKay et al. 2017), by
+//!   weighted least squares;
 //! * [`fit_affine`]: `score ≈ scale[juror] × value[proposal] + bias[juror]` (Paul 1981; Roos,
-//!   Rothe & Scheuermann 2011), by penalised alternating least squares, with positive scales
-//!   shrunk toward 1 for jurors with few scores;
-//! * [`fit_affine_pooled`]: the affine model on several criteria at once, each juror's
-//!   scales partially pooled across the criteria toward a scale of their own, by empirical
-//!   Bayes (the `affine` method).
+//!   Rothe & Scheuermann 2011), positive scales shrunk toward 1;
+//! * [`fit_affine_pooled`]: the affine model on several criteria at once, each juror's scales
+//!   partially pooled across the criteria by empirical Bayes (the `affine` method).
 //!
 //! The caller corrects a raw score as `raw − bias` (additive) or `(raw − bias) / scale`
 //! (affine).
 //!
 //! # Identification and connectivity
 //! Both models are identified only within a connected component of the bipartite
-//! juror–proposal graph ([`components`]): adding a constant to every value of a component and
-//! subtracting it from every bias of that component changes no fitted score. Each component is
-//! therefore fitted on its own, and pinned by conventions stated on each fit. Values in two
-//! different components are not comparable; the caller reports a split design.
+//! juror–proposal graph ([`components`]). Each component is fitted on its own and pinned by
+//! the conventions stated on each fit; values in different components are not comparable.
 //!
 //! # Which observations are used
 //! An observation is used when its juror is `< n_jurors`, its proposal is `< n_proposals`, its
-//! score is finite and its weight is finite and positive. Any other observation is ignored
-//! entirely (it neither informs a fit nor connects the design); callers validate their input
-//! first, so this only keeps the functions total. A juror or proposal without a used
-//! observation is *unobserved*.
+//! score is finite and its weight and count are finite and positive. Any other observation is
+//! ignored entirely (it neither informs a fit nor connects the design). A juror or proposal
+//! without a used observation is *unobserved*.
 //!
 //! # Determinism
-//! Observations are bucketed by proposal and, within a proposal, sorted by (juror, score,
-//! weight); every sum then runs in a fixed order that depends on the data only. The result is
-//! bit-identical for any order of the input and any number of rayon threads (work is split
-//! into chunks fixed by the data, and partial sums are combined in chunk order).
+//! The result is bit-identical for any order of the input and any number of rayon threads:
+//! every sum runs in a fixed order that depends on the data only.
 
 mod additive;
 mod affine;

@@ -57,8 +57,49 @@ pub struct Alpha {
 /// pairable value at all, or all equal, so that `De = 0`), or a negative value under
 /// [`Metric::Ratio`].
 pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
-    // The pairable values, unit after unit (units with at least two values), in one list:
-    // unit `u` is `pairable[ends[u - 1]..ends[u]]`.
+    let (pairable, ends) = pairable_values(ratings);
+    let units = || {
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        starts.zip(&ends).map(|(start, &end)| &pairable[start..end])
+    };
+    let mut pooled: Vec<f64> = pairable.clone();
+    if metric == Metric::Ratio && pooled.iter().any(|&v| v < 0.0) {
+        return None;
+    }
+    pooled.sort_by(f64::total_cmp);
+    let n_pairable = pooled.len();
+    let (values, counts) = distinct_counts(pooled);
+    if values.len() < 2 {
+        return None;
+    }
+    let distance = Distance::new(metric, &values, &counts);
+    let n = n_pairable as f64;
+
+    // Observed disagreement: Σ_u Σ_{i≠j in u} δ²(v_i, v_j) / (m_u − 1), divided by n.
+    let mut observed = 0.0;
+    for unit in units() {
+        observed += unit_disagreement(unit, &values, &distance)?;
+    }
+    let observed = observed / n;
+
+    // Expected disagreement: Σ_c Σ_k n_c n_k δ²(c, k) / (n (n − 1)).
+    let pair_sum = expected_pair_sum(metric, &values, &counts, n, &distance);
+    let expected = pair_sum / (n * (n - 1.0));
+    if !(expected > 0.0 && expected.is_finite() && observed.is_finite()) {
+        return None;
+    }
+    Some(Alpha {
+        alpha: 1.0 - observed / expected,
+        observed_disagreement: observed,
+        expected_disagreement: expected,
+        pairable_values: n_pairable,
+        pairable_units: ends.len(),
+    })
+}
+
+/// The pairable values, unit after unit (units with at least two values), in one list, and
+/// where each unit ends: unit `u` is `pairable[ends[u - 1]..ends[u]]`.
+fn pairable_values(ratings: &Ratings) -> (Vec<f64>, Vec<usize>) {
     let mut pairable: Vec<f64> = Vec::new();
     let mut ends: Vec<usize> = Vec::new();
     for row in ratings.rows() {
@@ -70,16 +111,11 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
             _ => ends.push(pairable.len()),
         }
     }
-    let units = || {
-        let starts = std::iter::once(0).chain(ends.iter().copied());
-        starts.zip(&ends).map(|(start, &end)| &pairable[start..end])
-    };
-    let mut pooled: Vec<f64> = pairable.clone();
-    if metric == Metric::Ratio && pooled.iter().any(|&v| v < 0.0) {
-        return None;
-    }
-    pooled.sort_by(f64::total_cmp);
-    let n_pairable = pooled.len();
+    (pairable, ends)
+}
+
+/// The distinct values of the sorted list `pooled` and how many times each occurs.
+fn distinct_counts(pooled: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
     let mut values: Vec<f64> = Vec::new();
     let mut counts: Vec<f64> = Vec::new();
     for v in pooled {
@@ -91,37 +127,40 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
             }
         }
     }
-    if values.len() < 2 {
-        return None;
-    }
-    let distance = Distance::new(metric, &values, &counts);
-    let n = n_pairable as f64;
+    (values, counts)
+}
 
-    // Observed disagreement: Σ_u Σ_{i≠j in u} δ²(v_i, v_j) / (m_u − 1), divided by n.
-    let mut observed = 0.0;
-    for unit in units() {
-        let mut idx = Vec::with_capacity(unit.len());
-        for v in unit {
-            idx.push(values.binary_search_by(|p| p.total_cmp(v)).ok()?);
-        }
-        let mut sum = 0.0;
-        for (i, &c) in idx.iter().enumerate() {
-            for &k in &idx[i + 1..] {
-                sum += distance.delta2(c, k);
-            }
-        }
-        observed += 2.0 * sum / (unit.len() as f64 - 1.0);
+/// One unit's term of the observed disagreement, `Σ_{i≠j} δ²(v_i, v_j) / (m_u − 1)`; `None`
+/// when a value is not among `values`.
+fn unit_disagreement(unit: &[f64], values: &[f64], distance: &Distance) -> Option<f64> {
+    let mut idx = Vec::with_capacity(unit.len());
+    for v in unit {
+        idx.push(values.binary_search_by(|p| p.total_cmp(v)).ok()?);
     }
-    let observed = observed / n;
+    let mut sum = 0.0;
+    for (i, &c) in idx.iter().enumerate() {
+        for &k in &idx[i + 1..] {
+            sum += distance.delta2(c, k);
+        }
+    }
+    Some(2.0 * sum / (unit.len() as f64 - 1.0))
+}
 
-    // Expected disagreement: Σ_c Σ_k n_c n_k δ²(c, k) / (n (n − 1)).
-    let pair_sum = match metric {
+/// `Σ_c Σ_k n_c n_k δ²(c, k)` over the distinct values and their counts (`n` in all).
+fn expected_pair_sum(
+    metric: Metric,
+    values: &[f64],
+    counts: &[f64],
+    n: f64,
+    distance: &Distance,
+) -> f64 {
+    match metric {
         Metric::Nominal => n * n - counts.iter().map(|c| c * c).sum::<f64>(),
         Metric::Interval => {
-            let mean = values.iter().zip(&counts).map(|(v, c)| v * c).sum::<f64>() / n;
+            let mean = values.iter().zip(counts).map(|(v, c)| v * c).sum::<f64>() / n;
             let ss: f64 = values
                 .iter()
-                .zip(&counts)
+                .zip(counts)
                 .map(|(v, c)| c * (v - mean) * (v - mean))
                 .sum();
             2.0 * n * ss
@@ -135,18 +174,7 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
             }
             2.0 * sum
         }
-    };
-    let expected = pair_sum / (n * (n - 1.0));
-    if !(expected > 0.0 && expected.is_finite() && observed.is_finite()) {
-        return None;
     }
-    Some(Alpha {
-        alpha: 1.0 - observed / expected,
-        observed_disagreement: observed,
-        expected_disagreement: expected,
-        pairable_values: n_pairable,
-        pairable_units: ends.len(),
-    })
 }
 
 /// Squared differences between distinct values, addressed by their index in sorted order.

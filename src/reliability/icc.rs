@@ -231,27 +231,16 @@ pub fn icc_one_way(ratings: &Ratings) -> Option<OneWayIcc> {
 /// * `ICC(3,1) = (MSR − MSE) / (MSR + (k − 1) MSE)`;
 /// * `ICC(3,k) = (MSR − MSE) / MSR`.
 ///
-/// F tests: all four use `F = MSR / MSE` on `(n − 1, (n − 1)(k − 1))` degrees of freedom.
-/// For ICC(2,·) this is McGraw & Wong's test of `ρ = 0` (their statistic reduces exactly to
-/// `MSR / MSE` on these degrees of freedom), and what psych, pingouin and DescTools report.
-/// The irr package instead reports the p-value on the Satterthwaite `v` below; that variant is
-/// exposed separately as [`TwoWayIcc::icc2_f_test_satterthwaite`].
+/// F tests: all four use `F = MSR / MSE` on `(n − 1, (n − 1)(k − 1))` degrees of freedom, as
+/// psych, pingouin and DescTools report; irr's variant on Satterthwaite's `v` is
+/// [`TwoWayIcc::icc2_f_test_satterthwaite`].
 ///
-/// 95% intervals:
-///
-/// * ICC(3,1), ICC(3,k): `F_L = F / F_{.975}(n − 1, (n − 1)(k − 1))`,
-///   `F_U = F · F_{.975}((n − 1)(k − 1), n − 1)`, then `(F_x − 1) / (F_x + k − 1)` and
-///   `1 − 1 / F_x`.
-/// * ICC(2,1): Satterthwaite's approximation (Shrout & Fleiss; McGraw & Wong) with
-///   `a = kρ / (n(1 − ρ))`, `b = 1 + kρ(n − 1) / (n(1 − ρ))`, ρ = ICC(2,1),
-///   `v = (a MSC + b MSE)² / ((a MSC)² / (k − 1) + (b MSE)² / ((n − 1)(k − 1)))`,
-///   `F* = F_{.975}(n − 1, v)`, `F** = F_{.975}(v, n − 1)`, lower
-///   `n (MSR − F* MSE) / (F* (k MSC + (kn − k − n) MSE) + n MSR)`, upper
-///   `n (F** MSR − MSE) / (k MSC + (kn − k − n) MSE + n F** MSR)`.
-/// * ICC(2,k): the ICC(2,1) bounds stepped up by Spearman–Brown, `kL / (1 + (k − 1) L)`
-///   (identical to McGraw & Wong's `ICC(A,k)` interval). The step-up has a pole at
-///   `L = −1/(k − 1)`; a lower ICC(2,1) bound at or below it gives an ICC(2,k) lower bound of
-///   `−∞` (the only non-finite value this function returns).
+/// 95% intervals: from the F statistic's interval for ICC(3,·); Satterthwaite's approximation
+/// for ICC(2,1) (Shrout & Fleiss; McGraw & Wong), stepped up by Spearman–Brown,
+/// `kL / (1 + (k − 1) L)`, for ICC(2,k). The formulas: `docs/methods.md`, "`icc_two_way`: the
+/// 95% intervals". The step-up has a pole at `L = −1/(k − 1)`; a lower ICC(2,1) bound at or
+/// below it gives an ICC(2,k) lower bound of `−∞` (the only non-finite value this function
+/// returns).
 ///
 /// Returns `None` when a score is missing, when `n < 2` or `k < 2`, when `MSR = 0` (all unit
 /// means equal), or when ICC(2,1) ≤ −1/(k − 1) (`n MSR + MSC ≤ MSE`: the raters disagree so
@@ -263,25 +252,9 @@ pub fn icc_two_way(ratings: &Ratings) -> Option<TwoWayIcc> {
     if n_units < 2 || n_raters < 2 {
         return None;
     }
-    let (n, k) = (n_units as f64, n_raters as f64);
-    let grand = rows.iter().flatten().sum::<f64>() / (n * k);
-    let row_means: Vec<f64> = rows.iter().map(|r| r.iter().sum::<f64>() / k).collect();
-    let col_means: Vec<f64> = (0..n_raters)
-        .map(|j| rows.iter().map(|r| r[j]).sum::<f64>() / n)
-        .collect();
-    let ss_rows = k * row_means.iter().map(|m| (m - grand).powi(2)).sum::<f64>();
-    let ss_cols = n * col_means.iter().map(|m| (m - grand).powi(2)).sum::<f64>();
-    let mut ss_error = 0.0;
-    for (row, rm) in rows.iter().zip(&row_means) {
-        for (y, cm) in row.iter().zip(&col_means) {
-            let e = y - rm - cm + grand;
-            ss_error += e * e;
-        }
-    }
-    let df_error = (n - 1.0) * (k - 1.0);
-    let msr = ss_rows / (n - 1.0);
-    let msc = ss_cols / (k - 1.0);
-    let mse = ss_error / df_error;
+    let anova = TwoWayAnova::new(&rows, n_units, n_raters);
+    let (n, k, df_error) = (anova.n, anova.k, anova.df_error);
+    let (msr, msc, mse) = (anova.msr, anova.msc, anova.mse);
     if !all_finite(&[msr, msc, mse]) || msr <= 0.0 {
         return None;
     }
@@ -301,34 +274,7 @@ pub fn icc_two_way(ratings: &Ratings) -> Option<TwoWayIcc> {
         return None;
     }
     let icc2_k = (msr - mse) / (msr + (msc - mse) / n);
-    let (ci2_1, v) = if mse == 0.0 && msc == 0.0 {
-        // ICC(2,1) = 1 exactly; Satterthwaite's v is 0/0.
-        (
-            ConfidenceInterval {
-                lower: 1.0,
-                upper: 1.0,
-            },
-            df_error,
-        )
-    } else {
-        let a = k * icc2_1 / (n * (1.0 - icc2_1));
-        let b = 1.0 + k * icc2_1 * (n - 1.0) / (n * (1.0 - icc2_1));
-        let v = (a * msc + b * mse).powi(2)
-            / ((a * msc).powi(2) / (k - 1.0) + (b * mse).powi(2) / df_error);
-        if !(v.is_finite() && v > 0.0) {
-            return None;
-        }
-        let f_star = f_upper_quantile(n - 1.0, v)?;
-        let f_star2 = f_upper_quantile(v, n - 1.0)?;
-        let common = k * msc + (k * n - k - n) * mse;
-        (
-            ConfidenceInterval {
-                lower: n * (msr - f_star * mse) / (f_star * common + n * msr),
-                upper: n * (f_star2 * msr - mse) / (common + n * f_star2 * msr),
-            },
-            v,
-        )
-    };
+    let (ci2_1, v) = icc2_1_interval(&anova, icc2_1)?;
     let step_up = |l: f64| {
         if l <= pole {
             f64::NEG_INFINITY
@@ -374,6 +320,88 @@ pub fn icc_two_way(ratings: &Ratings) -> Option<TwoWayIcc> {
         ms_columns: msc,
         ms_error: mse,
     })
+}
+
+/// The two-way ANOVA without interaction of a complete design: `n` units, `k` raters, the
+/// mean squares for rows, columns and error, and the error's degrees of freedom.
+#[derive(Clone, Copy)]
+struct TwoWayAnova {
+    n: f64,
+    k: f64,
+    msr: f64,
+    msc: f64,
+    mse: f64,
+    df_error: f64,
+}
+
+impl TwoWayAnova {
+    fn new(rows: &[Vec<f64>], n_units: usize, n_raters: usize) -> TwoWayAnova {
+        let (n, k) = (n_units as f64, n_raters as f64);
+        let grand = rows.iter().flatten().sum::<f64>() / (n * k);
+        let row_means: Vec<f64> = rows.iter().map(|r| r.iter().sum::<f64>() / k).collect();
+        let col_means: Vec<f64> = (0..n_raters)
+            .map(|j| rows.iter().map(|r| r[j]).sum::<f64>() / n)
+            .collect();
+        let ss_rows = k * row_means.iter().map(|m| (m - grand).powi(2)).sum::<f64>();
+        let ss_cols = n * col_means.iter().map(|m| (m - grand).powi(2)).sum::<f64>();
+        let mut ss_error = 0.0;
+        for (row, rm) in rows.iter().zip(&row_means) {
+            for (y, cm) in row.iter().zip(&col_means) {
+                let e = y - rm - cm + grand;
+                ss_error += e * e;
+            }
+        }
+        let df_error = (n - 1.0) * (k - 1.0);
+        TwoWayAnova {
+            n,
+            k,
+            msr: ss_rows / (n - 1.0),
+            msc: ss_cols / (k - 1.0),
+            mse: ss_error / df_error,
+            df_error,
+        }
+    }
+}
+
+/// The 95% interval of ICC(2,1) by Satterthwaite's approximation, and its degrees of freedom
+/// `v` (`(n − 1)(k − 1)` when ICC(2,1) is exactly 1); `None` when `v` or a quantile is not
+/// usable.
+fn icc2_1_interval(anova: &TwoWayAnova, icc2_1: f64) -> Option<(ConfidenceInterval, f64)> {
+    let TwoWayAnova {
+        n,
+        k,
+        msr,
+        msc,
+        mse,
+        df_error,
+    } = *anova;
+    if mse == 0.0 && msc == 0.0 {
+        // ICC(2,1) = 1 exactly; Satterthwaite's v is 0/0.
+        return Some((
+            ConfidenceInterval {
+                lower: 1.0,
+                upper: 1.0,
+            },
+            df_error,
+        ));
+    }
+    let a = k * icc2_1 / (n * (1.0 - icc2_1));
+    let b = 1.0 + k * icc2_1 * (n - 1.0) / (n * (1.0 - icc2_1));
+    let v = (a * msc + b * mse).powi(2)
+        / ((a * msc).powi(2) / (k - 1.0) + (b * mse).powi(2) / df_error);
+    if !(v.is_finite() && v > 0.0) {
+        return None;
+    }
+    let f_star = f_upper_quantile(n - 1.0, v)?;
+    let f_star2 = f_upper_quantile(v, n - 1.0)?;
+    let common = k * msc + (k * n - k - n) * mse;
+    Some((
+        ConfidenceInterval {
+            lower: n * (msr - f_star * mse) / (f_star * common + n * msr),
+            upper: n * (f_star2 * msr - mse) / (common + n * f_star2 * msr),
+        },
+        v,
+    ))
 }
 
 #[cfg(test)]

@@ -25,34 +25,38 @@ use super::super::design::Design;
 use super::super::FitOptions;
 
 /// The joint step is taken on the first sweep and every `EVERY`th after, and on the sweep
-/// after one that stopped at [`STEPS`]: on panels chained by one chair every fifth sweep kept
-/// nearly all of the gain in sweeps (53 instead of 49 sweeps for two panels, 72 instead of 67
-/// for eight) at a fraction of the cost where the design is well connected (the random 1M
-/// award: 0.95 s against 1.3 s with a joint step every sweep, 1.1 s with none). On the
-/// nearly-ring 1M award every joint step hits the cap, and every fifth sweep alone never met
-/// the tolerance in all five criteria at once (found in review): the capped step is repeated.
+/// after one that stopped at [`STEPS`] (the measurements behind both constants:
+/// `docs/methods.md`, "`fit_affine`: the sweep").
 pub(super) const EVERY: usize = 5;
 
 /// Most conjugate-gradient steps of one joint step. A step need not be exact: the next sweep
-/// starts from where it stopped. On the 1M-score bench award whose juror graph is nearly a
-/// ring, with a joint step every sweep, 20 steps converged in 340 sweeps (41 s); 8 did not
-/// converge in 1,000; 50 took 283 sweeps but longer (50 s).
+/// starts from where it stopped.
 const STEPS: usize = 20;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;
 
-/// The prior pull on the values of each component: strength `k` (so `r_p = k D_p`) and
-/// target `m`.
+/// The prior pull on the values of each component: its `strength` `k` (so `r_p = k D_p`) and
+/// target `mean` `m`.
 pub(super) struct Pull<'a> {
-    pub(super) k: &'a [f64],
-    pub(super) m: &'a [f64],
+    pub(super) strength: &'a [f64],
+    pub(super) mean: &'a [f64],
 }
 
 /// How a joint step ended.
 pub(super) struct Stop {
     /// At the cap of [`STEPS`], short of its reduction: take another joint step next sweep.
     pub(super) capped: bool,
+}
+
+/// Whether proposal `p` is observed, in a live component.
+fn on_p(d: &Design, p: usize, live: &[bool]) -> bool {
+    d.proposal_comp[p] != NONE && live[d.proposal_comp[p] as usize]
+}
+
+/// Whether juror `j` is observed, in a live component.
+fn on_j(d: &Design, j: usize, live: &[bool]) -> bool {
+    d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize]
 }
 
 /// Sets the biases `b` of the live components to the joint minimiser of biases and values at
@@ -66,64 +70,9 @@ pub(super) fn joint_step(
     b: &mut [f64],
 ) -> Stop {
     let nc = d.n_comps;
-    let comp_of_p = |p: usize| (d.pcomp[p] != NONE).then(|| d.pcomp[p] as usize);
-    let on_p = |p: usize, live: &[bool]| comp_of_p(p).is_some_and(|c| live[c]);
-    let on_j = |j: usize, live: &[bool]| d.jcomp[j] != NONE && live[d.jcomp[j] as usize];
-    let ridge = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.k[c] * d.pweight[p]);
-    let target = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.m[c]);
-    // Per proposal: Ω_p + r_p, and c_p = (Σ ω z + r_p m) / (Ω_p + r_p), ω z = w a y.
-    let mut per_p = vec![(0.0, 0.0); d.n_proposals];
-    d.per_proposal(&mut per_p, |p, s, o| {
-        if !on_p(p, live) {
-            return;
-        }
-        let (mut omega, mut oz) = (0.0, 0.0);
-        for k in 0..s.juror.len() {
-            let aj = a[s.juror[k] as usize];
-            omega += s.weight[k] * aj * aj;
-            oz += s.weight[k] * aj * s.score[k];
-        }
-        let denom = omega + ridge(p);
-        *o = (denom, (oz + ridge(p) * target(p)) / denom);
-    });
-    // S x, over the live proposals (x per juror).
-    let apply = |x: &[f64], live: &[bool]| {
-        d.juror_sums(1, |p, s, acc| {
-            if !on_p(p, live) {
-                return;
-            }
-            let t = (0..s.juror.len())
-                .map(|k| {
-                    let j = s.juror[k] as usize;
-                    s.weight[k] * a[j] * a[j] * x[j]
-                })
-                .sum::<f64>()
-                / per_p[p].0;
-            for k in 0..s.juror.len() {
-                let j = s.juror[k] as usize;
-                acc[j] += s.weight[k] * a[j] * a[j] * (x[j] - t);
-            }
-        })
-    };
-    // g_j = Σ_{i∈j} ω_i (z_i − c_p), and the diagonal of S: Σ ω − Σ_p N_pj² / (Ω_p + r_p).
-    let g = d.juror_sums(2, |p, s, acc| {
-        if !on_p(p, live) {
-            return;
-        }
-        let (denom, c) = per_p[p];
-        let mut k = 0;
-        while k < s.juror.len() {
-            let j = s.juror[k] as usize;
-            let mut n = 0.0;
-            while k < s.juror.len() && s.juror[k] as usize == j {
-                let omega = s.weight[k] * a[j] * a[j];
-                acc[2 * j] += omega * (s.score[k] / a[j] - c);
-                n += omega;
-                k += 1;
-            }
-            acc[2 * j + 1] += n - n * n / denom;
-        }
-    });
+    let per_p = proposal_terms(d, a, live, pull);
+    let apply = |x: &[f64], live: &[bool]| apply_system(d, a, &per_p, x, live);
+    let g = rhs_and_diagonal(d, a, live, &per_p);
     let minv: Vec<f64> = (0..d.n_jurors)
         .map(|j| match g[2 * j + 1] {
             x if x > 0.0 => 1.0 / x,
@@ -131,16 +80,16 @@ pub(super) fn joint_step(
         })
         .collect();
     let comp_dot = |x: &[f64], y: &[f64], live: &[bool]| {
-        d.comp_sum(true, |j| if on_j(j, live) { x[j] * y[j] } else { 0.0 })
+        d.comp_sum(true, |j| if on_j(d, j, live) { x[j] * y[j] } else { 0.0 })
     };
     // From the current biases: u = b / a, residual g − S u.
     let mut u: Vec<f64> = (0..d.n_jurors)
-        .map(|j| if on_j(j, live) { b[j] / a[j] } else { 0.0 })
+        .map(|j| if on_j(d, j, live) { b[j] / a[j] } else { 0.0 })
         .collect();
     let su = apply(&u, live);
     let gj: Vec<f64> = (0..d.n_jurors).map(|j| g[2 * j]).collect();
     let mut r: Vec<f64> = (0..d.n_jurors)
-        .map(|j| if on_j(j, live) { gj[j] - su[j] } else { 0.0 })
+        .map(|j| if on_j(d, j, live) { gj[j] - su[j] } else { 0.0 })
         .collect();
     // Stop at `tolerance` × the norm of g, the residual from zero biases.
     let g0 = comp_dot(&gj, &gj, live);
@@ -162,10 +111,75 @@ pub(super) fn joint_step(
     };
     let (steps, going) = cg::solve(d, &solve, going, &mut u, &mut r);
     // The biases; the value step that follows sets each value given them.
-    for j in (0..d.n_jurors).filter(|&j| on_j(j, live)) {
+    for j in (0..d.n_jurors).filter(|&j| on_j(d, j, live)) {
         b[j] = a[j] * u[j];
     }
     Stop {
         capped: steps == cap && going.contains(&true),
     }
+}
+
+/// Per live proposal: `Ω_p + r_p`, and `c_p = (Σ ω z + r_p m) / (Ω_p + r_p)`, `ω z = w a y`.
+fn proposal_terms(d: &Design, a: &[f64], live: &[bool], pull: &Pull<'_>) -> Vec<(f64, f64)> {
+    let comp_of_p = |p: usize| (d.proposal_comp[p] != NONE).then(|| d.proposal_comp[p] as usize);
+    let ridge = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.strength[c] * d.proposal_weight[p]);
+    let target = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.mean[c]);
+    let mut per_p = vec![(0.0, 0.0); d.n_proposals];
+    d.per_proposal(&mut per_p, |p, s, o| {
+        if !on_p(d, p, live) {
+            return;
+        }
+        let (mut omega, mut oz) = (0.0, 0.0);
+        for k in 0..s.juror.len() {
+            let aj = a[s.juror[k] as usize];
+            omega += s.weight[k] * aj * aj;
+            oz += s.weight[k] * aj * s.score[k];
+        }
+        let denom = omega + ridge(p);
+        *o = (denom, (oz + ridge(p) * target(p)) / denom);
+    });
+    per_p
+}
+
+/// `S x`, over the live proposals (`x` per juror).
+fn apply_system(d: &Design, a: &[f64], per_p: &[(f64, f64)], x: &[f64], live: &[bool]) -> Vec<f64> {
+    d.juror_sums(1, |p, s, acc| {
+        if !on_p(d, p, live) {
+            return;
+        }
+        let t = (0..s.juror.len())
+            .map(|k| {
+                let j = s.juror[k] as usize;
+                s.weight[k] * a[j] * a[j] * x[j]
+            })
+            .sum::<f64>()
+            / per_p[p].0;
+        for k in 0..s.juror.len() {
+            let j = s.juror[k] as usize;
+            acc[j] += s.weight[k] * a[j] * a[j] * (x[j] - t);
+        }
+    })
+}
+
+/// Two sums per juror: `g_j = Σ_{i∈j} ω_i (z_i − c_p)`, and the diagonal of `S`:
+/// `Σ ω − Σ_p N_pj² / (Ω_p + r_p)`.
+fn rhs_and_diagonal(d: &Design, a: &[f64], live: &[bool], per_p: &[(f64, f64)]) -> Vec<f64> {
+    d.juror_sums(2, |p, s, acc| {
+        if !on_p(d, p, live) {
+            return;
+        }
+        let (denom, c) = per_p[p];
+        let mut k = 0;
+        while k < s.juror.len() {
+            let j = s.juror[k] as usize;
+            let mut n = 0.0;
+            while k < s.juror.len() && s.juror[k] as usize == j {
+                let omega = s.weight[k] * a[j] * a[j];
+                acc[2 * j] += omega * (s.score[k] / a[j] - c);
+                n += omega;
+                k += 1;
+            }
+            acc[2 * j + 1] += n - n * n / denom;
+        }
+    })
 }

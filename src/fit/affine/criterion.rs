@@ -1,0 +1,533 @@
+//! One criterion in the alternating iteration of the affine fits: its constants, the current
+//! scales, biases and values, and the steps of one sweep.
+
+use super::super::additive::AdditiveFit;
+use super::super::components::NONE;
+use super::super::design::Design;
+use super::super::FitOptions;
+use super::joint;
+use super::scale_step::scale_step;
+use super::{AffineFit, AffineOptions};
+
+/// A juror's scale is identified when `S_xx > IDENTIFIED × W_j × σ²`.
+const IDENTIFIED: f64 = 1e-10;
+/// Changes this many times the size of a number are at the rounding level.
+const ROUNDING: f64 = 16.0 * f64::EPSILON;
+
+/// One criterion in the alternating iteration: its design, the constants of its components,
+/// and the current scales, biases and values.
+pub(super) struct Criterion<'a> {
+    pub(super) design: &'a Design,
+    /// `κ`, the pseudo-observations pulling each scale toward 1 (0 for none).
+    pub(super) shrinkage: f64,
+    /// The floor of the scales, relative to the component's mean scale.
+    pub(super) floor: f64,
+    /// Per component: total weight, mean weight and mean score of its scores.
+    pub(super) weight_sum: Vec<f64>,
+    pub(super) mean_weight: Vec<f64>,
+    pub(super) mean_score: Vec<f64>,
+    /// Per component, the units of the convergence test: the spread of the scores (1 if they
+    /// do not vary), and their mean size, which sets the rounding level.
+    pub(super) spread: Vec<f64>,
+    pub(super) magnitude: Vec<f64>,
+    /// The jurors of each component.
+    pub(super) members: Vec<Vec<usize>>,
+    /// The current scale and bias of each juror and value of each proposal.
+    pub(super) scale: Vec<f64>,
+    pub(super) bias: Vec<f64>,
+    pub(super) value: Vec<f64>,
+    /// Whether each juror's scale is identified (the values they read vary).
+    pub(super) identified: Vec<bool>,
+    /// The scale step's target and curvature for each juror: their shrunk regression slope
+    /// and its curvature (then moved by the pooling, in the pooled fit).
+    pub(super) target: Vec<f64>,
+    pub(super) curvature: Vec<f64>,
+    /// Each juror's unpenalised regression on the current values: `S_xx` and the slope
+    /// `S_xy / S_xx`, and their residual sum of squares (pooled fit only).
+    pub(super) sxx: Vec<f64>,
+    pub(super) raw_slope: Vec<f64>,
+    pub(super) rss: Vec<f64>,
+    /// `Σ w (score − mean_score)²` of each juror's scores (pooled fit only).
+    pub(super) syy: Vec<f64>,
+    /// Whether each component is still iterating.
+    pub(super) live: Vec<bool>,
+    /// The last joint step stopped at its cap: take another on the next sweep.
+    pub(super) joint_due: bool,
+    /// Each proposal's `(G_p, H_p)` of the value step: `Σ w a (score − b)` and `Σ w a²`.
+    pub(super) value_terms: Vec<(f64, f64)>,
+    /// The juror sums of the current sweep's regression (four per juror: `Σ w Δv`, `Σ w Δy`,
+    /// `Σ w Δv²`, `Σ w Δv Δy`), and the weighted mean and variance of each component's
+    /// values.
+    pub(super) regression_sums: Vec<f64>,
+    pub(super) value_mean: Vec<f64>,
+    pub(super) value_var: Vec<f64>,
+    /// The previous iterate: scales, biases, values.
+    pub(super) previous: (Vec<f64>, Vec<f64>, Vec<f64>),
+}
+
+/// The constants of each component: total weight, mean weight, mean score.
+struct ComponentConstants {
+    weight_sum: Vec<f64>,
+    mean_weight: Vec<f64>,
+    mean_score: Vec<f64>,
+}
+
+impl ComponentConstants {
+    fn new(d: &Design) -> ComponentConstants {
+        let nc = d.n_comps;
+        let wsum = d.comp_sum(true, |j| d.juror_weight[j]);
+        let count = d.comp_sum(true, |j| d.juror_count[j]);
+        let wbar: Vec<f64> = (0..nc).map(|c| wsum[c] / count[c]).collect();
+        let ybar: Vec<f64> = d
+            .comp_sum(true, |j| d.juror_score_sum[j])
+            .iter()
+            .zip(&wsum)
+            .map(|(s, w)| s / w)
+            .collect();
+        ComponentConstants {
+            weight_sum: wsum,
+            mean_weight: wbar,
+            mean_score: ybar,
+        }
+    }
+}
+
+/// The units of the convergence test of each component: the spread of the scores (1 if they
+/// do not vary), and their mean size, which sets the rounding level.
+fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let nc = d.n_comps;
+    let pc = |p: usize| d.proposal_comp[p] as usize;
+    let mut ss = vec![(0.0, 0.0); d.n_proposals];
+    d.per_proposal(&mut ss, |p, s, o| {
+        if d.proposal_comp[p] != NONE {
+            let m = ybar[pc(p)];
+            *o = (0..s.juror.len()).fold((0.0, 0.0), |(sq, ab), k| {
+                let w = s.weight[k];
+                (sq + w * (s.score[k] - m).powi(2), ab + w * s.score[k].abs())
+            });
+        }
+    });
+    let sq = d.comp_sum(false, |p| ss[p].0);
+    let size = d.comp_sum(false, |p| ss[p].1);
+    drop(ss);
+    let unit: Vec<f64> = (0..nc)
+        .map(|c| match (sq[c] / wsum[c]).sqrt() {
+            sd if sd > 0.0 => sd,
+            _ => 1.0,
+        })
+        .collect();
+    let size: Vec<f64> = (0..nc).map(|c| size[c] / wsum[c]).collect();
+    (unit, size)
+}
+
+/// `Σ w (score − ybar)²` of each juror's scores, `ybar` the mean score of their component.
+fn juror_syy(d: &Design, ybar: &[f64]) -> Vec<f64> {
+    let pc = |p: usize| d.proposal_comp[p] as usize;
+    d.juror_sums(1, |p, s, acc| {
+        if d.proposal_comp[p] != NONE {
+            for k in 0..s.juror.len() {
+                let dy = s.score[k] - ybar[pc(p)];
+                acc[s.juror[k] as usize] += s.weight[k] * dy * dy;
+            }
+        }
+    })
+}
+
+impl<'a> Criterion<'a> {
+    /// The criterion at the additive fit `start`, scales 1; `pooled` keeps the sums the pooled
+    /// fit needs.
+    pub(super) fn new(
+        d: &'a Design,
+        start: AdditiveFit,
+        opts: &AffineOptions,
+        pooled: bool,
+    ) -> Criterion<'a> {
+        let (nj, nc) = (d.n_jurors, d.n_comps);
+        let shrinkage = if opts.shrinkage > 0.0 {
+            opts.shrinkage.min(1e15)
+        } else {
+            0.0
+        };
+        let floor = if opts.min_scale >= 1e-6 {
+            opts.min_scale.min(0.99)
+        } else {
+            1e-6
+        };
+        let constants = ComponentConstants::new(d);
+        let (spread, magnitude) =
+            convergence_units(d, &constants.weight_sum, &constants.mean_score);
+        let syy = if pooled {
+            juror_syy(d, &constants.mean_score)
+        } else {
+            Vec::new()
+        };
+        let jurors = if pooled { nj } else { 0 };
+        Criterion {
+            design: d,
+            shrinkage,
+            floor,
+            weight_sum: constants.weight_sum,
+            mean_weight: constants.mean_weight,
+            mean_score: constants.mean_score,
+            spread,
+            magnitude,
+            members: d.members(),
+            scale: vec![1.0; nj],
+            bias: start.bias,
+            value: start.value,
+            identified: vec![false; nj],
+            target: vec![0.0; nj],
+            curvature: vec![0.0; nj],
+            sxx: vec![0.0; jurors],
+            raw_slope: vec![0.0; jurors],
+            rss: vec![0.0; jurors],
+            syy,
+            live: vec![true; nc],
+            joint_due: false,
+            value_terms: vec![(0.0, 0.0); d.n_proposals],
+            regression_sums: Vec::new(),
+            value_mean: Vec::new(),
+            value_var: Vec::new(),
+            previous: (Vec::new(), Vec::new(), Vec::new()),
+        }
+    }
+
+    /// `σ̂²`: the residual sum of squares of the jurors' own lines over the degrees of
+    /// freedom left, scores less parameters (see
+    /// [`fit_affine_pooled`](super::fit_affine_pooled)).
+    pub(super) fn residual_variance(&self) -> Option<f64> {
+        let d = self.design;
+        let observed = |comp: &[u32]| comp.iter().filter(|&&c| c != NONE).count() as f64;
+        let scores: f64 = (0..d.n_jurors)
+            .filter(|&j| d.juror_comp[j] != NONE)
+            .map(|j| d.juror_count[j])
+            .sum();
+        let dof = scores - observed(&d.proposal_comp) - 2.0 * observed(&d.juror_comp)
+            + 2.0 * d.n_comps as f64;
+        let rss: f64 = (0..d.n_jurors)
+            .filter(|&j| d.juror_comp[j] != NONE)
+            .map(|j| self.rss[j])
+            .sum();
+        (dof > 0.0).then(|| rss / dof)
+    }
+
+    fn on_j(&self, j: usize) -> bool {
+        self.design.juror_comp[j] != NONE && self.live[self.design.juror_comp[j] as usize]
+    }
+
+    fn on_p(&self, p: usize) -> bool {
+        self.design.proposal_comp[p] != NONE && self.live[self.design.proposal_comp[p] as usize]
+    }
+
+    pub(super) fn sweep_start(&mut self) {
+        self.previous = (self.scale.clone(), self.bias.clone(), self.value.clone());
+    }
+
+    /// 1a. Each juror's weighted regression of score on value, centred in the component:
+    /// the shrunk slope and its curvature (and, in the pooled fit, the unpenalised slope).
+    pub(super) fn regress(&mut self) {
+        let d = self.design;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
+        let (mean, var) = moments(d, &self.value, &self.weight_sum);
+        let (v, ybar) = (&self.value, &self.mean_score);
+        let sums = d.juror_sums(4, |p, s, acc| {
+            if !self.on_p(p) {
+                return;
+            }
+            let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
+            for k in 0..s.juror.len() {
+                let (j, w, dy) = (4 * s.juror[k] as usize, s.weight[k], s.score[k] - yc);
+                acc[j] += w * dv;
+                acc[j + 1] += w * dy;
+                acc[j + 2] += w * dv * dv;
+                acc[j + 3] += w * dv * dy;
+            }
+        });
+        for j in 0..d.n_jurors {
+            if !self.on_j(j) {
+                continue;
+            }
+            let (c, w) = (d.juror_comp[j] as usize, d.juror_weight[j]);
+            let (mv, sv) = (sums[4 * j] / w, sums[4 * j]);
+            let sxx = (sums[4 * j + 2] - sv * mv).max(0.0);
+            let prior = self.shrinkage * self.mean_weight[c] * var[c];
+            // (The values must vary at all, beyond rounding, relative to the scores.)
+            self.identified[j] =
+                sxx > IDENTIFIED * w * var[c] && var[c] > 1e-20 * self.spread[c] * self.spread[c];
+            self.curvature[j] = sxx + prior;
+            self.target[j] =
+                (sums[4 * j + 3] - sv * sums[4 * j + 1] / w + prior) / self.curvature[j];
+            if !self.syy.is_empty() {
+                let sxy = sums[4 * j + 3] - sv * sums[4 * j + 1] / w;
+                let syy = self.syy[j] - sums[4 * j + 1] * sums[4 * j + 1] / w;
+                let (raw, fit) = if self.identified[j] {
+                    (sxy / sxx, sxy * sxy / sxx)
+                } else {
+                    (1.0, 0.0)
+                };
+                (self.sxx[j], self.raw_slope[j], self.rss[j]) = (sxx, raw, (syy - fit).max(0.0));
+            }
+        }
+        (self.regression_sums, self.value_mean, self.value_var) = (sums, mean, var);
+    }
+
+    /// 1b. The exact scale step of each component, to the targets in `slope` and `curve`,
+    /// then each juror's bias given their scale.
+    pub(super) fn scales(&mut self) {
+        for (_, m) in self
+            .members
+            .iter()
+            .enumerate()
+            .filter(|&(c, _)| self.live[c])
+        {
+            let ids: Vec<usize> = m.iter().copied().filter(|&j| self.identified[j]).collect();
+            let cs: Vec<f64> = ids.iter().map(|&j| self.curvature[j]).collect();
+            let rs: Vec<f64> = ids.iter().map(|&j| self.target[j]).collect();
+            let mut scales = vec![1.0; ids.len()];
+            if !scale_step(&cs, &rs, self.floor, &mut scales) {
+                scales.iter_mut().for_each(|a| *a = 1.0); // no positive solution: additive
+            }
+            for &j in m {
+                self.scale[j] = 1.0;
+            }
+            for (&j, &s) in ids.iter().zip(&scales) {
+                self.scale[j] = s;
+            }
+        }
+        self.biases();
+    }
+
+    /// 1c. Each juror's bias given their scale: the line through their weighted means.
+    pub(super) fn biases(&mut self) {
+        let d = self.design;
+        let sums = &self.regression_sums;
+        for (c, m) in self
+            .members
+            .iter()
+            .enumerate()
+            .filter(|&(c, _)| self.live[c])
+        {
+            for &j in m {
+                let w = d.juror_weight[j];
+                self.bias[j] = (self.mean_score[c] + sums[4 * j + 1] / w)
+                    - self.scale[j] * (self.value_mean[c] + sums[4 * j] / w);
+            }
+        }
+    }
+
+    /// The value step's pull toward each component's mean: its strength `k_c` and the mean
+    /// `m_c` that goes with the current biases; leaves each proposal's `(G_p, H_p)` in `gh`.
+    fn pull(&mut self) -> (Vec<f64>, Vec<f64>) {
+        let d = self.design;
+        let nc = d.n_comps;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
+        let (a, b) = (&self.scale, &self.bias);
+        d.per_proposal(&mut self.value_terms, |p, s, o| {
+            if self.design.proposal_comp[p] != NONE && self.live[pc(p)] {
+                *o = (0..s.juror.len()).fold((0.0, 0.0), |(g, h), k| {
+                    let (w, aj) = (s.weight[k], a[s.juror[k] as usize]);
+                    (
+                        g + w * aj * (s.score[k] - b[s.juror[k] as usize]),
+                        h + w * aj * aj,
+                    )
+                });
+            }
+        });
+        let spread = d.comp_sum(true, |j| {
+            if self.on_j(j) {
+                (a[j] - 1.0).powi(2)
+            } else {
+                0.0
+            }
+        });
+        let k: Vec<f64> = (0..nc)
+            .map(|c| self.shrinkage * self.mean_weight[c] * spread[c] / self.weight_sum[c])
+            .collect();
+        let gh = &self.value_terms;
+        let shrunk = |p: usize| {
+            let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
+            dp / (h + k[pc(p)] * dp)
+        };
+        let live = &self.live;
+        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
+        let num = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].0 } else { 0.0 });
+        let den = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].1 } else { 0.0 });
+        let m = (0..nc)
+            .map(|c| if k[c] > 0.0 { num[c] / den[c] } else { 0.0 })
+            .collect();
+        (k, m)
+    }
+
+    /// 1d. The joint step ([`joint`]): every bias (and value) at once, at the current scales
+    /// and pull; the value step then sets the values given the biases.
+    pub(super) fn joint(&mut self, opts: &FitOptions) {
+        let (k, m) = self.pull();
+        let pull = joint::Pull {
+            strength: &k,
+            mean: &m,
+        };
+        let stop = joint::joint_step(
+            self.design,
+            &self.scale,
+            &self.live,
+            &pull,
+            opts,
+            &mut self.bias,
+        );
+        self.joint_due = stop.capped;
+    }
+
+    /// Whether this sweep takes the joint step: on the first sweep and every
+    /// [`joint::EVERY`]th after, and on the sweep after one whose joint step stopped at its
+    /// cap of conjugate-gradient steps.
+    pub(super) fn joint_now(&self, sweep: usize) -> bool {
+        self.joint_due || sweep % joint::EVERY == 1
+    }
+
+    /// 2. Value step: minimise Σ_p [H_p (v_p − G_p/H_p)² ] + k_c Σ_p D_p (v_p − mean)²;
+    /// 3. gauge step: mean identified scale 1, Σ n_j b_j = 0.
+    pub(super) fn values_and_gauge(&mut self) {
+        let d = self.design;
+        let pc = |p: usize| d.proposal_comp[p] as usize;
+        let (k, m) = self.pull();
+        let gh = &self.value_terms;
+        let live = &self.live;
+        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
+        for p in (0..d.n_proposals).filter(|&p| on_p(p)) {
+            let (c, (g, h)) = (pc(p), gh[p]);
+            self.value[p] =
+                (g + k[c] * d.proposal_weight[p] * m[c]) / (h + k[c] * d.proposal_weight[p]);
+        }
+        normalise(
+            d,
+            &self.identified,
+            &self.live,
+            &mut self.scale,
+            &mut self.bias,
+            &mut self.value,
+        );
+    }
+
+    /// Step 4, convergence of each component in this sweep: every change within the
+    /// tolerance, or at the rounding level.
+    pub(super) fn done(&self, tol: f64) -> Vec<bool> {
+        let d = self.design;
+        let (a0, b0, v0) = &self.previous;
+        let (a, b, v) = (&self.scale, &self.bias, &self.value);
+        let mut done = self.live.clone();
+        let mut check = |c: usize, change: f64, allowed: f64| {
+            done[c] = done[c] && change <= allowed; // false for a NaN tolerance
+        };
+        for j in (0..d.n_jurors).filter(|&j| self.on_j(j)) {
+            let c = d.juror_comp[j] as usize;
+            check(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j]);
+            check(
+                c,
+                (b[j] - b0[j]).abs(),
+                tol * self.spread[c] + ROUNDING * (b[j].abs() + self.magnitude[c]),
+            );
+        }
+        for p in (0..d.n_proposals).filter(|&p| self.on_p(p)) {
+            let c = d.proposal_comp[p] as usize;
+            check(
+                c,
+                (v[p] - v0[p]).abs(),
+                tol * self.spread[c] + ROUNDING * (v[p].abs() + self.magnitude[c]),
+            );
+        }
+        done
+    }
+
+    /// Jurors whose scale is not identified: scale exactly 1, and the bias that fits it best;
+    /// then the final identification.
+    pub(super) fn finish(mut self, sweeps: usize) -> AffineFit {
+        let d = self.design;
+        let v = &self.value;
+        let sv = d.juror_sums(1, |p, s, acc| {
+            for k in 0..s.juror.len() {
+                acc[s.juror[k] as usize] += s.weight[k] * v[p];
+            }
+        });
+        for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE && !self.identified[j]) {
+            self.scale[j] = 1.0;
+            self.bias[j] = (d.juror_score_sum[j] - sv[j]) / d.juror_weight[j];
+        }
+        let all = vec![true; d.n_comps];
+        let none = vec![false; d.n_jurors];
+        normalise(
+            d,
+            &none,
+            &all,
+            &mut self.scale,
+            &mut self.bias,
+            &mut self.value,
+        );
+        AffineFit {
+            scale: self.scale,
+            bias: self.bias,
+            value: self.value,
+            iterations: sweeps,
+            converged: !self.live.contains(&true),
+        }
+    }
+}
+
+/// Weighted mean and variance of the values over each component's scores.
+fn moments(d: &Design, v: &[f64], wsum: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let mean: Vec<f64> = d
+        .comp_sum(false, |p| d.proposal_weight[p] * v[p])
+        .iter()
+        .zip(wsum)
+        .map(|(s, w)| s / w)
+        .collect();
+    let var = d
+        .comp_sum(false, |p| {
+            d.proposal_weight[p] * (v[p] - mean[d.proposal_comp[p] as usize]).powi(2)
+        })
+        .iter()
+        .zip(wsum)
+        .map(|(s, w)| s / w)
+        .collect();
+    (mean, var)
+}
+
+/// Moves each live component along the model's gauge orbit, which leaves every fitted score
+/// unchanged: `value → s·value + t`, `scale → scale / s`, `bias → bias − scale·t/s`, with `s`
+/// the mean scale of the identified jurors (1 if none) and `t` making `Σ n_j b_j = 0`.
+fn normalise(
+    d: &Design,
+    identified: &[bool],
+    live: &[bool],
+    a: &mut [f64],
+    b: &mut [f64],
+    v: &mut [f64],
+) {
+    let on = |j: usize| d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize] && identified[j];
+    let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
+    let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
+    let s: Vec<f64> = (0..d.n_comps)
+        .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
+        .collect();
+    for (j, &c) in d.juror_comp.iter().enumerate() {
+        if c != NONE && live[c as usize] {
+            a[j] /= s[c as usize];
+        }
+    }
+    for (p, &c) in d.proposal_comp.iter().enumerate() {
+        if c != NONE && live[c as usize] {
+            v[p] *= s[c as usize];
+        }
+    }
+    let nb = d.comp_sum(true, |j| d.juror_count[j] * b[j]);
+    let na = d.comp_sum(true, |j| d.juror_count[j] * a[j]);
+    for (j, &c) in d.juror_comp.iter().enumerate() {
+        if c != NONE && live[c as usize] {
+            b[j] -= a[j] * nb[c as usize] / na[c as usize];
+        }
+    }
+    for (p, &c) in d.proposal_comp.iter().enumerate() {
+        if c != NONE && live[c as usize] {
+            v[p] += nb[c as usize] / na[c as usize];
+        }
+    }
+}
