@@ -355,7 +355,7 @@ fn read_roster(dir: &Path, name: &str, label: &str, builder: &mut AwardBuilder) 
     let id = table.require("id", builder, name)?;
     let label_col = table.column(label);
     // A column without a name (a trailing comma in the header) is no attribute: it must be
-    // empty (found by a third review: it was taken as an attribute named "").
+    // empty.
     let (attributes, nameless): (Vec<Column>, Vec<Column>) = (0..table.keys.len())
         .filter(|&i| i != id && Some(i) != label_col)
         .map(|i| (i, table.keys[i].clone()))

@@ -144,8 +144,7 @@ impl Scale {
                     self.width()
                 ));
             } else if ends && !self.on_step(self.max) {
-                // Found by a third review: the scale's own max was then refused as a score,
-                // and pass_total's reach counted it.
+                // The scale's own max must be a score it takes: pass_total's reach counts it.
                 bad(format!(
                     "scale max {} is not a whole number of steps of {step} from min {}; choose a step that divides max − min",
                     self.max, self.min
@@ -324,8 +323,8 @@ impl Rubric {
                 .then(|| unreachable_pass_total(&criteria, value))
                 .flatten()
             {
-                // Judged only when every criterion was read (found by a third review: one
-                // refused criterion left out of the sum made a reachable pass_total an error).
+                // Judged only when every criterion was read: a refused criterion left out of
+                // the sum would make a reachable pass_total an error.
                 problems.push(
                     Problem::new(
                         ProblemKind::OutOfRange,
@@ -466,8 +465,7 @@ fn check_criterion(
     if let Some(l) = &c.levels {
         for (key, text) in l.get_ref() {
             match key.trim().parse::<f64>() {
-                // `1` and `"1.0"` are one point (found by a third review: both were taken,
-                // and the briefing showed two descriptions for it).
+                // `1` and `"1.0"` are one point, described once.
                 Ok(point) if levels.iter().any(|(p, _)| *p == point) => problems.push(
                     Problem::new(
                         ProblemKind::Duplicate,
@@ -629,8 +627,8 @@ mod tests {
 
     #[test]
     fn the_rubrics_own_tie_break_rules_are_checked_at_their_line() {
-        // Found by a review: reported at award.toml:1, or not at all when the award set its
-        // own chain; and rules after lottery, which can decide nothing, were taken.
+        // Reported at the rubric's line, whether or not the award sets its own chain; rules
+        // after lottery, which can decide nothing, are refused.
         let text = "[rubric]\nscale = { min = 1, max = 5 }\n\
                     tie_break = ['criterion:zzz', 'nonsense', 'lottery', 'criterion:A']\n\
                     [[rubric.criterion]]\nid = 'a'\nweight = 1\n";
@@ -793,8 +791,8 @@ scale = { min = 0, max = 10 }
 
     #[test]
     fn a_score_just_above_a_large_minimum_is_on_its_step() {
-        // Found by a review: x − min near a large minimum carries the rounding error of
-        // numbers that large, which is many steps' worth of k's own; these were refused.
+        // x − min near a large minimum carries the rounding error of numbers that large,
+        // which is many steps' worth of k's own; such scores are on their step.
         let thousandths = Scale {
             min: -100_000.0,
             max: 100_000.0,

@@ -533,7 +533,9 @@ mod tests {
             shown: "award.toml".into(),
             text: award.to_string(),
         };
-        let spec: AwardSpec = file.parse().map_err(|p| crate::error::Error::Invalid(vec![p]))?;
+        let spec: AwardSpec = file
+            .parse()
+            .map_err(|p| crate::error::Error::Invalid(vec![p]))?;
         Settings::check(spec, &rubric, &file, "folder")
     }
 
@@ -624,8 +626,8 @@ mod tests {
 
     #[test]
     fn bootstrap_and_trim_are_refused_above_their_limits_with_their_line() {
-        // The limits are the documented MAX_BOOTSTRAP and MAX_TRIM; the review's
-        // `bootstrap = 10000000000` passed and then aborted allocating replicates.
+        // The limits are the documented MAX_BOOTSTRAP and MAX_TRIM: `bootstrap = 10000000000`
+        // would abort allocating replicates.
         let s = settings("[ranking]\ntrim = 8388607\n[uncertainty]\nbootstrap = 100000\n").unwrap();
         assert_eq!((s.trim, s.bootstrap), (MAX_TRIM, MAX_BOOTSTRAP));
         let err = settings("[ranking]\ntrim = 8388608\n[uncertainty]\nbootstrap = 10000000000\n")
