@@ -7,163 +7,20 @@
 //! [`crate::AwardBuilder`] checks them again, since the fields are public.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{Location, Problem, ProblemKind, Problems, Result};
-use crate::limits::{LARGEST_WEIGHT, MAX_CRITERIA, SCALE_LIMIT, SMALLEST};
-use crate::tie_rule::{chain_problems, TieRule};
-use crate::tolerance;
+use crate::error::{Problem, Result};
+use crate::tie_rule::TieRule;
 use crate::tomlfile::TomlFile;
-use crate::util::number::number;
 use crate::util::text::same_ignoring_case;
 
-/// Column names that cannot be criterion ids, because `scores.csv` uses them.
-const RESERVED: [&str; 6] = [
-    "juror",
-    "proposal",
-    "criterion",
-    "score",
-    "confidence",
-    "comment",
-];
+mod check;
+mod scale;
 
-/// The scale a criterion is scored on: numbers from `min` to `max`, on steps of `step` from
-/// `min` when a step is given.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scale {
-    /// The lowest score.
-    pub min: f64,
-    /// The highest score.
-    pub max: f64,
-    /// The distance between allowed scores; `None` allows any number in range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step: Option<f64>,
-}
-
-/// Why `pass_total` can never be met: it is above the unweighted sum of the criteria's
-/// maxima, the most a proposal can reach; `None` when it can be.
-fn unreachable_pass_total(criteria: &[Criterion], pass: f64) -> Option<String> {
-    let most: f64 = criteria.iter().map(|c| c.scale.max).sum();
-    (pass > most && !tolerance::same(pass, most)).then(|| {
-        format!(
-            "pass_total is more than any proposal can reach: the criteria's maxima sum to {} (pass_total is on the unweighted sum of criterion values), so no proposal could be eligible",
-            number(most)
-        )
-    })
-}
-
-/// The rounding error of a few floating-point steps, relative to the size of the numbers.
-const ROUNDING: f64 = 8.0 * f64::EPSILON;
-
-impl Scale {
-    /// Whether `x` is in range and on a step.
-    pub fn contains(&self, x: f64) -> bool {
-        x.is_finite() && self.in_range(x) && self.on_step(x)
-    }
-
-    /// In range up to [`tolerance::STEP`], or up to the rounding error of numbers as large as
-    /// the scale's ends when that is more (a tolerance relative to the scale's width would
-    /// let 1,000,000,000.9 onto a scale up to 10⁹).
-    fn in_range(&self, x: f64) -> bool {
-        let slack = tolerance::STEP.max(ROUNDING * self.min.abs().max(self.max.abs()));
-        x >= self.min - slack && x <= self.max + slack
-    }
-
-    /// A whole number `k` of steps from the minimum, up to [`tolerance::STEP`] of a step, or
-    /// up to the rounding error of `k` when that is more: the error of `x − min`, as large as
-    /// that of numbers the size of `x` and `min` (in steps), and of the division (a
-    /// tolerance relative to the scale's width would let 500,000,000.4 onto a scale of whole
-    /// numbers up to 10⁹; one relative to `k` alone refused −99,999.997 on a scale from
-    /// −100,000 in steps of 0.001).
-    fn on_step(&self, x: f64) -> bool {
-        match self.step {
-            None => true,
-            Some(step) => {
-                let k = (x - self.min) / step;
-                // A whole number of steps, as most scores are, needs no rounding (a call to
-                // the maths library on most targets).
-                if k == k as i64 as f64 {
-                    return true;
-                }
-                let error = ROUNDING * (k.abs() + (x.abs() + self.min.abs()) / step);
-                (k - k.round()).abs() <= tolerance::STEP.max(error)
-            }
-        }
-    }
-
-    /// `max − min`.
-    pub fn width(&self) -> f64 {
-        self.max - self.min
-    }
-
-    /// What a score on this scale must be, in words ("a number from 1 to 5 in steps of 1").
-    pub fn expectation(&self) -> String {
-        match self.step {
-            Some(step) => format!(
-                "a number from {} to {} in steps of {}",
-                self.min, self.max, step
-            ),
-            None => format!("a number from {} to {}", self.min, self.max),
-        }
-    }
-
-    fn check(&self, at: &Location, problems: &mut Problems) -> bool {
-        let mut ok = true;
-        let ends = self.min.is_finite() && self.max.is_finite() && self.min < self.max;
-        let mut bad = |message: String| {
-            problems.push(Problem::new(ProblemKind::Setting, at.clone(), message));
-            ok = false;
-        };
-        if !self.min.is_finite() || !self.max.is_finite() || self.min >= self.max {
-            bad(format!(
-                "scale min {} and max {} must be finite numbers with min < max",
-                self.min, self.max
-            ));
-        } else if self.min.abs().max(self.max.abs()) > SCALE_LIMIT {
-            bad(format!(
-                "scale min {:?} and max {:?} must lie from -{SCALE_LIMIT:e} to {SCALE_LIMIT:e}",
-                self.min, self.max
-            ));
-        } else if self.width() < SMALLEST {
-            bad(format!(
-                "scale min {:?} and max {:?} must be at least {SMALLEST} apart",
-                self.min, self.max
-            ));
-        }
-        if let Some(step) = self.step {
-            if !step.is_finite() || step <= 0.0 {
-                bad(format!("scale step {step} must be a positive number"));
-            } else if step > self.width() {
-                bad(format!(
-                    "scale step {step} must be at most max − min ({}): a larger step leaves one score",
-                    self.width()
-                ));
-            } else if ends && !self.on_step(self.max) {
-                // Found by a third review: the scale's own max was then refused as a score,
-                // and pass_total's reach counted it.
-                bad(format!(
-                    "scale max {} is not a whole number of steps of {step} from min {}; choose a step that divides max − min",
-                    self.max, self.min
-                ));
-            }
-        }
-        ok
-    }
-}
-
-impl fmt::Display for Scale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.step {
-            Some(step) => write!(f, "{}–{} (step {})", self.min, self.max, step),
-            None => write!(f, "{}–{}", self.min, self.max),
-        }
-    }
-}
+pub use scale::Scale;
 
 /// A rubric as written in TOML, before it is checked.
 #[derive(Clone, Debug, Deserialize)]
@@ -274,152 +131,6 @@ impl Rubric {
         Rubric::check(spec.rubric, file)
     }
 
-    /// Checks a rubric spec; `file` is where it was read from (for line numbers).
-    pub(crate) fn check(spec: RubricSpec, file: &TomlFile) -> Result<Rubric> {
-        let mut problems = Problems::default();
-        let default_scale = match &spec.scale {
-            Some(s) => {
-                s.get_ref()
-                    .check(&file.at(s.span(), "rubric.scale"), &mut problems);
-                Some(*s.get_ref())
-            }
-            None => None,
-        };
-        if spec.criterion.is_empty() {
-            problems.push(Problem::new(
-                ProblemKind::Setting,
-                Location::file(&file.shown),
-                "the rubric has no criteria; add at least one [[rubric.criterion]] with an id and a weight",
-            ));
-        }
-        let mut criteria: Vec<Criterion> = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
-        let given = spec.criterion.len();
-        for c in spec.criterion {
-            let id = c.id.get_ref().trim().to_string();
-            if let Some(checked) = check_criterion(c, default_scale, file, &seen, &mut problems) {
-                criteria.push(checked);
-            }
-            seen.push(id);
-        }
-        if criteria.len() > MAX_CRITERIA {
-            problems.push(Problem::new(
-                ProblemKind::Setting,
-                Location::file(&file.shown),
-                too_many_criteria(criteria.len()),
-            ));
-        }
-        let pass_total = spec.pass_total.map(|p| {
-            let value = *p.get_ref();
-            if !value.is_finite() {
-                problems.push(
-                    Problem::new(
-                        ProblemKind::NotANumber,
-                        file.at(p.span(), "rubric.pass_total"),
-                        "pass_total must be a finite number",
-                    )
-                    .with_value(value.to_string()),
-                );
-            } else if let Some(message) = (criteria.len() == given)
-                .then(|| unreachable_pass_total(&criteria, value))
-                .flatten()
-            {
-                // Judged only when every criterion was read (found by a third review: one
-                // refused criterion left out of the sum made a reachable pass_total an error).
-                problems.push(
-                    Problem::new(
-                        ProblemKind::OutOfRange,
-                        file.at(p.span(), "rubric.pass_total"),
-                        message,
-                    )
-                    .with_value(number(value)),
-                );
-            }
-            value
-        });
-        // The rubric's own tie-break rules are checked here, at their line: an award that
-        // sets its own chain would otherwise never look at them, and one that does not
-        // would report them at award.toml.
-        if let Some(rules) = &spec.tie_break {
-            let at = file.at(rules.span(), "rubric.tie_break");
-            let known = |id: &str| seen.iter().any(|c| same_ignoring_case(c, id));
-            for rule in rules.get_ref() {
-                if let Err(message) = TieRule::parse_with(rule, known) {
-                    problems.push(
-                        Problem::new(ProblemKind::Setting, at.clone(), message)
-                            .with_value(rule.clone()),
-                    );
-                }
-            }
-            for (rule, message) in chain_problems(rules.get_ref()) {
-                problems
-                    .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
-            }
-        }
-        let tie_break = spec.tie_break.map(|t| t.into_inner()).unwrap_or_default();
-        problems.finish(Rubric {
-            name: spec.name.unwrap_or_else(|| "rubric".to_string()),
-            criteria,
-            pass_total,
-            tie_break,
-        })
-    }
-
-    /// Checks the invariants of a rubric built or changed in code (its fields are public),
-    /// as [`Rubric::from_toml_str`] checks a rubric read from TOML. Problems name the field,
-    /// as in `rubric: column 'criteria[1].weight'`.
-    pub(crate) fn check_built(&self, problems: &mut Problems) {
-        let at = |field: String| Location {
-            file: "rubric".into(),
-            line: None,
-            column: Some(field),
-        };
-        if self.criteria.is_empty() {
-            problems.push(Problem::new(
-                ProblemKind::Setting,
-                at("criteria".into()),
-                "the rubric has no criteria; add at least one",
-            ));
-        }
-        if self.criteria.len() > MAX_CRITERIA {
-            problems.push(Problem::new(
-                ProblemKind::Setting,
-                at("criteria".into()),
-                too_many_criteria(self.criteria.len()),
-            ));
-        }
-        for (k, c) in self.criteria.iter().enumerate() {
-            let field = |name: &str| at(format!("criteria[{k}].{name}"));
-            let fields = Fields {
-                id: field("id"),
-                weight: field("weight"),
-                scale: Some(field("scale")),
-                threshold: Some(field("threshold")),
-                levels: field("levels"),
-            };
-            let earlier: Vec<String> = self.criteria[..k].iter().map(|c| c.id.clone()).collect();
-            check_values(c, &fields, &earlier, problems);
-        }
-        if let Some(pass) = self.pass_total.filter(|p| !p.is_finite()) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::NotANumber,
-                    at("pass_total".into()),
-                    "pass_total must be a finite number",
-                )
-                .with_value(pass.to_string()),
-            );
-        }
-        if let Some(pass) = self.pass_total {
-            if let Some(message) = unreachable_pass_total(&self.criteria, pass) {
-                problems.push(
-                    Problem::new(ProblemKind::OutOfRange, at("pass_total".into()), message)
-                        .with_value(number(pass)),
-                );
-            }
-        }
-    }
-
     /// The index of the criterion with this id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
         self.criteria
@@ -439,186 +150,15 @@ impl Rubric {
     }
 }
 
-fn check_criterion(
-    c: CriterionSpec,
-    default_scale: Option<Scale>,
-    file: &TomlFile,
-    earlier: &[String],
-    problems: &mut Problems,
-) -> Option<Criterion> {
-    let before = problems.len();
-    let id = c.id.get_ref().trim().to_string();
-    let id_at = file.at(c.id.span(), "id");
-    let scale = match (&c.scale, default_scale) {
-        (Some(s), _) => *s.get_ref(),
-        (None, Some(s)) => s,
-        (None, None) => {
-            problems.push(Problem::new(
-                ProblemKind::Setting,
-                id_at.clone(),
-                format!("criterion '{id}' has no scale: give rubric.scale or a scale for the criterion, e.g. scale = {{ min = 1, max = 5, step = 1 }}"),
-            ));
-            return None;
-        }
-    };
-    let levels_at = c.levels.as_ref().map(|l| file.at(l.span(), "levels"));
-    let mut levels = Vec::new();
-    if let Some(l) = &c.levels {
-        for (key, text) in l.get_ref() {
-            match key.trim().parse::<f64>() {
-                // `1` and `"1.0"` are one point (found by a third review: both were taken,
-                // and the briefing showed two descriptions for it).
-                Ok(point) if levels.iter().any(|(p, _)| *p == point) => problems.push(
-                    Problem::new(
-                        ProblemKind::Duplicate,
-                        file.at(l.span(), "levels"),
-                        format!("criterion '{id}' describes the level {point} twice; give each point once"),
-                    )
-                    .with_value(key.clone()),
-                ),
-                Ok(point) => levels.push((point, text.clone())),
-                Err(_) => problems.push(
-                    Problem::new(
-                        ProblemKind::OutOfRange,
-                        file.at(l.span(), "levels"),
-                        level_message(&id, &scale),
-                    )
-                    .with_value(key.clone()),
-                ),
-            }
-        }
-        levels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    }
-    let criterion = Criterion {
-        name: c.name.unwrap_or_else(|| id.clone()),
-        id,
-        weight: *c.weight.get_ref(),
-        threshold: c.threshold.as_ref().map(|t| *t.get_ref()),
-        description: c.description.unwrap_or_default(),
-        scale,
-        levels,
-    };
-    let at = Fields {
-        weight: file.at(c.weight.span(), "weight"),
-        // A default scale is checked once, where rubric.scale is.
-        scale: c.scale.as_ref().map(|s| file.at(s.span(), "scale")),
-        threshold: c.threshold.as_ref().map(|t| file.at(t.span(), "threshold")),
-        levels: levels_at.unwrap_or_else(|| id_at.clone()),
-        id: id_at,
-    };
-    check_values(&criterion, &at, earlier, problems);
-    (problems.len() == before).then_some(criterion)
-}
-
-/// Where each field of a criterion is, for its problems; a scale of `None` is not checked.
-struct Fields {
-    id: Location,
-    weight: Location,
-    scale: Option<Location>,
-    threshold: Option<Location>,
-    levels: Location,
-}
-
-/// Checks a criterion's values: the invariants of [`Criterion`], whether it was read from
-/// TOML or built in code. `earlier` are the ids of the criteria before it.
-fn check_values(c: &Criterion, at: &Fields, earlier: &[String], problems: &mut Problems) {
-    let id = &c.id;
-    if id.trim().is_empty()
-        || *id != id.trim()
-        || id.contains(',')
-        || id.chars().any(char::is_control)
-    {
-        problems.push(
-            Problem::new(
-                ProblemKind::Setting,
-                at.id.clone(),
-                "a criterion id must be a non-empty name without commas",
-            )
-            .with_value(id.clone()),
-        );
-    } else if RESERVED.contains(&id.to_lowercase().as_str()) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Setting,
-                at.id.clone(),
-                format!(
-                    "'{id}' is a column name of scores.csv and cannot be a criterion id; choose another"
-                ),
-            )
-            .with_value(id.clone()),
-        );
-    } else if earlier.iter().any(|e| same_ignoring_case(e, id)) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Duplicate,
-                at.id.clone(),
-                "the criterion id is given twice (ids are compared ignoring case); ids must be unique",
-            )
-            .with_value(id.clone()),
-        );
-    }
-    // Written so that NaN fails too.
-    if !(c.weight >= SMALLEST && c.weight <= LARGEST_WEIGHT) {
-        problems.push(
-            Problem::new(
-                ProblemKind::OutOfRange,
-                at.weight.clone(),
-                format!("the weight of criterion '{id}' must be a positive finite number, from {SMALLEST} to {LARGEST_WEIGHT:e}"),
-            )
-            .with_value(c.weight.to_string()),
-        );
-    }
-    if let Some(scale_at) = &at.scale {
-        c.scale.check(scale_at, problems);
-    }
-    if let Some(t) = c.threshold {
-        if !c.scale.contains(t) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::OutOfRange,
-                    at.threshold.clone().unwrap_or_else(|| at.id.clone()),
-                    format!(
-                        "the threshold of criterion '{id}' must be on its scale: {}",
-                        c.scale.expectation()
-                    ),
-                )
-                .with_value(t.to_string()),
-            );
-        }
-    }
-    for (point, _) in &c.levels {
-        if !c.scale.contains(*point) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::OutOfRange,
-                    at.levels.clone(),
-                    level_message(id, &c.scale),
-                )
-                .with_value(point.to_string()),
-            );
-        }
-    }
-}
-
-fn level_message(id: &str, scale: &Scale) -> String {
-    format!(
-        "a level of criterion '{id}' must be keyed by a point of its scale: {}",
-        scale.expectation()
-    )
-}
-
 fn one(problem: Problem) -> crate::error::Error {
     crate::error::Error::Invalid(vec![problem])
-}
-
-/// The message for a rubric of more criteria than an award can hold.
-fn too_many_criteria(n: usize) -> String {
-    format!("the rubric has {n} criteria; jury takes at most {MAX_CRITERIA}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ProblemKind, Problems};
+    use crate::limits::MAX_CRITERIA;
 
     fn rubric(text: &str) -> Result<Rubric> {
         Rubric::from_file(&TomlFile {
@@ -629,8 +169,8 @@ mod tests {
 
     #[test]
     fn the_rubrics_own_tie_break_rules_are_checked_at_their_line() {
-        // Found by a review: reported at award.toml:1, or not at all when the award set its
-        // own chain; and rules after lottery, which can decide nothing, were taken.
+        // Reported at the rubric's line, whether or not the award sets its own chain; rules
+        // after lottery, which can decide nothing, are refused.
         let text = "[rubric]\nscale = { min = 1, max = 5 }\n\
                     tie_break = ['criterion:zzz', 'nonsense', 'lottery', 'criterion:A']\n\
                     [[rubric.criterion]]\nid = 'a'\nweight = 1\n";
@@ -793,8 +333,8 @@ scale = { min = 0, max = 10 }
 
     #[test]
     fn a_score_just_above_a_large_minimum_is_on_its_step() {
-        // Found by a review: x − min near a large minimum carries the rounding error of
-        // numbers that large, which is many steps' worth of k's own; these were refused.
+        // x − min near a large minimum carries the rounding error of numbers that large,
+        // which is many steps' worth of k's own; such scores are on their step.
         let thousandths = Scale {
             min: -100_000.0,
             max: 100_000.0,

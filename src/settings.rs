@@ -13,15 +13,16 @@ use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
 use crate::error::{Location, Problem, ProblemKind, Problems, Result};
-use crate::limits::{MAX_BOOTSTRAP, MAX_TRIM};
 use crate::rubric::{Rubric, RubricSpec};
 use crate::tie_rule::TieRule;
 use crate::tomlfile::TomlFile;
 
 mod aggregate;
+mod check;
 mod method;
 
 pub use aggregate::Aggregate;
+pub(crate) use check::check_settings;
 pub use method::Method;
 
 /// The number of winners when an award does not say.
@@ -304,223 +305,12 @@ impl Settings {
         }
         problems.finish(s)
     }
-
-    /// Checks the settings of `award.toml` against the rubric.
-    pub(crate) fn check(
-        spec: AwardSpec,
-        rubric: &Rubric,
-        file: &TomlFile,
-        default_name: &str,
-    ) -> Result<Settings> {
-        let mut problems = Problems::default();
-        let mut s = Settings {
-            name: spec.award.name.unwrap_or_else(|| default_name.to_string()),
-            ..Settings::default()
-        };
-        let mut count = |value: &Option<Spanned<i64>>, key: &str, min: i64| -> Option<usize> {
-            let v = value.as_ref()?;
-            let n = *v.get_ref();
-            let message = match limit(key) {
-                Some(limit) if n < min || n as u64 > limit.max as u64 => limit.message(),
-                None if n < min => format!("{key} must be a whole number of at least {min}"),
-                _ => return usize::try_from(n).ok(),
-            };
-            problems.push(
-                Problem::new(ProblemKind::OutOfRange, file.at(v.span(), key), message)
-                    .with_value(n.to_string()),
-            );
-            None
-        };
-        if let Some(n) = count(&spec.award.winners, "winners", 1) {
-            s.winners = n;
-        }
-        if let Some(n) = count(&spec.ranking.trim, "trim", 0) {
-            s.trim = n;
-        }
-        if let Some(n) = count(&spec.ranking.min_reviews, "min_reviews", 0) {
-            s.min_reviews = n;
-        }
-        if let Some(n) = count(&spec.uncertainty.bootstrap, "bootstrap", 0) {
-            s.bootstrap = n;
-        }
-        if let Some(n) = count(&spec.uncertainty.seed, "seed", 0) {
-            s.seed = n as u64;
-        }
-        if let Some(m) = spec.normalization.method {
-            s.method = m;
-        }
-        if let Some(a) = spec.ranking.aggregate {
-            s.aggregate = a;
-        }
-        let (rules, at) = match &spec.ranking.tie_break {
-            Some(t) => (t.get_ref().clone(), file.at(t.span(), "tie_break")),
-            None => (
-                rubric.tie_break.clone(),
-                Location::cell(&file.shown, 1, "rubric.tie_break"),
-            ),
-        };
-        if spec.ranking.tie_break.is_some() || !rules.is_empty() {
-            s.tie_break = Vec::new();
-            for rule in &rules {
-                match rubric.tie_rule(rule) {
-                    Ok(r) => s.tie_break.push(r),
-                    Err(message) => problems.push(
-                        Problem::new(ProblemKind::Setting, at.clone(), message)
-                            .with_value(rule.clone()),
-                    ),
-                }
-            }
-            for (rule, message) in crate::tie_rule::chain_problems(&rules) {
-                problems
-                    .push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
-            }
-        }
-        if let Some(caps) = &spec.ranking.max_per {
-            for (attribute, &cap) in caps.get_ref() {
-                if cap < 1 {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::OutOfRange,
-                            file.at(caps.span(), "max_per"),
-                            format!("max_per.{attribute} must be a whole number of at least 1"),
-                        )
-                        .with_value(cap.to_string()),
-                    );
-                } else if attribute.trim().is_empty() {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::Setting,
-                            file.at(caps.span(), "max_per"),
-                            "an attribute name cannot be blank; name a column of proposals.csv",
-                        )
-                        .with_value(attribute.clone()),
-                    );
-                } else {
-                    // Attributes are columns, whose headers match in any letter case.
-                    let key = attribute.trim().to_lowercase();
-                    if s.max_per.insert(key, cap as usize).is_some() {
-                        problems.push(
-                            Problem::new(
-                                ProblemKind::Duplicate,
-                                file.at(caps.span(), "max_per"),
-                                "this attribute is given twice (attribute names match in any letter case)",
-                            )
-                            .with_value(attribute.clone()),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(same) = &spec.conflicts.same {
-            // Attributes are columns, whose headers match in any letter case.
-            s.conflicts_same = same
-                .get_ref()
-                .iter()
-                .map(|a| a.trim().to_lowercase())
-                .collect();
-            if s.conflicts_same.iter().any(String::is_empty) {
-                problems.push(
-                    Problem::new(
-                        ProblemKind::Setting,
-                        file.at(same.span(), "same"),
-                        "an attribute name cannot be blank; name a column of both lists",
-                    )
-                    .with_value(String::new()),
-                );
-                s.conflicts_same.retain(|a| !a.is_empty());
-            }
-        }
-        if let Some(d) = &spec.diagnostics.disagreement {
-            let x = *d.get_ref();
-            match bad_disagreement(x) {
-                None => s.disagreement = x,
-                Some(message) => problems.push(
-                    Problem::new(
-                        ProblemKind::OutOfRange,
-                        file.at(d.span(), "disagreement"),
-                        message,
-                    )
-                    .with_value(x.to_string()),
-                ),
-            }
-        }
-        problems.finish(s)
-    }
-}
-
-/// A count setting with an upper limit.
-struct Limit {
-    /// Its key in `award.toml`.
-    key: &'static str,
-    /// Its table in `award.toml`.
-    table: &'static str,
-    /// The largest value taken.
-    max: usize,
-    /// Why there is a limit, in a few words.
-    why: &'static str,
-    /// Its value in checked settings.
-    value: fn(&Settings) -> usize,
-}
-
-/// The counts with an upper limit: `trim` ([`MAX_TRIM`]) and `bootstrap` ([`MAX_BOOTSTRAP`]).
-const LIMITS: [Limit; 2] = [
-    Limit {
-        key: "trim",
-        table: "ranking",
-        max: MAX_TRIM,
-        why: "a larger trim could never keep a score",
-        value: |s| s.trim,
-    },
-    Limit {
-        key: "bootstrap",
-        table: "uncertainty",
-        max: MAX_BOOTSTRAP,
-        why: "1,000 to 10,000 replicates are usual",
-        value: |s| s.bootstrap,
-    },
-];
-
-impl Limit {
-    /// What the setting must be.
-    fn message(&self) -> String {
-        let (key, max, why) = (self.key, self.max, self.why);
-        format!("{key} must be a whole number from 0 to {max} ({why})")
-    }
-}
-
-/// The limit of the count `key`, if it has one.
-fn limit(key: &str) -> Option<&'static Limit> {
-    LIMITS.iter().find(|l| l.key == key)
-}
-
-/// The counts of settings made or changed in code that exceed their limit: for each, its
-/// table and key, what it must be, and its value.
-pub(crate) fn over_limits(
-    settings: &Settings,
-) -> Vec<((&'static str, &'static str), String, String)> {
-    (LIMITS.iter())
-        .filter(|l| (l.value)(settings) > l.max)
-        .map(|l| {
-            (
-                (l.table, l.key),
-                l.message(),
-                (l.value)(settings).to_string(),
-            )
-        })
-        .collect()
-}
-
-/// Why a disagreement share cannot be used, if it cannot: it must be above 0 and at most 1.
-pub(crate) fn bad_disagreement(x: f64) -> Option<&'static str> {
-    // Written so that NaN fails too.
-    (!(x > 0.0 && x <= 1.0)).then_some(
-        "disagreement must be a share of the scale width, above 0 and at most 1 (0.3 = 30%)",
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{MAX_BOOTSTRAP, MAX_TRIM};
 
     fn settings(award: &str) -> Result<Settings> {
         let rubric_text = "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'impact'\nweight = 1\n";
@@ -626,8 +416,8 @@ mod tests {
 
     #[test]
     fn bootstrap_and_trim_are_refused_above_their_limits_with_their_line() {
-        // The limits are the documented MAX_BOOTSTRAP and MAX_TRIM; the review's
-        // `bootstrap = 10000000000` passed and then aborted allocating replicates.
+        // The limits are the documented MAX_BOOTSTRAP and MAX_TRIM: `bootstrap = 10000000000`
+        // would abort allocating replicates.
         let s = settings("[ranking]\ntrim = 8388607\n[uncertainty]\nbootstrap = 100000\n").unwrap();
         assert_eq!((s.trim, s.bootstrap), (MAX_TRIM, MAX_BOOTSTRAP));
         let err = settings("[ranking]\ntrim = 8388608\n[uncertainty]\nbootstrap = 10000000000\n")

@@ -18,8 +18,8 @@
 //! * **Design.** Each proposal gets `reviews` distinct readers, drawn one by one: a read goes,
 //!   with probability `cross_reading`, to a juror outside the batch's panel, otherwise to one in
 //!   it (to the other side when one side has nobody left), choosing among the candidates in
-//!   proportion to appetite. The loads are therefore unequal. The design is drawn again until
-//!   it is connected and every juror reads, at most [`MAX_DESIGNS`] times.
+//!   proportion to appetite. The design is drawn again until it is connected and every juror
+//!   reads, at most [`MAX_DESIGNS`] times.
 //! * **Scores.** Juror `j` scores proposal `p` on each criterion
 //!   `x = m + ℓ + s × (v − m) + N(0, noise_sd)`, rounded half up to the scale's step and clamped
 //!   to its range (on a scale without a step: rounded to 6 decimals, clamped). In the terms of
@@ -27,14 +27,12 @@
 //!
 //! # Measuring a method
 //! [`Simulation::accuracy`] compares an outcome with the truth (true winners found, Kendall's
-//! tau); [`Simulation::oracle`] is the award corrected by the true juror effects: what a
-//! method that knew every juror's bias would give. `benches/accuracy.rs` runs both over many
-//! seeds and scenarios and writes `docs/accuracy.md`.
+//! tau); [`Simulation::oracle`] is the award corrected by the true juror effects.
 //!
 //! # Reproducibility
 //! Every draw comes from one [`rand_chacha::ChaCha8Rng`] seeded with `seed`, in a fixed order
-//! (batches, panels, proposals, jurors, design, scores), and through basic arithmetic only, so
-//! the same options give the same award, and [`write_folder`] the same bytes, on any machine.
+//! (batches, panels, proposals, jurors, design, scores), through basic arithmetic only: the
+//! same options give the same award, and [`write_folder`] the same bytes, on any machine.
 //!
 //! # Example
 //! ```
@@ -591,9 +589,9 @@ mod tests {
 
     #[test]
     fn criteria_and_jurors_are_refused_past_what_an_award_can_hold() {
-        // MAX_CRITERIA and MAX_JURORS, the crate's limits: the check allowed 65,535 criteria
-        // and 2³² − 1 jurors, and the rubric or the award built from them was then refused
-        // by an `expect` (found in review: `jury simulate --criteria 257` panicked).
+        // MAX_CRITERIA and MAX_JURORS, the crate's limits, bound the options: beyond them the
+        // options are refused, never the rubric or award built from them by an `expect`
+        // (`jury simulate --criteria 257` must not panic).
         let most = SimulationOptions {
             criteria: MAX_CRITERIA,
             ..SimulationOptions::default()

@@ -120,8 +120,8 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_the_key_and_what_was_expected_in_plain_words() {
-        // Found by a review: "award.toml:10: invalid type: floating point `2.5`, expected i64"
-        // named no key and spoke Rust.
+        // Not serde's "award.toml:10: invalid type: floating point `2.5`, expected i64",
+        // which names no key and speaks Rust.
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
         struct Award {
@@ -194,8 +194,8 @@ mod endless {
 
     #[test]
     fn a_file_that_says_it_is_empty_and_never_ends_is_read_no_further_than_the_limit() {
-        // Found by a review: `rubric = "/dev/zero"` has a size of 0, passed the size check,
-        // and was read until memory ran out.
+        // `rubric = "/dev/zero"` has a size of 0, passes the size check, and would be read
+        // until memory ran out.
         let err = TomlFile::read(Path::new("/dev/zero"), "r.toml".into())
             .err()
             .unwrap();

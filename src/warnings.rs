@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn counts_of_one_read_in_the_singular() {
-        // Found by a review: "only 0 eligible proposals for 1 winning places".
+        // Not "only 0 eligible proposals for 1 winning places".
         let w = Warning::FewerEligible {
             eligible: 0,
             winners: 1,

@@ -37,18 +37,39 @@ pub(super) fn sort_scores(
         return sort_by_comparison(scores, lines, weights);
     }
     let width = jurors.div_ceil(BLOCKS);
-    let block = |s: &Score| s.criterion() * BLOCKS + s.juror() / width;
+    let block = move |s: &Score| s.criterion() * BLOCKS + s.juror() / width;
     let blocks = criteria * BLOCKS;
     let mut weights = weights;
-    let n = scores.len();
-    // First pass, in parallel: the input cut into chunks, each chunk's scores of a block
-    // written to their own stretch of the block, after the chunks before it: the places one
-    // pass in order would give.
+    let from = Parts {
+        scores: &mut *scores,
+        lines: &mut *lines,
+        weights: weights.as_deref_mut(),
+    };
+    let (mut dealt, at) = deal_blocks(from, blocks, block);
+    let to = Parts {
+        scores,
+        lines,
+        weights: weights.as_deref_mut(),
+    };
+    deal_jurors(&mut dealt, to, &at, jurors, width);
+    weights
+}
+
+/// First pass, in parallel: the input cut into chunks, each chunk's scores of a block written
+/// to their own stretch of the block, after the chunks before it: the places one pass in
+/// order would give. Gives the copy, and where each of the `blocks` starts in it.
+fn deal_blocks(
+    from: Parts<'_>,
+    blocks: usize,
+    block: impl Fn(&Score) -> usize + Sync + Send + Copy,
+) -> (Columns, Vec<usize>) {
+    let n = from.scores.len();
     let chunk_starts: Vec<usize> = (0..n.div_ceil(CHUNK))
         .map(|c| c * CHUNK)
         .chain([n])
         .collect();
-    let counts: Vec<Vec<usize>> = scores
+    let counts: Vec<Vec<usize>> = from
+        .scores
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut count = vec![0usize; blocks];
@@ -61,10 +82,12 @@ pub(super) fn sort_scores(
     let mut dealt = Columns {
         scores: Vec::with_capacity(n),
         lines: vec![0; n],
-        weights: weights.as_ref().map(|w| vec![0.0; w.len()]),
+        weights: from.weights.as_ref().map(|w| vec![0.0; w.len()]),
     };
     // Filled in parallel: the first touch of each page costs more than the write.
-    dealt.scores.par_extend(rayon::iter::repeat_n(scores[0], n));
+    dealt
+        .scores
+        .par_extend(rayon::iter::repeat_n(from.scores[0], n));
     let mut at = vec![0usize; blocks + 1];
     for b in 0..blocks {
         at[b + 1] = at[b] + counts.iter().map(|count| count[b]).sum::<usize>();
@@ -94,27 +117,22 @@ pub(super) fn sort_scores(
                     .collect()
             })
             .collect();
-        let from = Parts {
-            scores: &mut *scores,
-            lines: &mut *lines,
-            weights: weights.as_deref_mut(),
-        };
         from.split(&chunk_starts)
             .into_par_iter()
             .zip(targets)
             .for_each(|(from, mut to)| deal(&from, &mut to, block));
     }
-    // Second pass: each block from the copy back into the input's place, by juror.
-    let to = Parts {
-        scores,
-        lines,
-        weights: weights.as_deref_mut(),
-    };
+    (dealt, at)
+}
+
+/// Second pass: each block (starting at `at`) from the copy back into the input's place
+/// `to`, by juror, in parallel; each bucket then sorted by proposal.
+fn deal_jurors(dealt: &mut Columns, to: Parts<'_>, at: &[usize], jurors: usize, width: usize) {
     let pairs: Vec<(Parts<'_>, Parts<'_>)> = dealt
         .parts()
-        .split(&at)
+        .split(at)
         .into_iter()
-        .zip(to.split(&at))
+        .zip(to.split(at))
         .collect();
     pairs
         .into_par_iter()
@@ -130,7 +148,6 @@ pub(super) fn sort_scores(
                 by_proposal(run);
             }
         });
-    weights
 }
 
 /// The scores, lines and weights being sorted.

@@ -128,8 +128,7 @@ fn attributes_that_settings_in_code_name_and_no_list_has_name_the_field() {
     ] {
         assert!(err.contains(want), "{want}\n{err}");
     }
-    // Named in code in another letter case, as a file's columns may be: the same attribute
-    // (found by a review: `Country` was refused).
+    // Named in code in another letter case, as a file's columns may be: the same attribute.
     let settings = Settings {
         conflicts_same: vec![" Country".into()],
         max_per: [("COUNTRY".to_string(), 1)].into(),
@@ -276,8 +275,8 @@ fn ids_and_attributes_given_in_code_are_taken_as_a_file_gives_them() {
     assert_eq!(award.proposals().label(0), "Title");
     assert_eq!(award.proposals().attribute(0, "country"), Some("RS"));
     assert_eq!(award.conflicts().len(), 1);
-    // Found in review: a blank name, a line break in one, and Country beside country made
-    // report columns with no name, a broken header, and two columns for one attribute.
+    // A blank name, a line break in one, and Country beside country are refused: they would
+    // make report columns with no name, a broken header, and two columns for one attribute.
     for attributes in [
         &[("", "x")][..],
         &[("a\nb", "x")],
@@ -293,7 +292,7 @@ fn ids_and_attributes_given_in_code_are_taken_as_a_file_gives_them() {
 
 #[test]
 fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it() {
-    // Found by a review: scores.csv takes `A` for criterion `a`; the builder refused it.
+    // scores.csv takes `A` for criterion `a`; so does the builder.
     let mut b = AwardBuilder::new(rubric(), Settings::default());
     b.score("j", "p", "A", Some(3.0))
         .score("j", "p", "b", Some(4.0));
@@ -304,7 +303,7 @@ fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it(
 
 #[test]
 fn a_conflict_declared_twice_is_one_with_every_reason() {
-    // Found by a review: the second reason was dropped from the audit unseen.
+    // The audit keeps every reason given for one pair.
     let mut b = AwardBuilder::new(rubric(), Settings::default());
     b.score("j", "p", "a", Some(3.0))
         .conflict("j", "p", "board member")
@@ -319,7 +318,7 @@ fn a_conflict_declared_twice_is_one_with_every_reason() {
 #[test]
 #[should_panic(expected = "score_counted takes one count for each score of the award")]
 fn counts_that_are_not_one_a_score_are_refused_with_what_is_expected() {
-    // Found by a review: an index out of bounds, deep inside the correction.
+    // Refused at build, not left to fail deep inside the correction.
     let mut b = AwardBuilder::new(rubric(), Settings::default());
     b.score("j", "p", "a", Some(3.0))
         .score("j", "q", "a", Some(4.0));

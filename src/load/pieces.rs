@@ -74,17 +74,11 @@ pub(super) fn read(
     let mut at = at - head.len() as u64;
     let mut input = io::Cursor::new(head).chain(file);
     let mut buf: Vec<u8> = Vec::with_capacity(sizes.block);
-    // The batches being checked, and those of the block before, which join the builder
-    // meanwhile: the joining, which must go in file order, overlaps the checking.
-    let mut batches: Vec<(Batch<'_>, u64)> = Vec::new();
-    let mut checked: Vec<(Batch<'_>, u64)> = Vec::new();
-    let mut ready = 0;
-    let mut line = first_line;
-    let absorb = |checked: &mut [(Batch<'_>, u64)], builder: &mut AwardBuilder, line: &mut u64| {
-        for (batch, lines) in checked {
-            builder.absorb(batch, *line);
-            *line += *lines;
-        }
+    let mut joining = Joining {
+        checking: Vec::new(),
+        checked: Vec::new(),
+        ready: 0,
+        line: first_line,
     };
     if sizes.csv_only {
         let rest = Feeding {
@@ -92,7 +86,7 @@ pub(super) fn read(
             digest,
             at,
         };
-        return read_records(rest, line, source, row, builder);
+        return read_records(rest, joining.line, source, row, builder);
     }
     // Bytes to hold before looking for a line break: a block, or twice a line that is
     // longer than a block (so a long line costs linear time).
@@ -101,35 +95,27 @@ pub(super) fn read(
         let eof = match fill(&mut input, &mut buf, want) {
             Ok(eof) => eof,
             Err(e) => {
-                absorb(&mut checked[..ready], builder, &mut line);
-                builder.add_problem(unreadable(source.name, line, &e));
+                joining.absorb(builder);
+                builder.add_problem(unreadable(source.name, joining.line, &e));
                 return None;
             }
         };
-        // The block ends after its last line break (or at the end of the file).
-        let end = if eof {
-            buf.len()
-        } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i + 1,
-                // No line break: records ended by lone carriage returns (read record by
-                // record below), or one line longer than a block: read on.
-                None if !plain(&buf) => buf.len(),
-                None if buf.len() >= MAX_RECORD => {
-                    absorb(&mut checked[..ready], builder, &mut line);
-                    builder.add_problem(unreadable(source.name, line, &too_long()));
-                    return None;
-                }
-                None => {
-                    want = 2 * buf.len();
-                    continue;
-                }
+        let end = match block_end(&buf, eof) {
+            BlockEnd::At(end) => end,
+            BlockEnd::TooLong => {
+                joining.absorb(builder);
+                builder.add_problem(unreadable(source.name, joining.line, &too_long()));
+                return None;
+            }
+            BlockEnd::ReadOn => {
+                want = 2 * buf.len();
+                continue;
             }
         };
         want = sizes.block;
         let block = &buf[..end];
         if !plain(block) {
-            absorb(&mut checked[..ready], builder, &mut line);
+            joining.absorb(builder);
             // The block is offered again as the start of the rest: bytes hashed already are
             // skipped.
             let rest = Feeding {
@@ -137,20 +123,67 @@ pub(super) fn read(
                 digest,
                 at,
             };
-            return read_records(rest, line, source, row, builder);
+            return read_records(rest, joining.line, source, row, builder);
         }
-        let pieces = cut(block, sizes.piece);
-        // One batch per piece, kept from block to block with its memory.
-        while batches.len() < pieces.len() {
-            batches.push((Batch::new(source.rubric, source.name), 0));
+        let feed = || digest.feed(at, &buf);
+        joining.check(block, sizes.piece, source, row, builder, feed);
+        buf.drain(..end);
+        at += end as u64;
+        if eof {
+            joining.absorb(builder);
+            return digest.finish();
         }
+    }
+}
+
+/// The batches being checked, and those of the block before, which join the builder
+/// meanwhile: the joining, which must go in file order, overlaps the checking.
+struct Joining<'s> {
+    /// One batch per piece, kept from block to block with its memory.
+    checking: Vec<(Batch<'s>, u64)>,
+    checked: Vec<(Batch<'s>, u64)>,
+    /// How many of `checked` hold pieces of the block before (the others are spare).
+    ready: usize,
+    /// The line of the file that the first of them starts at.
+    line: u64,
+}
+
+impl<'s> Joining<'s> {
+    /// Joins the ready batches to the builder, in file order, each with the lines it read.
+    fn absorb(&mut self, builder: &mut AwardBuilder) {
+        absorb(&mut self.checked[..self.ready], builder, &mut self.line);
+    }
+
+    /// Checks the pieces of `block` (of about `piece` bytes) in parallel while the batches
+    /// ready join the builder and then `feed` runs; the block's batches are then the ready
+    /// ones.
+    fn check(
+        &mut self,
+        block: &[u8],
+        piece: usize,
+        source: &Source<'s>,
+        row: &RowFn<'_>,
+        builder: &mut AwardBuilder,
+        feed: impl FnOnce() + Send,
+    ) {
+        let pieces = cut(block, piece);
+        while self.checking.len() < pieces.len() {
+            self.checking
+                .push((Batch::new(source.rubric, source.name), 0));
+        }
+        let Joining {
+            checking,
+            checked,
+            ready,
+            line,
+        } = self;
         rayon::join(
             || {
-                absorb(&mut checked[..ready], builder, &mut line);
-                digest.feed(at, &buf);
+                absorb(&mut checked[..*ready], builder, line);
+                feed();
             },
             || {
-                batches
+                checking
                     .par_iter_mut()
                     .zip(&pieces)
                     .for_each(|((batch, lines), piece)| {
@@ -158,14 +191,42 @@ pub(super) fn read(
                     })
             },
         );
-        std::mem::swap(&mut batches, &mut checked);
-        ready = pieces.len();
-        buf.drain(..end);
-        at += end as u64;
-        if eof {
-            absorb(&mut checked[..ready], builder, &mut line);
-            return digest.finish();
-        }
+        std::mem::swap(checking, checked);
+        *ready = pieces.len();
+    }
+}
+
+/// Joins `checked` to the builder, in file order, the first at `line`, which is then the line
+/// after them.
+fn absorb(checked: &mut [(Batch<'_>, u64)], builder: &mut AwardBuilder, line: &mut u64) {
+    for (batch, lines) in checked {
+        builder.absorb(batch, *line);
+        *line += *lines;
+    }
+}
+
+/// Where a block ends in the bytes held.
+enum BlockEnd {
+    /// After this many bytes.
+    At(usize),
+    /// Nowhere: one line longer than a record may be.
+    TooLong,
+    /// Not yet: one line longer than a block, read on.
+    ReadOn,
+}
+
+/// Where the block of `buf` ends: after its last line break (or at the end of the file).
+fn block_end(buf: &[u8], eof: bool) -> BlockEnd {
+    if eof {
+        return BlockEnd::At(buf.len());
+    }
+    match memchr::memrchr(b'\n', buf) {
+        Some(i) => BlockEnd::At(i + 1),
+        // No line break: records ended by lone carriage returns (then read record by
+        // record), or one line longer than a block: read on.
+        None if !plain(buf) => BlockEnd::At(buf.len()),
+        None if buf.len() >= MAX_RECORD => BlockEnd::TooLong,
+        None => BlockEnd::ReadOn,
     }
 }
 
