@@ -84,25 +84,15 @@ pub fn aggregate_counted(
                 None => column.mean[p],
                 Some(index) => {
                     let cell = index.cell(p, column.criterion);
-                    scratch.clear();
-                    for &i in cell {
-                        let (x, k) = (correction.corrected[i as usize], count(i as usize));
-                        scratch.extend(std::iter::repeat_n(x, k as usize));
-                    }
-                    match how {
-                        Aggregate::Median => median(scratch),
-                        _ => match trimmed_mean(scratch, trim) {
-                            Some(v) => v,
-                            None => {
-                                warnings.push(Warning::TrimFallback {
-                                    proposal: award.proposals().id(p).to_string(),
-                                    criterion: criterion.id.clone(),
-                                    reviews: cell.len(),
-                                });
-                                median(scratch)
-                            }
-                        },
-                    }
+                    repeat_counted(scratch, cell, &correction.corrected, count);
+                    order_statistic(how, scratch, trim).unwrap_or_else(|| {
+                        warnings.push(Warning::TrimFallback {
+                            proposal: award.proposals().id(p).to_string(),
+                            criterion: criterion.id.clone(),
+                            reviews: cell.len(),
+                        });
+                        median(scratch)
+                    })
                 }
             };
             spread += criterion.weight * column.sd[p];
@@ -127,6 +117,29 @@ pub fn aggregate_counted(
         .map_init(Vec::new, per_proposal)
         .unzip();
     (out, warnings.into_iter().flatten().collect())
+}
+
+/// Fills `values` with the corrected scores of `cell`, each as many times as it counts.
+fn repeat_counted(
+    values: &mut Vec<f64>,
+    cell: &[u32],
+    corrected: &[f64],
+    count: impl Fn(usize) -> u32,
+) {
+    values.clear();
+    for &i in cell {
+        let (x, k) = (corrected[i as usize], count(i as usize));
+        values.extend(std::iter::repeat_n(x, k as usize));
+    }
+}
+
+/// A cell's value by `how`, the median or the trimmed mean of its `values` (sorts them);
+/// `None` when the trimmed mean has too few values ([`trimmed_mean`]).
+fn order_statistic(how: Aggregate, values: &mut [f64], trim: usize) -> Option<f64> {
+    match how {
+        Aggregate::Median => Some(median(values)),
+        _ => trimmed_mean(values, trim),
+    }
 }
 
 /// One criterion's cells, from its valid scores read in the award's order, which lists each

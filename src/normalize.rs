@@ -136,24 +136,9 @@ fn correct_within(
         options,
     });
     if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
-        let criteria = &award.rubric().criteria;
-        out.warnings.push(Warning::NotConverged {
-            method: method.to_string(),
-            criteria: f
-                .unconverged
-                .iter()
-                .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
-                .collect(),
-            iterations: f.iterations,
-        });
+        out.warnings.push(not_converged(award, &ranges, method, f));
     }
-    let mut slices = Vec::with_capacity(ranges.len());
-    let mut rest = out.corrected.as_mut_slice();
-    for range in &ranges {
-        let (slice, after) = rest.split_at_mut(range.len());
-        slices.push(slice);
-        rest = after;
-    }
+    let slices = split_runs(&mut out.corrected, &ranges);
     let parts: Vec<Part<'_>> = ranges
         .par_iter()
         .zip(slices)
@@ -186,6 +171,39 @@ fn correct_within(
         out.warnings.extend(part.warnings);
     }
     out
+}
+
+/// The warning that the fit of `method` stopped at its iteration limit on the `fitted`
+/// criteria it names, `ranges` being the criteria's runs of scores.
+fn not_converged(
+    award: &Award,
+    ranges: &[Range<usize>],
+    method: Method,
+    fitted: &Fitted,
+) -> Warning {
+    let criteria = &award.rubric().criteria;
+    let scores = award.scores();
+    Warning::NotConverged {
+        method: method.to_string(),
+        criteria: fitted
+            .unconverged
+            .iter()
+            .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
+            .collect(),
+        iterations: fitted.iterations,
+    }
+}
+
+/// `corrected` cut into one slice per run of `ranges`, which cover it in order.
+fn split_runs<'a>(corrected: &'a mut [f64], ranges: &[Range<usize>]) -> Vec<&'a mut [f64]> {
+    let mut slices = Vec::with_capacity(ranges.len());
+    let mut rest = corrected;
+    for range in ranges {
+        let (slice, after) = rest.split_at_mut(range.len());
+        slices.push(slice);
+        rest = after;
+    }
+    slices
 }
 
 /// The least number of criteria a parallel task takes: all of them (no parallel tasks) on a

@@ -99,18 +99,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
         let mut candidates = Vec::new();
         for &p in &class {
             match full(&count, p) {
-                Some((attribute, value, cap)) => {
-                    selection.passed_over[p] = Some(format!(
-                        "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
-                        if cap == 1 { "" } else { "s" }
-                    ));
-                    selection.warnings.push(Warning::PassedOver {
-                        proposal: proposals.id(p).to_string(),
-                        attribute: attribute.clone(),
-                        value: value.to_string(),
-                        cap,
-                    });
-                }
+                Some(reached) => pass_over(&mut selection, award, p, reached),
                 None => candidates.push(p),
             }
         }
@@ -118,22 +107,8 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             continue;
         }
         let places = Places::of(&candidates, slots, &count, caps, award);
-        for &p in &places.certain {
-            selection.winner[p] = Some(Winner::Yes);
+        if let Some(p) = name_places(&mut selection, award, &places) {
             last_winner = Some(p);
-        }
-        if !places.tied.is_empty() {
-            for &p in &places.tied {
-                selection.winner[p] = Some(Winner::Tied);
-            }
-            selection.warnings.push(Warning::TieAtCut {
-                proposals: places
-                    .tied
-                    .iter()
-                    .map(|&p| proposals.id(p).to_string())
-                    .collect(),
-                places: places.tied_places,
-            });
         }
         slots -= places.taken;
         match places.after {
@@ -153,11 +128,69 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
                 && full(&count, p).is_none()
         });
     }
-    // A tie the jury must decide below the last winner took the last places; one above it
-    // (a cap-limited tie that left places for those below) did not.
+    warn_cut_decided_by_rule(&mut selection, award, ranking, last_winner);
+    let eligible = ranking.order.len();
+    if eligible < n {
+        selection.warnings.push(Warning::FewerEligible {
+            eligible,
+            winners: n,
+        });
+    }
+    selection
+}
+
+/// Marks `p` passed over, its `(attribute, value, cap)` having reached its cap, and warns.
+fn pass_over(selection: &mut Selection, award: &Award, p: usize, reached: (&String, &str, usize)) {
+    let (attribute, value, cap) = reached;
+    selection.passed_over[p] = Some(format!(
+        "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
+        if cap == 1 { "" } else { "s" }
+    ));
+    selection.warnings.push(Warning::PassedOver {
+        proposal: award.proposals().id(p).to_string(),
+        attribute: attribute.clone(),
+        value: value.to_string(),
+        cap,
+    });
+}
+
+/// Names a class's places: its certain winners win; its tied proposals are `tied`, with a
+/// warning. Returns the last certain winner, if any.
+fn name_places(selection: &mut Selection, award: &Award, places: &Places<'_>) -> Option<usize> {
+    let mut last = None;
+    for &p in &places.certain {
+        selection.winner[p] = Some(Winner::Yes);
+        last = Some(p);
+    }
+    if !places.tied.is_empty() {
+        for &p in &places.tied {
+            selection.winner[p] = Some(Winner::Tied);
+        }
+        selection.warnings.push(Warning::TieAtCut {
+            proposals: places
+                .tied
+                .iter()
+                .map(|&p| award.proposals().id(p).to_string())
+                .collect(),
+            places: places.tied_places,
+        });
+    }
+    last
+}
+
+/// Warns when a tie-break rule decided the last winning place between the last winner and
+/// the runner-up. A tie the jury must decide below the last winner took the last places, and
+/// then no rule decided them; one above it (a cap-limited tie that left places for those
+/// below) did not.
+fn warn_cut_decided_by_rule(
+    selection: &mut Selection,
+    award: &Award,
+    ranking: &Ranking,
+    last_winner: Option<usize>,
+) {
     let at = |p: usize| ranking.order.iter().position(|&q| q == p);
     let last_at = last_winner.and_then(at);
-    let tie_at_cut = (0..proposals.len())
+    let tie_at_cut = (0..award.proposals().len())
         .filter(|&p| selection.winner[p] == Some(Winner::Tied))
         .any(|p| at(p) > last_at);
     if let (Some(w), Some(r), false) = (last_winner, selection.runner_up, tie_at_cut) {
@@ -167,6 +200,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             .rev()
             .find(|t| t.proposals.contains(&w) && t.proposals.contains(&r));
         if let Some(rule) = decided.and_then(|t| t.rule.as_ref()) {
+            let proposals = award.proposals();
             selection.warnings.push(Warning::CutDecidedByRule {
                 winner: proposals.id(w).to_string(),
                 runner_up: proposals.id(r).to_string(),
@@ -174,14 +208,6 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             });
         }
     }
-    let eligible = ranking.order.len();
-    if eligible < n {
-        selection.warnings.push(Warning::FewerEligible {
-            eligible,
-            winners: n,
-        });
-    }
-    selection
 }
 
 /// A capped attribute and one of its values, in lower case: values match in any letter
