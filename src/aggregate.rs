@@ -538,7 +538,7 @@ mod tests {
     #[test]
     fn a_trim_whose_double_overflows_keeps_nothing_and_gives_none() {
         // As documented: 2 × trim values or fewer give None, also when 2 × trim is past
-        // usize::MAX (the review's `--trim 9223372036854775808` wrapped it to 0 and panicked).
+        // usize::MAX (`--trim 9223372036854775808` must not wrap it to 0 and panic).
         let three = [3.0, 1.0, 2.0];
         for trim in [usize::MAX / 2 + 1, usize::MAX] {
             assert_eq!(trimmed_mean(&mut three.clone(), trim), None, "{trim}");

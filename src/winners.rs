@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn a_tie_that_a_cap_limits_competes_for_the_places_the_cap_leaves_and_no_more() {
-        // Found by a review: P1 and P2 (both A, cap 1) tie for 2 places. Only one of them
+        // P1 and P2 (both A, cap 1) tie for 2 places. Only one of them
         // can win: they compete for 1 place, and P3 wins whichever the jury names.
         let (w, runner_up, warnings) = select_for(
             &[
@@ -557,7 +557,7 @@ mod tests {
 
     #[test]
     fn a_cap_limited_tie_above_the_last_winner_does_not_hide_how_the_last_place_was_decided() {
-        // Found on a last read: P1 and P2 (A) are tied for one place; P3 then takes the
+        // P1 and P2 (A) are tied for one place; P3 then takes the
         // last place over P4 by a tie-break rule, which must still be said.
         let rubric = Rubric::from_toml_str(
             "[rubric]\nscale = { min = 0, max = 10 }\n\
@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn the_runner_up_is_the_first_below_the_winners_that_the_caps_let_win() {
-        // Found by a review: P3 (A) ranks just below the last winner P2, but A is full; the
+        // P3 (A) ranks just below the last winner P2, but A is full; the
         // place was decided against P4.
         let (w, runner_up, _) = select_for(
             &[

@@ -101,8 +101,8 @@ fn ratio_divides_by_the_jurors_mean_and_maps_back_to_the_pooled_mean() {
 #[test]
 fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
     // A scale from −5 to 5. Pooled mean (3 − 1 − 4 − 5 + 2 + 0)/6 = −5/6: no juror's
-    // scores can be divided by it, though each juror's differ (found in review: the
-    // warning said juror J1 gave the same score everywhere).
+    // scores can be divided by it, though each juror's differ: the warning must not say
+    // that juror J1 gave the same score everywhere.
     let rubric = Rubric::from_toml_str(
         "[rubric]\nscale = { min = -5, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
     )
@@ -124,8 +124,8 @@ fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
     let c = correct(&award, &status, Method::Ratio);
     let raw: Vec<f64> = award.scores().iter().map(|s| s.raw().unwrap()).collect();
     assert_eq!(c.corrected, raw);
-    // The scale itself reaches below 0: said once, first (found by a third review: a
-    // mean just above 0 blew a juror's scores up without a word).
+    // The scale itself reaches below 0: said once, first (a mean just above 0 would blow
+    // a juror's scores up without a word).
     assert_eq!(c.warnings[0].kind(), "ratio_on_signed_scale");
     assert!(c.warnings[0]
         .to_string()
