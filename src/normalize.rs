@@ -328,7 +328,7 @@ trait Corrector: Sync {
 /// The one dispatch from a [`Method`] to its implementation.
 fn corrector(method: Method) -> &'static dyn Corrector {
     match method {
-        Method::None => &none::None,
+        Method::None => &none::Raw,
         Method::Zscore => &zscore::Zscore,
         Method::Ratio => &ratio::Ratio,
         Method::Minmax => &minmax::Minmax,
