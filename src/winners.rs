@@ -62,17 +62,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     let proposals = award.proposals();
     let n = settings.winners;
     let caps = &settings.max_per;
-    let mut selection = Selection {
-        winner: vec![Some(Winner::No); proposals.len()],
-        passed_over: vec![None; proposals.len()],
-        warnings: Vec::new(),
-        runner_up: None,
-    };
-    for p in 0..proposals.len() {
-        if ranking.rank[p].is_none() {
-            selection.winner[p] = None;
-        }
-    }
+    let mut selection = Selection::none_yet(proposals.len(), ranking);
     let mut count: Counts<'_> = BTreeMap::new();
     // The cap an attribute value of proposal `p` has reached, if any.
     let full = |count: &Counts<'_>, p: usize| {
@@ -137,6 +127,25 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
         });
     }
     selection
+}
+
+impl Selection {
+    /// No winner yet among `proposals`: each ranked one is not a winner, and each unranked
+    /// one is neither.
+    fn none_yet(proposals: usize, ranking: &Ranking) -> Selection {
+        let mut selection = Selection {
+            winner: vec![Some(Winner::No); proposals],
+            passed_over: vec![None; proposals],
+            warnings: Vec::new(),
+            runner_up: None,
+        };
+        for p in 0..proposals {
+            if ranking.rank[p].is_none() {
+                selection.winner[p] = None;
+            }
+        }
+        selection
+    }
 }
 
 /// Marks `p` passed over, its `(attribute, value, cap)` having reached its cap, and warns.
