@@ -7,12 +7,18 @@
 
 use rayon::prelude::*;
 
-use crate::award::index::{ByProposal, Runs};
+use crate::award::index::ByProposal;
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::normalize::Correction;
 use crate::settings::Aggregate;
 use crate::warnings::Warning;
+
+mod column;
+mod reviews;
+
+use column::Column;
+use reviews::reviews;
 
 /// What aggregation found for one proposal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -84,25 +90,15 @@ pub fn aggregate_counted(
                 None => column.mean[p],
                 Some(index) => {
                     let cell = index.cell(p, column.criterion);
-                    scratch.clear();
-                    for &i in cell {
-                        let (x, k) = (correction.corrected[i as usize], count(i as usize));
-                        scratch.extend(std::iter::repeat_n(x, k as usize));
-                    }
-                    match how {
-                        Aggregate::Median => median(scratch),
-                        _ => match trimmed_mean(scratch, trim) {
-                            Some(v) => v,
-                            None => {
-                                warnings.push(Warning::TrimFallback {
-                                    proposal: award.proposals().id(p).to_string(),
-                                    criterion: criterion.id.clone(),
-                                    reviews: cell.len(),
-                                });
-                                median(scratch)
-                            }
-                        },
-                    }
+                    repeat_counted(scratch, cell, &correction.corrected, count);
+                    order_statistic(how, scratch, trim).unwrap_or_else(|| {
+                        warnings.push(Warning::TrimFallback {
+                            proposal: award.proposals().id(p).to_string(),
+                            criterion: criterion.id.clone(),
+                            reviews: cell.len(),
+                        });
+                        median(scratch)
+                    })
                 }
             };
             spread += criterion.weight * column.sd[p];
@@ -129,214 +125,27 @@ pub fn aggregate_counted(
     (out, warnings.into_iter().flatten().collect())
 }
 
-/// One criterion's cells, from its valid scores read in the award's order, which lists each
-/// cell's jurors in ascending order: the sums are taken in the same order as over a list of
-/// the cell's scores, so they are the same numbers.
-struct Column {
-    criterion: usize,
-    /// Per proposal: the mean of the corrected scores weighted by confidence × count.
-    mean: Vec<f64>,
-    /// Per proposal: the count-weighted population standard deviation of the corrected
-    /// scores ([`weighted_mean_sd`](crate::normalize::weighted_mean_sd)).
-    sd: Vec<f64>,
-    /// Per proposal: how many valid scores the cell has.
-    scores: Vec<u32>,
-}
-
-impl Column {
-    fn new(
-        award: &Award,
-        runs: &Runs,
-        c: usize,
-        once: bool,
-        used: impl Fn(usize) -> bool,
-        count: impl Fn(usize) -> u32,
-        corrected: &[f64],
-    ) -> Column {
-        let proposals = award.proposals().len();
-        let scores = award.scores();
-        let range = runs.criterion(c);
-        if once {
-            return Column::unweighted(award, range, c, used, corrected);
-        }
-        let valid = || {
-            range.clone().filter(|&i| used(i)).map(|i| {
-                let k = count(i);
-                (
-                    scores[i].proposal(),
-                    corrected[i],
-                    k as f64,
-                    award.weight(i) * k as f64,
-                )
-            })
-        };
-        // Sums start as `Iterator::sum` does, at −0.0, and the count-weighted ones as
-        // `weighted_mean_sd`'s fold does, at 0.0.
-        let (mut w, mut wx) = (vec![-0.0; proposals], vec![-0.0; proposals]);
-        let (mut k, mut kx) = (vec![0.0; proposals], vec![0.0; proposals]);
-        let mut n = vec![0u32; proposals];
-        for (p, x, kp, wp) in valid() {
-            w[p] += wp;
-            wx[p] += x * wp;
-            k[p] += kp;
-            kx[p] += kp * x;
-            n[p] += 1;
-        }
-        for p in 0..proposals {
-            wx[p] /= w[p];
-            kx[p] /= k[p];
-            w[p] = -0.0;
-        }
-        let (mean, centre, mut ss) = (wx, kx, w);
-        for (p, x, kp, _) in valid() {
-            ss[p] += kp * (x - centre[p]) * (x - centre[p]);
-        }
-        for p in 0..proposals {
-            ss[p] = if k[p] <= 0.0 {
-                0.0
-            } else {
-                (ss[p] / k[p]).sqrt()
-            };
-        }
-        Column {
-            criterion: c,
-            mean,
-            sd: ss,
-            scores: n,
-        }
-    }
-}
-
-impl Column {
-    /// [`Column::new`] when every score weighs 1 and counts once: the weighted sums are the
-    /// plain sum and count, taken in the same order, so the same numbers. The weighted mean
-    /// starts at −0.0 and the count-weighted one at 0.0: they can differ only in the sign of
-    /// a zero, which leaves every (x − mean)² the same, so one sum serves both.
-    fn unweighted(
-        award: &Award,
-        range: std::ops::Range<usize>,
-        c: usize,
-        used: impl Fn(usize) -> bool,
-        corrected: &[f64],
-    ) -> Column {
-        let proposals = award.proposals().len();
-        let scores = award.scores();
-        // Per proposal: Σ x (from −0.0, as `Iterator::sum`) and the count.
-        let mut sums: Vec<(f64, u32)> = vec![(-0.0, 0); proposals];
-        for i in range.clone() {
-            if used(i) {
-                let cell = &mut sums[scores[i].proposal()];
-                cell.0 += corrected[i];
-                cell.1 += 1;
-            }
-        }
-        let mean: Vec<f64> = sums.iter().map(|&(x, n)| x / f64::from(n)).collect();
-        let mut ss = vec![-0.0; proposals];
-        for i in range {
-            if used(i) {
-                let p = scores[i].proposal();
-                let d = corrected[i] - mean[p];
-                ss[p] += d * d;
-            }
-        }
-        for (ss, &(_, n)) in ss.iter_mut().zip(&sums) {
-            *ss = if n == 0 {
-                0.0
-            } else {
-                (*ss / f64::from(n)).sqrt()
-            };
-        }
-        Column {
-            criterion: c,
-            mean,
-            sd: ss,
-            scores: sums.into_iter().map(|(_, n)| n).collect(),
-        }
-    }
-}
-
-/// Each proposal's reviews: the jurors with a valid score on it, a juror counted as many
-/// times as the smallest count among their scores of it. Jurors are taken in ranges, in
-/// parallel; the counts are whole numbers, so their sum does not depend on the ranges.
-fn reviews(
-    award: &Award,
-    runs: &Runs,
-    counts_once: bool,
-    used: impl Fn(usize) -> bool + Sync,
-    count: impl Fn(usize) -> u32 + Sync,
-) -> Vec<usize> {
-    /// Jurors a task takes.
-    const JURORS: usize = 256;
-    let proposals = award.proposals().len();
-    let jurors = award.jurors().len();
-    (0..jurors.div_ceil(JURORS))
-        .into_par_iter()
-        .map(|k| {
-            let range = k * JURORS..((k + 1) * JURORS).min(jurors);
-            reviews_of(award, runs, range, counts_once, &used, &count)
-        })
-        .reduce_with(|mut a, b| {
-            for (a, b) in a.iter_mut().zip(b) {
-                *a += b;
-            }
-            a
-        })
-        .unwrap_or_else(|| vec![0; proposals])
-}
-
-/// [`reviews`] by the jurors of `range` alone; `counts_once` when every count is 1.
-fn reviews_of(
-    award: &Award,
-    runs: &Runs,
-    range: std::ops::Range<usize>,
-    counts_once: bool,
-    used: impl Fn(usize) -> bool,
+/// Fills `values` with the corrected scores of `cell`, each as many times as it counts.
+fn repeat_counted(
+    values: &mut Vec<f64>,
+    cell: &[u32],
+    corrected: &[f64],
     count: impl Fn(usize) -> u32,
-) -> Vec<usize> {
-    let proposals = award.proposals().len();
-    let criteria = award.rubric().criteria.len();
-    let scores = award.scores();
-    let mut reviews = vec![0usize; proposals];
-    // `seen[p]` is the juror whose scores of `p` are being counted, `least[p]` their smallest
-    // count so far; after that juror is done, `seen[p]` is `DONE`.
-    const DONE: usize = usize::MAX;
-    let mut seen = vec![DONE; proposals];
-    let mut least = vec![0u32; proposals];
-    let once = counts_once;
-    for j in range {
-        if once {
-            // Every score counted once: a review is a proposal met for the first time.
-            for i in (0..criteria).flat_map(|c| runs.of(c, j)) {
-                let p = scores[i].proposal();
-                if seen[p] != j && used(i) {
-                    seen[p] = j;
-                    reviews[p] += 1;
-                }
-            }
-            continue;
-        }
-        let mine = || {
-            (0..criteria)
-                .flat_map(|c| runs.of(c, j))
-                .filter(|&i| used(i))
-                .map(|i| (scores[i].proposal(), count(i)))
-        };
-        for (p, k) in mine() {
-            if seen[p] == j {
-                least[p] = least[p].min(k);
-            } else {
-                seen[p] = j;
-                least[p] = k;
-            }
-        }
-        for (p, _) in mine() {
-            if seen[p] == j {
-                reviews[p] += least[p] as usize;
-                seen[p] = DONE;
-            }
-        }
+) {
+    values.clear();
+    for &i in cell {
+        let (x, k) = (corrected[i as usize], count(i as usize));
+        values.extend(std::iter::repeat_n(x, k as usize));
     }
-    reviews
+}
+
+/// A cell's value by `how`, the median or the trimmed mean of its `values` (sorts them);
+/// `None` when the trimmed mean has too few values ([`trimmed_mean`]).
+fn order_statistic(how: Aggregate, values: &mut [f64], trim: usize) -> Option<f64> {
+    match how {
+        Aggregate::Median => Some(median(values)),
+        _ => trimmed_mean(values, trim),
+    }
 }
 
 /// The median of a non-empty list (sorts it).
@@ -525,7 +334,7 @@ mod tests {
     #[test]
     fn a_trim_whose_double_overflows_keeps_nothing_and_gives_none() {
         // As documented: 2 × trim values or fewer give None, also when 2 × trim is past
-        // usize::MAX (the review's `--trim 9223372036854775808` wrapped it to 0 and panicked).
+        // usize::MAX (`--trim 9223372036854775808` must not wrap it to 0 and panic).
         let three = [3.0, 1.0, 2.0];
         for trim in [usize::MAX / 2 + 1, usize::MAX] {
             assert_eq!(trimmed_mean(&mut three.clone(), trim), None, "{trim}");

@@ -229,30 +229,52 @@ pub fn diagnose(
         .map(|p| cells.proposal(award, p))
         .collect::<Vec<_>>();
     let mut warnings = Vec::new();
-    // A long-form file leaves a criterion out by leaving its row out: said, as a blank cell
-    // of the wide form is (`MissingScores`).
-    let count = short.iter().map(Vec::len).sum::<usize>();
-    if let Some(&i) = short.iter().flatten().next() {
-        let s = &scores[i as usize];
-        let given: Vec<usize> = (0..criteria)
-            .filter(|&c| {
-                let run = runs.of(c, s.juror());
-                scores[run]
-                    .binary_search_by_key(&s.proposal(), |x| x.proposal())
-                    .is_ok()
-            })
-            .collect();
-        let absent: Vec<&str> = (0..criteria)
-            .filter(|c| !given.contains(c))
-            .map(|c| award.rubric().criteria[c].id.as_str())
-            .collect();
-        warnings.push(Warning::IncompleteReviews {
-            count,
-            juror: award.jurors().id(s.juror()).to_string(),
-            proposal: award.proposals().id(s.proposal()).to_string(),
-            absent: absent.join(", "),
-        });
+    warnings.extend(incomplete_reviews(award, runs, &short));
+    push_flag_warnings(award, &jurors, &proposals, &mut warnings);
+    Diagnostics {
+        home_attributes,
+        jurors,
+        proposals,
+        warnings,
     }
+}
+
+/// A long-form file leaves a criterion out by leaving its row out: said, as a blank cell of
+/// the wide form is (`MissingScores`), by one warning naming the first of the `short`
+/// reviews (each juror's, by the first of its scores) and counting them all.
+fn incomplete_reviews(award: &Award, runs: &Runs, short: &[Vec<u32>]) -> Option<Warning> {
+    let scores = award.scores();
+    let criteria = award.rubric().criteria.len();
+    let count = short.iter().map(Vec::len).sum::<usize>();
+    let &i = short.iter().flatten().next()?;
+    let s = &scores[i as usize];
+    let given: Vec<usize> = (0..criteria)
+        .filter(|&c| {
+            let run = runs.of(c, s.juror());
+            scores[run]
+                .binary_search_by_key(&s.proposal(), |x| x.proposal())
+                .is_ok()
+        })
+        .collect();
+    let absent: Vec<&str> = (0..criteria)
+        .filter(|c| !given.contains(c))
+        .map(|c| award.rubric().criteria[c].id.as_str())
+        .collect();
+    Some(Warning::IncompleteReviews {
+        count,
+        juror: award.jurors().id(s.juror()).to_string(),
+        proposal: award.proposals().id(s.proposal()).to_string(),
+        absent: absent.join(", "),
+    })
+}
+
+/// Each juror's flag and each proposal's need of another reader, as warnings, jurors first.
+fn push_flag_warnings(
+    award: &Award,
+    jurors: &[JurorDiagnostics],
+    proposals: &[ProposalDiagnostics],
+    warnings: &mut Vec<Warning>,
+) {
     for (j, d) in jurors.iter().enumerate() {
         let juror = award.jurors().id(j).to_string();
         for f in &d.flags {
@@ -273,12 +295,6 @@ pub fn diagnose(
                 reason: reason.clone(),
             });
         }
-    }
-    Diagnostics {
-        home_attributes,
-        jurors,
-        proposals,
-        warnings,
     }
 }
 

@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn a_value_just_below_its_bar_is_written_below_it() {
-        // Found by a review: rounded to 4 decimals, 2.99999 read "3 below its threshold 3".
+        // Rounded to 4 decimals, 2.99999 would read "3 below its threshold 3".
         let r = rubric();
         assert_eq!(
             reasons(&proposal([2.99999, 3.5, 3.5], 3), &r, 0),

@@ -14,10 +14,19 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{fit_additive, fit_affine_pooled_from, AffineOptions, FitOptions, Observation};
+use crate::fit::{FitOptions, Observation};
+use crate::rubric::Criterion;
 use crate::settings::Method;
 use crate::util::stats::{runs, weighted_mean_sd};
 use crate::warnings::Warning;
+
+mod additive;
+mod affine;
+mod minmax;
+mod none;
+mod rank;
+mod ratio;
+mod zscore;
 
 /// Shrinkage of the `affine` method: each juror's scale is pulled toward 1 as if they had
 /// this many more scores lying on the panel's line (see [`crate::fit::AffineOptions`]).
@@ -118,26 +127,18 @@ fn correct_within(
     let ranges = runs(scores.len(), |i| scores[i].criterion());
     let split = split_at(scores.len());
     let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
-    let fitted = fit(award, &ranges, used, counts, method, options);
+    let rule = corrector(method);
+    let fitted = rule.fit(&FitInput {
+        award,
+        ranges: &ranges,
+        used: &used,
+        counts,
+        options,
+    });
     if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
-        let criteria = &award.rubric().criteria;
-        out.warnings.push(Warning::NotConverged {
-            method: method.to_string(),
-            criteria: f
-                .unconverged
-                .iter()
-                .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
-                .collect(),
-            iterations: f.iterations,
-        });
+        out.warnings.push(not_converged(award, &ranges, method, f));
     }
-    let mut slices = Vec::with_capacity(ranges.len());
-    let mut rest = out.corrected.as_mut_slice();
-    for range in &ranges {
-        let (slice, after) = rest.split_at_mut(range.len());
-        slices.push(slice);
-        rest = after;
-    }
+    let slices = split_runs(&mut out.corrected, &ranges);
     let parts: Vec<Part<'_>> = ranges
         .par_iter()
         .zip(slices)
@@ -159,7 +160,7 @@ fn correct_within(
                 scores: range.clone(),
                 used,
             };
-            correct_criterion(award, &criterion, counts, method, fitted, &mut part);
+            correct_criterion(award, &criterion, counts, rule, fitted, &mut part);
             part
         })
         .collect();
@@ -170,6 +171,39 @@ fn correct_within(
         out.warnings.extend(part.warnings);
     }
     out
+}
+
+/// The warning that the fit of `method` stopped at its iteration limit on the `fitted`
+/// criteria it names, `ranges` being the criteria's runs of scores.
+fn not_converged(
+    award: &Award,
+    ranges: &[Range<usize>],
+    method: Method,
+    fitted: &Fitted,
+) -> Warning {
+    let criteria = &award.rubric().criteria;
+    let scores = award.scores();
+    Warning::NotConverged {
+        method: method.to_string(),
+        criteria: fitted
+            .unconverged
+            .iter()
+            .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
+            .collect(),
+        iterations: fitted.iterations,
+    }
+}
+
+/// `corrected` cut into one slice per run of `ranges`, which cover it in order.
+fn split_runs<'a>(corrected: &'a mut [f64], ranges: &[Range<usize>]) -> Vec<&'a mut [f64]> {
+    let mut slices = Vec::with_capacity(ranges.len());
+    let mut rest = corrected;
+    for range in ranges {
+        let (slice, after) = rest.split_at_mut(range.len());
+        slices.push(slice);
+        rest = after;
+    }
+    slices
 }
 
 /// The least number of criteria a parallel task takes: all of them (no parallel tasks) on a
@@ -208,13 +242,13 @@ struct CriterionScores<U> {
     used: U,
 }
 
-/// Corrects the valid scores of one criterion; `fitted` holds the fitted methods' biases
-/// and scales of its jurors.
+/// Corrects the valid scores of one criterion with `rule`; `fitted` holds the fitted methods'
+/// biases and scales of its jurors.
 fn correct_criterion(
     award: &Award,
     of: &CriterionScores<impl Fn(usize) -> bool + Copy>,
     counts: Option<&[u32]>,
-    method: Method,
+    rule: &dyn Corrector,
     fitted: Option<(&[f64], &[f64])>,
     out: &mut Part<'_>,
 ) {
@@ -230,14 +264,7 @@ fn correct_criterion(
         .filter(move |&i| used(i))
         .map(|i| i as u32);
     let (pooled_mean, pooled_sd) = weighted_mean_sd(valid.map(|i| (raw(i), count(i))));
-    let scale = criterion.scale;
-    if method == Method::Ratio && scale.min < 0.0 {
-        out.warnings.push(Warning::RatioOnSignedScale {
-            criterion: criterion.id.clone(),
-            min: crate::util::number::number(scale.min),
-        });
-    }
-    let middle = (scale.min + scale.max) / 2.0;
+    rule.check_criterion(criterion, &mut out.warnings);
     // Each juror's valid scores in turn, in one reused list.
     let mut mine: Vec<u32> = Vec::new();
     for juror_run in runs(of.scores.len(), |k| scores[of.scores.start + k].juror()) {
@@ -247,99 +274,23 @@ fn correct_criterion(
         if mine.is_empty() {
             continue;
         }
-        let mine = &mine[..];
         let juror = scores[mine[0] as usize].juror();
         let (mean, sd) = weighted_mean_sd(mine.iter().map(|&i| (raw(i), count(i))));
-        let flat = sd == 0.0;
-        let mut warn = |rule: &'static str| {
-            out.warnings.push(Warning::NoSpread {
-                juror: award.jurors().id(juror).to_string(),
-                criterion: criterion.id.clone(),
-                scores: mine.len(),
-                rule,
-            })
+        let view = JurorScores {
+            award,
+            criterion,
+            juror,
+            mine: &mine,
+            counts,
+            mean,
+            sd,
+            pooled_mean,
+            pooled_sd,
+            fitted,
         };
-        // Each method gives an affine map (bias, scale), or a per-score value.
-        let map: Option<(f64, f64)> = match method {
-            Method::None => Some((0.0, 1.0)),
-            Method::Zscore if flat || pooled_sd == 0.0 => {
-                warn("zscore sets each of their scores to the pooled mean of the criterion");
-                for &i in mine {
-                    out.set(i, pooled_mean);
-                }
-                None
-            }
-            Method::Zscore => {
-                let a = sd / pooled_sd;
-                Some((mean - a * pooled_mean, a))
-            }
-            Method::Ratio if mean <= 0.0 || pooled_mean <= 0.0 => {
-                // Not a matter of spread: the juror's scores may well differ.
-                out.warnings.push(Warning::RatioUndefined {
-                    juror: award.jurors().id(juror).to_string(),
-                    criterion: criterion.id.clone(),
-                    mean: crate::util::number::number(mean),
-                    pooled_mean: crate::util::number::number(pooled_mean),
-                });
-                Some((0.0, 1.0))
-            }
-            Method::Ratio => Some((0.0, mean / pooled_mean)),
-            Method::Minmax => {
-                let (lo, hi) = mine
-                    .iter()
-                    .map(|&i| raw(i))
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                        (lo.min(x), hi.max(x))
-                    });
-                if hi > lo {
-                    let a = (hi - lo) / scale.width();
-                    Some((lo - a * scale.min, a))
-                } else {
-                    warn("minmax sets each of their scores to the middle of the scale");
-                    for &i in mine {
-                        out.set(i, middle);
-                    }
-                    None
-                }
-            }
-            Method::Rank => {
-                if flat {
-                    warn("rank gives each of their scores the middle percentile");
-                }
-                // Mid-ranks over the juror's scores, each counted as often as it is: the
-                // scores sorted, with the running total of counts before each.
-                let mut sorted: Vec<(f64, f64)> =
-                    mine.iter().map(|&i| (raw(i), count(i))).collect();
-                sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let mut before = Vec::with_capacity(sorted.len() + 1);
-                before.push(0.0);
-                for (_, k) in &sorted {
-                    before.push(before.last().unwrap_or(&0.0) + k);
-                }
-                let n = before[sorted.len()];
-                for &i in mine {
-                    let x = raw(i);
-                    let below = before[sorted.partition_point(|v| v.0 < x)];
-                    let equal = before[sorted.partition_point(|v| v.0 <= x)] - below;
-                    let midrank = below + (equal + 1.0) / 2.0;
-                    out.set(i, scale.min + scale.width() * (midrank - 0.5) / n);
-                }
-                None
-            }
-            Method::Additive | Method::Affine => {
-                let (bias, a) = fitted.map_or((0.0, 1.0), |f| (f.0[juror], f.1[juror]));
-                if method == Method::Affine && (flat || mine.len() == 1) {
-                    warn(if mine.len() == 1 {
-                        "affine keeps their scale at 1 (one score cannot show a spread)"
-                    } else {
-                        "affine sets their scores to the mean value of what they read (a flat line has no slope)"
-                    });
-                }
-                Some((bias, a))
-            }
-        };
+        let map = rule.juror(&view, out);
         if let Some((bias, a)) = map {
-            for &i in mine {
+            for &i in &mine {
                 out.set(i, (raw(i) - bias) / a);
             }
         }
@@ -354,67 +305,126 @@ fn correct_criterion(
     }
 }
 
-/// The fitted biases and scales of a fitted method, per juror, for each run of valid scores
-/// `used` (one per criterion); `None` for the other methods. `affine` fits every criterion
-/// at once, its scales pooled across criteria ([`crate::fit::fit_affine_pooled`]).
-fn fit(
-    award: &Award,
-    ranges: &[Range<usize>],
-    used: impl Fn(usize) -> bool + Sync,
-    counts: Option<&[u32]>,
-    method: Method,
-    options: &FitOptions,
-) -> Option<Fitted> {
-    if !matches!(method, Method::Additive | Method::Affine) {
-        return None;
+/// A correction method: its fit of the jurors (if it has one), its check of a criterion, and
+/// its correction of one juror's scores on a criterion. Adding a method is one variant of
+/// [`Method`], one module implementing this trait and one arm of [`corrector`].
+trait Corrector: Sync {
+    /// Each juror's fitted bias and scale on each criterion; `None` for a method that fits
+    /// nothing.
+    fn fit(&self, _input: &FitInput<'_>) -> Option<Fitted> {
+        None
     }
-    let scores = award.scores();
-    // Each criterion's observations are made when its fit needs them and dropped after: on
-    // a large award only one or two criteria's lists are held at once.
-    let observations = |range: &Range<usize>| -> Vec<Observation> {
+
+    /// Warns, once per criterion and before any juror's warning, of what the method makes of
+    /// the criterion itself.
+    fn check_criterion(&self, _criterion: &Criterion, _warnings: &mut Vec<Warning>) {}
+
+    /// Corrects one juror's valid scores on a criterion: either the affine map
+    /// `(bias, scale)` that `corrected = (raw − bias) / scale` applies, or `None` when the
+    /// method has set each of the juror's scores in `out` itself.
+    fn juror(&self, of: &JurorScores<'_>, out: &mut Part<'_>) -> Option<(f64, f64)>;
+}
+
+/// The one dispatch from a [`Method`] to its implementation.
+fn corrector(method: Method) -> &'static dyn Corrector {
+    match method {
+        Method::None => &none::Raw,
+        Method::Zscore => &zscore::Zscore,
+        Method::Ratio => &ratio::Ratio,
+        Method::Minmax => &minmax::Minmax,
+        Method::Rank => &rank::Rank,
+        Method::Additive => &additive::Additive,
+        Method::Affine => &affine::Affine,
+    }
+}
+
+/// One juror's valid scores on one criterion, with what a method corrects them by.
+struct JurorScores<'a> {
+    award: &'a Award,
+    criterion: &'a Criterion,
+    juror: usize,
+    /// The juror's valid scores (indexes into [`Award::scores`]), at least one.
+    mine: &'a [u32],
+    counts: Option<&'a [u32]>,
+    /// Weighted mean and population standard deviation of the juror's raw scores.
+    mean: f64,
+    sd: f64,
+    /// The same over every valid score of the criterion.
+    pooled_mean: f64,
+    pooled_sd: f64,
+    /// The fitted methods' biases and scales of the criterion's jurors.
+    fitted: Option<(&'a [f64], &'a [f64])>,
+}
+
+impl JurorScores<'_> {
+    /// The raw value of score `i` (0 when missing).
+    fn raw(&self, i: u32) -> f64 {
+        self.award.scores()[i as usize].raw().unwrap_or(0.0)
+    }
+
+    /// How many times score `i` counts.
+    fn count(&self, i: u32) -> f64 {
+        self.counts.map_or(1.0, |k| k[i as usize] as f64)
+    }
+
+    /// Whether the juror gave the same score everywhere (or only one score).
+    fn flat(&self) -> bool {
+        self.sd == 0.0
+    }
+
+    /// The juror's fitted `(bias, scale)`; `(0, 1)` when nothing was fitted.
+    fn fitted_map(&self) -> (f64, f64) {
+        self.fitted
+            .map_or((0.0, 1.0), |f| (f.0[self.juror], f.1[self.juror]))
+    }
+
+    /// Sets each of the juror's scores to `value`.
+    fn set_each(&self, out: &mut Part<'_>, value: f64) {
+        for &i in self.mine {
+            out.set(i, value);
+        }
+    }
+
+    /// Reports that the method cannot measure the juror's spread and applies `rule`.
+    fn no_spread(&self, out: &mut Part<'_>, rule: &'static str) {
+        out.warnings.push(Warning::NoSpread {
+            juror: self.award.jurors().id(self.juror).to_string(),
+            criterion: self.criterion.id.clone(),
+            scores: self.mine.len(),
+            rule,
+        })
+    }
+}
+
+/// What a fitted method fits on: the runs of scores (one per criterion), which are valid, how
+/// many times each counts, and the fit's tolerance and iteration limit.
+struct FitInput<'a> {
+    award: &'a Award,
+    ranges: &'a [Range<usize>],
+    used: &'a (dyn Fn(usize) -> bool + Sync),
+    counts: Option<&'a [u32]>,
+    options: &'a FitOptions,
+}
+
+impl FitInput<'_> {
+    /// The valid scores of the run `range` as the observations of a fit. Each criterion's
+    /// observations are made when its fit needs them and dropped after: on a large award only
+    /// one or two criteria's lists are held at once.
+    fn observations(&self, range: &Range<usize>) -> Vec<Observation> {
+        let scores = self.award.scores();
+        let counts = self.counts;
         range
             .clone()
-            .filter(|&i| used(i))
+            .filter(|&i| (self.used)(i))
             .map(|i| Observation {
                 juror: scores[i].juror() as u32,
                 proposal: scores[i].proposal() as u32,
                 score: scores[i].raw().unwrap_or(0.0),
-                weight: award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
+                weight: self.award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
                 count: counts.map_or(1.0, |k| k[i] as f64),
             })
             .collect()
-    };
-    let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
-    if method == Method::Additive {
-        let fits: Vec<_> = ranges
-            .par_iter()
-            .with_min_len(split_at(award.scores().len()))
-            .map(|range| fit_additive(jurors, proposals, &observations(range), options))
-            .collect();
-        return Some(Fitted {
-            unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
-            iterations: options.max_iterations,
-            effects: fits
-                .into_iter()
-                .map(|f| (f.bias, vec![1.0; jurors]))
-                .collect(),
-        });
     }
-    let options = AffineOptions {
-        shrinkage: AFFINE_SHRINKAGE,
-        fit: *options,
-        ..AffineOptions::default()
-    };
-    let f = fit_affine_pooled_from(jurors, proposals, ranges.iter().map(observations), &options);
-    Some(Fitted {
-        unconverged: if f.converged {
-            Vec::new()
-        } else {
-            (0..ranges.len()).collect()
-        },
-        iterations: options.fit.max_iterations,
-        effects: f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect(),
-    })
 }
 
 /// What a fitted method found: per criterion (in the order of the scores' criteria), each
@@ -426,452 +436,4 @@ struct Fitted {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fit::fit_affine;
-    use crate::{AwardBuilder, Rubric, Settings};
-
-    fn award(rows: &[(&str, &str, f64)]) -> Award {
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap();
-        let mut b = AwardBuilder::new(rubric, Settings::default());
-        for (j, p, x) in rows {
-            b.score(j, p, "q", Some(*x));
-        }
-        b.build().unwrap()
-    }
-
-    fn corrected(award: &Award, method: Method) -> Vec<f64> {
-        let status = crate::conflicts::statuses(award);
-        correct(award, &status, method).corrected
-    }
-
-    #[test]
-    fn zscore_maps_each_juror_to_the_pooled_mean_and_spread() {
-        // Worked by hand. Juror a: 2, 4 (mean 3, sd 1). Juror b: 6, 8, 10 (mean 8, sd √(8/3)).
-        // Pooled: 2, 4, 6, 8, 10: mean 6, population sd √8.
-        // a's 2 → 6 + √8 × (2 − 3)/1 = 6 − 2√2; b's 10 → 6 + √8 × (2/√(8/3)) = 6 + 2√3.
-        let a = award(&[
-            ("a", "p1", 2.0),
-            ("a", "p2", 4.0),
-            ("b", "p1", 6.0),
-            ("b", "p2", 8.0),
-            ("b", "p3", 10.0),
-        ]);
-        let z = corrected(&a, Method::Zscore);
-        let r2 = 2f64.sqrt();
-        let r3 = 3f64.sqrt();
-        let expected = [
-            6.0 - 2.0 * r2,
-            6.0 + 2.0 * r2,
-            6.0 - 2.0 * r3,
-            6.0,
-            6.0 + 2.0 * r3,
-        ];
-        for (got, want) in z.iter().zip(expected) {
-            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
-        }
-    }
-
-    #[test]
-    fn none_leaves_scores_as_given() {
-        let a = award(&[("a", "p1", 2.0), ("b", "p1", 7.5)]);
-        assert_eq!(corrected(&a, Method::None), vec![2.0, 7.5]);
-    }
-
-    #[test]
-    fn a_juror_without_spread_is_set_to_the_pooled_mean_and_reported() {
-        let a = award(&[
-            ("a", "p1", 4.0),
-            ("a", "p2", 4.0),
-            ("b", "p1", 2.0),
-            ("b", "p2", 6.0),
-        ]);
-        let status = crate::conflicts::statuses(&a);
-        let c = correct(&a, &status, Method::Zscore);
-        assert_eq!(c.corrected[0], 4.0);
-        assert_eq!(c.corrected[1], 4.0);
-        assert!(
-            matches!(&c.warnings[0], Warning::NoSpread { juror, scores: 2, .. } if juror == "a")
-        );
-    }
-
-    fn close(got: &[f64], want: &[f64]) {
-        assert_eq!(got.len(), want.len());
-        for (g, w) in got.iter().zip(want) {
-            assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
-        }
-    }
-
-    /// Juror a: 2, 4 (mean 3). Juror b: 6, 8, 10 (mean 8). Pooled mean 6. Scale 0–10.
-    fn two_jurors() -> Award {
-        award(&[
-            ("a", "p1", 2.0),
-            ("a", "p2", 4.0),
-            ("b", "p1", 6.0),
-            ("b", "p2", 8.0),
-            ("b", "p3", 10.0),
-        ])
-    }
-
-    #[test]
-    fn ratio_divides_by_the_jurors_mean_and_maps_back_to_the_pooled_mean() {
-        // a: 2 × 6/3 = 4, 4 × 6/3 = 8; b: 6 × 6/8 = 4.5, 8 × 6/8 = 6, 10 × 6/8 = 7.5.
-        close(
-            &corrected(&two_jurors(), Method::Ratio),
-            &[4.0, 8.0, 4.5, 6.0, 7.5],
-        );
-        // A scale from 0 up: nothing to warn of.
-        let award = two_jurors();
-        let c = correct(&award, &crate::conflicts::statuses(&award), Method::Ratio);
-        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
-    }
-
-    #[test]
-    fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
-        // A scale from −5 to 5. Pooled mean (3 − 1 − 4 − 5 + 2 + 0)/6 = −5/6: no juror's
-        // scores can be divided by it, though each juror's differ (found in review: the
-        // warning said juror J1 gave the same score everywhere).
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = -5, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap();
-        let mut b = AwardBuilder::new(rubric, Settings::default());
-        let rows = [
-            ("J1", "P1", 3.0),
-            ("J1", "P2", -1.0),
-            ("J2", "P1", -4.0),
-            ("J2", "P2", -5.0),
-            ("J3", "P1", 2.0),
-            ("J3", "P2", 0.0),
-        ];
-        for (j, p, x) in rows {
-            b.score(j, p, "q", Some(x));
-        }
-        let award = b.build().unwrap();
-        let status = crate::conflicts::statuses(&award);
-        let c = correct(&award, &status, Method::Ratio);
-        let raw: Vec<f64> = award.scores().iter().map(|s| s.raw().unwrap()).collect();
-        assert_eq!(c.corrected, raw);
-        // The scale itself reaches below 0: said once, first (found by a third review: a
-        // mean just above 0 blew a juror's scores up without a word).
-        assert_eq!(c.warnings[0].kind(), "ratio_on_signed_scale");
-        assert!(c.warnings[0]
-            .to_string()
-            .contains("criterion q's scale starts at -5"));
-        let said: Vec<String> = c.warnings[1..].iter().map(|w| w.to_string()).collect();
-        assert_eq!(said.len(), 3, "{said:?}");
-        assert!(c.warnings[1..]
-            .iter()
-            .all(|w| w.kind() == "ratio_undefined"));
-        assert!(
-            said[0].contains("juror J1's mean on criterion q is 1 and every juror's is -0.833333"),
-            "{}",
-            said[0]
-        );
-    }
-
-    #[test]
-    fn minmax_stretches_each_jurors_range_to_the_scale() {
-        // a: [2, 4] → [0, 10]; b: [6, 10] → [0, 10], so 8 → 5.
-        close(
-            &corrected(&two_jurors(), Method::Minmax),
-            &[0.0, 10.0, 0.0, 5.0, 10.0],
-        );
-    }
-
-    #[test]
-    fn rank_places_mid_rank_percentiles_on_the_scale() {
-        // a: ranks 1, 2 of 2 → 10 × 0.5/2, 10 × 1.5/2; b: ranks 1, 2, 3 of 3 → 10 × (r − ½)/3.
-        close(
-            &corrected(&two_jurors(), Method::Rank),
-            &[2.5, 7.5, 10.0 / 6.0, 5.0, 50.0 / 6.0],
-        );
-        // Ties share their mid-rank: 3, 3, 5 → ranks 1.5, 1.5, 3.
-        let tied = award(&[("c", "p1", 3.0), ("c", "p2", 3.0), ("c", "p3", 5.0)]);
-        close(
-            &corrected(&tied, Method::Rank),
-            &[10.0 / 3.0, 10.0 / 3.0, 25.0 / 3.0],
-        );
-    }
-
-    #[test]
-    fn additive_on_a_complete_design_is_the_two_way_anova() {
-        // a: 2, 4 (mean 3); b: 6, 8 (mean 7); grand mean 5 → biases −2 and +2, so both jurors'
-        // corrected scores are 4 and 6, and the fitted biases are reported as leniency.
-        let a = award(&[
-            ("a", "p1", 2.0),
-            ("a", "p2", 4.0),
-            ("b", "p1", 6.0),
-            ("b", "p2", 8.0),
-        ]);
-        close(&corrected(&a, Method::Additive), &[4.0, 6.0, 4.0, 6.0]);
-        let status = crate::conflicts::statuses(&a);
-        let c = correct(&a, &status, Method::Additive);
-        assert!((c.effect(0, 0, 1).bias.unwrap() + 2.0).abs() < 1e-9);
-        assert!((c.effect(1, 0, 1).bias.unwrap() - 2.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
-        // Juror b doubles and shifts juror a's view (x = 2v + 1) of four proposals.
-        let mut rows = Vec::new();
-        for (k, p) in ["p1", "p2", "p3", "p4"].iter().enumerate() {
-            let v = (k + 1) as f64;
-            rows.push(("a", *p, v));
-            rows.push(("b", *p, 2.0 * v + 1.0));
-        }
-        let a = award(&rows);
-        let obs: Vec<Observation> = a
-            .scores()
-            .iter()
-            .map(|s| Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap()))
-            .collect();
-        let options = AffineOptions {
-            shrinkage: AFFINE_SHRINKAGE,
-            ..AffineOptions::default()
-        };
-        let fit = fit_affine(2, 4, &obs, &options);
-        let want: Vec<f64> = obs
-            .iter()
-            .map(|o| (o.score - fit.bias[o.juror as usize]) / fit.scale[o.juror as usize])
-            .collect();
-        close(&corrected(&a, Method::Affine), &want);
-        // b is the wider juror.
-        assert!(fit.scale[1] > fit.scale[0]);
-    }
-
-    #[test]
-    fn every_method_gives_finite_scores_and_a_rule_for_a_juror_without_spread() {
-        // Juror s scores one proposal; juror f gives 5 to everything; a and b are ordinary.
-        let a = award(&[
-            ("a", "p1", 2.0),
-            ("a", "p2", 6.0),
-            ("a", "p3", 8.0),
-            ("b", "p1", 3.0),
-            ("b", "p2", 5.0),
-            ("b", "p3", 9.0),
-            ("f", "p1", 5.0),
-            ("f", "p2", 5.0),
-            ("f", "p3", 5.0),
-            ("s", "p2", 7.0),
-        ]);
-        let status = crate::conflicts::statuses(&a);
-        for method in Method::ALL {
-            let c = correct(&a, &status, method);
-            assert!(c.corrected.iter().all(|x| x.is_finite()), "{method}");
-            let flagged: Vec<&str> = c
-                .warnings
-                .iter()
-                .filter_map(|w| match w {
-                    Warning::NoSpread { juror, .. } => Some(juror.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let want: &[&str] = match method {
-                Method::None | Method::Additive | Method::Ratio => &[],
-                Method::Zscore | Method::Minmax | Method::Rank | Method::Affine => &["f", "s"],
-            };
-            assert_eq!(flagged, want, "{method}");
-        }
-    }
-
-    /// Two criteria on 0–10; `rows` are (juror, proposal, q1, q2).
-    fn two_criteria(rows: &[(&str, &str, f64, f64)]) -> Award {
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n\
-             [[rubric.criterion]]\nid = 'q1'\nweight = 1\n\
-             [[rubric.criterion]]\nid = 'q2'\nweight = 1\n",
-        )
-        .unwrap();
-        let mut b = AwardBuilder::new(rubric, Settings::default());
-        for (j, p, x, y) in rows {
-            b.score(j, p, "q1", Some(*x));
-            b.score(j, p, "q2", Some(*y));
-        }
-        b.build().unwrap()
-    }
-
-    /// Jurors a, b, c score p1, p2, p3, whose true values are 4, 5, 7 on q1 and 6, 3, 5 on
-    /// q2, as the value plus their leniency on the criterion, without noise.
-    fn lenient(on_q1: [f64; 3], on_q2: [f64; 3]) -> Award {
-        let (v1, v2) = ([4.0, 5.0, 7.0], [6.0, 3.0, 5.0]);
-        let mut rows = Vec::new();
-        for (j, juror) in ["a", "b", "c"].into_iter().enumerate() {
-            for (p, proposal) in ["p1", "p2", "p3"].into_iter().enumerate() {
-                rows.push((juror, proposal, v1[p] + on_q1[j], v2[p] + on_q2[j]));
-            }
-        }
-        two_criteria(&rows)
-    }
-
-    fn effects(award: &Award, method: Method) -> Correction {
-        let status = crate::conflicts::statuses(award);
-        correct(award, &status, method)
-    }
-
-    #[test]
-    fn affine_gives_a_juror_lenient_on_every_criterion_the_same_bias_on_each() {
-        // Leniencies −1, 0, +1.5 on both criteria. Every juror reads every proposal, so the
-        // biases are the leniencies less their mean 1/6: −7/6, −1/6, 4/3, with scale 1, on
-        // each criterion; every corrected score is the value + 1/6.
-        let award = lenient([-1.0, 0.0, 1.5], [-1.0, 0.0, 1.5]);
-        let c = effects(&award, Method::Affine);
-        for (juror, want) in [-7.0 / 6.0, -1.0 / 6.0, 4.0 / 3.0].into_iter().enumerate() {
-            for criterion in 0..2 {
-                let e = c.effect(juror, criterion, 2);
-                assert!((e.bias.unwrap() - want).abs() < 1e-9, "{e:?}");
-                assert!((e.scale.unwrap() - 1.0).abs() < 1e-9, "{e:?}");
-            }
-        }
-        let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0]; // p1 q1, p1 q2, p2 q1, ...
-        for (i, s) in award.scores().iter().enumerate() {
-            let want = values[2 * s.proposal() + s.criterion()] + 1.0 / 6.0;
-            assert!(
-                (c.corrected[i] - want).abs() < 1e-9,
-                "{} vs {want}",
-                c.corrected[i]
-            );
-        }
-    }
-
-    #[test]
-    fn affine_corrects_a_juror_lenient_on_one_criterion_only_on_that_criterion() {
-        // Juror c is 2 points lenient on q2 only. On q1 every bias is 0; on q2 the biases are
-        // 2 less their mean 2/3: −2/3, −2/3, 4/3. Corrected: the value on q1, value + 2/3 on q2.
-        let award = lenient([0.0; 3], [0.0, 0.0, 2.0]);
-        let c = effects(&award, Method::Affine);
-        for (juror, want) in [[0.0, -2.0 / 3.0], [0.0, -2.0 / 3.0], [0.0, 4.0 / 3.0]]
-            .into_iter()
-            .enumerate()
-        {
-            for (criterion, want) in want.into_iter().enumerate() {
-                let e = c.effect(juror, criterion, 2);
-                assert!((e.bias.unwrap() - want).abs() < 1e-9, "{e:?}");
-                assert!((e.scale.unwrap() - 1.0).abs() < 1e-9, "{e:?}");
-            }
-        }
-        let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0];
-        for (i, s) in award.scores().iter().enumerate() {
-            let shift = [0.0, 2.0 / 3.0][s.criterion()];
-            let want = values[2 * s.proposal() + s.criterion()] + shift;
-            assert!(
-                (c.corrected[i] - want).abs() < 1e-9,
-                "{} vs {want}",
-                c.corrected[i]
-            );
-        }
-    }
-
-    fn simulated(seed: u64) -> Award {
-        let options = crate::simulate::SimulationOptions {
-            seed,
-            ..Default::default()
-        };
-        crate::simulate::simulate(&options).unwrap().award
-    }
-
-    #[test]
-    fn affine_pools_each_jurors_scale_across_criteria() {
-        // A simulated jury: each juror has one spread on every criterion, and the data do not
-        // contradict it (ω̂² = 0), so each juror's scale is the same on all five criteria.
-        let award = simulated(1);
-        let status = crate::conflicts::statuses(&award);
-        let obs: Vec<Vec<Observation>> = (0..5)
-            .map(|c| {
-                let scores = award.scores().iter().filter(|s| s.criterion() == c);
-                scores
-                    .map(|s| {
-                        Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap())
-                    })
-                    .collect()
-            })
-            .collect();
-        let options = AffineOptions {
-            shrinkage: AFFINE_SHRINKAGE,
-            ..AffineOptions::default()
-        };
-        let (nj, np) = (award.jurors().len(), award.proposals().len());
-        assert_eq!(
-            crate::fit::fit_affine_pooled(nj, np, &obs, &options).omega2,
-            Some(0.0)
-        );
-        let c = correct(&award, &status, Method::Affine);
-        for juror in 0..nj {
-            let first = c.effect(juror, 0, 5).scale.unwrap();
-            for criterion in 1..5 {
-                let scale = c.effect(juror, criterion, 5).scale.unwrap();
-                assert!(
-                    (scale / first - 1.0).abs() < 1e-8,
-                    "{juror}: {scale} vs {first}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn counting_every_score_twice_changes_no_correction_but_affines_shrinkage() {
-        // Multiplicity 2 on every score is two copies of the same data: no method changes,
-        // except `affine`, whose pull of each scale toward 1 is worth a fixed number of
-        // scores and so weighs half as much against twice the scores (the fit tests hold
-        // a score counted k times to k copies of it, `a_score_counted_k_times_is_k_copies_of_it`).
-        let award = simulated(2);
-        let status = crate::conflicts::statuses(&award);
-        let twice = vec![2; award.scores().len()];
-        for method in Method::ALL.into_iter().filter(|&m| m != Method::Affine) {
-            let once = correct(&award, &status, method);
-            let doubled = correct_counted(&award, &status, Some(&twice), method);
-            close(&doubled.corrected, &once.corrected);
-            for (a, b) in once.effects.iter().zip(&doubled.effects) {
-                let pair = |e: &JurorEffect| [e.bias.unwrap_or(0.0), e.scale.unwrap_or(0.0)];
-                close(&pair(a), &pair(b));
-                assert_eq!(a.scores, b.scores);
-            }
-        }
-    }
-
-    #[test]
-    fn a_fit_stopped_at_its_iteration_limit_is_a_loud_warning() {
-        // Three jurors with different stretches on one criterion: neither fit is done after
-        // one step (of conjugate gradients, or of alternating sweeps), and both must say so.
-        let award = award(&[
-            ("J1", "P1", 1.0),
-            ("J1", "P2", 2.0),
-            ("J1", "P3", 5.0),
-            ("J2", "P1", 2.0),
-            ("J2", "P2", 4.0),
-            ("J3", "P2", 1.0),
-            ("J3", "P3", 3.0),
-        ]);
-        let status = vec![Status::Used; award.scores().len()];
-        let one_step = FitOptions {
-            max_iterations: 1,
-            solver: crate::fit::Solver::Iterative,
-            ..FitOptions::default()
-        };
-        for method in [Method::Additive, Method::Affine] {
-            let c = correct_within(&award, &status, None, method, &one_step);
-            let w = c
-                .warnings
-                .iter()
-                .find(|w| w.kind() == "not_converged")
-                .unwrap_or_else(|| panic!("{method}: no warning in {:?}", c.warnings));
-            assert!(w.is_loud());
-            assert!(w
-                .to_string()
-                .contains(&format!("the {method} fit of criteria")));
-            // With the usual limit, no such warning.
-            let c = correct(&award, &status, method);
-            assert!(c.warnings.iter().all(|w| w.kind() != "not_converged"));
-        }
-    }
-
-    #[test]
-    fn runs_split_on_key_changes() {
-        let keys = [1, 1, 2, 3, 3, 3];
-        assert_eq!(runs(6, |i| keys[i]), vec![0..2, 2..3, 3..6]);
-        assert!(runs(0, |i| keys[i]).is_empty());
-    }
-}
+mod tests;

@@ -152,17 +152,8 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
 
 /// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
 fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: bool) -> Outcome {
-    let rubric = award.rubric();
     let status = conflicts::statuses(award);
-    let mut warnings = Vec::new();
-    let count = |s: Status| status.iter().filter(|&&x| x == s).count();
-    let (missing, conflict) = (count(Status::Missing), count(Status::Conflict));
-    if missing > 0 {
-        warnings.push(Warning::MissingScores { count: missing });
-    }
-    if conflict > 0 {
-        warnings.push(Warning::ConflictScores { count: conflict });
-    }
+    let mut warnings = status_warnings(&status);
     warnings.extend(unknown_attributes(award, settings));
     // The design's connectivity is one pass on one thread: it runs beside the correction,
     // whose criteria rarely share the threads out evenly.
@@ -194,22 +185,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     // Ranking is mostly one thread's work: the diagnostics, which need only the values, run
     // beside it.
     let ((ineligible, ranking, selection), diagnostics) = rayon::join(
-        || {
-            let ineligible: Vec<Vec<String>> = values
-                .iter()
-                .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
-                .collect();
-            let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
-            let ranking = rank::rank(
-                &values,
-                &eligible,
-                rubric,
-                &settings.tie_break,
-                settings.seed,
-            );
-            let selection = winners::select(award, &ranking, settings);
-            (ineligible, ranking, selection)
-        },
+        || rank_and_select(award, settings, &values),
         || {
             if diagnose {
                 diagnostics::diagnose(award, &status, &correction, &values)
@@ -232,6 +208,44 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
         uncertainty: None,
         reliability: OnceLock::new(),
     }
+}
+
+/// The warnings that some scores are missing and that some are excluded as conflicts.
+fn status_warnings(status: &[Status]) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let count = |s: Status| status.iter().filter(|&&x| x == s).count();
+    let (missing, conflict) = (count(Status::Missing), count(Status::Conflict));
+    if missing > 0 {
+        warnings.push(Warning::MissingScores { count: missing });
+    }
+    if conflict > 0 {
+        warnings.push(Warning::ConflictScores { count: conflict });
+    }
+    warnings
+}
+
+/// Each proposal's reasons for being ineligible (none when eligible), the ranking of the
+/// eligible ones and the winners selected from it.
+fn rank_and_select(
+    award: &Award,
+    settings: &Settings,
+    values: &[ProposalValues],
+) -> (Vec<Vec<String>>, Ranking, Selection) {
+    let rubric = award.rubric();
+    let ineligible: Vec<Vec<String>> = values
+        .iter()
+        .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
+        .collect();
+    let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
+    let ranking = rank::rank(
+        values,
+        &eligible,
+        rubric,
+        &settings.tie_break,
+        settings.seed,
+    );
+    let selection = winners::select(award, &ranking, settings);
+    (ineligible, ranking, selection)
 }
 
 /// A warning when the assignment graph (jurors ↔ proposals, over valid scores of every

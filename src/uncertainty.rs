@@ -59,19 +59,7 @@ pub fn estimate(
             Replicate::of(&o)
         })
         .collect();
-    let without: Vec<Vec<usize>> = (0..award.jurors().len())
-        .into_par_iter()
-        .map(|j| {
-            let counts: Vec<u32> = award
-                .scores()
-                .iter()
-                .map(|s| u32::from(s.juror() != j))
-                .collect();
-            let o = score_counted(award, settings, Some(&counts));
-            tick();
-            o.winners()
-        })
-        .collect();
+    let without = without_each_juror(award, settings, tick);
     let mut p_winner = vec![0.0; n];
     let mut rank = vec![None; n];
     let mut total = vec![None; n];
@@ -89,27 +77,7 @@ pub fn estimate(
         totals.sort_by(f64::total_cmp);
         total[p] = interval(&totals);
     }
-    let cut = cut_pair(outcome).map(|(w, r)| {
-        let holds: f64 = runs
-            .iter()
-            .map(|run| match (run.rank[w], run.rank[r]) {
-                (Some(a), Some(b)) if a < b => 1.0,
-                (Some(a), Some(b)) if a == b => 0.5,
-                (Some(_), None) => 1.0,
-                (None, None) => 0.5,
-                _ => 0.0,
-            })
-            .sum();
-        (
-            w,
-            r,
-            if replicates == 0 {
-                0.0
-            } else {
-                holds / replicates as f64
-            },
-        )
-    });
+    let cut = cut_pair(outcome).map(|(w, r)| (w, r, cut_holds(&runs, w, r)));
     Uncertainty {
         replicates,
         p_winner,
@@ -117,6 +85,49 @@ pub fn estimate(
         total,
         cut,
         without,
+    }
+}
+
+/// The winners of the award scored without each juror in turn (their scores counted 0
+/// times), in juror order.
+fn without_each_juror(
+    award: &Award,
+    settings: &Settings,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Vec<usize>> {
+    (0..award.jurors().len())
+        .into_par_iter()
+        .map(|j| {
+            let counts: Vec<u32> = award
+                .scores()
+                .iter()
+                .map(|s| u32::from(s.juror() != j))
+                .collect();
+            let o = score_counted(award, settings, Some(&counts));
+            tick();
+            o.winners()
+        })
+        .collect()
+}
+
+/// The share of the replicates `runs` in which last winner `w` stays ahead of runner-up `r`:
+/// a tie, or neither ranked, counts half; 0 without replicates.
+fn cut_holds(runs: &[Replicate], w: usize, r: usize) -> f64 {
+    let replicates = runs.len();
+    let holds: f64 = runs
+        .iter()
+        .map(|run| match (run.rank[w], run.rank[r]) {
+            (Some(a), Some(b)) if a < b => 1.0,
+            (Some(a), Some(b)) if a == b => 0.5,
+            (Some(_), None) => 1.0,
+            (None, None) => 0.5,
+            _ => 0.0,
+        })
+        .sum();
+    if replicates == 0 {
+        0.0
+    } else {
+        holds / replicates as f64
     }
 }
 

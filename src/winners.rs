@@ -62,17 +62,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     let proposals = award.proposals();
     let n = settings.winners;
     let caps = &settings.max_per;
-    let mut selection = Selection {
-        winner: vec![Some(Winner::No); proposals.len()],
-        passed_over: vec![None; proposals.len()],
-        warnings: Vec::new(),
-        runner_up: None,
-    };
-    for p in 0..proposals.len() {
-        if ranking.rank[p].is_none() {
-            selection.winner[p] = None;
-        }
-    }
+    let mut selection = Selection::none_yet(proposals.len(), ranking);
     let mut count: Counts<'_> = BTreeMap::new();
     // The cap an attribute value of proposal `p` has reached, if any.
     let full = |count: &Counts<'_>, p: usize| {
@@ -99,18 +89,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
         let mut candidates = Vec::new();
         for &p in &class {
             match full(&count, p) {
-                Some((attribute, value, cap)) => {
-                    selection.passed_over[p] = Some(format!(
-                        "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
-                        if cap == 1 { "" } else { "s" }
-                    ));
-                    selection.warnings.push(Warning::PassedOver {
-                        proposal: proposals.id(p).to_string(),
-                        attribute: attribute.clone(),
-                        value: value.to_string(),
-                        cap,
-                    });
-                }
+                Some(reached) => pass_over(&mut selection, award, p, reached),
                 None => candidates.push(p),
             }
         }
@@ -118,22 +97,8 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             continue;
         }
         let places = Places::of(&candidates, slots, &count, caps, award);
-        for &p in &places.certain {
-            selection.winner[p] = Some(Winner::Yes);
+        if let Some(p) = name_places(&mut selection, award, &places) {
             last_winner = Some(p);
-        }
-        if !places.tied.is_empty() {
-            for &p in &places.tied {
-                selection.winner[p] = Some(Winner::Tied);
-            }
-            selection.warnings.push(Warning::TieAtCut {
-                proposals: places
-                    .tied
-                    .iter()
-                    .map(|&p| proposals.id(p).to_string())
-                    .collect(),
-                places: places.tied_places,
-            });
         }
         slots -= places.taken;
         match places.after {
@@ -153,11 +118,88 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
                 && full(&count, p).is_none()
         });
     }
-    // A tie the jury must decide below the last winner took the last places; one above it
-    // (a cap-limited tie that left places for those below) did not.
+    warn_cut_decided_by_rule(&mut selection, award, ranking, last_winner);
+    let eligible = ranking.order.len();
+    if eligible < n {
+        selection.warnings.push(Warning::FewerEligible {
+            eligible,
+            winners: n,
+        });
+    }
+    selection
+}
+
+impl Selection {
+    /// No winner yet among `proposals`: each ranked one is not a winner, and each unranked
+    /// one is neither.
+    fn none_yet(proposals: usize, ranking: &Ranking) -> Selection {
+        let mut selection = Selection {
+            winner: vec![Some(Winner::No); proposals],
+            passed_over: vec![None; proposals],
+            warnings: Vec::new(),
+            runner_up: None,
+        };
+        for p in 0..proposals {
+            if ranking.rank[p].is_none() {
+                selection.winner[p] = None;
+            }
+        }
+        selection
+    }
+}
+
+/// Marks `p` passed over, its `(attribute, value, cap)` having reached its cap, and warns.
+fn pass_over(selection: &mut Selection, award: &Award, p: usize, reached: (&String, &str, usize)) {
+    let (attribute, value, cap) = reached;
+    selection.passed_over[p] = Some(format!(
+        "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
+        if cap == 1 { "" } else { "s" }
+    ));
+    selection.warnings.push(Warning::PassedOver {
+        proposal: award.proposals().id(p).to_string(),
+        attribute: attribute.clone(),
+        value: value.to_string(),
+        cap,
+    });
+}
+
+/// Names a class's places: its certain winners win; its tied proposals are `tied`, with a
+/// warning. Returns the last certain winner, if any.
+fn name_places(selection: &mut Selection, award: &Award, places: &Places<'_>) -> Option<usize> {
+    let mut last = None;
+    for &p in &places.certain {
+        selection.winner[p] = Some(Winner::Yes);
+        last = Some(p);
+    }
+    if !places.tied.is_empty() {
+        for &p in &places.tied {
+            selection.winner[p] = Some(Winner::Tied);
+        }
+        selection.warnings.push(Warning::TieAtCut {
+            proposals: places
+                .tied
+                .iter()
+                .map(|&p| award.proposals().id(p).to_string())
+                .collect(),
+            places: places.tied_places,
+        });
+    }
+    last
+}
+
+/// Warns when a tie-break rule decided the last winning place between the last winner and
+/// the runner-up. A tie the jury must decide below the last winner took the last places, and
+/// then no rule decided them; one above it (a cap-limited tie that left places for those
+/// below) did not.
+fn warn_cut_decided_by_rule(
+    selection: &mut Selection,
+    award: &Award,
+    ranking: &Ranking,
+    last_winner: Option<usize>,
+) {
     let at = |p: usize| ranking.order.iter().position(|&q| q == p);
     let last_at = last_winner.and_then(at);
-    let tie_at_cut = (0..proposals.len())
+    let tie_at_cut = (0..award.proposals().len())
         .filter(|&p| selection.winner[p] == Some(Winner::Tied))
         .any(|p| at(p) > last_at);
     if let (Some(w), Some(r), false) = (last_winner, selection.runner_up, tie_at_cut) {
@@ -167,6 +209,7 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             .rev()
             .find(|t| t.proposals.contains(&w) && t.proposals.contains(&r));
         if let Some(rule) = decided.and_then(|t| t.rule.as_ref()) {
+            let proposals = award.proposals();
             selection.warnings.push(Warning::CutDecidedByRule {
                 winner: proposals.id(w).to_string(),
                 runner_up: proposals.id(r).to_string(),
@@ -174,14 +217,6 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
             });
         }
     }
-    let eligible = ranking.order.len();
-    if eligible < n {
-        selection.warnings.push(Warning::FewerEligible {
-            eligible,
-            winners: n,
-        });
-    }
-    selection
 }
 
 /// A capped attribute and one of its values, in lower case: values match in any letter
@@ -418,7 +453,7 @@ mod tests {
 
     #[test]
     fn a_tie_that_a_cap_limits_competes_for_the_places_the_cap_leaves_and_no_more() {
-        // Found by a review: P1 and P2 (both A, cap 1) tie for 2 places. Only one of them
+        // P1 and P2 (both A, cap 1) tie for 2 places. Only one of them
         // can win: they compete for 1 place, and P3 wins whichever the jury names.
         let (w, runner_up, warnings) = select_for(
             &[
@@ -531,7 +566,7 @@ mod tests {
 
     #[test]
     fn a_cap_limited_tie_above_the_last_winner_does_not_hide_how_the_last_place_was_decided() {
-        // Found on a last read: P1 and P2 (A) are tied for one place; P3 then takes the
+        // P1 and P2 (A) are tied for one place; P3 then takes the
         // last place over P4 by a tie-break rule, which must still be said.
         let rubric = Rubric::from_toml_str(
             "[rubric]\nscale = { min = 0, max = 10 }\n\
@@ -571,7 +606,7 @@ mod tests {
 
     #[test]
     fn the_runner_up_is_the_first_below_the_winners_that_the_caps_let_win() {
-        // Found by a review: P3 (A) ranks just below the last winner P2, but A is full; the
+        // P3 (A) ranks just below the last winner P2, but A is full; the
         // place was decided against P4.
         let (w, runner_up, _) = select_for(
             &[

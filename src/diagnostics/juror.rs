@@ -59,7 +59,20 @@ pub(super) fn juror(
         .collect();
     d.pairs = pairs.len();
     d.agreement = pearson(&pairs);
-    // Reviews: runs of one proposal.
+    count_reviews(award, mine, &mut d);
+    d.home = home_attributes
+        .iter()
+        .map(|a| home(award, correction, values, j, a, mine))
+        .collect();
+    d
+}
+
+/// Counts the juror's reviews (runs of `mine` on one proposal) into `d`: all of them, those
+/// of two scores or more, and those of these whose scores sit at one position on their scales.
+fn count_reviews(award: &Award, mine: &[u32], d: &mut JurorDiagnostics) {
+    let scores = award.scores();
+    let criteria = &award.rubric().criteria;
+    let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
     let position = |i: u32| {
         let scale = criteria[scores[i as usize].criterion()].scale;
         (raw(i) - scale.min) / scale.width()
@@ -75,38 +88,45 @@ pub(super) fn juror(
             }
         }
     }
-    // Home residuals.
-    let proposals = award.proposals();
-    d.home = home_attributes
-        .iter()
-        .map(|a| {
-            let Some(value) = award.jurors().attribute(j, a) else {
-                return Home::default();
-            };
-            let (mut n, mut sum, mut sum_share) = (0usize, 0.0, 0.0);
-            for &i in mine {
-                let s = &scores[i as usize];
-                let theirs = proposals.attribute(s.proposal(), a);
-                if !theirs.is_some_and(|v| crate::util::text::same_ignoring_case(v, value)) {
-                    continue;
-                }
-                let Some(v) = values[s.proposal()].values[s.criterion()] else {
-                    continue;
-                };
-                let residual = correction.corrected[i as usize] - v;
-                n += 1;
-                sum += residual;
-                sum_share += residual / criteria[s.criterion()].scale.width();
-            }
-            let mean = |x: f64| (n > 0).then(|| x / n as f64).filter(|x| x.is_finite());
-            Home {
-                scores: n,
-                residual: mean(sum),
-                share: mean(sum_share),
-            }
-        })
-        .collect();
-    d
+}
+
+/// Juror `j`'s home residuals on `attribute`: over their valid scores `mine` of proposals
+/// sharing their value of it (in any letter case) and with a criterion value, the mean of
+/// corrected score − criterion value, in score units and as a share of the scale's width.
+fn home(
+    award: &Award,
+    correction: &Correction,
+    values: &[ProposalValues],
+    j: usize,
+    attribute: &str,
+    mine: &[u32],
+) -> Home {
+    let (scores, proposals) = (award.scores(), award.proposals());
+    let criteria = &award.rubric().criteria;
+    let Some(value) = award.jurors().attribute(j, attribute) else {
+        return Home::default();
+    };
+    let (mut n, mut sum, mut sum_share) = (0usize, 0.0, 0.0);
+    for &i in mine {
+        let s = &scores[i as usize];
+        let theirs = proposals.attribute(s.proposal(), attribute);
+        if !theirs.is_some_and(|v| crate::util::text::same_ignoring_case(v, value)) {
+            continue;
+        }
+        let Some(v) = values[s.proposal()].values[s.criterion()] else {
+            continue;
+        };
+        let residual = correction.corrected[i as usize] - v;
+        n += 1;
+        sum += residual;
+        sum_share += residual / criteria[s.criterion()].scale.width();
+    }
+    let mean = |x: f64| (n > 0).then(|| x / n as f64).filter(|x| x.is_finite());
+    Home {
+        scores: n,
+        residual: mean(sum),
+        share: mean(sum_share),
+    }
 }
 
 /// The mean of the values, weighted by the counts; `None` when no count has a value.
