@@ -20,6 +20,9 @@ mod intake;
 
 use checks::check_attributes;
 
+/// A roster sorted by id, and the new index of every member by the number met first.
+type Sorted<I> = (Roster<I>, Vec<u32>);
+
 /// Builds an [`Award`] from records, checking each as it comes and reporting every problem
 /// at [`AwardBuilder::build`].
 ///
@@ -275,7 +278,7 @@ impl AwardBuilder {
 
     /// Sorts both rosters by id and renumbers the scores to match; returns each roster with
     /// the new index of every old one.
-    fn finish_rosters(&mut self) -> ((Roster<JurorId>, Vec<u32>), (Roster<ProposalId>, Vec<u32>)) {
+    fn finish_rosters(&mut self) -> (Sorted<JurorId>, Sorted<ProposalId>) {
         let (jurors, proposals) = (
             std::mem::take(&mut self.jurors),
             std::mem::take(&mut self.proposals),
