@@ -6,6 +6,7 @@
 use rayon::prelude::*;
 
 use crate::award::Award;
+use crate::ids::ProposalId;
 use crate::outcome::{score_with, Outcome};
 use crate::settings::Method;
 use crate::winners::Winner;
@@ -18,7 +19,7 @@ pub struct Comparison {
     /// One outcome per method.
     pub outcomes: Vec<Outcome>,
     /// Proposals that win under every method, in the order of the award's own method.
-    pub robust: Vec<usize>,
+    pub robust: Vec<ProposalId>,
 }
 
 impl Comparison {
@@ -46,13 +47,13 @@ pub fn compare(award: &Award) -> Comparison {
         .position(|&m| m == award.settings().method)
         .unwrap_or(0);
     let robust = outcomes[own]
-        .winners()
-        .into_iter()
+        .winner_positions()
         .filter(|&p| {
             outcomes
                 .iter()
                 .all(|o| o.selection.winner[p] == Some(Winner::Yes))
         })
+        .map(ProposalId::from)
         .collect();
     Comparison {
         methods,
@@ -97,8 +98,12 @@ mod tests {
         let award = b.build().unwrap();
         let c = compare(&award);
         assert_eq!(c.outcomes.len(), Method::ALL.len());
-        assert_eq!(c.robust, vec![0], "P1 wins under every method");
-        let second = |m: Method| c.outcome(m).winners()[1];
+        assert_eq!(
+            c.robust,
+            vec![ProposalId::from(0)],
+            "P1 wins under every method"
+        );
+        let second = |m: Method| c.outcome(m).winners()[1].index();
         assert_eq!(
             second(Method::None),
             1,

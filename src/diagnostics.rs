@@ -37,10 +37,10 @@
 //! ```
 //! let award = jury::load("fixtures/ineli-balkans-2016")?;
 //! let outcome = jury::score(&award);
-//! for (j, d) in outcome.diagnostics.jurors.iter().enumerate() {
+//! for (j, d) in outcome.diagnostics().jurors.iter().enumerate() {
 //!     println!("{} agrees {:?} with the panel", award.jurors().id(j), d.agreement);
 //! }
-//! assert_eq!(outcome.diagnostics.jurors.len(), 9);
+//! assert_eq!(outcome.diagnostics().jurors.len(), 9);
 //! # Ok::<(), jury::Error>(())
 //! ```
 

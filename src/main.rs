@@ -62,9 +62,9 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
             &tick,
         );
         bar.finish_and_clear();
-        outcome.uncertainty = Some(u);
+        outcome.set_uncertainty(u);
     }
-    cli::warn_all(&outcome.warnings);
+    cli::warn_all(outcome.warnings());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let printed = match args.format {

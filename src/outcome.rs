@@ -8,6 +8,7 @@ use crate::conflicts::{self, Status};
 use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility;
 use crate::fit::components_of_edges;
+use crate::ids::ProposalId;
 use crate::normalize::{self, Correction};
 use crate::rank::{self, Ranking};
 use crate::reliability::{self, Statistic};
@@ -15,33 +16,34 @@ use crate::settings::Settings;
 use crate::warnings::Warning;
 use crate::winners::{self, Selection, Winner};
 
+mod access;
 mod uncertainty;
 
-pub use uncertainty::{cut_reading, Uncertainty};
+pub use uncertainty::{cut_reading, Cut, Uncertainty};
 
 /// Everything scoring found: corrected scores, criterion values, eligibility, ranking,
 /// winners and warnings. Reports are written from it.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// What became of each score, in [`Award::scores`] order.
-    pub status: Vec<Status>,
+    pub(crate) status: Vec<Status>,
     /// Corrected scores and juror effects.
-    pub correction: Correction,
+    pub(crate) correction: Correction,
     /// Per proposal: criterion values, total, reviews, spread.
-    pub values: Vec<ProposalValues>,
+    pub(crate) values: Vec<ProposalValues>,
     /// Per juror agreement and flags; per proposal whether it needs another reader
     /// (computed by [`score`]; empty from [`score_with`] and [`score_counted`]).
-    pub diagnostics: Diagnostics,
+    pub(crate) diagnostics: Diagnostics,
     /// Per proposal: why it is not eligible (empty when it is).
-    pub ineligible: Vec<Vec<String>>,
+    pub(crate) ineligible: Vec<Vec<String>>,
     /// The ranking of the eligible proposals.
-    pub ranking: Ranking,
+    pub(crate) ranking: Ranking,
     /// The winners.
-    pub selection: Selection,
+    pub(crate) selection: Selection,
     /// Everything a coordinator must know, from every stage.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// How sure the winner list is, when estimated ([`crate::uncertainty::estimate`]).
-    pub uncertainty: Option<Uncertainty>,
+    pub(crate) uncertainty: Option<Uncertainty>,
     /// The panel's reliability, computed on first use ([`Outcome::reliability`]).
     reliability: OnceLock<Vec<Statistic>>,
 }
@@ -70,18 +72,30 @@ impl Outcome {
     }
 
     /// The winners, best first.
-    pub fn winners(&self) -> Vec<usize> {
+    pub fn winners(&self) -> Vec<ProposalId> {
+        self.winner_positions().map(ProposalId::from).collect()
+    }
+
+    /// The winners' positions in the award's proposals, best first.
+    pub(crate) fn winner_positions(&self) -> impl Iterator<Item = usize> + '_ {
         self.ranking
             .order
             .iter()
             .copied()
             .filter(|&p| self.selection.winner[p] == Some(Winner::Yes))
-            .collect()
     }
 
     /// Every proposal in report order: ranked proposals by rank, then the ineligible ones by
     /// total (highest first, no total last) and id.
-    pub fn listing(&self) -> Vec<usize> {
+    pub fn listing(&self) -> Vec<ProposalId> {
+        self.listing_positions()
+            .into_iter()
+            .map(ProposalId::from)
+            .collect()
+    }
+
+    /// [`Outcome::listing`] as positions in the award's proposals.
+    pub(crate) fn listing_positions(&self) -> Vec<usize> {
         let mut rest: Vec<usize> = (0..self.values.len())
             .filter(|&p| self.ranking.rank[p].is_none())
             .collect();

@@ -17,7 +17,8 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::outcome::{score_counted, Outcome, Uncertainty};
+use crate::ids::ProposalId;
+use crate::outcome::{score_counted, Cut, Outcome, Uncertainty};
 use crate::settings::Settings;
 use crate::winners::Winner;
 
@@ -77,7 +78,11 @@ pub fn estimate(
         totals.sort_by(f64::total_cmp);
         total[p] = interval(&totals);
     }
-    let cut = cut_pair(outcome).map(|(w, r)| (w, r, cut_holds(&runs, w, r)));
+    let cut = cut_pair(outcome).map(|(w, r)| Cut {
+        last_winner: ProposalId::from(w),
+        runner_up: ProposalId::from(r),
+        holds: cut_holds(&runs, w, r),
+    });
     Uncertainty {
         replicates,
         p_winner,
@@ -94,7 +99,7 @@ fn without_each_juror(
     award: &Award,
     settings: &Settings,
     tick: &(dyn Fn() + Sync),
-) -> Vec<Vec<usize>> {
+) -> Vec<Vec<ProposalId>> {
     (0..award.jurors().len())
         .into_par_iter()
         .map(|j| {
@@ -146,7 +151,7 @@ fn interval<T: Copy>(sorted: &[T]) -> Option<(T, T)> {
 /// The last winner and the first proposal below the winners that the caps would have let
 /// win ([`crate::winners::Selection::runner_up`]).
 fn cut_pair(outcome: &Outcome) -> Option<(usize, usize)> {
-    let last = *outcome.winners().last()?;
+    let last = outcome.winner_positions().last()?;
     Some((last, outcome.selection.runner_up?))
 }
 
@@ -409,7 +414,7 @@ mod tests {
             // 400 draws of a fair coin: 0.5 ± 0.1 is five standard deviations.
             assert!((share - 0.5).abs() < 0.1, "P{p}: {share}");
         }
-        let (_, _, holds) = u.cut.unwrap();
+        let holds = u.cut.unwrap().holds;
         assert!((holds - 0.5).abs() < 0.1, "{holds}");
     }
 }

@@ -212,7 +212,7 @@ fn leniency_is_what_a_juror_gives_a_proposal_of_the_panels_mean_value_beyond_it(
             .find(|&j| award.jurors().id(j) == cells[0])
             .unwrap();
         let true_leniency: f64 = cells[1].parse().unwrap();
-        let got = outcome.diagnostics.jurors[j].leniency.unwrap();
+        let got = outcome.diagnostics().jurors[j].leniency.unwrap();
         if true_leniency.abs() >= 0.4 {
             assert_eq!(got.signum(), true_leniency.signum(), "{}: {got}", cells[0]);
             assert!((got - true_leniency).abs() < 0.3, "{}: {got}", cells[0]);

@@ -87,8 +87,8 @@ proptest! {
         let outcome = jury::score(&award);
         let mut listing = outcome.listing();
         listing.sort();
-        prop_assert_eq!(listing, (0..award.proposals().len()).collect::<Vec<_>>());
-        let ranks: Vec<usize> = outcome.ranking.order.iter().map(|&p| outcome.ranking.rank[p].unwrap()).collect();
+        prop_assert_eq!(listing, award.proposals().members().collect::<Vec<_>>());
+        let ranks: Vec<usize> = outcome.ranking().order.iter().map(|&p| outcome.ranking().rank[p].unwrap()).collect();
         for (i, &r) in ranks.iter().enumerate() {
             // Competition ranking: a proposal's rank is 1 + the number ranked strictly above it.
             prop_assert_eq!(r, 1 + ranks.iter().filter(|&&s| s < r).count());
@@ -112,7 +112,7 @@ proptest! {
         let s = Settings { tie_break: vec![], ..settings(Method::Zscore) };
         let before = jury::score(&build(CONTINUOUS, s.clone(), &rows));
         let after = jury::score(&build(CONTINUOUS, s, &moved));
-        prop_assert_eq!(&before.ranking.order, &after.ranking.order);
+        prop_assert_eq!(&before.ranking().order, &after.ranking().order);
     }
 }
 
@@ -141,9 +141,9 @@ proptest! {
         let u = jury::advanced::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|| {});
         for p in 0..10 {
             let want = if p >= 5 { 1.0 } else { 0.0 };
-            prop_assert_eq!(u.p_winner[p], want, "proposal P{}", p);
+            prop_assert_eq!(u.p_winner(jury::ProposalId::from(p)), want, "proposal P{}", p);
         }
-        prop_assert!(u.cut.unwrap().2 == 1.0);
+        prop_assert!(u.cut().unwrap().holds == 1.0);
     }
 }
 
@@ -174,11 +174,11 @@ proptest! {
             .collect();
         let parts = jury::advanced::fit::components(a.jurors().len(), a.proposals().len(), &obs);
         if parts.count == 1 {
-            prop_assert_eq!(&before.ranking.order, &after.ranking.order);
+            prop_assert_eq!(&before.ranking().order, &after.ranking().order);
             let deltas: Vec<f64> = before
-                .values
+                .proposal_values()
                 .iter()
-                .zip(&after.values)
+                .zip(after.proposal_values())
                 .filter_map(|(b, a)| Some(a.total? - b.total?))
                 .collect();
             for d in &deltas {

@@ -307,7 +307,7 @@ fn settings_changed_in_code_that_name_no_attribute_are_warned_of_not_dropped_uns
     award.settings_mut().conflicts_same = vec!["Country".into()];
     let outcome = jury::score(&award);
     let unknown: Vec<String> = outcome
-        .warnings
+        .warnings()
         .iter()
         .filter(|w| w.kind() == "unknown_attribute")
         .map(|w| w.to_string())
@@ -320,7 +320,7 @@ fn settings_changed_in_code_that_name_no_attribute_are_warned_of_not_dropped_uns
     award.settings_mut().conflicts_same = vec!["country".into()];
     let outcome = jury::score(&award);
     assert!(outcome
-        .warnings
+        .warnings()
         .iter()
         .all(|w| w.kind() != "unknown_attribute"));
 }

@@ -36,7 +36,7 @@ pub fn report(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Resu
 /// One row a juror: counts, mean and spread, leniency and scale, agreement, home bias, flags.
 fn juror_table(award: &Award, outcome: &Outcome) -> comfy_table::Table {
     let jurors = award.jurors();
-    let d = &outcome.diagnostics;
+    let d = outcome.diagnostics();
     let mut t = table();
     let mut header: Vec<String> = [
         "juror",
@@ -75,7 +75,7 @@ fn juror_table(award: &Award, outcome: &Outcome) -> comfy_table::Table {
 /// Every flag raised, with its reason.
 fn flags(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let jurors = award.jurors();
-    let d = &outcome.diagnostics;
+    let d = outcome.diagnostics();
     let flagged: Vec<(usize, &str)> = d
         .jurors
         .iter()
@@ -96,7 +96,7 @@ fn flags(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()
 /// The proposals whose reviews disagree so much that they need another reader.
 fn readers(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let s = award.settings();
-    let d = &outcome.diagnostics;
+    let d = outcome.diagnostics();
     let proposals = award.proposals();
     let readers: Vec<(usize, &str)> = d
         .proposals

@@ -9,7 +9,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use jury::advanced::uncertainty::cut_reading;
 use jury::report::{number, ranking_rows, text, RankingRow};
-use jury::{Award, Comparison, Error, Outcome, Rubric, Uncertainty, Winner};
+use jury::{Award, Comparison, Error, Outcome, ProposalId, Rubric, Uncertainty, Winner};
 
 pub(super) fn table() -> Table {
     let mut t = Table::new();
@@ -80,7 +80,7 @@ pub fn summary(
 ) -> io::Result<()> {
     heading(award, outcome, out)?;
     ranking_table(award, outcome, bundle, out)?;
-    if let Some(u) = outcome.uncertainty.as_ref() {
+    if let Some(u) = outcome.uncertainty() {
         uncertainty(award, outcome, u, out)?;
     }
     Ok(())
@@ -105,7 +105,7 @@ fn heading(award: &Award, outcome: &Outcome, out: &mut dyn Write) -> io::Result<
     let winners = outcome.winners();
     writeln!(out, "Winners ({} of {}):", winners.len(), s.winners)?;
     for (i, &p) in winners.iter().enumerate() {
-        let total = short(outcome.values[p].total);
+        let total = short(outcome.total(p));
         writeln!(
             out,
             "  {}. {} {} ({total})",
@@ -126,7 +126,7 @@ fn ranking_table(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut t = table();
-    let u = outcome.uncertainty.as_ref();
+    let u = outcome.uncertainty();
     let mut header = vec!["rank", "proposal", "title", "total", "winner", "reviews"];
     if u.is_some() {
         header.extend(["p_win", "rank 90%"]);
@@ -138,7 +138,7 @@ fn ranking_table(
     // Through the last winner (or proposal tied for the last place), and at least TABLE_ROWS.
     let last_winner = listing
         .iter()
-        .rposition(|&p| named(outcome.selection.winner[p]))
+        .rposition(|&p| named(outcome.winner(p)))
         .map_or(0, |i| i + 1);
     let shown = listing.len().min(TABLE_ROWS.max(last_winner));
     for row in ranking_rows(award, outcome).take(shown) {
@@ -183,9 +183,10 @@ fn ranking_cells(award: &Award, u: Option<&Uncertainty>, row: &RankingRow) -> Ve
         right(row.reviews),
     ];
     if let Some(u) = u {
-        cells.push(right(format!("{:.2}", u.p_winner[row.proposal])));
+        cells.push(right(format!("{:.2}", u.p_winner(row.proposal))));
         cells.push(right(
-            u.rank[row.proposal].map_or("–".to_string(), |(a, b)| format!("{a}–{b}")),
+            u.rank_interval(row.proposal)
+                .map_or("–".to_string(), |(a, b)| format!("{a}–{b}")),
         ));
     }
     cells.extend(row.values.iter().map(|v| right(short(*v))));
@@ -205,16 +206,16 @@ fn uncertainty(
     writeln!(
         out,
         "Uncertainty ({} bootstrap replicates over reviews):",
-        u.replicates
+        u.replicates()
     )?;
-    if let Some((w, r, p)) = u.cut {
+    if let Some(cut) = u.cut() {
         writeln!(
             out,
             "  The cut: {} stays ahead of {} in {:.0}% of replicates: {}.",
-            proposals.id(w),
-            proposals.id(r),
-            100.0 * p,
-            cut_reading(p)
+            proposals.id(cut.last_winner),
+            proposals.id(cut.runner_up),
+            100.0 * cut.holds,
+            cut_reading(cut.holds)
         )?;
     }
     let decisive = u.decisive_jurors(outcome);
@@ -222,7 +223,7 @@ fn uncertainty(
         writeln!(out, "  Leaving out any one juror changes no winner.")?;
     }
     for j in decisive {
-        let ids: Vec<&str> = u.without[j].iter().map(|&p| proposals.id(p)).collect();
+        let ids: Vec<&str> = u.without(j).iter().map(|&p| proposals.id(p)).collect();
         writeln!(
             out,
             "  Without juror {} the winners would be: {}.",
@@ -304,8 +305,8 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
     // The first TABLE_ROWS rows, and every later proposal that some method names a winner
     // (or ties for the last place).
     let listing = own.listing();
-    let wins = |p: usize| c.outcomes.iter().any(|o| named(o.selection.winner[p]));
-    let shown: Vec<usize> = listing
+    let wins = |p: ProposalId| c.outcomes.iter().any(|o| named(o.winner(p)));
+    let shown: Vec<ProposalId> = listing
         .iter()
         .enumerate()
         .filter(|&(k, &p)| k < TABLE_ROWS || wins(p))
@@ -314,12 +315,12 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
     for &p in &shown {
         let mut cells = vec![Cell::new(proposals.id(p)), plain(proposals.label(p))];
         for o in &c.outcomes {
-            let star = if o.selection.winner[p] == Some(Winner::Yes) {
+            let star = if o.winner(p) == Some(Winner::Yes) {
                 " ★"
             } else {
                 ""
             };
-            let rank = o.ranking.rank[p].map_or("–".to_string(), |r| r.to_string());
+            let rank = o.rank(p).map_or("–".to_string(), |r| r.to_string());
             cells.push(right(format!("{rank}{star}")));
         }
         t.add_row(cells);
@@ -332,7 +333,7 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
             listing.len() - shown.len()
         )?;
     }
-    let ids = |ps: &[usize]| -> String {
+    let ids = |ps: &[ProposalId]| -> String {
         let v: Vec<&str> = ps.iter().map(|&p| proposals.id(p)).collect();
         if v.is_empty() {
             "none".to_string()
@@ -341,7 +342,7 @@ pub fn comparison(award: &Award, c: &Comparison, out: &mut dyn Write) -> io::Res
         }
     };
     writeln!(out, "Winners under every method: {}", ids(&c.robust))?;
-    let shaky: Vec<usize> = own
+    let shaky: Vec<ProposalId> = own
         .winners()
         .into_iter()
         .filter(|p| !c.robust.contains(p))
@@ -369,8 +370,8 @@ pub fn comparison_csv(award: &Award, c: &Comparison, out: &mut dyn Write) -> io:
             text(proposals.label(p)).into_owned(),
         ];
         for o in &c.outcomes {
-            row.push(o.ranking.rank[p].map(|r| r.to_string()).unwrap_or_default());
-            row.push(o.selection.winner[p].unwrap_or(Winner::No).to_string());
+            row.push(o.rank(p).map(|r| r.to_string()).unwrap_or_default());
+            row.push(o.winner(p).unwrap_or(Winner::No).to_string());
         }
         row.push(if c.robust.contains(&p) { "yes" } else { "no" }.to_string());
         w.write_record(&row)?;

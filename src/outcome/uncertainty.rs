@@ -2,29 +2,73 @@
 //! computes it), kept with the outcome.
 
 use super::Outcome;
+use crate::ids::{JurorId, ProposalId};
 
 /// What the bootstrap and the leave-one-juror-out runs found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Uncertainty {
     /// Replicates run.
-    pub replicates: usize,
+    pub(crate) replicates: usize,
     /// Per proposal: the share of replicates in which it is a winner.
-    pub p_winner: Vec<f64>,
-    /// Per proposal: a 90% interval of its rank over the replicates in which it is ranked
-    /// (`None` when it is never eligible).
-    pub rank: Vec<Option<(usize, usize)>>,
+    pub(crate) p_winner: Vec<f64>,
+    /// Per proposal: a 90% interval of its rank over the replicates in which it is ranked.
+    pub(crate) rank: Vec<Option<(usize, usize)>>,
     /// Per proposal: a 90% interval of its total over the replicates in which it has one.
-    pub total: Vec<Option<(f64, f64)>>,
-    /// The last winner, the first eligible proposal below it, and the share of replicates in
-    /// which the winner ranks above it (ties count half).
-    pub cut: Option<(usize, usize, f64)>,
+    pub(crate) total: Vec<Option<(f64, f64)>>,
+    /// The last winning place and how often it holds.
+    pub(crate) cut: Option<Cut>,
     /// Per juror: the winners when that juror's scores are left out (best first).
-    pub without: Vec<Vec<usize>>,
+    pub(crate) without: Vec<Vec<ProposalId>>,
+}
+
+/// The last winning place: the last winner, the first proposal below it that the caps would
+/// have let win, and how often the winner stays ahead.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Cut {
+    /// The last winner.
+    pub last_winner: ProposalId,
+    /// The first proposal below the winners that the caps would have let win.
+    pub runner_up: ProposalId,
+    /// The share of replicates in which the last winner ranks above the runner-up (ties
+    /// count half); read in words by [`cut_reading`].
+    pub holds: f64,
 }
 
 impl Uncertainty {
+    /// Bootstrap replicates run (0 when only the leave-one-juror-out runs were made).
+    pub fn replicates(&self) -> usize {
+        self.replicates
+    }
+
+    /// The share of replicates in which the proposal is a winner.
+    pub fn p_winner(&self, p: ProposalId) -> f64 {
+        self.p_winner[p.index()]
+    }
+
+    /// A 90% interval of the proposal's rank over the replicates in which it is ranked;
+    /// `None` when it is never eligible.
+    pub fn rank_interval(&self, p: ProposalId) -> Option<(usize, usize)> {
+        self.rank[p.index()]
+    }
+
+    /// A 90% interval of the proposal's total over the replicates in which it has one.
+    pub fn total_interval(&self, p: ProposalId) -> Option<(f64, f64)> {
+        self.total[p.index()]
+    }
+
+    /// The last winning place and how often its order holds; `None` without a runner-up.
+    pub fn cut(&self) -> Option<Cut> {
+        self.cut
+    }
+
+    /// The winners when the juror's scores are left out, best first.
+    pub fn without(&self, j: JurorId) -> &[ProposalId] {
+        &self.without[j.index()]
+    }
+
     /// Jurors whose absence changes the set of winners.
-    pub fn decisive_jurors(&self, outcome: &Outcome) -> Vec<usize> {
+    pub fn decisive_jurors(&self, outcome: &Outcome) -> Vec<JurorId> {
         let mut winners = outcome.winners();
         winners.sort_unstable();
         (0..self.without.len())
@@ -33,6 +77,7 @@ impl Uncertainty {
                 w.sort_unstable();
                 w != winners
             })
+            .map(JurorId::from)
             .collect()
     }
 }

@@ -10,6 +10,7 @@ use crate::award::index::ByProposal;
 use crate::award::Award;
 use crate::conflicts::{Reasons, Status};
 use crate::diagnostics;
+use crate::ids::JurorId;
 use crate::outcome::Outcome;
 use crate::util::number::{number, push_number};
 use crate::winners::Winner;
@@ -166,7 +167,7 @@ impl Report for RankingCsv {
         w.flush()?;
         drop(w);
         let rows = Rows::new(award, outcome);
-        write_blocks(&outcome.listing(), 512, 256, out, |w, ps| {
+        write_blocks(&outcome.listing_positions(), 512, 256, out, |w, ps| {
             let mut row = RowWriter::new(award, outcome, &attributes);
             for &p in ps {
                 row.write(w, rows.row(p))?;
@@ -282,11 +283,11 @@ impl<'a> RowWriter<'a> {
         }
         self.num(w, Some(row.spread))?;
         if let Some(u) = self.uncertainty {
-            self.num(w, Some(u.p_winner[p]))?;
-            let (lo, hi) = u.rank[p].unzip();
+            self.num(w, Some(u.p_winner(p)))?;
+            let (lo, hi) = u.rank_interval(p).unzip();
             self.int(w, lo)?;
             self.int(w, hi)?;
-            let (lo, hi) = u.total[p].unzip();
+            let (lo, hi) = u.total_interval(p).unzip();
             self.num(w, lo)?;
             self.num(w, hi)?;
         }
@@ -431,7 +432,7 @@ impl Report for JurorsCsv {
                     .iter()
                     .map(|&p| award.proposals().id(p))
                     .collect();
-                record.push(yes(decisive.contains(&j)).to_string());
+                record.push(yes(decisive.contains(&JurorId::from(j))).to_string());
                 record.push(text(&ids.join("; ")).into_owned());
             }
             w.write_record(&record)?;

@@ -120,10 +120,10 @@ fn row_doc<'a>(award: &'a Award, outcome: &'a Outcome, r: RankingRow) -> RowDoc<
             .zip(&r.values)
             .map(|(c, v)| (c.id.as_str(), v.map(round)))
             .collect(),
-        p_winner: u.map(|u| round(u.p_winner[r.proposal])),
-        rank_interval: u.and_then(|u| u.rank[r.proposal]),
+        p_winner: u.map(|u| round(u.p_winner(r.proposal))),
+        rank_interval: u.and_then(|u| u.rank_interval(r.proposal)),
         total_interval: u
-            .and_then(|u| u.total[r.proposal])
+            .and_then(|u| u.total_interval(r.proposal))
             .map(|(a, b)| (round(a), round(b))),
         note: r.note,
     }

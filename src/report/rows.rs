@@ -4,14 +4,15 @@ use std::fmt::Write;
 
 use crate::award::index::bucket_starts;
 use crate::award::Award;
+use crate::ids::ProposalId;
 use crate::outcome::Outcome;
 use crate::winners::Winner;
 
 /// One proposal's line in the ranking.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankingRow {
-    /// The proposal's index.
-    pub proposal: usize,
+    /// The proposal.
+    pub proposal: ProposalId,
     /// Its rank, when eligible.
     pub rank: Option<usize>,
     /// Its total, when every criterion has a value.
@@ -40,7 +41,10 @@ pub fn ranking_rows<'a>(
     outcome: &'a Outcome,
 ) -> impl Iterator<Item = RankingRow> + 'a {
     let rows = Rows::new(award, outcome);
-    outcome.listing().into_iter().map(move |p| rows.row(p))
+    outcome
+        .listing_positions()
+        .into_iter()
+        .map(move |p| rows.row(p))
 }
 
 /// Makes any proposal's ranking row, so that the rows can be made in parallel.
@@ -141,7 +145,7 @@ impl<'a> Rows<'a> {
             note.push_str(reason);
         }
         RankingRow {
-            proposal: p,
+            proposal: ProposalId::from(p),
             rank: outcome.ranking.rank[p],
             total: v.total,
             winner: outcome.selection.winner[p],
