@@ -22,7 +22,7 @@ mod score;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use batch::Batch;
+pub(crate) use batch::{unknown_criterion, Batch};
 pub use builder::AwardBuilder;
 use index::Runs;
 pub use roster::Roster;

@@ -34,17 +34,10 @@ impl TomlFile {
         if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_TOML) {
             return Err(too_large());
         }
-        let unreadable = |e: std::io::Error| {
-            Problem::new(
-                ProblemKind::Unreadable,
-                Location::file(&shown),
-                format!("cannot read the file: {e}"),
-            )
-        };
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_TOML + 1).read_to_end(&mut bytes))
-            .map_err(unreadable)?;
+            .map_err(|e| unreadable(Location::file(&shown), &e))?;
         if bytes.len() as u64 > MAX_TOML {
             return Err(too_large());
         }
@@ -112,6 +105,15 @@ impl TomlFile {
     pub(crate) fn at(&self, span: Range<usize>, key: &str) -> Location {
         Location::cell(&self.shown, self.line_of(span.start), key)
     }
+}
+
+/// An input file that cannot be read, at `at`: one message for every file of an award.
+pub(crate) fn unreadable(at: Location, e: &std::io::Error) -> Problem {
+    Problem::new(
+        ProblemKind::Unreadable,
+        at,
+        format!("cannot read the file: {e}"),
+    )
 }
 
 #[cfg(test)]

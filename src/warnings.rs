@@ -217,6 +217,34 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Warning::IncompleteReviews { .. }
+            | Warning::MissingScores { .. }
+            | Warning::ConflictScores { .. } => self.fmt_scores(f),
+            Warning::NoSpread { .. }
+            | Warning::NotConverged { .. }
+            | Warning::SplitDesign { .. }
+            | Warning::RatioUndefined { .. }
+            | Warning::RatioOnSignedScale { .. } => self.fmt_correction(f),
+            Warning::SingleReview { .. }
+            | Warning::TrimFallback { .. }
+            | Warning::FewerEligible { .. }
+            | Warning::TieAtCut { .. }
+            | Warning::CutDecidedByRule { .. }
+            | Warning::PassedOver { .. }
+            | Warning::UnknownAttribute { .. } => self.fmt_ranking(f),
+            Warning::StraightLining { .. }
+            | Warning::Halo { .. }
+            | Warning::OutlierJuror { .. }
+            | Warning::HomeBias { .. }
+            | Warning::NeedsAnotherReader { .. } => self.fmt_diagnostics(f),
+        }
+    }
+}
+
+impl Warning {
+    /// Warnings about the scores as given.
+    fn fmt_scores(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Warning::IncompleteReviews { count, juror, proposal, absent } => write!(
                 f,
                 "{count} review{} give{} no row for some criterion (the first: juror {juror} on proposal {proposal}, no row for {absent}): such a criterion rests on the other jurors, as a blank cell would; add the rows, with a blank score if none was given",
@@ -233,6 +261,13 @@ impl fmt::Display for Warning {
                 "{count} score{} not counted because of conflicts of interest (status 'conflict' in scores.csv)",
                 plural(*count)
             ),
+            _ => unreachable!("dispatched by Display::fmt"),
+        }
+    }
+
+    /// Warnings about correcting juror bias.
+    fn fmt_correction(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Warning::NoSpread { juror, criterion, scores, rule } => write!(
                 f,
                 "juror {juror} gave {} on criterion {criterion}, so their spread cannot be measured: {rule}",
@@ -260,6 +295,21 @@ impl fmt::Display for Warning {
                 }
                 Ok(())
             }
+            Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(
+                f,
+                "ratio cannot divide by a mean of zero or below: juror {juror}'s mean on criterion {criterion} is {mean} and every juror's is {pooled_mean}, so their scores are kept raw"
+            ),
+            Warning::RatioOnSignedScale { criterion, min } => write!(
+                f,
+                "ratio divides each juror's scores by their mean over everyone's, which means something only on a scale from 0 up; criterion {criterion}'s scale starts at {min}, where a mean near 0 blows a juror's scores up: prefer zscore, additive or affine"
+            ),
+            _ => unreachable!("dispatched by Display::fmt"),
+        }
+    }
+
+    /// Warnings about eligibility, ranking and the winners.
+    fn fmt_ranking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Warning::SingleReview { proposal } => write!(
                 f,
                 "proposal {proposal} has a single valid review: its value rests on one juror, and no method can correct that juror on it"
@@ -290,25 +340,25 @@ impl fmt::Display for Warning {
                 "proposal {proposal} was passed over: {cap} winner{} already from {attribute} {value} (max_per)",
                 plural(*cap)
             ),
-            Warning::StraightLining { juror, reason }
-            | Warning::Halo { juror, reason }
-            | Warning::OutlierJuror { juror, reason }
-            | Warning::HomeBias { juror, reason } => write!(f, "juror {juror}: {reason}"),
-            Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(
-                f,
-                "ratio cannot divide by a mean of zero or below: juror {juror}'s mean on criterion {criterion} is {mean} and every juror's is {pooled_mean}, so their scores are kept raw"
-            ),
-            Warning::RatioOnSignedScale { criterion, min } => write!(
-                f,
-                "ratio divides each juror's scores by their mean over everyone's, which means something only on a scale from 0 up; criterion {criterion}'s scale starts at {min}, where a mean near 0 blows a juror's scores up: prefer zscore, additive or affine"
-            ),
             Warning::UnknownAttribute { setting, attribute } => write!(
                 f,
                 "{setting} names the attribute '{attribute}', which the award's lists do not have (attributes are their columns, in lower case): it applied to nothing"
             ),
+            _ => unreachable!("dispatched by Display::fmt"),
+        }
+    }
+
+    /// Warnings about a juror or a proposal that needs a look.
+    fn fmt_diagnostics(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::StraightLining { juror, reason }
+            | Warning::Halo { juror, reason }
+            | Warning::OutlierJuror { juror, reason }
+            | Warning::HomeBias { juror, reason } => write!(f, "juror {juror}: {reason}"),
             Warning::NeedsAnotherReader { proposal, reason } => {
                 write!(f, "proposal {proposal} needs another reader: {reason}")
             }
+            _ => unreachable!("dispatched by Display::fmt"),
         }
     }
 }

@@ -267,6 +267,11 @@ pub(super) fn bad_confidence(confidence: f64) -> Option<(ProblemKind, &'static s
     (!ok).then_some((ProblemKind::OutOfRange, message))
 }
 
+/// The message for a criterion id that the rubric lacks; `criteria` lists the rubric's ids.
+pub(crate) fn unknown_criterion(criteria: &str) -> String {
+    format!("unknown criterion; expected one of: {criteria}")
+}
+
 /// The message for a blank id in column `what`.
 pub(super) fn blank_id(what: &str) -> String {
     // `what` is the column: `juror`, `proposal`, or a list's own `id`.

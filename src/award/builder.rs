@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::batch::unknown_criterion;
 use super::order::sort_scores;
 use super::roster::{Origin, Roster, RosterBuilder};
 use super::score::Score;
@@ -181,10 +182,7 @@ impl AwardBuilder {
                 }
             }
             None => {
-                let message = format!(
-                    "unknown criterion; expected one of: {}",
-                    self.criterion_list()
-                );
+                let message = unknown_criterion(&self.criterion_list());
                 self.problem(
                     ProblemKind::UnknownId,
                     line,

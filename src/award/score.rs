@@ -7,8 +7,8 @@ use crate::limits::{JUROR_BITS, MAX_JURORS};
 /// One score as given: a juror's score of one proposal on one criterion.
 ///
 /// 16 bytes, so that a million scores take 16 MB: the criterion and the juror share one
-/// 32-bit number (hence at most [`MAX_CRITERIA`](crate::limits::MAX_CRITERIA) criteria and [`MAX_JURORS`] jurors), and a
-/// blank cell is held as NaN, which no score can be.
+/// 32-bit number (hence at most [`MAX_CRITERIA`](crate::limits::MAX_CRITERIA) criteria and
+/// [`MAX_JURORS`] jurors), and a blank cell is held as NaN, which no score can be.
 #[derive(Clone, Copy)]
 pub struct Score {
     /// The criterion's index in the top 8 bits, the juror's in the low 24: sorting by it
@@ -19,8 +19,9 @@ pub struct Score {
 }
 
 impl Score {
-    /// A score; `criterion` below [`MAX_CRITERIA`](crate::limits::MAX_CRITERIA) and `juror` below [`MAX_JURORS`] (the
-    /// builder refuses awards beyond them, so other bits are never read).
+    /// A score; `criterion` below [`MAX_CRITERIA`](crate::limits::MAX_CRITERIA) and `juror`
+    /// below [`MAX_JURORS`] (the builder refuses awards beyond them, so other bits are never
+    /// read).
     pub(super) fn new(criterion: usize, juror: u32, proposal: u32, raw: Option<f64>) -> Score {
         Score {
             who: (criterion as u32) << JUROR_BITS | (juror & (MAX_JURORS as u32 - 1)),
@@ -28,11 +29,11 @@ impl Score {
             raw: raw.unwrap_or(f64::NAN),
         }
     }
-    /// The juror's index in [`Award::jurors`].
+    /// The juror's index in [`Award::jurors`](super::Award::jurors).
     pub fn juror(&self) -> usize {
         (self.who & (MAX_JURORS as u32 - 1)) as usize
     }
-    /// The proposal's index in [`Award::proposals`].
+    /// The proposal's index in [`Award::proposals`](super::Award::proposals).
     pub fn proposal(&self) -> usize {
         self.proposal as usize
     }

@@ -469,9 +469,5 @@ pub(super) fn split<'c>(
 }
 
 fn unreadable(name: &Path, line: u64, e: &io::Error) -> Problem {
-    Problem::new(
-        ProblemKind::Unreadable,
-        Location::line(name, line),
-        format!("cannot read the file: {e}"),
-    )
+    crate::tomlfile::unreadable(Location::line(name, line), e)
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use csv_core::{ReadRecordResult, Reader};
 
 use crate::error::{Location, Problem, ProblemKind};
+use crate::tomlfile::unreadable;
 
 /// The records of a CSV input (RFC 4180: `,`, `"` quotes with `""` inside them, any of
 /// `\n`, `\r\n` or `\r` ending a record, empty lines skipped, a UTF-8 byte-order mark at the
@@ -129,11 +130,7 @@ pub(super) fn problem(name: &Path, first_line: u64, elsewhere: Location, e: &io:
             Location::line(name, u.line + first_line - 1),
             u.to_string(),
         ),
-        None => Problem::new(
-            ProblemKind::Unreadable,
-            elsewhere,
-            format!("cannot read the file: {e}"),
-        ),
+        None => unreadable(elsewhere, e),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::table::Table;
 use super::{blank, pieces, SCORES_FILE};
-use crate::award::{AwardBuilder, Batch};
+use crate::award::{unknown_criterion, AwardBuilder, Batch};
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
@@ -176,7 +176,7 @@ impl ScoreColumns {
             Some((criterion_col, score_col)) => {
                 let text = cells[criterion_col];
                 let Some(c) = b.criterion(text) else {
-                    let message = format!("unknown criterion; expected one of: {}", self.criteria);
+                    let message = unknown_criterion(&self.criteria);
                     b.problem(
                         ProblemKind::UnknownId,
                         line,

@@ -1,7 +1,6 @@
 //! An open CSV file of the award folder: its header checked, its rows read one by one.
 
 use std::fs::File;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use super::digest::Feeding;
@@ -9,6 +8,7 @@ use super::records::{self, Records};
 use super::{blank, pieces};
 use crate::award::AwardBuilder;
 use crate::error::{Location, Problem, ProblemKind};
+use crate::tomlfile::unreadable;
 
 /// An open CSV file: its records and its headers (as written, and trimmed lowercase).
 pub(super) struct Table {
@@ -22,17 +22,10 @@ pub(super) struct Table {
 impl Table {
     pub(super) fn open(dir: &Path, name: &str, builder: &mut AwardBuilder) -> Option<Table> {
         builder.set_file(PathBuf::from(name));
-        let unreadable = |e: io::Error| {
-            Problem::new(
-                ProblemKind::Unreadable,
-                Location::file(name),
-                format!("cannot read the file: {e}"),
-            )
-        };
         let mut records = match File::open(dir.join(name)) {
             Ok(f) => Records::new(Feeding::new(f)),
             Err(e) => {
-                builder.add_problem(unreadable(e));
+                builder.add_problem(unreadable(Location::file(name), &e));
                 return None;
             }
         };

@@ -59,7 +59,7 @@ impl Rubric {
             problems.push(Problem::new(
                 ProblemKind::Setting,
                 at("criteria".into()),
-                "the rubric has no criteria; add at least one",
+                no_criteria(""),
             ));
         }
         if self.criteria.len() > MAX_CRITERIA {
@@ -115,7 +115,7 @@ fn read_criteria(
         problems.push(Problem::new(
             ProblemKind::Setting,
             Location::file(&file.shown),
-            "the rubric has no criteria; add at least one [[rubric.criterion]] with an id and a weight",
+            no_criteria(" [[rubric.criterion]] with an id and a weight"),
         ));
     }
     let mut criteria: Vec<Criterion> = Vec::new();
@@ -190,6 +190,11 @@ fn check_tie_break(
     for (rule, message) in chain_problems(rules.get_ref()) {
         problems.push(Problem::new(ProblemKind::Setting, at.clone(), message).with_value(rule));
     }
+}
+
+/// The message for a rubric without criteria; `how` says how to add one where it was given.
+fn no_criteria(how: &str) -> String {
+    format!("the rubric has no criteria; add at least one{how}")
 }
 
 /// A `pass_total` that is not a finite number, at `at`.

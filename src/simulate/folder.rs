@@ -72,11 +72,25 @@ pub fn write_folder(simulation: &Simulation, dir: impl AsRef<Path>) -> Result<()
 /// Every file of the folder, with its text.
 fn files(sim: &Simulation) -> Vec<(&'static str, String)> {
     let o = &sim.options;
-    let (award, truth) = (&sim.award, &sim.truth);
-    let (proposals, jurors) = (award.proposals(), award.jurors());
     let criteria: Vec<String> = (0..o.criteria).map(criterion_id).collect();
     let header = criteria.join(",");
+    let toml = award_toml(sim);
+    let scores = scores_csv(sim, &header);
+    let (proposals_csv, truth_csv) = proposals_csv(sim, &header);
+    let (jurors_csv, jurors_truth) = jurors_csv(sim);
+    vec![
+        (AWARD_FILE, toml),
+        (SCORES_FILE, scores),
+        (PROPOSALS_FILE, proposals_csv),
+        (JURORS_FILE, jurors_csv),
+        (TRUTH_FILE, truth_csv),
+        (JURORS_TRUTH_FILE, jurors_truth),
+    ]
+}
 
+/// `award.toml`: the options as a comment, the award's name and winners, the inline rubric.
+fn award_toml(sim: &Simulation) -> String {
+    let (o, award) = (&sim.options, &sim.award);
     let mut toml = format!(
         "# A simulated award, drawn by `jury simulate` (jury::simulate) with these options:\n\
          #   proposals = {}, jurors = {}, reviews = {}, criteria = {}, scale = {}, seed = {},\n\
@@ -102,7 +116,13 @@ fn files(sim: &Simulation) -> Vec<(&'static str, String)> {
         award.settings().winners,
     );
     toml += &rubric_toml(o.criteria, &o.scale);
+    toml
+}
 
+/// `scores.csv`, in wide form, one review a row, under `header` (the criteria's ids).
+fn scores_csv(sim: &Simulation, header: &str) -> String {
+    let (o, award) = (&sim.options, &sim.award);
+    let (proposals, jurors) = (award.proposals(), award.jurors());
     let mut reviews: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
     for s in award.scores() {
         let row = reviews.entry((s.juror(), s.proposal())).or_default();
@@ -120,7 +140,13 @@ fn files(sim: &Simulation) -> Vec<(&'static str, String)> {
             cells.join(",")
         );
     }
+    scores
+}
 
+/// `proposals.csv` and `truth.csv`, whose criterion columns are under `header`.
+fn proposals_csv(sim: &Simulation, header: &str) -> (String, String) {
+    let (o, truth) = (&sim.options, &sim.truth);
+    let proposals = sim.award.proposals();
     let mut proposals_csv = String::from("id,title,batch\n");
     let mut truth_csv = format!("proposal,batch,offset,quality,{header},total,rank\n");
     let mut rank = vec![0; truth.totals.len()];
@@ -143,7 +169,13 @@ fn files(sim: &Simulation) -> Vec<(&'static str, String)> {
             rank
         );
     }
+    (proposals_csv, truth_csv)
+}
 
+/// `jurors.csv` and `jurors_truth.csv`.
+fn jurors_csv(sim: &Simulation) -> (String, String) {
+    let (o, truth) = (&sim.options, &sim.truth);
+    let jurors = sim.award.jurors();
     let mut jurors_csv = String::from("id,name,panel\n");
     let mut jurors_truth = String::from("juror,panel,leniency,spread,noise_sd,appetite\n");
     for j in 0..jurors.len() {
@@ -158,15 +190,7 @@ fn files(sim: &Simulation) -> Vec<(&'static str, String)> {
             number(truth.appetite[j])
         );
     }
-
-    vec![
-        (AWARD_FILE, toml),
-        (SCORES_FILE, scores),
-        (PROPOSALS_FILE, proposals_csv),
-        (JURORS_FILE, jurors_csv),
-        (TRUTH_FILE, truth_csv),
-        (JURORS_TRUTH_FILE, jurors_truth),
-    ]
+    (jurors_csv, jurors_truth)
 }
 
 #[cfg(test)]
