@@ -16,7 +16,7 @@
 //!
 //! # Identification and connectivity
 //! Both models are identified only within a connected component of the bipartite
-//! juror–proposal graph ([`components`]). Each component is fitted on its own and pinned by
+//! juror–proposal graph ([`components()`]). Each component is fitted on its own and pinned by
 //! the conventions stated on each fit; values in different components are not comparable.
 //!
 //! # Which observations are used

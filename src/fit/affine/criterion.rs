@@ -271,8 +271,8 @@ impl<'a> Criterion<'a> {
         (self.regression_sums, self.value_mean, self.value_var) = (sums, mean, var);
     }
 
-    /// 1b. The exact scale step of each component, to the targets in `slope` and `curve`,
-    /// then each juror's bias given their scale.
+    /// 1b. The exact scale step of each component, to the targets in `target` and
+    /// `curvature`, then each juror's bias given their scale.
     pub(super) fn scales(&mut self) {
         for (_, m) in self
             .members
@@ -316,7 +316,8 @@ impl<'a> Criterion<'a> {
     }
 
     /// The value step's pull toward each component's mean: its strength `k_c` and the mean
-    /// `m_c` that goes with the current biases; leaves each proposal's `(G_p, H_p)` in `gh`.
+    /// `m_c` that goes with the current biases; leaves each proposal's `(G_p, H_p)` in
+    /// `value_terms`.
     fn pull(&mut self) -> (Vec<f64>, Vec<f64>) {
         let d = self.design;
         let nc = d.n_comps;
