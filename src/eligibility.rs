@@ -6,29 +6,104 @@
 //! criterion values at or above the rubric's `pass_total`. Comparisons allow for floating-point
 //! noise ([`crate::tolerance::same`]), so a mean of exactly 3 meets a threshold of 3.
 
+use std::fmt;
+
 use crate::aggregate::ProposalValues;
 use crate::rubric::Rubric;
 use crate::tolerance;
 
-/// Why a proposal is not eligible; empty when it is. Every failed condition is listed.
-pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> Vec<String> {
+/// Why a proposal is not eligible: one failed condition. It prints as the reports write it
+/// (`implementation 2.5 below its threshold 3`), and compares equal to that text.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Ineligible {
+    /// Fewer valid reviews than `min_reviews`.
+    FewReviews {
+        /// The proposal's valid reviews.
+        reviews: usize,
+        /// The award's `min_reviews`.
+        min_reviews: usize,
+    },
+    /// No valid score on a criterion.
+    NoScore {
+        /// The criterion's id.
+        criterion: String,
+    },
+    /// A criterion value below the criterion's threshold.
+    BelowThreshold {
+        /// The criterion's id.
+        criterion: String,
+        /// The proposal's value on it.
+        value: f64,
+        /// The criterion's threshold.
+        threshold: f64,
+    },
+    /// The unweighted sum of the criterion values below the rubric's `pass_total`.
+    BelowPassTotal {
+        /// The unweighted sum.
+        sum: f64,
+        /// The rubric's `pass_total`.
+        pass_total: f64,
+    },
+}
+
+impl fmt::Display for Ineligible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ineligible::FewReviews {
+                reviews,
+                min_reviews,
+            } => write!(
+                f,
+                "{reviews} valid review{}, fewer than min_reviews = {min_reviews}",
+                if *reviews == 1 { "" } else { "s" }
+            ),
+            Ineligible::NoScore { criterion } => write!(f, "no valid score on {criterion}"),
+            Ineligible::BelowThreshold {
+                criterion,
+                value,
+                threshold,
+            } => write!(
+                f,
+                "{criterion} {} below its threshold {threshold}",
+                below_bar(*value, *threshold)
+            ),
+            Ineligible::BelowPassTotal { sum, pass_total } => write!(
+                f,
+                "unweighted sum {} below pass_total {pass_total}",
+                below_bar(*sum, *pass_total)
+            ),
+        }
+    }
+}
+
+impl PartialEq<&str> for Ineligible {
+    fn eq(&self, text: &&str) -> bool {
+        self.to_string() == *text
+    }
+}
+
+/// Why a proposal is not eligible; empty when it is. Every failed condition is listed, in
+/// this order: reviews, each criterion in rubric order, `pass_total`.
+pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> Vec<Ineligible> {
     let mut why = Vec::new();
     if values.reviews < min_reviews {
-        why.push(format!(
-            "{} valid review{}, fewer than min_reviews = {min_reviews}",
-            values.reviews,
-            if values.reviews == 1 { "" } else { "s" }
-        ));
+        why.push(Ineligible::FewReviews {
+            reviews: values.reviews,
+            min_reviews,
+        });
     }
     let below = |x: f64, bar: f64| x < bar && !tolerance::same(x, bar);
     for (value, criterion) in values.values.iter().zip(&rubric.criteria) {
         match (value, criterion.threshold) {
-            (None, _) => why.push(format!("no valid score on {}", criterion.id)),
-            (Some(v), Some(t)) if below(*v, t) => why.push(format!(
-                "{} {} below its threshold {t}",
-                criterion.id,
-                below_bar(*v, t)
-            )),
+            (None, _) => why.push(Ineligible::NoScore {
+                criterion: criterion.id.clone(),
+            }),
+            (Some(v), Some(t)) if below(*v, t) => why.push(Ineligible::BelowThreshold {
+                criterion: criterion.id.clone(),
+                value: *v,
+                threshold: t,
+            }),
             _ => {}
         }
     }
@@ -36,10 +111,10 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
         if values.values.iter().all(Option::is_some) {
             let sum: f64 = values.values.iter().flatten().sum();
             if below(sum, pass) {
-                why.push(format!(
-                    "unweighted sum {} below pass_total {pass}",
-                    below_bar(sum, pass)
-                ));
+                why.push(Ineligible::BelowPassTotal {
+                    sum,
+                    pass_total: pass,
+                });
             }
         }
     }

@@ -67,6 +67,7 @@ pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};
+pub use eligibility::Ineligible;
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use ids::{CriterionId, JurorId, ProposalId};
 pub use load::load;

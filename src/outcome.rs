@@ -6,7 +6,7 @@ use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
 use crate::diagnostics::{self, Diagnostics};
-use crate::eligibility;
+use crate::eligibility::{self, Ineligible};
 use crate::fit::components_of_edges;
 use crate::ids::ProposalId;
 use crate::normalize::{self, Correction};
@@ -35,7 +35,7 @@ pub struct Outcome {
     /// (computed by [`score`]; empty from [`score_with`] and [`score_counted`]).
     pub(crate) diagnostics: Diagnostics,
     /// Per proposal: why it is not eligible (empty when it is).
-    pub(crate) ineligible: Vec<Vec<String>>,
+    pub(crate) ineligible: Vec<Vec<Ineligible>>,
     /// The ranking of the eligible proposals.
     pub(crate) ranking: Ranking,
     /// The winners.
@@ -244,9 +244,9 @@ fn rank_and_select(
     award: &Award,
     settings: &Settings,
     values: &[ProposalValues],
-) -> (Vec<Vec<String>>, Ranking, Selection) {
+) -> (Vec<Vec<Ineligible>>, Ranking, Selection) {
     let rubric = award.rubric();
-    let ineligible: Vec<Vec<String>> = values
+    let ineligible: Vec<Vec<Ineligible>> = values
         .iter()
         .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
         .collect();

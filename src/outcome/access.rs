@@ -4,6 +4,7 @@ use super::{Outcome, Uncertainty};
 use crate::aggregate::ProposalValues;
 use crate::conflicts::Status;
 use crate::diagnostics::Diagnostics;
+use crate::eligibility::Ineligible;
 use crate::ids::{CriterionId, ProposalId};
 use crate::normalize::Correction;
 use crate::rank::Ranking;
@@ -45,9 +46,8 @@ impl Outcome {
         self.selection.winner[p.index()]
     }
 
-    /// Why the proposal is not eligible, every failed condition in words; empty when it is
-    /// eligible.
-    pub fn ineligible(&self, p: ProposalId) -> &[String] {
+    /// Why the proposal is not eligible, every failed condition; empty when it is eligible.
+    pub fn ineligible(&self, p: ProposalId) -> &[Ineligible] {
         &self.ineligible[p.index()]
     }
 

@@ -116,7 +116,12 @@ impl<'a> Rows<'a> {
         if !outcome.ineligible[p].is_empty() {
             next(&mut note);
             note.push_str("not eligible: ");
-            note.push_str(&outcome.ineligible[p].join("; "));
+            for (k, reason) in outcome.ineligible[p].iter().enumerate() {
+                if k > 0 {
+                    note.push_str("; ");
+                }
+                let _ = write!(note, "{reason}");
+            }
         }
         for tie in self.ties_of(p).iter().map(|&t| &outcome.ranking.ties[t]) {
             next(&mut note);
