@@ -79,7 +79,16 @@ impl fmt::Display for Ineligible {
 
 impl PartialEq<&str> for Ineligible {
     fn eq(&self, text: &&str) -> bool {
-        self.to_string() == *text
+        /// What is left of the text once what was written matched its start.
+        struct Rest<'a>(&'a str);
+        impl fmt::Write for Rest<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut rest = Rest(text);
+        fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
     }
 }
 
