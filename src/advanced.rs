@@ -49,7 +49,7 @@ pub mod rank {
 
 /// The top N eligible proposals under `max_per` caps.
 pub mod winners {
-    pub use crate::winners::{select, Selection};
+    pub use crate::winners::{select, PassedOver, Selection};
 }
 
 /// The bootstrap over reviews and the winners without each juror.

@@ -209,8 +209,8 @@ mod tests {
                 let mut spread = 0.0;
                 for (c, criterion) in rubric.criteria.iter().enumerate() {
                     let cell: Vec<usize> = (0..scores.len())
-                        .filter(|&i| used(i) && scores[i].proposal() == p)
-                        .filter(|&i| scores[i].criterion() == c)
+                        .filter(|&i| used(i) && scores[i].proposal_index() == p)
+                        .filter(|&i| scores[i].criterion_index() == c)
                         .collect();
                     if cell.is_empty() {
                         values.push(None);
@@ -244,8 +244,8 @@ mod tests {
                 let reviews = (0..award.jurors().len())
                     .filter_map(|j| {
                         (0..scores.len())
-                            .filter(|&i| used(i) && scores[i].proposal() == p)
-                            .filter(|&i| scores[i].juror() == j)
+                            .filter(|&i| used(i) && scores[i].proposal_index() == p)
+                            .filter(|&i| scores[i].juror_index() == j)
                             .map(|i| counts[i] as usize)
                             .min()
                     })

@@ -13,6 +13,7 @@ use crate::winners::Winner;
 
 /// The outcome of one award under every method.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Comparison {
     /// The methods, in [`Method::ALL`] order.
     pub methods: Vec<Method>,

@@ -14,6 +14,7 @@ use crate::award::Award;
 
 /// What became of one input score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// Counted.
     Used,
@@ -50,9 +51,11 @@ pub fn statuses(award: &Award) -> Vec<Status> {
         .map(|s| {
             let declared = award
                 .conflicts()
-                .binary_search_by(|c| (c.juror, c.proposal).cmp(&(s.juror(), s.proposal())))
+                .binary_search_by(|c| {
+                    (c.juror, c.proposal).cmp(&(s.juror_index(), s.proposal_index()))
+                })
                 .is_ok();
-            if declared || rule.shared(s.juror(), s.proposal()).is_some() {
+            if declared || rule.shared(s.juror_index(), s.proposal_index()).is_some() {
                 Status::Conflict
             } else if s.raw().is_none() {
                 Status::Missing

@@ -74,6 +74,7 @@ pub const MIN_AGREEMENT_PAIRS: usize = 3;
 
 /// Something that looks wrong in how a juror scored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Flag {
     /// Nearly the same score everywhere.
     StraightLining,
@@ -98,6 +99,7 @@ impl fmt::Display for Flag {
 
 /// A flag raised on a juror, with its reason in plain words.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct JurorFlag {
     /// Which flag.
     pub flag: Flag,
@@ -107,6 +109,7 @@ pub struct JurorFlag {
 
 /// A juror's scores of proposals that share one of the juror's attribute values.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Home {
     /// Valid scores of proposals sharing the juror's value (0 when the juror has none).
     pub scores: usize,
@@ -118,6 +121,7 @@ pub struct Home {
 
 /// What the diagnostics found about one juror.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JurorDiagnostics {
     /// Rows the juror has in the scores, whatever their status.
     pub given: usize,
@@ -161,6 +165,7 @@ impl JurorDiagnostics {
 
 /// What the diagnostics found about one proposal.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProposalDiagnostics {
     /// Why it needs another reader, when its reviews disagree beyond the limit.
     pub needs_reader: Option<String>,
@@ -168,6 +173,7 @@ pub struct ProposalDiagnostics {
 
 /// The diagnostics of an award.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Diagnostics {
     /// Attributes that jurors and proposals both have, minus those in `[conflicts] same`
     /// (sorted): the ones home bias is measured on.
@@ -202,7 +208,7 @@ pub fn diagnose(
             || (Vec::new(), Vec::new()),
             |(given, mine), j| {
                 juror_scores(award, runs, j, |_| true, given);
-                let proposal = |k: usize| scores[given[k] as usize].proposal();
+                let proposal = |k: usize| scores[given[k] as usize].proposal_index();
                 let mut short = Vec::new();
                 mine.clear();
                 for run in runs_of(given.len(), proposal) {
@@ -250,9 +256,9 @@ fn incomplete_reviews(award: &Award, runs: &Runs, short: &[Vec<u32>]) -> Option<
     let s = &scores[i as usize];
     let given: Vec<usize> = (0..criteria)
         .filter(|&c| {
-            let run = runs.of(c, s.juror());
+            let run = runs.of(c, s.juror_index());
             scores[run]
-                .binary_search_by_key(&s.proposal(), |x| x.proposal())
+                .binary_search_by_key(&s.proposal_index(), |x| x.proposal_index())
                 .is_ok()
         })
         .collect();
@@ -262,8 +268,8 @@ fn incomplete_reviews(award: &Award, runs: &Runs, short: &[Vec<u32>]) -> Option<
         .collect();
     Some(Warning::IncompleteReviews {
         count,
-        juror: award.jurors().id(s.juror()).to_string(),
-        proposal: award.proposals().id(s.proposal()).to_string(),
+        juror: award.jurors().id(s.juror_index()).to_string(),
+        proposal: award.proposals().id(s.proposal_index()).to_string(),
         absent: absent.join(", "),
     })
 }
@@ -460,7 +466,8 @@ pub(crate) mod tests {
                 .scores()
                 .iter()
                 .position(|s| {
-                    award.jurors().id(s.juror()) == j && award.proposals().id(s.proposal()) == p
+                    award.jurors().id(s.juror_index()) == j
+                        && award.proposals().id(s.proposal_index()) == p
                 })
                 .unwrap()
         };
@@ -530,8 +537,8 @@ pub(crate) mod tests {
             let s = &scores[i];
             let cell: Vec<usize> = (0..scores.len())
                 .filter(|&k| outcome.status[k] == Status::Used)
-                .filter(|&k| scores[k].proposal() == s.proposal())
-                .filter(|&k| scores[k].criterion() == s.criterion())
+                .filter(|&k| scores[k].proposal_index() == s.proposal_index())
+                .filter(|&k| scores[k].criterion_index() == s.criterion_index())
                 .collect();
             let sum = cell.iter().fold(0.0, |sum, &k| sum + corrected[k]);
             let others = cell.len() - 1;
@@ -539,9 +546,9 @@ pub(crate) mod tests {
         };
         for j in 0..award.jurors().len() {
             let mut mine: Vec<usize> = (0..scores.len())
-                .filter(|&i| scores[i].juror() == j && outcome.status[i] == Status::Used)
+                .filter(|&i| scores[i].juror_index() == j && outcome.status[i] == Status::Used)
                 .collect();
-            mine.sort_by_key(|&i| (scores[i].proposal(), scores[i].criterion()));
+            mine.sort_by_key(|&i| (scores[i].proposal_index(), scores[i].criterion_index()));
             let pairs: Vec<(f64, f64)> = mine
                 .iter()
                 .filter_map(|&i| Some((scores[i].raw()?, consensus(i)?)))

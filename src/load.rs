@@ -376,8 +376,12 @@ mod tests {
             let weights: Vec<(&str, &str, f64)> = (0..award.scores().len())
                 .map(|i| {
                     let s = &award.scores()[i];
-                    let juror = award.jurors().id(s.juror());
-                    (juror, award.proposals().id(s.proposal()), award.weight(i))
+                    let juror = award.jurors().id(s.juror_index());
+                    (
+                        juror,
+                        award.proposals().id(s.proposal_index()),
+                        award.weight(i),
+                    )
                 })
                 .collect();
             // In the award's order: impact, then reach.

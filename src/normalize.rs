@@ -124,7 +124,7 @@ fn correct_within(
     // The criteria are contiguous runs of the scores: after the fit (which pools the affine
     // scales across criteria), each is corrected on its own, in parallel, into its own part
     // of `corrected`.
-    let ranges = runs(scores.len(), |i| scores[i].criterion());
+    let ranges = runs(scores.len(), |i| scores[i].criterion_index());
     let split = split_at(scores.len());
     let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
     let rule = corrector(method);
@@ -145,7 +145,7 @@ fn correct_within(
         .with_min_len(split)
         .enumerate()
         .map(|(k, (range, corrected))| {
-            let c = scores[range.start].criterion();
+            let c = scores[range.start].criterion_index();
             let mut part = Part {
                 offset: range.start,
                 corrected,
@@ -188,7 +188,11 @@ fn not_converged(
         criteria: fitted
             .unconverged
             .iter()
-            .map(|&k| criteria[scores[ranges[k].start].criterion()].id.clone())
+            .map(|&k| {
+                criteria[scores[ranges[k].start].criterion_index()]
+                    .id
+                    .clone()
+            })
             .collect(),
         iterations: fitted.iterations,
     }
@@ -267,14 +271,16 @@ fn correct_criterion(
     rule.check_criterion(criterion, &mut out.warnings);
     // Each juror's valid scores in turn, in one reused list.
     let mut mine: Vec<u32> = Vec::new();
-    for juror_run in runs(of.scores.len(), |k| scores[of.scores.start + k].juror()) {
+    for juror_run in runs(of.scores.len(), |k| {
+        scores[of.scores.start + k].juror_index()
+    }) {
         let run = of.scores.start + juror_run.start..of.scores.start + juror_run.end;
         mine.clear();
         mine.extend(run.filter(|&i| used(i)).map(|i| i as u32));
         if mine.is_empty() {
             continue;
         }
-        let juror = scores[mine[0] as usize].juror();
+        let juror = scores[mine[0] as usize].juror_index();
         let (mean, sd) = weighted_mean_sd(mine.iter().map(|&i| (raw(i), count(i))));
         let view = JurorScores {
             award,
@@ -417,8 +423,8 @@ impl FitInput<'_> {
             .clone()
             .filter(|&i| (self.used)(i))
             .map(|i| Observation {
-                juror: scores[i].juror() as u32,
-                proposal: scores[i].proposal() as u32,
+                juror: scores[i].juror_index() as u32,
+                proposal: scores[i].proposal_index() as u32,
                 score: scores[i].raw().unwrap_or(0.0),
                 weight: self.award.weight(i) * counts.map_or(1.0, |k| k[i] as f64),
                 count: counts.map_or(1.0, |k| k[i] as f64),

@@ -270,7 +270,7 @@ fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
         .iter()
         .zip(status)
         .filter(|(_, s)| **s == Status::Used)
-        .map(|(s, _)| (s.juror(), s.proposal()));
+        .map(|(s, _)| (s.juror_index(), s.proposal_index()));
     let parts = components_of_edges(award.jurors().len(), award.proposals().len(), edges);
     if parts.count < 2 {
         return None;

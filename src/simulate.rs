@@ -455,7 +455,14 @@ mod tests {
     /// (juror, proposal, criterion, score) of every score.
     pub(super) fn scores(award: &Award) -> Vec<(usize, usize, usize, f64)> {
         (award.scores().iter())
-            .map(|s| (s.juror(), s.proposal(), s.criterion(), s.raw().unwrap()))
+            .map(|s| {
+                (
+                    s.juror_index(),
+                    s.proposal_index(),
+                    s.criterion_index(),
+                    s.raw().unwrap(),
+                )
+            })
             .collect()
     }
 

@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 
 /// A tie-break rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TieRule {
     /// `criterion:<id>`: the higher value on this criterion first.
     Criterion(String),

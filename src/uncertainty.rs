@@ -106,7 +106,7 @@ fn without_each_juror(
             let counts: Vec<u32> = award
                 .scores()
                 .iter()
-                .map(|s| u32::from(s.juror() != j))
+                .map(|s| u32::from(s.juror_index() != j))
                 .collect();
             let o = score_counted(award, settings, Some(&counts));
             tick();
@@ -192,7 +192,7 @@ impl Reviews {
             .iter()
             .zip(status)
             .filter(|(_, s)| **s == Status::Used)
-            .map(|(s, _)| (s.proposal(), s.juror()))
+            .map(|(s, _)| (s.proposal_index(), s.juror_index()))
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
@@ -209,8 +209,8 @@ impl Reviews {
             .zip(status)
             .map(|(s, st)| {
                 (*st == Status::Used).then(|| {
-                    let range = of_proposal[s.proposal()].clone();
-                    let at = pairs[range.clone()].partition_point(|x| x.1 < s.juror());
+                    let range = of_proposal[s.proposal_index()].clone();
+                    let at = pairs[range.clone()].partition_point(|x| x.1 < s.juror_index());
                     (range.start + at) as u32
                 })
             })
@@ -339,7 +339,7 @@ mod tests {
             let zero: Vec<u32> = award
                 .scores()
                 .iter()
-                .map(|s| u32::from(award.jurors().id(s.juror()) != "b"))
+                .map(|s| u32::from(award.jurors().id(s.juror_index()) != "b"))
                 .collect();
             let a = totals(&score_counted(&award, &s, Some(&zero)));
             let b = totals(&score_counted(&without_b, &s, None));

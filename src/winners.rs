@@ -17,6 +17,7 @@ use crate::warnings::Warning;
 
 /// Whether a proposal wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Winner {
     /// A winner.
     Yes,
@@ -48,13 +49,41 @@ impl fmt::Display for Winner {
 pub struct Selection {
     /// Per proposal.
     pub winner: Vec<Option<Winner>>,
-    /// Per proposal, why it was passed over for a cap (empty when it was not).
-    pub passed_over: Vec<Option<String>>,
+    /// Per proposal, the cap it was passed over for (`None` when it was not).
+    pub passed_over: Vec<Option<PassedOver>>,
     /// Warnings about the winner list.
     pub warnings: Vec<Warning>,
     /// The first proposal below the winners that the caps would have let win: the one the
     /// last winning place was decided against.
     pub runner_up: Option<usize>,
+}
+
+/// A proposal that would have won, passed over because a `max_per` cap was reached. It prints
+/// as the reports write it: `passed over: 2 winners already from country RS (max_per)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PassedOver {
+    /// The capped attribute.
+    pub attribute: String,
+    /// The proposal's value of it.
+    pub value: String,
+    /// The cap, reached by the winners above.
+    pub cap: usize,
+}
+
+impl fmt::Display for PassedOver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let PassedOver {
+            attribute,
+            value,
+            cap,
+        } = self;
+        write!(
+            f,
+            "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
+            if *cap == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// Names up to `settings.winners` winners from the ranking, under `settings.max_per`.
@@ -151,10 +180,11 @@ impl Selection {
 /// Marks `p` passed over, its `(attribute, value, cap)` having reached its cap, and warns.
 fn pass_over(selection: &mut Selection, award: &Award, p: usize, reached: (&String, &str, usize)) {
     let (attribute, value, cap) = reached;
-    selection.passed_over[p] = Some(format!(
-        "passed over: {cap} winner{} already from {attribute} {value} (max_per)",
-        if cap == 1 { "" } else { "s" }
-    ));
+    selection.passed_over[p] = Some(PassedOver {
+        attribute: attribute.clone(),
+        value: value.to_string(),
+        cap,
+    });
     selection.warnings.push(Warning::PassedOver {
         proposal: award.proposals().id(p).to_string(),
         attribute: attribute.clone(),

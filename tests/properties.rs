@@ -170,7 +170,7 @@ proptest! {
         let obs: Vec<jury::advanced::fit::Observation> = a
             .scores()
             .iter()
-            .map(|s| jury::advanced::fit::Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
+            .map(|s| jury::advanced::fit::Observation::new(s.juror().index() as u32, s.proposal().index() as u32, 0.0))
             .collect();
         let parts = jury::advanced::fit::components(a.jurors().len(), a.proposals().len(), &obs);
         if parts.count == 1 {

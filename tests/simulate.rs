@@ -123,7 +123,7 @@ fn the_design_is_connected() {
         );
         let loaded = jury::load(&award).unwrap();
         let obs: Vec<Observation> = (loaded.scores().iter())
-            .map(|s| Observation::new(s.juror() as u32, s.proposal() as u32, 0.0))
+            .map(|s| Observation::new(s.juror().index() as u32, s.proposal().index() as u32, 0.0))
             .collect();
         let c = components(loaded.jurors().len(), loaded.proposals().len(), &obs);
         assert_eq!(c.count, 1, "seed {seed}");

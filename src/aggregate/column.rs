@@ -40,7 +40,7 @@ impl Column {
             range.clone().filter(|&i| used(i)).map(|i| {
                 let k = count(i);
                 (
-                    scores[i].proposal(),
+                    scores[i].proposal_index(),
                     corrected[i],
                     k as f64,
                     award.weight(i) * k as f64,
@@ -102,7 +102,7 @@ impl Column {
         let mut sums: Vec<(f64, u32)> = vec![(-0.0, 0); proposals];
         for i in range.clone() {
             if used(i) {
-                let cell = &mut sums[scores[i].proposal()];
+                let cell = &mut sums[scores[i].proposal_index()];
                 cell.0 += corrected[i];
                 cell.1 += 1;
             }
@@ -111,7 +111,7 @@ impl Column {
         let mut ss = vec![-0.0; proposals];
         for i in range {
             if used(i) {
-                let p = scores[i].proposal();
+                let p = scores[i].proposal_index();
                 let d = corrected[i] - mean[p];
                 ss[p] += d * d;
             }

@@ -57,7 +57,7 @@ fn reviews_of(
         if once {
             // Every score counted once: a review is a proposal met for the first time.
             for i in (0..criteria).flat_map(|c| runs.of(c, j)) {
-                let p = scores[i].proposal();
+                let p = scores[i].proposal_index();
                 if seen[p] != j && used(i) {
                     seen[p] = j;
                     reviews[p] += 1;
@@ -69,7 +69,7 @@ fn reviews_of(
             (0..criteria)
                 .flat_map(|c| runs.of(c, j))
                 .filter(|&i| used(i))
-                .map(|i| (scores[i].proposal(), count(i)))
+                .map(|i| (scores[i].proposal_index(), count(i)))
         };
         for (p, k) in mine() {
             if seen[p] == j {

@@ -287,7 +287,12 @@ impl AwardBuilder {
             .par_iter_mut()
             .with_min_len(1 << 14)
             .for_each(|s| {
-                *s = Score::new(s.criterion(), jmap[s.juror()], pmap[s.proposal()], s.raw())
+                *s = Score::new(
+                    s.criterion_index(),
+                    jmap[s.juror_index()],
+                    pmap[s.proposal_index()],
+                    s.raw(),
+                )
             });
         ((jurors, jmap), (proposals, pmap))
     }
@@ -360,9 +365,9 @@ impl AwardBuilder {
                     Location::line(&files[self.scores_file as usize], line as u64),
                     format!(
                         "juror '{}' scores proposal '{}' on criterion '{}' a second time (first on line {}); give each score once",
-                        jurors.id(first.juror()),
-                        proposals.id(first.proposal()),
-                        self.rubric.criteria[first.criterion()].id,
+                        jurors.id(first.juror_index()),
+                        proposals.id(first.proposal_index()),
+                        self.rubric.criteria[first.criterion_index()].id,
                         again[0]
                     ),
                 ));

@@ -37,7 +37,7 @@ impl Runs {
         let criteria = award.rubric().criteria.len();
         let mut start = vec![0u32; criteria * jurors + 1];
         for s in award.scores() {
-            start[s.criterion() * jurors + s.juror() + 1] += 1;
+            start[s.criterion_index() * jurors + s.juror_index() + 1] += 1;
         }
         for k in 0..criteria * jurors {
             start[k + 1] += start[k];
@@ -76,7 +76,7 @@ pub(crate) fn juror_scores(
             i += 1;
         }
         let p = if i < end {
-            scores[i].proposal()
+            scores[i].proposal_index()
         } else {
             usize::MAX
         };
@@ -120,7 +120,7 @@ impl ByProposal {
         let mut start = vec![0u32; cells + 1];
         for (i, s) in scores.iter().enumerate() {
             if used(i) {
-                start[s.proposal() * criteria + s.criterion() + 1] += 1;
+                start[s.proposal_index() * criteria + s.criterion_index() + 1] += 1;
             }
         }
         for i in 0..cells {
@@ -130,7 +130,7 @@ impl ByProposal {
         let mut bucket = vec![0u32; start[cells] as usize];
         for (i, s) in scores.iter().enumerate() {
             if used(i) {
-                let cell = s.proposal() * criteria + s.criterion();
+                let cell = s.proposal_index() * criteria + s.criterion_index();
                 bucket[fill[cell] as usize] = i as u32;
                 fill[cell] += 1;
             }
@@ -197,7 +197,7 @@ mod tests {
         list.iter()
             .map(|&i| {
                 let s = &s[i as usize];
-                (s.juror(), s.proposal(), s.criterion())
+                (s.juror_index(), s.proposal_index(), s.criterion_index())
             })
             .collect()
     }
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(all(1), [(1, 0, 0), (1, 0, 1), (1, 2, 1)]);
         assert_eq!(all(2), [(2, 1, 1)]);
         // Leave out every score of criterion a.
-        let b = |i: usize| award.scores()[i].criterion() == 1;
+        let b = |i: usize| award.scores()[i].criterion_index() == 1;
         let b_only = |j| keys(&award, &of(&award, &runs, j, b));
         assert_eq!(b_only(0), [(0, 0, 1), (0, 2, 1)]);
         assert_eq!(b_only(1), [(1, 0, 1), (1, 2, 1)]);
@@ -246,15 +246,15 @@ mod tests {
             let runs = Runs::new(&award);
             for j in 0..award.jurors().len() {
                 let mut want: Vec<u32> = (0..scores.len())
-                    .filter(|&i| used(i) && scores[i].juror() == j)
+                    .filter(|&i| used(i) && scores[i].juror_index() == j)
                     .map(|i| i as u32)
                     .collect();
-                want.sort_by_key(|&i| (scores[i as usize].proposal(), scores[i as usize].criterion()));
+                want.sort_by_key(|&i| (scores[i as usize].proposal_index(), scores[i as usize].criterion_index()));
                 proptest::prop_assert_eq!(of(&award, &runs, j, used), want);
                 for c in 0..3 {
                     let run: Vec<usize> = runs.of(c, j).collect();
                     let want: Vec<usize> = (0..scores.len())
-                        .filter(|&i| scores[i].juror() == j && scores[i].criterion() == c)
+                        .filter(|&i| scores[i].juror_index() == j && scores[i].criterion_index() == c)
                         .collect();
                     proptest::prop_assert_eq!(run, want);
                 }

@@ -37,7 +37,7 @@ pub(super) fn sort_scores(
         return sort_by_comparison(scores, lines, weights);
     }
     let width = jurors.div_ceil(BLOCKS);
-    let block = move |s: &Score| s.criterion() * BLOCKS + s.juror() / width;
+    let block = move |s: &Score| s.criterion_index() * BLOCKS + s.juror_index() / width;
     let blocks = criteria * BLOCKS;
     let mut weights = weights;
     let from = Parts {
@@ -140,7 +140,7 @@ fn deal_jurors(dealt: &mut Columns, to: Parts<'_>, at: &[usize], jurors: usize, 
         .for_each(|(k, (from, to))| {
             let first = (k % BLOCKS) * width;
             let last = (first + width).min(jurors).max(first);
-            let juror = |s: &Score| s.juror() - first;
+            let juror = |s: &Score| s.juror_index() - first;
             let starts = bucket_starts(from.scores.iter().map(juror), last - first);
             let mut runs = to.split(&starts);
             deal(&from, &mut runs, juror);

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::ids::{CriterionId, JurorId, ProposalId};
 use crate::limits::{JUROR_BITS, MAX_JURORS};
 
 /// One score as given: a juror's score of one proposal on one criterion.
@@ -29,16 +30,28 @@ impl Score {
             raw: raw.unwrap_or(f64::NAN),
         }
     }
-    /// The juror's index in [`Award::jurors`](super::Award::jurors).
-    pub fn juror(&self) -> usize {
+    /// The juror who gave the score.
+    pub fn juror(&self) -> JurorId {
+        JurorId::from(self.juror_index())
+    }
+    /// The proposal scored.
+    pub fn proposal(&self) -> ProposalId {
+        ProposalId::from(self.proposal_index())
+    }
+    /// The criterion scored.
+    pub fn criterion(&self) -> CriterionId {
+        CriterionId::from(self.criterion_index())
+    }
+    /// The juror's position in [`Award::jurors`](super::Award::jurors).
+    pub(crate) fn juror_index(&self) -> usize {
         (self.who & (MAX_JURORS as u32 - 1)) as usize
     }
-    /// The proposal's index in [`Award::proposals`](super::Award::proposals).
-    pub fn proposal(&self) -> usize {
+    /// The proposal's position in [`Award::proposals`](super::Award::proposals).
+    pub(crate) fn proposal_index(&self) -> usize {
         self.proposal as usize
     }
-    /// The criterion's index in the rubric.
-    pub fn criterion(&self) -> usize {
+    /// The criterion's position in the rubric.
+    pub(crate) fn criterion_index(&self) -> usize {
         (self.who >> JUROR_BITS) as usize
     }
     /// The score as given; `None` for a blank cell (a missing score).
@@ -60,9 +73,9 @@ impl PartialEq for Score {
 impl fmt::Debug for Score {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Score")
-            .field("juror", &self.juror())
+            .field("juror", &self.juror_index())
             .field("proposal", &self.proposal)
-            .field("criterion", &self.criterion())
+            .field("criterion", &self.criterion_index())
             .field("raw", &self.raw())
             .finish()
     }

@@ -187,16 +187,18 @@ fn scores_sort_with_their_confidence(
     let keys: Vec<(usize, usize, usize)> = award
         .scores()
         .iter()
-        .map(|s| (s.criterion(), s.juror(), s.proposal()))
+        .map(|s| (s.criterion_index(), s.juror_index(), s.proposal_index()))
         .collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     assert_eq!(keys, sorted);
     assert_eq!(keys.len(), rows.len());
     for (i, s) in award.scores().iter().enumerate() {
-        let j: usize = award.jurors().id(s.juror())[1..].parse().unwrap();
-        let p: usize = award.proposals().id(s.proposal())[1..].parse().unwrap();
-        let c = &award.rubric().criteria[s.criterion()].id;
+        let j: usize = award.jurors().id(s.juror_index())[1..].parse().unwrap();
+        let p: usize = award.proposals().id(s.proposal_index())[1..]
+            .parse()
+            .unwrap();
+        let c = &award.rubric().criteria[s.criterion_index()].id;
         assert_eq!(award.weight(i), confidence(j, p, c), "score {i}");
     }
 }
@@ -248,7 +250,7 @@ fn an_award_of_more_jurors_than_a_score_can_hold_is_refused_however_they_came() 
     match b.build() {
         Ok(award) => {
             let jurors: Vec<&str> = (award.scores().iter())
-                .map(|s| award.jurors().id(s.juror()))
+                .map(|s| award.jurors().id(s.juror_index()))
                 .collect();
             panic!("built, with the scores of {jurors:?}");
         }
@@ -298,7 +300,7 @@ fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it(
         .score("j", "p", "b", Some(4.0));
     let award = b.build().unwrap();
     assert_eq!(award.scores().len(), 2);
-    assert_eq!(award.scores()[0].criterion(), 0);
+    assert_eq!(award.scores()[0].criterion_index(), 0);
 }
 
 #[test]

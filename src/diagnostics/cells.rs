@@ -55,7 +55,7 @@ impl Cells {
             .enumerate()
             .for_each(|(c, cells)| {
                 for i in runs.criterion(c).filter(|&i| used(i)) {
-                    let cell = &mut cells[scores[i].proposal()];
+                    let cell = &mut cells[scores[i].proposal_index()];
                     cell.0 += corrected[i];
                     cell.1 += 1;
                 }
@@ -106,11 +106,11 @@ impl Cells {
         let scores = award.scores();
         let weighted = |&i: &u32| {
             let i = i as usize;
-            criteria[scores[i].criterion()].weight * correction.corrected[i]
+            criteria[scores[i].criterion_index()].weight * correction.corrected[i]
         };
         let first = weighted(&review[0]);
         let total = review[1..].iter().fold(first, |t, i| t + weighted(i));
-        let r = &self.reviews[scores[review[0] as usize].proposal()];
+        let r = &self.reviews[scores[review[0] as usize].proposal_index()];
         r.count.fetch_add(1, Relaxed);
         if total.is_nan() {
             return;
@@ -128,7 +128,7 @@ impl Cells {
     /// corrected scores on its cell, `None` when no other juror scored it.
     pub(super) fn others(&self, award: &Award, correction: &Correction, i: usize) -> Option<f64> {
         let s = &award.scores()[i];
-        let cell = s.criterion() * self.proposals + s.proposal();
+        let cell = s.criterion_index() * self.proposals + s.proposal_index();
         let (sum, count) = self.sums[cell];
         let others = count.checked_sub(1).filter(|&n| n > 0)?;
         Some((sum - correction.corrected[i]) / others as f64)

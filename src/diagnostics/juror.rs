@@ -74,10 +74,10 @@ fn count_reviews(award: &Award, mine: &[u32], d: &mut JurorDiagnostics) {
     let criteria = &award.rubric().criteria;
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
     let position = |i: u32| {
-        let scale = criteria[scores[i as usize].criterion()].scale;
+        let scale = criteria[scores[i as usize].criterion_index()].scale;
         (raw(i) - scale.min) / scale.width()
     };
-    for run in runs(mine.len(), |k| scores[mine[k] as usize].proposal()) {
+    for run in runs(mine.len(), |k| scores[mine[k] as usize].proposal_index()) {
         let review = &mine[run];
         d.reviews += 1;
         if review.len() >= 2 {
@@ -109,17 +109,17 @@ fn home(
     let (mut n, mut sum, mut sum_share) = (0usize, 0.0, 0.0);
     for &i in mine {
         let s = &scores[i as usize];
-        let theirs = proposals.attribute(s.proposal(), attribute);
+        let theirs = proposals.attribute(s.proposal_index(), attribute);
         if !theirs.is_some_and(|v| crate::util::text::same_ignoring_case(v, value)) {
             continue;
         }
-        let Some(v) = values[s.proposal()].values[s.criterion()] else {
+        let Some(v) = values[s.proposal_index()].values[s.criterion_index()] else {
             continue;
         };
         let residual = correction.corrected[i as usize] - v;
         n += 1;
         sum += residual;
-        sum_share += residual / criteria[s.criterion()].scale.width();
+        sum_share += residual / criteria[s.criterion_index()].scale.width();
     }
     let mean = |x: f64| (n > 0).then(|| x / n as f64).filter(|x| x.is_finite());
     Home {

@@ -196,7 +196,13 @@ fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
     let obs: Vec<Observation> = a
         .scores()
         .iter()
-        .map(|s| Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap()))
+        .map(|s| {
+            Observation::new(
+                s.juror_index() as u32,
+                s.proposal_index() as u32,
+                s.raw().unwrap(),
+            )
+        })
         .collect();
     let options = AffineOptions {
         shrinkage: AFFINE_SHRINKAGE,
@@ -297,7 +303,7 @@ fn affine_gives_a_juror_lenient_on_every_criterion_the_same_bias_on_each() {
     }
     let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0]; // p1 q1, p1 q2, p2 q1, ...
     for (i, s) in award.scores().iter().enumerate() {
-        let want = values[2 * s.proposal() + s.criterion()] + 1.0 / 6.0;
+        let want = values[2 * s.proposal_index() + s.criterion_index()] + 1.0 / 6.0;
         assert!(
             (c.corrected[i] - want).abs() < 1e-9,
             "{} vs {want}",
@@ -324,8 +330,8 @@ fn affine_corrects_a_juror_lenient_on_one_criterion_only_on_that_criterion() {
     }
     let values = [4.0, 6.0, 5.0, 3.0, 7.0, 5.0];
     for (i, s) in award.scores().iter().enumerate() {
-        let shift = [0.0, 2.0 / 3.0][s.criterion()];
-        let want = values[2 * s.proposal() + s.criterion()] + shift;
+        let shift = [0.0, 2.0 / 3.0][s.criterion_index()];
+        let want = values[2 * s.proposal_index() + s.criterion_index()] + shift;
         assert!(
             (c.corrected[i] - want).abs() < 1e-9,
             "{} vs {want}",
@@ -350,9 +356,15 @@ fn affine_pools_each_jurors_scale_across_criteria() {
     let status = crate::conflicts::statuses(&award);
     let obs: Vec<Vec<Observation>> = (0..5)
         .map(|c| {
-            let scores = award.scores().iter().filter(|s| s.criterion() == c);
+            let scores = award.scores().iter().filter(|s| s.criterion_index() == c);
             scores
-                .map(|s| Observation::new(s.juror() as u32, s.proposal() as u32, s.raw().unwrap()))
+                .map(|s| {
+                    Observation::new(
+                        s.juror_index() as u32,
+                        s.proposal_index() as u32,
+                        s.raw().unwrap(),
+                    )
+                })
                 .collect()
         })
         .collect();

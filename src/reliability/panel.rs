@@ -58,8 +58,8 @@ pub fn panel(award: &Award, status: &[Status]) -> Vec<Statistic> {
                     .map(|i| {
                         let s = &scores[i];
                         (
-                            s.proposal() as u32,
-                            s.juror() as u32,
+                            s.proposal_index() as u32,
+                            s.juror_index() as u32,
                             s.raw().unwrap_or(0.0),
                         )
                     })
@@ -85,7 +85,7 @@ type Value = (u32, u32, f64);
 fn review_totals(award: &Award, valid: impl Fn(usize) -> bool) -> Vec<Value> {
     let criteria = &award.rubric().criteria;
     let scores = award.scores();
-    let proposal = |i: u32| scores[i as usize].proposal();
+    let proposal = |i: u32| scores[i as usize].proposal_index();
     let mut totals: Vec<Value> = Vec::new();
     let mut mine: Vec<u32> = Vec::new();
     for j in 0..award.jurors().len() {
@@ -98,7 +98,7 @@ fn review_totals(award: &Award, valid: impl Fn(usize) -> bool) -> Vec<Value> {
             let mut total = 0.0;
             for &i in review {
                 let s = &scores[i as usize];
-                total += criteria[s.criterion()].weight * s.raw().unwrap_or(0.0);
+                total += criteria[s.criterion_index()].weight * s.raw().unwrap_or(0.0);
             }
             totals.push((proposal(review[0]) as u32, j as u32, total));
         }

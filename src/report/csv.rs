@@ -340,7 +340,7 @@ fn by_proposal(award: &Award) -> Vec<u32> {
         // Each (juror, criterion) once: an award holds no score twice.
         order[from..].sort_unstable_by_key(|&i| {
             let s = &scores[i as usize];
-            (s.juror(), s.criterion())
+            (s.juror_index(), s.criterion_index())
         });
     }
     order
@@ -363,16 +363,18 @@ fn score_row<W: io::Write>(
         }
         w.write_field(&*cell)
     };
-    w.write_field(text(award.jurors().id(s.juror())).as_bytes())?;
-    w.write_field(text(award.proposals().id(s.proposal())).as_bytes())?;
-    w.write_field(text(&award.rubric().criteria[s.criterion()].id).as_bytes())?;
+    w.write_field(text(award.jurors().id(s.juror_index())).as_bytes())?;
+    w.write_field(text(award.proposals().id(s.proposal_index())).as_bytes())?;
+    w.write_field(text(&award.rubric().criteria[s.criterion_index()].id).as_bytes())?;
     num(w, s.raw())?;
     num(w, Some(award.weight(i)))?;
     num(w, outcome.corrected(i))?;
     let status = outcome.status[i];
     w.write_field(status.as_str())?;
     if status == Status::Conflict {
-        let note = reasons.reason(s.juror(), s.proposal()).unwrap_or_default();
+        let note = reasons
+            .reason(s.juror_index(), s.proposal_index())
+            .unwrap_or_default();
         w.write_field(text(&note).as_bytes())?;
     } else {
         w.write_field("")?;
@@ -632,9 +634,9 @@ mod tests {
         let mut want: Vec<usize> = (0..scores.len()).collect();
         want.sort_by_key(|&i| {
             (
-                scores[i].proposal(),
-                scores[i].juror(),
-                scores[i].criterion(),
+                scores[i].proposal_index(),
+                scores[i].juror_index(),
+                scores[i].criterion_index(),
             )
         });
         assert!(want.len() > 65_536);
@@ -645,9 +647,9 @@ mod tests {
             let s = &scores[i];
             let head = format!(
                 "{},{},{},{},1,{},used,",
-                award.jurors().id(s.juror()),
-                award.proposals().id(s.proposal()),
-                criteria[s.criterion()].id,
+                award.jurors().id(s.juror_index()),
+                award.proposals().id(s.proposal_index()),
+                criteria[s.criterion_index()].id,
                 number(s.raw().unwrap()),
                 number(s.raw().unwrap()),
             );

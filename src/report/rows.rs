@@ -140,7 +140,7 @@ impl<'a> Rows<'a> {
         }
         if let Some(reason) = &outcome.selection.passed_over[p] {
             next(&mut note);
-            note.push_str(reason);
+            let _ = write!(note, "{reason}");
         }
         // Outcomes from `score_with` carry no diagnostics: no reader flag then.
         let flag = outcome.diagnostics.proposals.get(p);

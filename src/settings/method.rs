@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Method {
     /// Raw scores, uncorrected (what most award platforms do).
     None,

@@ -41,7 +41,10 @@ impl Simulation {
         let m = midpoint(&self.options.scale);
         let t = &self.truth;
         let corrected: Vec<f64> = (self.award.scores().iter())
-            .map(|s| (s.raw().unwrap_or(m) - m - t.leniency[s.juror()]) / t.spread[s.juror()] + m)
+            .map(|s| {
+                (s.raw().unwrap_or(m) - m - t.leniency[s.juror_index()]) / t.spread[s.juror_index()]
+                    + m
+            })
             .collect();
         let (lo, hi) = corrected
             .iter()
@@ -58,10 +61,10 @@ impl Simulation {
         let mut b = AwardBuilder::new(rubric, settings);
         let (jurors, proposals) = (self.award.jurors(), self.award.proposals());
         for (s, x) in self.award.scores().iter().zip(corrected) {
-            let criterion = &self.award.rubric().criteria[s.criterion()].id;
+            let criterion = &self.award.rubric().criteria[s.criterion_index()].id;
             b.score(
-                jurors.id(s.juror()),
-                proposals.id(s.proposal()),
+                jurors.id(s.juror_index()),
+                proposals.id(s.proposal_index()),
                 criterion,
                 Some(x),
             );

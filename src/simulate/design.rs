@@ -83,7 +83,7 @@ mod tests {
             // Every (juror, proposal, criterion) is scored once: the builder refuses twice.
             assert_eq!(s.award.scores().len(), o.proposals * reviews * o.criteria);
             let mut pairs: Vec<(usize, usize)> = (s.award.scores().iter())
-                .map(|s| (s.proposal(), s.juror()))
+                .map(|s| (s.proposal_index(), s.juror_index()))
                 .collect();
             pairs.sort_unstable();
             pairs.dedup();
@@ -99,7 +99,7 @@ mod tests {
         for seed in 0..20 {
             let s = seeded(seed);
             let obs: Vec<Observation> = (s.award.scores().iter())
-                .map(|x| Observation::new(x.juror() as u32, x.proposal() as u32, 0.0))
+                .map(|x| Observation::new(x.juror_index() as u32, x.proposal_index() as u32, 0.0))
                 .collect();
             let c = components(12, 60, &obs);
             assert_eq!(c.count, 1, "seed {seed}");
@@ -132,9 +132,9 @@ mod tests {
         let (mut outside, mut reads) = (0, 0);
         for seed in 0..5 {
             let s = seeded(seed);
-            for x in s.award.scores().iter().filter(|x| x.criterion() == 0) {
+            for x in s.award.scores().iter().filter(|x| x.criterion_index() == 0) {
                 reads += 1;
-                if s.truth.panel[x.juror()] != s.truth.batch[x.proposal()] {
+                if s.truth.panel[x.juror_index()] != s.truth.batch[x.proposal_index()] {
                     outside += 1;
                 }
             }

@@ -125,9 +125,11 @@ fn scores_csv(sim: &Simulation, header: &str) -> String {
     let (proposals, jurors) = (award.proposals(), award.jurors());
     let mut reviews: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
     for s in award.scores() {
-        let row = reviews.entry((s.juror(), s.proposal())).or_default();
+        let row = reviews
+            .entry((s.juror_index(), s.proposal_index()))
+            .or_default();
         row.resize(o.criteria, 0.0);
-        row[s.criterion()] = s.raw().unwrap_or_default();
+        row[s.criterion_index()] = s.raw().unwrap_or_default();
     }
     let mut scores = format!("juror,proposal,{header}\n");
     for ((j, p), row) in &reviews {
@@ -244,7 +246,14 @@ mod tests {
         assert_eq!(loaded.jurors(), sim.award.jurors());
         let key = |a: &crate::Award| -> Vec<(usize, usize, usize, Option<f64>)> {
             (a.scores().iter())
-                .map(|s| (s.juror(), s.proposal(), s.criterion(), s.raw()))
+                .map(|s| {
+                    (
+                        s.juror_index(),
+                        s.proposal_index(),
+                        s.criterion_index(),
+                        s.raw(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(key(&loaded), key(&sim.award));

@@ -70,8 +70,8 @@ impl AwardBuilder {
         if self.conflicts.is_empty() {
             return;
         }
-        let juror = |s: &Score| s.juror();
-        let proposal = |s: &Score| s.proposal();
+        let juror = |s: &Score| s.juror_index();
+        let proposal = |s: &Score| s.proposal_index();
         for (roster, what, list, of_score, side) in [
             (
                 &self.jurors,
