@@ -169,7 +169,7 @@ fn list(problems: &[Problem]) -> String {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Collects problems while a stage keeps going, so that every problem is reported at once.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Problems(Vec<Problem>);
 
 impl Problems {

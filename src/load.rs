@@ -107,7 +107,7 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
             sha256,
         });
     }
-    builder.build()
+    builder.finish()
 }
 
 /// Reads the CSV files that are there; gives the name and SHA-256 of each file read whole.

@@ -358,7 +358,7 @@ fn build(draws: &mut Draws, o: &SimulationOptions, t: &Truth, readers: &[Vec<usi
             }
         }
     }
-    b.build()
+    b.finish()
         .expect("simulated scores are on the scale and unique")
 }
 

@@ -39,14 +39,16 @@ type Sorted<I> = (Roster<I>, Vec<u32>);
 ///     id = "impact"
 ///     weight = 1
 /// "#).unwrap();
-/// let mut b = AwardBuilder::new(rubric, Settings { winners: 1, ..Settings::default() });
-/// b.score("ana", "P1", "impact", Some(4.0))
-///  .score("ana", "P2", "impact", Some(2.0))
-///  .score("ben", "P1", "impact", Some(5.0))
-///  .score("ben", "P2", "impact", None); // a blank: missing, reported, never a zero
-/// let award = b.build().unwrap();
+/// let award = AwardBuilder::new(rubric, Settings { winners: 1, ..Settings::default() })
+///     .score("ana", "P1", "impact", Some(4.0))
+///     .score("ana", "P2", "impact", Some(2.0))
+///     .score("ben", "P1", "impact", Some(5.0))
+///     .score("ben", "P2", "impact", None) // a blank: missing, reported, never a zero
+///     .build()
+///     .unwrap();
 /// assert_eq!(award.scores().len(), 4);
 /// ```
+#[derive(Clone)]
 pub struct AwardBuilder {
     rubric: Rubric,
     settings: Settings,
@@ -204,7 +206,13 @@ impl AwardBuilder {
 
     /// Checks everything (the rubric too, whose fields may have been changed in code) and
     /// returns the award, or every problem found.
-    pub fn build(mut self) -> Result<Award> {
+    pub fn build(&self) -> Result<Award> {
+        self.clone().finish()
+    }
+
+    /// [`AwardBuilder::build`], taking the builder instead of copying what it holds (the
+    /// loader's way: a million scores are not copied).
+    pub(crate) fn finish(mut self) -> Result<Award> {
         let mut problems = std::mem::take(&mut self.problems);
         self.check_rubric(&mut problems);
         self.fold_attribute_names();

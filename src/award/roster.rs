@@ -146,7 +146,7 @@ pub(super) struct Origin {
 }
 
 /// A roster being gathered: members numbered as first met.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct RosterBuilder {
     /// Each member's number, found by the hash of its id.
     table: HashTable<u32>,

@@ -69,7 +69,7 @@ impl Simulation {
                 Some(x),
             );
         }
-        b.build()
+        b.finish()
             .expect("corrected scores lie on the oracle's scale")
     }
 }
