@@ -333,7 +333,8 @@ fn count_statuses(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{AwardBuilder, Method, Rubric, Settings};
+    use crate::testkit;
+    use crate::{AwardBuilder, Method, Settings};
 
     /// One criterion `q` on a 1–5 scale.
     pub(crate) const ONE: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
@@ -359,23 +360,16 @@ pub(crate) mod tests {
         settings: Settings,
         reviews: &[(&str, &str, &[f64])],
     ) -> AwardBuilder {
-        let rubric = Rubric::from_toml_str(rubric).unwrap();
-        let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
-        let mut b = AwardBuilder::new(rubric, settings);
-        for (j, p, scores) in reviews {
-            for (c, x) in ids.iter().zip(scores.iter()) {
-                b.score(j, p, c, Some(*x));
-            }
-        }
-        b
+        testkit::builder(testkit::rubric(rubric), settings, reviews)
     }
 
+    /// The award of these reviews (see [`builder`]).
     pub(crate) fn award(
         rubric: &str,
         settings: Settings,
         reviews: &[(&str, &str, &[f64])],
     ) -> Award {
-        builder(rubric, settings, reviews).build().unwrap()
+        testkit::award(testkit::rubric(rubric), settings, reviews)
     }
 
     /// A juror's diagnostics, by id.
