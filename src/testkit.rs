@@ -47,13 +47,22 @@ pub(crate) fn award(rubric: Rubric, settings: Settings, reviews: &[(&str, &str, 
     builder(rubric, settings, reviews).build().unwrap()
 }
 
-/// The award of scores `(juror, proposal, score)` on the rubric's first criterion.
-pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, f64)]) -> Award {
+/// A builder holding scores `(juror, proposal, score)` on the rubric's first criterion.
+pub(crate) fn single_builder(
+    rubric: Rubric,
+    settings: Settings,
+    scores: &[(&str, &str, f64)],
+) -> AwardBuilder {
     let reviews: Vec<(&str, &str, [f64; 1])> =
         scores.iter().map(|&(j, p, x)| (j, p, [x])).collect();
     let reviews: Vec<(&str, &str, &[f64])> =
         reviews.iter().map(|(j, p, x)| (*j, *p, &x[..])).collect();
-    award(rubric, settings, &reviews)
+    builder(rubric, settings, &reviews)
+}
+
+/// The award of scores `(juror, proposal, score)` on the rubric's first criterion.
+pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, f64)]) -> Award {
+    single_builder(rubric, settings, scores).build().unwrap()
 }
 
 #[cfg(test)]
