@@ -283,11 +283,7 @@ mod tests {
             unweighted in any::<bool>(),
             once in any::<bool>(),
         ) {
-            let rubric = testkit::rubric(
-                "[rubric]\nscale = { min = -2, max = 2, step = 0.5 }\n\
-                 [[rubric.criterion]]\nid = 'a'\nweight = 3\n\
-                 [[rubric.criterion]]\nid = 'b'\nweight = 0.5\n",
-            );
+            let rubric = testkit::stepped(-2.0, 2.0, 0.5, &[("a", 3.0), ("b", 0.5)]);
             let settings = Settings { method: Method::None, ..Settings::default() };
             let mut b = AwardBuilder::new(rubric, settings);
             let mut seen = std::collections::BTreeSet::new();
