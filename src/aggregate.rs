@@ -174,8 +174,9 @@ pub fn trimmed_mean(values: &mut [f64], trim: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit;
     use crate::util::stats::weighted_mean_sd;
-    use crate::{AwardBuilder, Method, Rubric, Settings};
+    use crate::{AwardBuilder, Method, Settings};
     use proptest::prelude::*;
 
     /// A score as drawn: juror, proposal, criterion, score (`None`: blank), confidence.
@@ -282,12 +283,7 @@ mod tests {
             unweighted in any::<bool>(),
             once in any::<bool>(),
         ) {
-            let rubric = Rubric::from_toml_str(
-                "[rubric]\nscale = { min = -2, max = 2, step = 0.5 }\n\
-                 [[rubric.criterion]]\nid = 'a'\nweight = 3\n\
-                 [[rubric.criterion]]\nid = 'b'\nweight = 0.5\n",
-            )
-            .unwrap();
+            let rubric = testkit::stepped(-2.0, 2.0, 0.5, &[("a", 3.0), ("b", 0.5)]);
             let settings = Settings { method: Method::None, ..Settings::default() };
             let mut b = AwardBuilder::new(rubric, settings);
             let mut seen = std::collections::BTreeSet::new();

@@ -66,24 +66,18 @@ pub fn compare(award: &Award) -> Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AwardBuilder, Rubric, Settings};
+    use crate::testkit;
+    use crate::Settings;
 
     #[test]
     fn a_winner_every_method_agrees_on_is_robust_and_a_method_dependent_one_is_not() {
         // P1 is best on every reading. P2 and P3 split: juror b is harsh (gives 1s) and reads
         // only P3; raw means put P2 second, methods that correct b's leniency put P3 second.
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap();
-        let mut b = AwardBuilder::new(
-            rubric,
-            Settings {
-                winners: 2,
-                ..Settings::default()
-            },
-        );
-        for (j, p, x) in [
+        let settings = Settings {
+            winners: 2,
+            ..Settings::default()
+        };
+        let scores = [
             ("a", "P1", 5.0),
             ("a", "P2", 3.0),
             ("a", "P3", 2.5),
@@ -93,10 +87,8 @@ mod tests {
             ("c", "P1", 5.0),
             ("c", "P2", 3.1),
             ("c", "P4", 2.0),
-        ] {
-            b.score(j, p, "q", Some(x));
-        }
-        let award = b.build().unwrap();
+        ];
+        let award = testkit::single(testkit::one_criterion(1.0, 5.0), settings, &scores);
         let c = compare(&award);
         assert_eq!(c.outcomes.len(), Method::ALL.len());
         assert_eq!(

@@ -339,17 +339,22 @@ fn count_statuses(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{AwardBuilder, Method, Rubric, Settings};
+    use crate::testkit;
+    pub(crate) use crate::testkit::{award, builder};
+    use crate::{Method, Rubric, Settings};
 
     /// One criterion `q` on a 1–5 scale.
-    pub(crate) const ONE: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
-        [[rubric.criterion]]\nid = 'q'\nweight = 1\n";
+    pub(crate) fn one() -> Rubric {
+        testkit::stepped(1.0, 5.0, 1.0, &[("q", 1.0)])
+    }
     /// Two criteria `a` and `b` on a 1–5 scale.
-    pub(crate) const TWO: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
-        [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n";
+    pub(crate) fn two() -> Rubric {
+        testkit::stepped(1.0, 5.0, 1.0, &[("a", 1.0), ("b", 1.0)])
+    }
     /// One criterion `q` on a continuous 0–10 scale.
-    pub(crate) const TEN: &str =
-        "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n";
+    pub(crate) fn ten() -> Rubric {
+        testkit::one_criterion(0.0, 10.0)
+    }
 
     /// Settings without correction, so that corrected scores are the raw ones.
     pub(crate) fn raw() -> Settings {
@@ -357,31 +362,6 @@ pub(crate) mod tests {
             method: Method::None,
             ..Settings::default()
         }
-    }
-
-    /// A builder with reviews: (juror, proposal, one score per criterion in rubric order).
-    pub(crate) fn builder(
-        rubric: &str,
-        settings: Settings,
-        reviews: &[(&str, &str, &[f64])],
-    ) -> AwardBuilder {
-        let rubric = Rubric::from_toml_str(rubric).unwrap();
-        let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
-        let mut b = AwardBuilder::new(rubric, settings);
-        for (j, p, scores) in reviews {
-            for (c, x) in ids.iter().zip(scores.iter()) {
-                b.score(j, p, c, Some(*x));
-            }
-        }
-        b
-    }
-
-    pub(crate) fn award(
-        rubric: &str,
-        settings: Settings,
-        reviews: &[(&str, &str, &[f64])],
-    ) -> Award {
-        builder(rubric, settings, reviews).build().unwrap()
     }
 
     /// A juror's diagnostics, by id.
@@ -404,7 +384,7 @@ pub(crate) mod tests {
         // c: x = 2,3,3,4; consensus of a and b = 1, 2.5, 2.5, 4:
         //   Sxy = (−1)(−1.5) + 0 + 0 + (1)(1.5) = 3, Sxx = 2, Syy = 4.5 → r = 3/√9 = 1.
         let award = award(
-            ONE,
+            one(),
             raw(),
             &[
                 ("a", "p1", &[1.0]),
@@ -442,7 +422,7 @@ pub(crate) mod tests {
         // mean, (95/35 + 228/35)/2 = 323/70 = 4.614286 (the raw scores would give 5, and with
         // a's own corrected score 5 × (38/7)/5 = 38/7 it would be (95 + 228 + 190)/105 ≠ 323/70).
         let award = award(
-            TEN,
+            ten(),
             Settings {
                 method: Method::Ratio,
                 ..Settings::default()
@@ -491,11 +471,9 @@ pub(crate) mod tests {
         // the order the juror's scores are listed (proposal, then criterion) it comes to
         // exactly 0; read criterion by criterion, to −3 × 10⁻¹⁷, which is below 0, and with
         // the panel's median agreement above 0.3, a would be flagged as an outlier.
-        const THREE: &str = "[rubric]\nscale = { min = 1, max = 5, step = 1 }\n\
-            [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\n\
-            weight = 1\n[[rubric.criterion]]\nid = 'c'\nweight = 1\n";
+        let three = testkit::stepped(1.0, 5.0, 1.0, &[("a", 1.0), ("b", 1.0), ("c", 1.0)]);
         let award = award(
-            THREE,
+            three,
             raw(),
             &[
                 ("a", "p0", &[3.0, 4.0, 2.0]),
@@ -577,7 +555,7 @@ pub(crate) mod tests {
         // is not beyond; p2: 2 and 5.5, a range of 3.5, is. p3 has one review. c's 10 on p1
         // is a declared conflict and never counts, so it cannot widen p1's range.
         let mut b = builder(
-            TEN,
+            ten(),
             raw(),
             &[
                 ("a", "p1", &[2.0]),
@@ -620,7 +598,7 @@ pub(crate) mod tests {
         // x's total is 6 and y's 7; z left b blank, so z's 1 on a makes no total, and the
         // range stays 1.
         let mut b = builder(
-            TWO,
+            two(),
             raw(),
             &[("x", "p1", &[3.0, 3.0]), ("y", "p1", &[3.0, 4.0])],
         );
@@ -631,7 +609,7 @@ pub(crate) mod tests {
         assert_eq!(d.proposals[0].needs_reader, None);
         // Given b, z's review is complete, and its total of 2 is 5 below y's.
         let mut b = builder(
-            TWO,
+            two(),
             raw(),
             &[("x", "p1", &[3.0, 3.0]), ("y", "p1", &[3.0, 4.0])],
         );
@@ -643,12 +621,12 @@ pub(crate) mod tests {
 
     #[test]
     fn empty_and_single_juror_awards_give_blanks_never_nan_or_flags() {
-        let empty = builder(ONE, raw(), &[]).build().unwrap();
+        let empty = builder(one(), raw(), &[]).build().unwrap();
         let d = crate::score(&empty).diagnostics;
         assert!(d.jurors.is_empty() && d.proposals.is_empty() && d.warnings.is_empty());
         // One juror, three proposals: nobody to agree with.
         let alone = award(
-            TWO,
+            two(),
             Settings::default(),
             &[
                 ("a", "p1", &[1.0, 2.0]),
@@ -673,7 +651,7 @@ pub(crate) mod tests {
 
     #[test]
     fn statuses_are_counted_per_juror() {
-        let mut b = builder(ONE, raw(), &[("a", "p1", &[3.0]), ("a", "p2", &[4.0])]);
+        let mut b = builder(one(), raw(), &[("a", "p1", &[3.0]), ("a", "p2", &[4.0])]);
         b.score("a", "p3", "q", None);
         b.conflict("a", "p2", "");
         let award = b.build().unwrap();

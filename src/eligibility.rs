@@ -146,15 +146,15 @@ fn below_bar(x: f64, bar: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit;
 
     fn rubric() -> Rubric {
-        Rubric::from_toml_str(
+        testkit::rubric(
             "[rubric]\nscale = { min = 0, max = 5, step = 0.5 }\npass_total = 10\n\
              [[rubric.criterion]]\nid = 'excellence'\nweight = 1\nthreshold = 3\n\
              [[rubric.criterion]]\nid = 'impact'\nweight = 1.5\nthreshold = 3\n\
              [[rubric.criterion]]\nid = 'implementation'\nweight = 1\nthreshold = 3\n",
         )
-        .unwrap()
     }
 
     fn proposal(values: [f64; 3], reviews: usize) -> ProposalValues {

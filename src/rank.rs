@@ -167,14 +167,10 @@ fn lottery_keys(n: usize, seed: u64) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit;
 
     fn rubric() -> Rubric {
-        Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 1, max = 5 }\n\
-             [[rubric.criterion]]\nid = 'a'\nweight = 1\n\
-             [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
-        )
-        .unwrap()
+        testkit::criteria(1.0, 5.0, &[("a", 1.0), ("b", 1.0)])
     }
 
     fn p(a: f64, b: f64, reviews: usize, spread: f64) -> ProposalValues {

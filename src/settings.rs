@@ -311,6 +311,7 @@ impl Settings {
 mod tests {
     use super::*;
     use crate::limits::{MAX_BOOTSTRAP, MAX_TRIM};
+    use crate::testkit;
 
     fn settings(award: &str) -> Result<Settings> {
         let rubric_text = "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'impact'\nweight = 1\n";
@@ -360,10 +361,7 @@ mod tests {
 
     #[test]
     fn settings_for_a_rubric_take_its_tie_break_chain() {
-        let mut r = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'impact'\nweight = 1\n",
-        )
-        .unwrap();
+        let mut r = testkit::criteria(1.0, 5.0, &[("impact", 1.0)]);
         assert_eq!(Settings::for_rubric(&r).unwrap(), Settings::default());
         r.tie_break = vec!["criterion:impact".into(), "lottery".into()];
         let s = Settings::for_rubric(&r).unwrap();
@@ -438,10 +436,7 @@ mod tests {
     fn validate_refuses_bootstrap_and_trim_set_in_code_above_their_limits() {
         use std::path::Path;
         // Settings::validate is what command-line overrides and embedders are checked by.
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap();
+        let rubric = testkit::one_criterion(1.0, 5.0);
         let at_limits = Settings {
             trim: MAX_TRIM,
             bootstrap: MAX_BOOTSTRAP,

@@ -12,7 +12,20 @@ pub(crate) fn rubric(toml: &str) -> Rubric {
 
 /// A rubric of criteria `(id, weight)` on one scale from `min` to `max`, any number between.
 pub(crate) fn criteria(min: f64, max: f64, criteria: &[(&str, f64)]) -> Rubric {
-    let mut toml = format!("[rubric]\nscale = {{ min = {min:?}, max = {max:?} }}\n");
+    on_scale(&format!("{{ min = {min:?}, max = {max:?} }}"), criteria)
+}
+
+/// A rubric of criteria `(id, weight)` on one scale from `min` to `max` in steps of `step`.
+pub(crate) fn stepped(min: f64, max: f64, step: f64, criteria: &[(&str, f64)]) -> Rubric {
+    on_scale(
+        &format!("{{ min = {min:?}, max = {max:?}, step = {step:?} }}"),
+        criteria,
+    )
+}
+
+/// A rubric of criteria `(id, weight)` on the scale written `scale` in TOML.
+fn on_scale(scale: &str, criteria: &[(&str, f64)]) -> Rubric {
+    let mut toml = format!("[rubric]\nscale = {scale}\n");
     for (id, weight) in criteria {
         toml.push_str(&format!(
             "[[rubric.criterion]]\nid = '{id}'\nweight = {weight:?}\n"
@@ -47,13 +60,22 @@ pub(crate) fn award(rubric: Rubric, settings: Settings, reviews: &[(&str, &str, 
     builder(rubric, settings, reviews).build().unwrap()
 }
 
-/// The award of scores `(juror, proposal, score)` on the rubric's first criterion.
-pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, f64)]) -> Award {
+/// A builder holding scores `(juror, proposal, score)` on the rubric's first criterion.
+pub(crate) fn single_builder(
+    rubric: Rubric,
+    settings: Settings,
+    scores: &[(&str, &str, f64)],
+) -> AwardBuilder {
     let reviews: Vec<(&str, &str, [f64; 1])> =
         scores.iter().map(|&(j, p, x)| (j, p, [x])).collect();
     let reviews: Vec<(&str, &str, &[f64])> =
         reviews.iter().map(|(j, p, x)| (*j, *p, &x[..])).collect();
-    award(rubric, settings, &reviews)
+    builder(rubric, settings, &reviews)
+}
+
+/// The award of scores `(juror, proposal, score)` on the rubric's first criterion.
+pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, f64)]) -> Award {
+    single_builder(rubric, settings, scores).build().unwrap()
 }
 
 #[cfg(test)]
@@ -72,5 +94,7 @@ mod tests {
         assert_eq!(a.rubric().criteria[0].scale.max, 10.0);
         let r = criteria(1.0, 5.0, &[("x", 2.0), ("y", 0.5)]);
         assert_eq!(r.criteria[1].weight, 0.5);
+        let r = stepped(-2.0, 2.0, 0.5, &[("x", 1.0)]);
+        assert_eq!(r.criteria[0].scale.step, Some(0.5));
     }
 }

@@ -249,13 +249,12 @@ impl Reviews {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AwardBuilder, Method, Rubric};
+    use crate::testkit;
+    use crate::Method;
+    use crate::Rubric;
 
     fn rubric() -> Rubric {
-        Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap()
+        testkit::one_criterion(0.0, 10.0)
     }
 
     #[test]
@@ -269,16 +268,16 @@ mod tests {
 
     #[test]
     fn each_proposal_keeps_its_number_of_reviews_in_every_replicate() {
-        let mut b = AwardBuilder::new(rubric(), Settings::default());
-        for (j, p, x) in [
-            ("a", "P1", 1.0),
-            ("b", "P1", 2.0),
-            ("c", "P1", 3.0),
-            ("a", "P2", 4.0),
-        ] {
-            b.score(j, p, "q", Some(x));
-        }
-        let award = b.build().unwrap();
+        let award = testkit::single(
+            rubric(),
+            Settings::default(),
+            &[
+                ("a", "P1", 1.0),
+                ("b", "P1", 2.0),
+                ("c", "P1", 3.0),
+                ("a", "P2", 4.0),
+            ],
+        );
         let status = crate::conflicts::statuses(&award);
         let reviews = Reviews::new(&award, &status);
         for r in 0..50 {
@@ -312,13 +311,11 @@ mod tests {
             ("c", "P4", 6.0),
         ];
         let build = |skip: Option<&str>| {
-            let mut b = AwardBuilder::new(rubric(), Settings::default());
-            for (j, p, x) in rows {
-                if Some(j) != skip {
-                    b.score(j, p, "q", Some(x));
-                }
-            }
-            b.build().unwrap()
+            let kept: Vec<_> = rows
+                .into_iter()
+                .filter(|&(j, _, _)| Some(j) != skip)
+                .collect();
+            testkit::single(rubric(), Settings::default(), &kept)
         };
         let award = build(None);
         let without_b = build(Some("b"));
@@ -354,13 +351,7 @@ mod tests {
 
     #[test]
     fn p_winner_sums_to_the_number_of_winners_and_is_the_same_on_any_thread_count() {
-        let mut b = AwardBuilder::new(
-            rubric(),
-            Settings {
-                winners: 2,
-                ..Settings::default()
-            },
-        );
+        let mut rows = Vec::new();
         let mut state = 11u64;
         for j in 0..6 {
             for p in 0..8 {
@@ -369,11 +360,16 @@ mod tests {
                     .wrapping_add(1442695040888963407);
                 if (state >> 33) % 3 != 0 {
                     let x = ((state >> 40) % 100) as f64 / 10.0;
-                    b.score(&format!("J{j}"), &format!("P{p}"), "q", Some(x));
+                    rows.push((format!("J{j}"), format!("P{p}"), x));
                 }
             }
         }
-        let award = b.build().unwrap();
+        let rows: Vec<_> = rows.iter().map(|(j, p, x)| (&j[..], &p[..], *x)).collect();
+        let settings = Settings {
+            winners: 2,
+            ..Settings::default()
+        };
+        let award = testkit::single(rubric(), settings, &rows);
         let outcome = crate::score(&award);
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new()
@@ -394,20 +390,16 @@ mod tests {
         // Four proposals, every score 3, two winners: the lottery alone names them, so by
         // symmetry each wins with probability 2/4 in a replicate that draws its own lottery
         // (with one lottery for all, two would win every replicate: p = 1, 1, 0, 0).
-        let mut b = AwardBuilder::new(
-            rubric(),
-            Settings {
-                winners: 2,
-                method: Method::None,
-                ..Settings::default()
-            },
-        );
-        for j in 0..3 {
-            for p in 0..4 {
-                b.score(&format!("J{j}"), &format!("P{p}"), "q", Some(3.0));
-            }
-        }
-        let award = b.build().unwrap();
+        let names: Vec<_> = (0..3)
+            .flat_map(|j| (0..4).map(move |p| (format!("J{j}"), format!("P{p}"))))
+            .collect();
+        let rows: Vec<_> = names.iter().map(|(j, p)| (&j[..], &p[..], 3.0)).collect();
+        let settings = Settings {
+            winners: 2,
+            method: Method::None,
+            ..Settings::default()
+        };
+        let award = testkit::single(rubric(), settings, &rows);
         let outcome = crate::score(&award);
         let u = estimate(&award, award.settings(), &outcome, 400, &|| {});
         for (p, &share) in u.p_winner.iter().enumerate() {

@@ -439,7 +439,8 @@ impl<'a> Places<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AwardBuilder, Rubric, Settings};
+    use crate::testkit;
+    use crate::Settings;
 
     /// The winner column of an award of one criterion, one score per proposal, proposals
     /// `(id, country, region, score)`, no tie-break rule (equal totals share a rank),
@@ -449,20 +450,17 @@ mod tests {
         winners: usize,
         max_per: &[(&str, usize)],
     ) -> (Vec<(String, Winner)>, Option<String>, Vec<Warning>) {
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-        )
-        .unwrap();
+        let rubric = testkit::one_criterion(0.0, 10.0);
         let settings = Settings {
             winners,
             tie_break: Vec::new(),
             max_per: max_per.iter().map(|&(a, k)| (a.to_string(), k)).collect(),
             ..Settings::default()
         };
-        let mut b = AwardBuilder::new(rubric, settings);
-        for &(p, country, region, x) in proposals {
-            b.proposal(p, p, &[("country", country), ("region", region)])
-                .score("j", p, "q", Some(x));
+        let scores: Vec<_> = proposals.iter().map(|&(p, _, _, x)| ("j", p, x)).collect();
+        let mut b = testkit::single_builder(rubric, settings, &scores);
+        for &(p, country, region, _) in proposals {
+            b.proposal(p, p, &[("country", country), ("region", region)]);
         }
         let award = b.build().unwrap();
         let outcome = crate::score_with(&award, award.settings());
@@ -598,27 +596,23 @@ mod tests {
     fn a_cap_limited_tie_above_the_last_winner_does_not_hide_how_the_last_place_was_decided() {
         // P1 and P2 (A) are tied for one place; P3 then takes the
         // last place over P4 by a tie-break rule, which must still be said.
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n\
-             [[rubric.criterion]]\nid = 'a'\nweight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n",
-        )
-        .unwrap();
+        let rubric = testkit::criteria(0.0, 10.0, &[("a", 1.0), ("b", 1.0)]);
         let settings = Settings {
             winners: 2,
             tie_break: vec![crate::TieRule::Criterion("a".into())],
             max_per: [("country".to_string(), 1)].into(),
             ..Settings::default()
         };
-        let mut b = AwardBuilder::new(rubric, settings);
-        for (p, country, a, bb) in [
-            ("P1", "A", 5.0, 5.0),
-            ("P2", "A", 5.0, 5.0),
-            ("P3", "B", 4.0, 2.0),
-            ("P4", "C", 3.0, 3.0),
-        ] {
-            b.proposal(p, p, &[("country", country)])
-                .score("j", p, "a", Some(a))
-                .score("j", p, "b", Some(bb));
+        let proposals: [(&str, &str, &[f64]); 4] = [
+            ("P1", "A", &[5.0, 5.0]),
+            ("P2", "A", &[5.0, 5.0]),
+            ("P3", "B", &[4.0, 2.0]),
+            ("P4", "C", &[3.0, 3.0]),
+        ];
+        let reviews: Vec<_> = proposals.iter().map(|&(p, _, x)| ("j", p, x)).collect();
+        let mut b = testkit::builder(rubric, settings, &reviews);
+        for (p, country, _) in proposals {
+            b.proposal(p, p, &[("country", country)]);
         }
         let award = b.build().unwrap();
         let outcome = crate::score_with(&award, award.settings());

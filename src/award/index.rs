@@ -158,15 +158,12 @@ impl ByProposal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AwardBuilder, Rubric, Settings};
+    use crate::testkit;
+    use crate::{AwardBuilder, Settings};
 
     /// Two criteria, three jurors; rows given out of order, some cells blank.
     fn award() -> Award {
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'a'\nweight = 1\n\
-             [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
-        )
-        .unwrap();
+        let rubric = testkit::criteria(1.0, 5.0, &[("a", 1.0), ("b", 1.0)]);
         let mut b = AwardBuilder::new(rubric, Settings::default());
         for (j, p, c, x) in [
             ("y", "p3", "b", 2.0),
@@ -230,12 +227,7 @@ mod tests {
             rows in proptest::collection::btree_set((0..6usize, 0..8usize, 0..3usize), 0..80),
             unused in proptest::collection::vec(proptest::bool::weighted(0.3), 80),
         ) {
-            let rubric = Rubric::from_toml_str(
-                "[rubric]\nscale = { min = 1, max = 5 }\n[[rubric.criterion]]\nid = 'a'\n\
-                 weight = 1\n[[rubric.criterion]]\nid = 'b'\nweight = 1\n\
-                 [[rubric.criterion]]\nid = 'c'\nweight = 1\n",
-            )
-            .unwrap();
+            let rubric = testkit::criteria(1.0, 5.0, &[("a", 1.0), ("b", 1.0), ("c", 1.0)]);
             let mut b = AwardBuilder::new(rubric, Settings::default());
             for &(j, p, c) in &rows {
                 b.score(&format!("j{j}"), &format!("p{p}"), ["a", "b", "c"][c], Some(3.0));

@@ -1,21 +1,16 @@
 //! What the builder refuses: everything a folder would be refused for, and a rubric or
 //! settings value changed in code past the checks of reading.
 
+use crate::testkit;
 use crate::{AwardBuilder, Rubric, Settings};
 
 fn rubric() -> Rubric {
-    Rubric::from_toml_str(
-        "[rubric]\nscale = { min = 1, max = 5 }\n\
-         [[rubric.criterion]]\nid = 'a'\nweight = 2\n\
-         [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
-    )
-    .unwrap()
+    testkit::criteria(1.0, 5.0, &[("a", 2.0), ("b", 1.0)])
 }
 
 /// The problems building one score on `rubric` gives, as text.
 fn refused(rubric: Rubric) -> String {
-    let mut b = AwardBuilder::new(rubric, Settings::default());
-    b.score("j", "p", "a", Some(3.0));
+    let b = testkit::builder(rubric, Settings::default(), &[("j", "p", &[3.0])]);
     match b.build() {
         Ok(_) => panic!("built"),
         Err(e) => e.to_string(),
@@ -77,9 +72,7 @@ fn settings_changed_in_code_are_checked_as_award_toml_is() {
     let refused_with = |change: &dyn Fn(&mut Settings)| {
         let mut settings = Settings::default();
         change(&mut settings);
-        let mut b = AwardBuilder::new(rubric(), settings);
-        b.score("j", "p", "a", Some(3.0))
-            .score("j", "p", "b", Some(3.0));
+        let b = testkit::builder(rubric(), settings, &[("j", "p", &[3.0, 3.0])]);
         b.build().err().map(|e| e.to_string()).unwrap_or_default()
     };
     assert_eq!(refused_with(&|_| {}), "");
@@ -306,9 +299,8 @@ fn a_criterion_named_in_code_in_another_letter_case_is_taken_as_a_file_takes_it(
 #[test]
 fn a_conflict_declared_twice_is_one_with_every_reason() {
     // The audit keeps every reason given for one pair.
-    let mut b = AwardBuilder::new(rubric(), Settings::default());
-    b.score("j", "p", "a", Some(3.0))
-        .conflict("j", "p", "board member")
+    let mut b = testkit::builder(rubric(), Settings::default(), &[("j", "p", &[3.0])]);
+    b.conflict("j", "p", "board member")
         .conflict("j", "p", "co-author")
         .conflict("j", "p", "board member")
         .conflict("j", "p", "");
@@ -321,9 +313,10 @@ fn a_conflict_declared_twice_is_one_with_every_reason() {
 #[should_panic(expected = "score_counted takes one count for each score of the award")]
 fn counts_that_are_not_one_a_score_are_refused_with_what_is_expected() {
     // Refused at build, not left to fail deep inside the correction.
-    let mut b = AwardBuilder::new(rubric(), Settings::default());
-    b.score("j", "p", "a", Some(3.0))
-        .score("j", "q", "a", Some(4.0));
-    let award = b.build().unwrap();
+    let award = testkit::award(
+        rubric(),
+        Settings::default(),
+        &[("j", "p", &[3.0]), ("j", "q", &[4.0])],
+    );
     crate::outcome::score_counted(&award, award.settings(), Some(&[1]));
 }

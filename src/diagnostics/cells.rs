@@ -175,7 +175,7 @@ impl Cells {
 mod tests {
     use super::*;
     use crate::conflicts::Status;
-    use crate::diagnostics::tests::{award, raw, TEN};
+    use crate::diagnostics::tests::{award, raw, ten};
 
     /// The bits of a proposal's lowest and highest review total, after taking in the reviews
     /// of the scores listed, in that order.
@@ -198,7 +198,7 @@ mod tests {
     fn the_lowest_and_highest_review_do_not_depend_on_the_order_reviews_come_in() {
         // Jurors a and b give -0 and +0 (equal numbers, different bits), c gives 0 as well.
         let award = award(
-            TEN,
+            ten(),
             raw(),
             &[("a", "p", &[-0.0]), ("b", "p", &[0.0]), ("c", "p", &[0.0])],
         );

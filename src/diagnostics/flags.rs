@@ -255,7 +255,7 @@ fn home_bias(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::tests::{award, builder, close, of, raw, ONE, TWO};
+    use crate::diagnostics::tests::{award, builder, close, of, one, raw, two};
     use crate::diagnostics::Diagnostics;
     use crate::Settings;
 
@@ -284,7 +284,7 @@ mod tests {
             ("n", "p4", &[4.0]),
             ("n", "p5", &[4.0]),
         ];
-        let award = award(ONE, raw(), &reviews);
+        let award = award(one(), raw(), &reviews);
         let d = diagnosed(&award);
         let s = of(&award, &d, "s");
         assert_eq!(flags(s), vec![Flag::StraightLining]);
@@ -304,7 +304,7 @@ mod tests {
         // f: always 3 on a, but 1, 3, 5 on b: they used the scale, so no flag.
         // t: 4 and 4 on both criteria of two proposals: too few scores to judge.
         let award = award(
-            TWO,
+            two(),
             raw(),
             &[
                 ("f", "p1", &[3.0, 1.0]),
@@ -326,7 +326,7 @@ mod tests {
         // n: (4,3) (2,3) (5,4) (3,3): 1 of 4, 25%: not flagged.
         // None of them straight-lines: each has a spread above 0.4 on a.
         let award = award(
-            TWO,
+            two(),
             raw(),
             &[
                 ("h", "p1", &[4.0, 4.0]),
@@ -359,7 +359,7 @@ mod tests {
     fn halo_needs_two_criteria_and_three_reviews() {
         // One criterion: every review is trivially "the same score everywhere"; never a halo.
         let one = award(
-            ONE,
+            one(),
             raw(),
             &[
                 ("a", "p1", &[1.0]),
@@ -372,7 +372,7 @@ mod tests {
         assert!(!d.jurors[0].flagged(Flag::Halo));
         // Two flat reviews of two: too few to judge.
         let two = award(
-            TWO,
+            two(),
             raw(),
             &[("a", "p1", &[1.0, 1.0]), ("a", "p2", &[5.0, 5.0])],
         );
@@ -397,7 +397,7 @@ mod tests {
         for (p, x) in ps.iter().zip(up.iter().rev()) {
             reviews.push(("e", p, x));
         }
-        let award = award(ONE, raw(), &reviews);
+        let award = award(one(), raw(), &reviews);
         let d = diagnosed(&award);
         for j in ["a", "b", "c", "d"] {
             close(of(&award, &d, j).agreement, 1.0);
@@ -438,7 +438,7 @@ mod tests {
     /// Jurors a (RS), b (MK), c (TR), d (BG); proposals p1, p2 (RS), p3, p4 (BG). Method none.
     fn home_award(settings: Settings) -> Award {
         let mut b = builder(
-            ONE,
+            one(),
             settings,
             &[
                 ("a", "p1", &[5.0]),

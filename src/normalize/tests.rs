@@ -1,17 +1,10 @@
 use super::*;
 use crate::fit::{fit_affine, AffineOptions};
-use crate::{AwardBuilder, Rubric, Settings};
+use crate::testkit;
+use crate::Settings;
 
 fn award(rows: &[(&str, &str, f64)]) -> Award {
-    let rubric = Rubric::from_toml_str(
-        "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-    )
-    .unwrap();
-    let mut b = AwardBuilder::new(rubric, Settings::default());
-    for (j, p, x) in rows {
-        b.score(j, p, "q", Some(*x));
-    }
-    b.build().unwrap()
+    testkit::single(testkit::one_criterion(0.0, 10.0), Settings::default(), rows)
 }
 
 fn corrected(award: &Award, method: Method) -> Vec<f64> {
@@ -103,11 +96,6 @@ fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
     // A scale from −5 to 5. Pooled mean (3 − 1 − 4 − 5 + 2 + 0)/6 = −5/6: no juror's
     // scores can be divided by it, though each juror's differ: the warning must not say
     // that juror J1 gave the same score everywhere.
-    let rubric = Rubric::from_toml_str(
-        "[rubric]\nscale = { min = -5, max = 5 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
-    )
-    .unwrap();
-    let mut b = AwardBuilder::new(rubric, Settings::default());
     let rows = [
         ("J1", "P1", 3.0),
         ("J1", "P2", -1.0),
@@ -116,10 +104,8 @@ fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
         ("J3", "P1", 2.0),
         ("J3", "P2", 0.0),
     ];
-    for (j, p, x) in rows {
-        b.score(j, p, "q", Some(x));
-    }
-    let award = b.build().unwrap();
+    let rubric = testkit::one_criterion(-5.0, 5.0);
+    let award = testkit::single(rubric, Settings::default(), &rows);
     let status = crate::conflicts::statuses(&award);
     let c = correct(&award, &status, Method::Ratio);
     let raw: Vec<f64> = award.scores().iter().map(|s| s.raw().unwrap()).collect();
@@ -255,18 +241,10 @@ fn every_method_gives_finite_scores_and_a_rule_for_a_juror_without_spread() {
 
 /// Two criteria on 0–10; `rows` are (juror, proposal, q1, q2).
 fn two_criteria(rows: &[(&str, &str, f64, f64)]) -> Award {
-    let rubric = Rubric::from_toml_str(
-        "[rubric]\nscale = { min = 0, max = 10 }\n\
-         [[rubric.criterion]]\nid = 'q1'\nweight = 1\n\
-         [[rubric.criterion]]\nid = 'q2'\nweight = 1\n",
-    )
-    .unwrap();
-    let mut b = AwardBuilder::new(rubric, Settings::default());
-    for (j, p, x, y) in rows {
-        b.score(j, p, "q1", Some(*x));
-        b.score(j, p, "q2", Some(*y));
-    }
-    b.build().unwrap()
+    let rubric = testkit::criteria(0.0, 10.0, &[("q1", 1.0), ("q2", 1.0)]);
+    let pairs: Vec<_> = rows.iter().map(|&(j, p, x, y)| (j, p, [x, y])).collect();
+    let reviews: Vec<_> = pairs.iter().map(|(j, p, xy)| (*j, *p, &xy[..])).collect();
+    testkit::award(rubric, Settings::default(), &reviews)
 }
 
 /// Jurors a, b, c score p1, p2, p3, whose true values are 4, 5, 7 on q1 and 6, 3, 5 on

@@ -225,19 +225,17 @@ pub fn reading(alpha: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AwardBuilder, Rubric, Settings};
+    use crate::testkit;
+    use crate::Settings;
 
     /// An award of one criterion from a published table: `rows` of (proposal, juror, score).
     fn award(rows: Vec<(String, String, f64)>) -> Award {
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n[[rubric.criterion]]\nid = 'q'\nweight = 1\n",
+        let scores: Vec<_> = rows.iter().map(|(p, j, x)| (&j[..], &p[..], *x)).collect();
+        testkit::single(
+            testkit::one_criterion(0.0, 10.0),
+            Settings::default(),
+            &scores,
         )
-        .unwrap();
-        let mut b = AwardBuilder::new(rubric, Settings::default());
-        for (p, j, x) in rows {
-            b.score(&j, &p, "q", Some(x));
-        }
-        b.build().unwrap()
     }
 
     fn value(stats: &[Statistic], criterion: &str, name: &str) -> f64 {
@@ -268,22 +266,19 @@ mod tests {
     fn the_weighted_total_is_of_the_reviews_with_a_valid_score_on_every_criterion() {
         // Worked by hand: weights a = 2, b = 1. j1 on p1: 2 × 4 + 6 = 14; j1 on p2 has no
         // score on b; j2 on p1: 2 × 3 + 3 = 9; j2 on p2 is conflicted; j3 read only a.
-        let rubric = Rubric::from_toml_str(
-            "[rubric]\nscale = { min = 0, max = 10 }\n\
-             [[rubric.criterion]]\nid = 'a'\nweight = 2\n\
-             [[rubric.criterion]]\nid = 'b'\nweight = 1\n",
-        )
-        .unwrap();
-        let mut b = AwardBuilder::new(rubric, Settings::default());
-        b.score("j1", "p1", "a", Some(4.0))
-            .score("j1", "p1", "b", Some(6.0))
-            .score("j1", "p2", "a", Some(5.0))
-            .score("j1", "p2", "b", None)
-            .score("j2", "p1", "b", Some(3.0))
-            .score("j2", "p1", "a", Some(3.0))
-            .score("j2", "p2", "a", Some(8.0))
-            .score("j2", "p2", "b", Some(2.0))
-            .score("j3", "p2", "a", Some(1.0))
+        let rubric = testkit::criteria(0.0, 10.0, &[("a", 2.0), ("b", 1.0)]);
+        let mut b = testkit::builder(
+            rubric,
+            Settings::default(),
+            &[
+                ("j1", "p1", &[4.0, 6.0]),
+                ("j1", "p2", &[5.0]),
+                ("j2", "p1", &[3.0, 3.0]),
+                ("j2", "p2", &[8.0, 2.0]),
+                ("j3", "p2", &[1.0]),
+            ],
+        );
+        b.score("j1", "p2", "b", None)
             .conflict("j2", "p2", "same library");
         let award = b.build().unwrap();
         let status = crate::conflicts::statuses(&award);
