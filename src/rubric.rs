@@ -87,6 +87,34 @@ pub struct Criterion {
     pub levels: Vec<(f64, String)>,
 }
 
+impl Criterion {
+    /// A criterion of this id and weight on this scale, named by its id, with no threshold,
+    /// description or level texts.
+    pub fn new(id: &str, weight: f64, scale: Scale) -> Criterion {
+        Criterion {
+            id: id.to_string(),
+            name: id.to_string(),
+            weight,
+            threshold: None,
+            description: String::new(),
+            scale,
+            levels: Vec::new(),
+        }
+    }
+
+    /// The criterion with this threshold: the least criterion value an eligible proposal has.
+    pub fn with_threshold(mut self, threshold: f64) -> Criterion {
+        self.threshold = Some(threshold);
+        self
+    }
+
+    /// The criterion with this display name.
+    pub fn with_name(mut self, name: &str) -> Criterion {
+        self.name = name.to_string();
+        self
+    }
+}
+
 /// A checked rubric.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rubric {
@@ -101,6 +129,35 @@ pub struct Rubric {
 }
 
 impl Rubric {
+    /// A rubric of these criteria, in this order: no name, `pass_total` or tie-break chain
+    /// (set the fields to give them). Checked as a file's rubric is when the award is built
+    /// ([`crate::AwardBuilder::build`]).
+    ///
+    /// ```
+    /// use jury::{Criterion, Rubric, Scale};
+    ///
+    /// let scale = Scale::new(0.0, 5.0, Some(0.5));
+    /// let mut rubric = Rubric::new(vec![
+    ///     Criterion::new("excellence", 1.0, scale).with_threshold(3.0),
+    ///     Criterion::new("impact", 1.5, scale).with_threshold(3.0),
+    /// ]);
+    /// rubric.pass_total = Some(7.0);
+    /// let award = jury::AwardBuilder::new(rubric, jury::Settings::default())
+    ///     .score("J1", "P1", "excellence", Some(4.5))
+    ///     .score("J1", "P1", "impact", Some(3.0))
+    ///     .build()?;
+    /// assert_eq!(award.rubric().criteria[1].name, "impact");
+    /// # Ok::<(), jury::Error>(())
+    /// ```
+    pub fn new(criteria: Vec<Criterion>) -> Rubric {
+        Rubric {
+            name: String::new(),
+            criteria,
+            pass_total: None,
+            tie_break: Vec::new(),
+        }
+    }
+
     /// Reads and checks a rubric file (a `[rubric]` table).
     ///
     /// ```

@@ -26,6 +26,12 @@ pub struct Scale {
 const ROUNDING: f64 = 8.0 * f64::EPSILON;
 
 impl Scale {
+    /// Scores from `min` to `max`, on steps of `step` from `min` when one is given (any number
+    /// in range when `None`).
+    pub fn new(min: f64, max: f64, step: Option<f64>) -> Scale {
+        Scale { min, max, step }
+    }
+
     /// Whether `x` is in range and on a step.
     pub fn contains(&self, x: f64) -> bool {
         x.is_finite() && self.in_range(x) && self.on_step(x)
