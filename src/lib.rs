@@ -33,6 +33,11 @@
 
 #![deny(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod advanced;
 mod aggregate;
 mod award;
