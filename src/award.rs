@@ -31,10 +31,10 @@ pub use score::Score;
 /// A declared conflict of interest.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Conflict {
-    /// The juror's index.
-    pub juror: usize,
-    /// The proposal's index.
-    pub proposal: usize,
+    /// The juror.
+    pub juror: JurorId,
+    /// The proposal.
+    pub proposal: ProposalId,
     /// Why, as declared (may be empty).
     pub reason: String,
 }

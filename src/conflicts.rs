@@ -11,6 +11,7 @@ use std::fmt;
 use rayon::prelude::*;
 
 use crate::award::Award;
+use crate::ids::{JurorId, ProposalId};
 
 /// What became of one input score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -51,9 +52,7 @@ pub fn statuses(award: &Award) -> Vec<Status> {
         .map(|s| {
             let declared = award
                 .conflicts()
-                .binary_search_by(|c| {
-                    (c.juror, c.proposal).cmp(&(s.juror_index(), s.proposal_index()))
-                })
+                .binary_search_by(|c| (c.juror, c.proposal).cmp(&(s.juror(), s.proposal())))
                 .is_ok();
             if declared || rule.shared(s.juror_index(), s.proposal_index()).is_some() {
                 Status::Conflict
@@ -90,8 +89,8 @@ impl<'a> Reasons<'a> {
     /// Why the juror may not score the proposal, or `None` when they may.
     pub fn reason(&self, juror: usize, proposal: usize) -> Option<String> {
         let conflicts = self.award.conflicts();
-        if let Ok(i) = conflicts.binary_search_by(|c| (c.juror, c.proposal).cmp(&(juror, proposal)))
-        {
+        let key = (JurorId::from(juror), ProposalId::from(proposal));
+        if let Ok(i) = conflicts.binary_search_by(|c| (c.juror, c.proposal).cmp(&key)) {
             let reason = &conflicts[i].reason;
             return Some(if reason.is_empty() {
                 "declared conflict".to_string()

@@ -24,11 +24,12 @@ macro_rules! typed_id {
             }
         }
 
-        /// The id at a position of the award's list; positions come from the award (the
-        /// crate keeps every list below `u32::MAX` long).
+        /// The id at a position of the award's list. Every list is shorter than `u32::MAX`;
+        /// a position beyond it is held as `u32::MAX`, out of every list, never as another
+        /// member.
         impl From<usize> for $name {
             fn from(index: usize) -> $name {
-                $name(index as u32)
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
             }
         }
 

@@ -76,7 +76,7 @@ pub use eligibility::Ineligible;
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use ids::{CriterionId, JurorId, ProposalId};
 pub use load::load;
-pub use outcome::{score, score_with, Outcome, Uncertainty};
+pub use outcome::{score, score_with, Cut, Outcome, Uncertainty};
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
 pub use settings::{Aggregate, Method, Settings};

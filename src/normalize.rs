@@ -29,7 +29,7 @@ mod ratio;
 mod zscore;
 
 /// Shrinkage of the `affine` method: each juror's scale is pulled toward 1 as if they had
-/// this many more scores lying on the panel's line (see [`crate::fit::AffineOptions`]).
+/// this many more scores lying on the panel's line (see [`crate::advanced::fit::AffineOptions`]).
 pub const AFFINE_SHRINKAGE: f64 = 5.0;
 
 /// One juror's effect on one criterion, as fitted by the method.

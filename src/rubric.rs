@@ -129,8 +129,8 @@ pub struct Rubric {
 }
 
 impl Rubric {
-    /// A rubric of these criteria, in this order: no name, `pass_total` or tie-break chain
-    /// (set the fields to give them). Checked as a file's rubric is when the award is built
+    /// A rubric of these criteria, in this order, named `rubric` (as a file's rubric without
+    /// a name is), with no `pass_total` or tie-break chain (set the fields to give them). Checked as a file's rubric is when the award is built
     /// ([`crate::AwardBuilder::build`]).
     ///
     /// ```
@@ -151,7 +151,7 @@ impl Rubric {
     /// ```
     pub fn new(criteria: Vec<Criterion>) -> Rubric {
         Rubric {
-            name: String::new(),
+            name: "rubric".to_string(),
             criteria,
             pass_total: None,
             tie_break: Vec::new(),

@@ -216,35 +216,19 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Warning::IncompleteReviews { .. }
-            | Warning::MissingScores { .. }
-            | Warning::ConflictScores { .. } => self.fmt_scores(f),
-            Warning::NoSpread { .. }
-            | Warning::NotConverged { .. }
-            | Warning::SplitDesign { .. }
-            | Warning::RatioUndefined { .. }
-            | Warning::RatioOnSignedScale { .. } => self.fmt_correction(f),
-            Warning::SingleReview { .. }
-            | Warning::TrimFallback { .. }
-            | Warning::FewerEligible { .. }
-            | Warning::TieAtCut { .. }
-            | Warning::CutDecidedByRule { .. }
-            | Warning::PassedOver { .. }
-            | Warning::UnknownAttribute { .. } => self.fmt_ranking(f),
-            Warning::StraightLining { .. }
-            | Warning::Halo { .. }
-            | Warning::OutlierJuror { .. }
-            | Warning::HomeBias { .. }
-            | Warning::NeedsAnotherReader { .. } => self.fmt_diagnostics(f),
-        }
+        // Each family writes its own variants; a variant no family wrote is named by its kind.
+        self.fmt_scores(f)
+            .or_else(|| self.fmt_correction(f))
+            .or_else(|| self.fmt_ranking(f))
+            .or_else(|| self.fmt_diagnostics(f))
+            .unwrap_or_else(|| f.write_str(self.kind()))
     }
 }
 
 impl Warning {
-    /// Warnings about the scores as given.
-    fn fmt_scores(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+    /// Warnings about the scores as given; `None` for the others.
+    fn fmt_scores(&self, f: &mut fmt::Formatter<'_>) -> Option<fmt::Result> {
+        Some(match self {
             Warning::IncompleteReviews { count, juror, proposal, absent } => write!(
                 f,
                 "{count} review{} give{} no row for some criterion (the first: juror {juror} on proposal {proposal}, no row for {absent}): such a criterion rests on the other jurors, as a blank cell would; add the rows, with a blank score if none was given",
@@ -261,13 +245,13 @@ impl Warning {
                 "{count} score{} not counted because of conflicts of interest (status 'conflict' in scores.csv)",
                 plural(*count)
             ),
-            _ => unreachable!("dispatched by Display::fmt"),
-        }
+            _ => return None,
+        })
     }
 
-    /// Warnings about correcting juror bias.
-    fn fmt_correction(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+    /// Warnings about correcting juror bias; `None` for the others.
+    fn fmt_correction(&self, f: &mut fmt::Formatter<'_>) -> Option<fmt::Result> {
+        Some(match self {
             Warning::NoSpread { juror, criterion, scores, rule } => write!(
                 f,
                 "juror {juror} gave {} on criterion {criterion}, so their spread cannot be measured: {rule}",
@@ -278,23 +262,7 @@ impl Warning {
                 "NOT CONVERGED: the {method} fit of criteria {} stopped after {iterations} iterations without converging, so its corrections are approximate and close ranks may be wrong; this happens when few jurors read across groups of proposals (add readers who cross them), or compare with --method additive",
                 criteria.join(", ")
             ),
-            Warning::SplitDesign { parts } => {
-                write!(
-                    f,
-                    "SPLIT DESIGN: the jurors and proposals fall into {} parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts:",
-                    parts.len()
-                )?;
-                for (k, (jurors, proposals)) in parts.iter().enumerate() {
-                    write!(
-                        f,
-                        " part {}: jurors {}; proposals {}.",
-                        k + 1,
-                        jurors.join(", "),
-                        proposals.join(", ")
-                    )?;
-                }
-                Ok(())
-            }
+            Warning::SplitDesign { parts } => split_design(f, parts),
             Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(
                 f,
                 "ratio cannot divide by a mean of zero or below: juror {juror}'s mean on criterion {criterion} is {mean} and every juror's is {pooled_mean}, so their scores are kept raw"
@@ -303,13 +271,13 @@ impl Warning {
                 f,
                 "ratio divides each juror's scores by their mean over everyone's, which means something only on a scale from 0 up; criterion {criterion}'s scale starts at {min}, where a mean near 0 blows a juror's scores up: prefer zscore, additive or affine"
             ),
-            _ => unreachable!("dispatched by Display::fmt"),
-        }
+            _ => return None,
+        })
     }
 
-    /// Warnings about eligibility, ranking and the winners.
-    fn fmt_ranking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+    /// Warnings about eligibility, ranking and the winners; `None` for the others.
+    fn fmt_ranking(&self, f: &mut fmt::Formatter<'_>) -> Option<fmt::Result> {
+        Some(match self {
             Warning::SingleReview { proposal } => write!(
                 f,
                 "proposal {proposal} has a single valid review: its value rests on one juror, and no method can correct that juror on it"
@@ -344,13 +312,13 @@ impl Warning {
                 f,
                 "{setting} names the attribute '{attribute}', which the award's lists do not have (attributes are their columns, in lower case): it applied to nothing"
             ),
-            _ => unreachable!("dispatched by Display::fmt"),
-        }
+            _ => return None,
+        })
     }
 
-    /// Warnings about a juror or a proposal that needs a look.
-    fn fmt_diagnostics(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+    /// Warnings about a juror or a proposal that needs a look; `None` for the others.
+    fn fmt_diagnostics(&self, f: &mut fmt::Formatter<'_>) -> Option<fmt::Result> {
+        Some(match self {
             Warning::StraightLining { juror, reason }
             | Warning::Halo { juror, reason }
             | Warning::OutlierJuror { juror, reason }
@@ -358,9 +326,28 @@ impl Warning {
             Warning::NeedsAnotherReader { proposal, reason } => {
                 write!(f, "proposal {proposal} needs another reader: {reason}")
             }
-            _ => unreachable!("dispatched by Display::fmt"),
-        }
+            _ => return None,
+        })
     }
+}
+
+/// The split-design warning: how many parts, and each part's jurors and proposals.
+fn split_design(f: &mut fmt::Formatter<'_>, parts: &[(Vec<String>, Vec<String>)]) -> fmt::Result {
+    write!(
+        f,
+        "SPLIT DESIGN: the jurors and proposals fall into {} parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts:",
+        parts.len()
+    )?;
+    for (k, (jurors, proposals)) in parts.iter().enumerate() {
+        write!(
+            f,
+            " part {}: jurors {}; proposals {}.",
+            k + 1,
+            jurors.join(", "),
+            proposals.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

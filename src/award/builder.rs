@@ -390,8 +390,8 @@ impl AwardBuilder {
             .conflicts
             .iter()
             .map(|(j, p, reason, _)| Conflict {
-                juror: jmap[*j as usize] as usize,
-                proposal: pmap[*p as usize] as usize,
+                juror: JurorId::from(jmap[*j as usize] as usize),
+                proposal: ProposalId::from(pmap[*p as usize] as usize),
                 reason: reason.clone(),
             })
             .collect();

@@ -26,13 +26,13 @@ pub enum Method {
     /// `min + (max − min) × (rank − ½) / n`.
     Rank,
     /// Least squares fit of `score = value(proposal) + bias(juror)`, jointly over the whole
-    /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::fit`].
+    /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::advanced::fit`].
     Additive,
     /// Fit of `score = scale(juror) × value(proposal) + bias(juror)` on each criterion,
     /// jointly over the design, scales kept positive and shrunk toward 1 for jurors with few
     /// scores (Paul 1981; Roos et al. 2011). A juror's scales on the criteria are pooled
     /// toward one scale of their own, as much as the data show them to agree (empirical
-    /// Bayes, [`crate::fit::fit_affine_pooled`]): a juror's spread is a trait of the juror,
+    /// Bayes, [`crate::advanced::fit::fit_affine_pooled`]): a juror's spread is a trait of the juror,
     /// and one criterion's few scores estimate it poorly.
     #[default]
     Affine,
