@@ -2,14 +2,24 @@
 //!
 //! As in Horizon Europe, thresholds decide eligibility and weights only order the ranking: a
 //! proposal is eligible when it has at least `min_reviews` valid reviews, a value on every
-//! criterion, every criterion value at or above its threshold, and an unweighted sum of its
-//! criterion values at or above the rubric's `pass_total`. Comparisons allow for floating-point
-//! noise ([`crate::tolerance::same`]), so a mean of exactly 3 meets a threshold of 3.
+//! criterion, every threshold cleared, and an unweighted sum of its criterion values at or
+//! above the rubric's `pass_total`.
+//!
+//! A threshold is a judgment on the rubric's scale, so the jurors' own scores decide it when
+//! they agree: **a proposal clears a criterion's threshold when every juror scored it at or
+//! above the threshold, fails when every juror scored it below, and otherwise clears it when
+//! its criterion value (corrected and aggregated) reaches it.** No correction can make a
+//! proposal fail a bar every juror put it over, or pass one every juror put it under.
+//! `pass_total` is compared with the sum of the criterion values. Comparisons allow for
+//! floating-point noise ([`crate::tolerance::same`]), so a mean of exactly 3 meets a
+//! threshold of 3.
 
 use std::fmt;
 
 use crate::aggregate::ProposalValues;
-use crate::rubric::Rubric;
+use crate::award::Award;
+use crate::conflicts::Status;
+use crate::rubric::{Criterion, Rubric};
 use crate::tolerance;
 
 /// Why a proposal is not eligible: one failed condition. It prints as the reports write it
@@ -35,6 +45,16 @@ pub enum Ineligible {
         criterion: String,
         /// The proposal's value on it.
         value: f64,
+        /// The criterion's threshold.
+        threshold: f64,
+    },
+    /// Every valid score on a criterion below the criterion's threshold (the correction
+    /// alone would have lifted its value to it).
+    EveryScoreBelow {
+        /// The criterion's id.
+        criterion: String,
+        /// The highest valid score on it.
+        highest: f64,
         /// The criterion's threshold.
         threshold: f64,
     },
@@ -68,6 +88,14 @@ impl fmt::Display for Ineligible {
                 "{criterion} {} below its threshold {threshold}",
                 below_bar(*value, *threshold)
             ),
+            Ineligible::EveryScoreBelow {
+                criterion,
+                highest,
+                threshold,
+            } => write!(
+                f,
+                "every score on {criterion} below its threshold {threshold} (the highest {highest})"
+            ),
             Ineligible::BelowPassTotal { sum, pass_total } => write!(
                 f,
                 "unweighted sum {} below pass_total {pass_total}",
@@ -93,8 +121,15 @@ impl PartialEq<&str> for Ineligible {
 }
 
 /// Why a proposal is not eligible; empty when it is. Every failed condition is listed, in
-/// this order: reviews, each criterion in rubric order, `pass_total`.
-pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> Vec<Ineligible> {
+/// this order: reviews, each criterion in rubric order, `pass_total`. `raw` is the proposal's
+/// lowest and highest valid score on each criterion, in rubric order ([`raw_ranges`]); a
+/// criterion without one is judged by its value alone.
+pub fn reasons(
+    values: &ProposalValues,
+    raw: &[Option<(f64, f64)>],
+    rubric: &Rubric,
+    min_reviews: usize,
+) -> Vec<Ineligible> {
     let mut why = Vec::new();
     if values.reviews < min_reviews {
         why.push(Ineligible::FewReviews {
@@ -102,17 +137,14 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
             min_reviews,
         });
     }
-    let below = |x: f64, bar: f64| x < bar && !tolerance::same(x, bar);
-    for (value, criterion) in values.values.iter().zip(&rubric.criteria) {
+    for (c, (value, criterion)) in values.values.iter().zip(&rubric.criteria).enumerate() {
         match (value, criterion.threshold) {
             (None, _) => why.push(Ineligible::NoScore {
                 criterion: criterion.id.clone(),
             }),
-            (Some(v), Some(t)) if below(*v, t) => why.push(Ineligible::BelowThreshold {
-                criterion: criterion.id.clone(),
-                value: *v,
-                threshold: t,
-            }),
+            (Some(v), Some(t)) => {
+                why.extend(threshold(criterion, *v, raw.get(c).copied().flatten(), t))
+            }
             _ => {}
         }
     }
@@ -128,6 +160,60 @@ pub fn reasons(values: &ProposalValues, rubric: &Rubric, min_reviews: usize) -> 
         }
     }
     why
+}
+
+/// Whether `x` is below `bar`, beyond floating-point noise.
+fn below(x: f64, bar: f64) -> bool {
+    x < bar && !tolerance::same(x, bar)
+}
+
+/// Why `value` fails the criterion's threshold `t`, given the lowest and highest valid raw
+/// score: every juror's verdict when they agree, the value's when they do not.
+fn threshold(
+    criterion: &Criterion,
+    value: f64,
+    raw: Option<(f64, f64)>,
+    t: f64,
+) -> Option<Ineligible> {
+    let (lowest, highest) = raw.unwrap_or((value, value));
+    if !below(lowest, t) {
+        return None;
+    }
+    if below(value, t) {
+        return Some(Ineligible::BelowThreshold {
+            criterion: criterion.id.clone(),
+            value,
+            threshold: t,
+        });
+    }
+    below(highest, t).then(|| Ineligible::EveryScoreBelow {
+        criterion: criterion.id.clone(),
+        highest,
+        threshold: t,
+    })
+}
+
+/// Each proposal's lowest and highest valid score on each criterion, `criteria` a proposal
+/// (`None` where it has none): the jurors' own verdicts on the thresholds. A score counted 0
+/// times (`counts`, as a bootstrap replicate draws them) is left out.
+pub fn raw_ranges(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+) -> Vec<Option<(f64, f64)>> {
+    let criteria = award.rubric().criteria.len();
+    let mut ranges = vec![None; award.proposals().len() * criteria];
+    for (i, s) in award.scores().iter().enumerate() {
+        let counted = counts.is_none_or(|k| k[i] > 0);
+        if let (Status::Used, true, Some(x)) = (status[i], counted, s.raw()) {
+            let at = &mut ranges[s.proposal_index() * criteria + s.criterion_index()];
+            *at = Some(match *at {
+                None => (x, x),
+                Some((lo, hi)) => (f64::min(lo, x), f64::max(hi, x)),
+            });
+        }
+    }
+    ranges
 }
 
 /// `x`, which is below `bar`, written for a sentence: to 4 decimals, or as many more as it
@@ -170,15 +256,15 @@ mod tests {
     fn horizon_europe_thresholds_and_pass_total() {
         let r = rubric();
         // 3 + 3.5 + 3.5 = 10: every threshold met, sum exactly at pass_total.
-        assert!(reasons(&proposal([3.0, 3.5, 3.5], 3), &r, 3).is_empty());
+        assert!(reasons(&proposal([3.0, 3.5, 3.5], 3), &[], &r, 3).is_empty());
         // 3 + 3 + 3 = 9 < 10: fails pass_total even though every threshold is met.
         assert_eq!(
-            reasons(&proposal([3.0, 3.0, 3.0], 3), &r, 3),
+            reasons(&proposal([3.0, 3.0, 3.0], 3), &[], &r, 3),
             vec!["unweighted sum 9 below pass_total 10"]
         );
         // A high total does not rescue a criterion under its threshold.
         assert_eq!(
-            reasons(&proposal([5.0, 5.0, 2.5], 3), &r, 3),
+            reasons(&proposal([5.0, 5.0, 2.5], 3), &[], &r, 3),
             vec!["implementation 2.5 below its threshold 3"]
         );
     }
@@ -188,14 +274,14 @@ mod tests {
         // Rounded to 4 decimals, 2.99999 would read "3 below its threshold 3".
         let r = rubric();
         assert_eq!(
-            reasons(&proposal([2.99999, 3.5, 3.5], 3), &r, 0),
+            reasons(&proposal([2.99999, 3.5, 3.5], 3), &[], &r, 0),
             vec![
                 "excellence 2.99999 below its threshold 3",
                 "unweighted sum 9.99999 below pass_total 10"
             ]
         );
         assert_eq!(
-            reasons(&proposal([2.123456, 5.0, 5.0], 3), &r, 0),
+            reasons(&proposal([2.123456, 5.0, 5.0], 3), &[], &r, 0),
             vec!["excellence 2.1235 below its threshold 3"]
         );
     }
@@ -204,7 +290,7 @@ mod tests {
     fn a_mean_equal_to_the_threshold_up_to_rounding_meets_it() {
         let r = rubric();
         let third = (2.5 + 3.0 + 3.5) / 3.0; // 3, computed
-        assert!(reasons(&proposal([third, 3.5, 3.5], 3), &r, 0).is_empty());
+        assert!(reasons(&proposal([third, 3.5, 3.5], 3), &[], &r, 0).is_empty());
     }
 
     #[test]
@@ -213,7 +299,7 @@ mod tests {
         let mut p = proposal([4.0, 4.0, 4.0], 2);
         p.values[1] = None;
         assert_eq!(
-            reasons(&p, &r, 3),
+            reasons(&p, &[], &r, 3),
             vec![
                 "2 valid reviews, fewer than min_reviews = 3",
                 "no valid score on impact"

@@ -199,7 +199,10 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     // Ranking is mostly one thread's work: the diagnostics, which need only the values, run
     // beside it.
     let ((ineligible, ranking, selection), diagnostics) = rayon::join(
-        || rank_and_select(award, settings, &values),
+        || {
+            let raw = eligibility::raw_ranges(award, &status, counts);
+            rank_and_select(award, settings, &values, &raw)
+        },
         || {
             if diagnose {
                 diagnostics::diagnose(award, &status, &correction, &values)
@@ -238,17 +241,24 @@ fn status_warnings(status: &[Status]) -> Vec<Warning> {
     warnings
 }
 
-/// Each proposal's reasons for being ineligible (none when eligible), the ranking of the
-/// eligible ones and the winners selected from it.
+/// Each proposal's reasons for being ineligible (none when eligible; `raw` holds its valid
+/// scores' range on each criterion), the ranking of the eligible ones and the winners
+/// selected from it.
 fn rank_and_select(
     award: &Award,
     settings: &Settings,
     values: &[ProposalValues],
+    raw: &[Option<(f64, f64)>],
 ) -> (Vec<Vec<Ineligible>>, Ranking, Selection) {
     let rubric = award.rubric();
+    let criteria = rubric.criteria.len();
     let ineligible: Vec<Vec<Ineligible>> = values
         .iter()
-        .map(|v| eligibility::reasons(v, rubric, settings.min_reviews))
+        .enumerate()
+        .map(|(p, v)| {
+            let raw = &raw[p * criteria..(p + 1) * criteria];
+            eligibility::reasons(v, raw, rubric, settings.min_reviews)
+        })
         .collect();
     let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
     let ranking = rank::rank(

@@ -6,6 +6,7 @@ mod layers;
 
 mod bad_input;
 mod diagnostics;
+mod fairness;
 mod properties;
 mod reports;
 mod scoring;

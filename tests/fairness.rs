@@ -1,0 +1,244 @@
+//! Thresholds are judgments on the rubric's scale: a correction never makes a proposal fail a
+//! threshold every juror put it over, nor pass one every juror put it under
+//! (docs/methods.md, "Thresholds").
+
+use jury::{AwardBuilder, Criterion, Ineligible, Method, Rubric, Scale, Settings};
+
+/// The two-juror award of issue 18 on the Horizon Europe RIA scale (0–5 in half points,
+/// threshold 3 on each criterion, pass_total 10): both jurors read both proposals.
+fn two_jurors(method: Method) -> (jury::Award, jury::Outcome) {
+    let scale = Scale::new(0.0, 5.0, Some(0.5));
+    let mut rubric = Rubric::new(
+        ["excellence", "impact", "implementation"]
+            .map(|id| Criterion::new(id, 1.0, scale).with_threshold(3.0))
+            .to_vec(),
+    );
+    rubric.pass_total = Some(10.0);
+    let settings = Settings {
+        method,
+        min_reviews: 1,
+        winners: 1,
+        ..Settings::default()
+    };
+    let mut b = AwardBuilder::new(rubric, settings);
+    let rows = [
+        ("J1", "P1", [4.5, 4.0, 3.5]),
+        ("J1", "P2", [3.0, 3.5, 4.0]),
+        ("J2", "P1", [4.0, 4.5, 4.0]),
+        ("J2", "P2", [3.5, 3.0, 3.0]),
+    ];
+    for (j, p, xs) in rows {
+        for (c, x) in ["excellence", "impact", "implementation"].iter().zip(xs) {
+            b.score(j, p, c, Some(x));
+        }
+    }
+    let award = b.build().unwrap();
+    let outcome = jury::score(&award);
+    (award, outcome)
+}
+
+#[test]
+fn a_threshold_every_juror_cleared_holds_under_every_method() {
+    // Both jurors scored P1 at or above 3 on every criterion (implementation 3.5 and 4), and
+    // each juror's scores sum to 12 and 12.5 >= 10: P1 is eligible whatever the correction.
+    for method in Method::ALL {
+        let (award, outcome) = two_jurors(method);
+        let p1 = award.proposals().index("P1").unwrap();
+        assert_eq!(outcome.ineligible(p1), &[] as &[Ineligible], "{method}");
+    }
+}
+
+/// The reasons each proposal (P1, P2, P3 in order) is not eligible, in a one-criterion award
+/// on 1–5 with threshold `t`, from `scores` (juror, proposal, score).
+fn reasons(method: Method, t: f64, scores: &[(&str, &str, f64)]) -> Vec<Vec<String>> {
+    let scale = Scale::new(1.0, 5.0, None);
+    let rubric = Rubric::new(vec![Criterion::new("q", 1.0, scale).with_threshold(t)]);
+    let settings = Settings {
+        method,
+        min_reviews: 1,
+        ..Settings::default()
+    };
+    let mut b = AwardBuilder::new(rubric, settings);
+    for (j, p, x) in scores {
+        b.score(j, p, "q", Some(*x));
+    }
+    let award = b.build().unwrap();
+    let outcome = jury::score(&award);
+    award
+        .proposals()
+        .members()
+        .map(|p| {
+            outcome
+                .ineligible(p)
+                .iter()
+                .map(|r| r.to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Juror a reads P1 and P2, juror b reads P2 and P3; zscore, worked by hand: a's mean 1.5 and
+/// sd 0.5 (population), b's 4.5 and 0.5, so each juror's higher score is +1 sd and the lower
+/// −1 sd; the pooled scores 2, 1, 4, 5 have mean 3 and sd √2.5 = 1.581139. P1 is corrected to
+/// 3 + 1.581139 = 4.581139, P2 to 3 − 1.581139 = 1.418861 (both readers), P3 to 4.581139.
+const HARSH_A: [(&str, &str, f64); 4] = [
+    ("a", "P1", 2.0),
+    ("a", "P2", 1.0),
+    ("b", "P2", 4.0),
+    ("b", "P3", 5.0),
+];
+
+#[test]
+fn a_threshold_every_juror_failed_is_not_passed_by_a_correction() {
+    // P1's only score, 2, is below 2.5: the correction lifts its value to 4.58, yet it fails.
+    // P2's jurors disagree (1 and 4): its value 1.418861 decides. P3's score 5 clears it.
+    let got = reasons(Method::Zscore, 2.5, &HARSH_A);
+    assert_eq!(
+        got,
+        vec![
+            vec!["every score on q below its threshold 2.5 (the highest 2)".to_string()],
+            vec!["q 1.4189 below its threshold 2.5".to_string()],
+            vec![],
+        ]
+    );
+    // Uncorrected, P1's value is its score, 2, and P2's mean 2.5 meets the threshold.
+    let got = reasons(Method::None, 2.5, &HARSH_A);
+    assert_eq!(
+        got,
+        vec![
+            vec!["q 2 below its threshold 2.5".to_string()],
+            vec![],
+            vec![],
+        ]
+    );
+}
+
+#[test]
+fn a_threshold_every_juror_cleared_is_not_failed_by_a_correction() {
+    // The mirror image: a's scores 4 (P1) and 5 (P2), b's 2 (P2) and 1 (P3). zscore lowers
+    // P1's value to 3 − 1.581139 = 1.418861, below 3.5, but its only score, 4, clears 3.5.
+    let lenient_a = [
+        ("a", "P1", 4.0),
+        ("a", "P2", 5.0),
+        ("b", "P2", 2.0),
+        ("b", "P3", 1.0),
+    ];
+    let got = reasons(Method::Zscore, 3.5, &lenient_a);
+    assert_eq!(got[0], Vec::<String>::new());
+    // P2's jurors disagree (5 and 2) and its value 4.581139 clears 3.5; P3's only score, 1,
+    // and its value 1.418861 are both below.
+    assert_eq!(got[1], Vec::<String>::new());
+    assert_eq!(got[2], vec!["q 1.4189 below its threshold 3.5".to_string()]);
+}
+
+#[test]
+fn a_threshold_between_two_scale_points_is_a_bar_for_the_mean() {
+    // 3.5 on a scale of whole points: refused before as off the scale's steps.
+    let scale = Scale::new(1.0, 5.0, Some(1.0));
+    let rubric = Rubric::new(vec![Criterion::new("q", 1.0, scale).with_threshold(3.5)]);
+    let award = AwardBuilder::new(rubric, Settings::default())
+        .score("a", "P1", "q", Some(3.0))
+        .score("b", "P1", "q", Some(4.0))
+        .build();
+    assert!(award.is_ok(), "{:?}", award.err());
+    let scale = Scale::new(1.0, 5.0, Some(1.0));
+    let rubric = Rubric::new(vec![Criterion::new("q", 1.0, scale).with_threshold(5.5)]);
+    let refused = AwardBuilder::new(rubric, Settings::default())
+        .score("a", "P1", "q", Some(3.0))
+        .build();
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("must be within its scale: a number from 1 to 5"),
+        "{message}"
+    );
+}
+
+/// A seeded xorshift generator: the same awards on every machine.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Random complete awards (2–6 proposals, 2–6 jurors, every juror reading every proposal, 3
+/// criteria of weights 1, 1.5 or 2 on 0–5 in half points, threshold 2), scored under every
+/// method: a proposal every juror scored at or above 2 on every criterion is eligible, and
+/// one that every juror scored below 2 on some criterion is not. `JURY_FAIRNESS_AWARDS` sets
+/// how many awards (1,000 by default).
+#[test]
+fn on_random_complete_awards_no_method_overturns_a_unanimous_threshold_verdict() {
+    let awards: u64 = std::env::var("JURY_FAIRNESS_AWARDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let mut draw = Draw(0x2016_1218);
+    let (mut all_pass, mut all_fail) = (0, 0);
+    for _ in 0..awards {
+        let (proposals, jurors) = (2 + draw.next(5), 2 + draw.next(5));
+        let scale = Scale::new(0.0, 5.0, Some(0.5));
+        let criteria: Vec<Criterion> = ["a", "b", "c"]
+            .iter()
+            .map(|id| {
+                let weight = [1.0, 1.5, 2.0][draw.next(3) as usize];
+                Criterion::new(id, weight, scale).with_threshold(2.0)
+            })
+            .collect();
+        // Each proposal has a quality of 0 to 5 points, and each score is within a point of it
+        // (in half points, kept on the scale): some proposals are cleared or failed by every
+        // juror, others split them.
+        let mut scores = Vec::new();
+        for p in 0..proposals {
+            let quality = draw.next(11) as i64;
+            for j in 0..jurors {
+                for c in ["a", "b", "c"] {
+                    let x = (quality + draw.next(5) as i64 - 2).clamp(0, 10) as f64 / 2.0;
+                    scores.push((format!("J{j}"), format!("P{p}"), c, x));
+                }
+            }
+        }
+        for method in Method::ALL {
+            let settings = Settings {
+                method,
+                min_reviews: 1,
+                ..Settings::default()
+            };
+            let mut b = AwardBuilder::new(Rubric::new(criteria.clone()), settings);
+            for (j, p, c, x) in &scores {
+                b.score(j, p, c, Some(*x));
+            }
+            let award = b.build().unwrap();
+            let outcome = jury::score(&award);
+            for p in award.proposals().members() {
+                let id = award.proposals().id(p);
+                let verdict = |c: &str, clears: bool| {
+                    scores
+                        .iter()
+                        .filter(|s| s.1 == id && s.2 == c)
+                        .all(|s| (s.3 >= 2.0) == clears)
+                };
+                let pass = ["a", "b", "c"].iter().all(|c| verdict(c, true));
+                let fail = ["a", "b", "c"].iter().any(|c| verdict(c, false));
+                let reasons = outcome.ineligible(p);
+                if pass {
+                    all_pass += 1;
+                    assert!(reasons.is_empty(), "{method} {id}: {reasons:?}");
+                }
+                if fail {
+                    all_fail += 1;
+                    assert!(!reasons.is_empty(), "{method} {id} made eligible");
+                }
+            }
+        }
+    }
+    // The draw must reach both cases often, or the test would pass vacuously.
+    let cases = awards as usize * Method::ALL.len();
+    assert!(
+        all_pass > cases && all_fail > cases / 2,
+        "{all_pass} {all_fail}"
+    );
+}
