@@ -45,6 +45,8 @@ fn a_threshold_every_juror_cleared_holds_under_every_method() {
         let (award, outcome) = two_jurors(method);
         let p1 = award.proposals().index("P1").unwrap();
         assert_eq!(outcome.ineligible(p1), &[] as &[Ineligible], "{method}");
+        // Both jurors' weighted totals put P1 first (12 against 10.5, 12.5 against 9.5).
+        assert_eq!(outcome.winners(), vec![p1], "{method}");
     }
 }
 
