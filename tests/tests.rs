@@ -7,6 +7,7 @@ mod layers;
 mod bad_input;
 mod diagnostics;
 mod fairness;
+mod fuzz;
 mod properties;
 mod reports;
 mod scoring;
