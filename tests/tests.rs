@@ -5,6 +5,7 @@ mod util;
 mod layers;
 
 mod bad_input;
+mod cli;
 mod diagnostics;
 mod properties;
 mod reports;
