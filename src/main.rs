@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Command::Compare { award_dir, format } => compare(&award_dir, format),
         Command::Reliability { award_dir, out } => reliability(&award_dir, out.as_deref()),
         Command::Simulate(a) => simulate(&a),
+        Command::Completions { shell } => cli::generate::completions(shell),
+        Command::Man => cli::generate::man(),
     };
     match result {
         Ok(code) => code,

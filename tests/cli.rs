@@ -88,3 +88,36 @@ fn short_flags_mean_what_the_long_ones_do() {
         jury().arg(cmd).arg(&award).args(flag).assert().success();
     }
 }
+
+#[test]
+fn completion_scripts_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout_of(jury().args(["completions", shell]));
+        assert!(script.len() > 1000, "{shell}: {script}");
+        assert!(script.contains("score"), "{shell} does not complete score");
+        assert!(
+            script.contains("bootstrap"),
+            "{shell} does not complete --bootstrap"
+        );
+    }
+    jury().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_is_roff_and_names_every_subcommand() {
+    let page = stdout_of(jury().arg("man"));
+    assert!(page.contains(".TH jury 1"), "{page}");
+    assert!(page.contains(".SH SYNOPSIS"));
+    for cmd in COMMANDS.iter().chain(&["completions", "man"]) {
+        assert!(
+            page.contains(&format!("jury\\-{cmd}(1)")),
+            "{cmd} is not listed"
+        );
+        let section = format!(".SH \"JURY {}\"", cmd.to_uppercase());
+        assert!(page.contains(&section), "{cmd} has no section");
+    }
+    assert!(
+        page.contains("\\-\\-bootstrap"),
+        "score's options are not described"
+    );
+}

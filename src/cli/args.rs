@@ -62,6 +62,15 @@ pub enum Command {
     /// Write a simulated award folder with its truth (truth.csv, jurors_truth.csv).
     #[command(after_help = help::SIMULATE)]
     Simulate(SimulateArgs),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff, on stdout.
+    #[command(after_help = help::MAN)]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]

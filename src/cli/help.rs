@@ -8,7 +8,8 @@ use clap::ValueEnum;
 pub const JURY: &str = "\
 Examples:
   jury validate fixtures/ineli-balkans-2016
-  jury score fixtures/ineli-balkans-2016 -o report";
+  jury score fixtures/ineli-balkans-2016 -o report
+  jury completions bash > ~/.local/share/bash-completion/completions/jury";
 
 pub const SCORE: &str = "\
 Examples:
@@ -46,6 +47,17 @@ Examples:
   jury simulate -o sim
   jury simulate -o sim --proposals 200 --jurors 30 --reviews 3 -s 42
   jury simulate -o sim --leniency 1 --noise 0.3 && jury score sim";
+
+pub const COMPLETIONS: &str = "\
+Examples:
+  jury completions bash > ~/.local/share/bash-completion/completions/jury
+  jury completions zsh > ~/.zfunc/_jury
+  jury completions fish > ~/.config/fish/completions/jury.fish";
+
+pub const MAN: &str = "\
+Examples:
+  jury man > jury.1 && man ./jury.1
+  jury man | gzip > /usr/local/share/man/man1/jury.1.gz";
 
 /// A parser of `T`'s values whose descriptions are plain text (see [`plain_text`]).
 pub fn plain<T>() -> impl TypedValueParser<Value = T>

@@ -1,6 +1,7 @@
 //! What only the command line needs: arguments, terminal tables, messages.
 
 pub mod args;
+pub mod generate;
 pub mod help;
 pub mod jurors;
 pub mod table;
