@@ -43,7 +43,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
             return Ok(ExitCode::from(1));
         }
     }
-    let mut award = jury::load(&args.award_dir)?;
+    let mut award = cli::load(&args.award_dir)?;
     args.apply(award.settings_mut());
     // The flags are checked as award.toml's settings are: what reaches the stages is valid.
     award.settings().validate(award.rubric())?;
@@ -85,7 +85,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
 
 /// load the award → score → the juror diagnostics table.
 fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
-    let mut award = jury::load(&args.award_dir)?;
+    let mut award = cli::load(&args.award_dir)?;
     if let Some(m) = args.method {
         award.settings_mut().method = m;
     }
@@ -98,7 +98,7 @@ fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
 
 /// Every problem in the inputs, with file and line; exit 2 if any.
 fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
+    let award = cli::load(dir)?;
     println!(
         "{}: no problems found ({}, {}, {}, {})",
         dir.display(),
@@ -112,7 +112,7 @@ fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
 
 /// Every method side by side.
 fn compare(dir: &std::path::Path, format: TableOrCsv) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
+    let award = cli::load(dir)?;
     let comparison = jury::compare(&award);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -129,7 +129,7 @@ fn reliability(
     dir: &std::path::Path,
     out_dir: Option<&std::path::Path>,
 ) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
+    let award = cli::load(dir)?;
     let report = jury::report::ReliabilityCsv;
     if let Some(out_dir) = out_dir {
         cli::check_out_of_award(dir, out_dir)?;

@@ -15,7 +15,10 @@ fn has(stderr: &str, parts: &[&str]) {
 fn a_folder_without_award_toml() {
     let d = Dir::empty();
     d.write("scores.csv", OK_SCORES);
-    has(&d.refused(), &["award.toml", "cannot read the file"]);
+    has(
+        &d.refused(),
+        &["this folder has no award.toml, so it is not an award folder"],
+    );
 }
 
 #[test]

@@ -121,3 +121,63 @@ fn the_man_page_is_roff_and_names_every_subcommand() {
         "score's options are not described"
     );
 }
+
+/// stderr of `jury ARGS PATH`, which must exit 2.
+fn refused(args: &[&str], path: &std::path::Path) -> String {
+    let assert = jury().args(args).arg(path).assert().code(2);
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_path_that_is_not_an_award_folder_is_named_with_what_to_give() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("no-such-award");
+    let file = d.path().join("README.md");
+    std::fs::write(&file, "# notes\n").unwrap();
+    let toml = d.path().join("award.toml");
+    std::fs::write(&toml, "").unwrap();
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for cmd in ["score", "validate", "compare", "jurors", "reliability"] {
+        let e = refused(&[cmd], &missing);
+        assert!(
+            e.contains(&format!(
+                "{}: no such file or folder; give the award folder",
+                missing.display()
+            )),
+            "{e}"
+        );
+        let e = refused(&[cmd], &file);
+        assert!(e.contains(&format!("{}: this is a file, not a folder; give the award folder, the one that holds award.toml", file.display())), "{e}");
+        let e = refused(&[cmd], &toml);
+        assert!(
+            e.contains(&format!(
+                "this is a file, not a folder; give the folder that holds it: {}",
+                d.path().display()
+            )),
+            "{e}"
+        );
+        let e = refused(&[cmd], &empty);
+        assert!(
+            e.contains(&format!(
+                "{}: this folder has no award.toml, so it is not an award folder",
+                empty.display()
+            )),
+            "{e}"
+        );
+        assert!(
+            !e.contains("Not a directory") && !e.contains("os error"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn the_formats_hint_points_where_an_installed_binary_can_follow_it() {
+    let d = tempfile::tempdir().unwrap();
+    let e = refused(&["score"], d.path());
+    assert!(
+        e.ends_with("Formats: https://github.com/jury-awards/jury/blob/main/docs/formats.md\n"),
+        "{e}"
+    );
+}
