@@ -9,6 +9,7 @@ use clap::Parser;
 use jury::report::{RankingCsv, Report, SummaryJson};
 
 use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs, TableOrCsv};
+use cli::progress::{Mode, Stage};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -54,16 +55,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     let mut outcome = jury::score(&award);
     let replicates = award.settings().bootstrap;
     if replicates > 0 {
-        let bar = cli::progress(replicates + award.jurors().len(), "bootstrap");
-        let tick = || bar.inc(1);
-        let u = jury::advanced::uncertainty::estimate(
-            &award,
-            award.settings(),
-            &outcome,
-            replicates,
-            &tick,
-        );
-        bar.finish_and_clear();
+        let u = uncertainty(&award, &outcome, replicates, args.progress);
         outcome.set_uncertainty(u);
     }
     cli::warn_all(outcome.warnings());
@@ -81,6 +73,34 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
         eprintln!("reports written to {}", dir.display());
     }
     cli::stdout_result(printed)
+}
+
+/// The bootstrap and the leave-one-juror-out runs, each stage's progress shown as `mode` says.
+fn uncertainty(
+    award: &jury::Award,
+    outcome: &jury::Outcome,
+    replicates: usize,
+    mode: Mode,
+) -> jury::Uncertainty {
+    use jury::advanced::uncertainty::{estimate, Run};
+    let bootstrap = Stage::new(mode, "bootstrap", "replicates", replicates);
+    let without = Stage::new(mode, "without each juror", "jurors", award.jurors().len());
+    bootstrap.start();
+    let tick = |run: Run| match run {
+        Run::Replicate => {
+            if bootstrap.inc() == replicates as u64 {
+                bootstrap.finish();
+                without.start();
+            }
+        }
+        Run::WithoutJuror => {
+            without.inc();
+        }
+    };
+    let u = estimate(award, award.settings(), outcome, replicates, &tick);
+    bootstrap.finish();
+    without.finish();
+    u
 }
 
 /// load the award → score → the juror diagnostics table.

@@ -181,3 +181,60 @@ fn the_formats_hint_points_where_an_installed_binary_can_follow_it() {
         "{e}"
     );
 }
+
+/// stdout and stderr of `jury score` on the example with a small bootstrap and `extra` flags.
+fn bootstrap_run(extra: &[&str]) -> (String, String) {
+    let assert = jury()
+        .arg("score")
+        .arg(repo("fixtures/ineli-balkans-2016"))
+        .args(["--bootstrap", "40", "-s", "3", "-f", "csv"])
+        .args(extra)
+        .assert()
+        .success();
+    let out = assert.get_output();
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    (text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn progress_always_prints_plain_lines_on_a_pipe_and_leaves_stdout_alone() {
+    let (quiet_out, quiet_err) = bootstrap_run(&["--progress", "never"]);
+    assert!(!quiet_err.contains("progress:"), "{quiet_err}");
+    let (out, err) = bootstrap_run(&["--progress", "always"]);
+    assert_eq!(out, quiet_out, "progress changed stdout");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    assert!(
+        lines[0].starts_with("progress: bootstrap 0 of 40 replicates, "),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("progress: bootstrap 40 of 40 replicates, done in "),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("progress: without each juror 0 of 9 jurors, "),
+        "{err}"
+    );
+    assert!(
+        lines[3].starts_with("progress: without each juror 9 of 9 jurors, done in "),
+        "{err}"
+    );
+    assert_eq!(lines.len(), 4, "{err}");
+    // The rest of stderr (the warnings) is what a run without progress prints.
+    let rest: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.starts_with("progress: "))
+        .collect();
+    assert_eq!(rest, quiet_err.lines().collect::<Vec<_>>());
+}
+
+#[test]
+fn progress_auto_on_a_pipe_is_silent_for_a_short_run() {
+    let (_, err) = bootstrap_run(&[]);
+    assert!(!err.contains("progress:"), "{err}");
+    let (_, err) = bootstrap_run(&["--progress", "auto"]);
+    assert!(!err.contains("progress:"), "{err}");
+}

@@ -7,6 +7,7 @@ use jury::simulate::SimulationOptions;
 use jury::{Aggregate, Method, Settings};
 
 use super::help;
+use super::progress::Mode;
 
 /// Judge an innovation award: score proposals against a rubric, correct each juror's bias,
 /// rank, name the winners, and write reports that let anyone audit every number.
@@ -103,6 +104,10 @@ pub struct ScoreArgs {
     /// any count.
     #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..=1024), help_heading = "Uncertainty")]
     pub threads: Option<u64>,
+    /// How progress of the bootstrap is shown on stderr: auto (bars on a terminal, otherwise a
+    /// line every 5 s once a stage has run 5 s), always (plain lines), never.
+    #[arg(long, value_parser = help::plain::<Mode>(), default_value = "auto", help_heading = "Uncertainty")]
+    pub progress: Mode,
     /// Write the audit bundle (ranking.csv, scores.csv, jurors.csv, warnings.csv,
     /// manifest.json) into this folder, atomically.
     #[arg(short, long, help_heading = "Output")]

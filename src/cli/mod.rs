@@ -4,6 +4,7 @@ pub mod args;
 pub mod generate;
 pub mod help;
 pub mod jurors;
+pub mod progress;
 pub mod table;
 
 use std::io;
@@ -143,20 +144,6 @@ pub fn check_out_of_award(award_dir: &std::path::Path, out: &std::path::Path) ->
         });
     }
     Ok(())
-}
-
-/// A progress bar on stderr for long work, hidden when stderr is not a terminal.
-pub fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} {eta}") {
-        bar.set_style(style);
-    }
-    bar.set_message(what.to_string());
-    bar
 }
 
 /// A closed stdout (`jury score ... | head`) is not an error.
