@@ -7,6 +7,7 @@ mod layers;
 mod bad_input;
 mod cli;
 mod diagnostics;
+mod json;
 mod properties;
 mod reports;
 mod scoring;

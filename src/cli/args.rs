@@ -28,6 +28,9 @@ pub enum Command {
     Validate {
         /// The award folder (award.toml, scores.csv, ...).
         award_dir: PathBuf,
+        /// What to print on stdout: the counts, or the problems found.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// Winners and ranks under every correction method, side by side, and which winners hold
     /// under all of them.
@@ -35,9 +38,9 @@ pub enum Command {
     Compare {
         /// The award folder.
         award_dir: PathBuf,
-        /// What to print on stdout (table or csv).
-        #[arg(short, long, value_parser = help::plain::<TableOrCsv>(), default_value = "table", help_heading = "Output")]
-        format: TableOrCsv,
+        /// What to print on stdout.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// The panel's reliability per criterion and for the weighted total: Krippendorff's
     /// alpha, ICC and (complete designs) Kendall's W.
@@ -49,6 +52,9 @@ pub enum Command {
         /// one, or one holding only an earlier reliability.csv (replaced).
         #[arg(short, long, help_heading = "Output")]
         out: Option<PathBuf>,
+        /// What to print on stdout.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// Juror diagnostics: leniency, spread, agreement with the panel, flags, and the
     /// proposals whose reviews disagree so much that they need another reader.
@@ -124,27 +130,21 @@ pub struct JurorsArgs {
     /// How juror bias is corrected (overrides [normalization] method).
     #[arg(short, long, value_parser = help::plain::<Method>(), help_heading = "Method")]
     pub method: Option<Method>,
+    /// What to print on stdout.
+    #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+    pub format: Format,
 }
 
-/// What `jury score` prints on stdout.
+/// What a command prints on stdout (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A readable table of the winners and the ranking.
+    /// A readable table.
     Table,
-    /// ranking.csv.
+    /// CSV: score ranking.csv, jurors jurors.csv, reliability reliability.csv, compare one row
+    /// a proposal, validate one row a problem.
     Csv,
-    /// The ranking, winners and warnings as JSON.
+    /// One JSON document; its schema field names it and its version (docs/json.md).
     Json,
-}
-
-/// What `jury compare` prints on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TableOrCsv {
-    /// A readable table of the ranks under every method.
-    Table,
-    /// One row a proposal: its rank and winner under every method, and whether it wins
-    /// under all.
-    Csv,
 }
 
 impl ScoreArgs {

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod generate;
 pub mod help;
+pub mod json;
 pub mod jurors;
 pub mod progress;
 pub mod table;
