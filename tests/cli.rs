@@ -238,3 +238,33 @@ fn progress_auto_on_a_pipe_is_silent_for_a_short_run() {
     let (_, err) = bootstrap_run(&["--progress", "auto"]);
     assert!(!err.contains("progress:"), "{err}");
 }
+
+#[test]
+fn the_examples_in_help_run() {
+    // Every example that reads a shipped folder and writes nothing runs as shown (a long
+    // bootstrap with 20 replicates: the flags are what is checked, and a debug build is slow).
+    let mut ran = 0;
+    for cmd in COMMANDS {
+        let help = stdout_of(jury().args([cmd, "--help"]));
+        let examples = help.split("Examples:\n").nth(1).unwrap();
+        for line in examples
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("jury "))
+        {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let writes = words.iter().any(|w| [">", "|", "&&", "-o"].contains(w));
+            let shipped = words
+                .iter()
+                .any(|w| w.starts_with("fixtures/") || w.starts_with("rubrics/"));
+            if writes || !shipped {
+                continue;
+            }
+            let words: Vec<&str> = (words.iter())
+                .map(|&w| if w == "2000" { "20" } else { w })
+                .collect();
+            jury().current_dir(repo("")).args(&words).assert().success();
+            ran += 1;
+        }
+    }
+    assert!(ran >= 8, "only {ran} examples ran");
+}

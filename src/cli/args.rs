@@ -143,7 +143,8 @@ pub enum Format {
     /// CSV: score ranking.csv, jurors jurors.csv, reliability reliability.csv, compare one row
     /// a proposal, validate one row a problem.
     Csv,
-    /// One JSON document; its schema field names it and its version (docs/json.md).
+    /// One JSON document; its schema field names it and its version (docs/json.md, at
+    /// https://github.com/jury-awards/jury).
     Json,
 }
 

@@ -20,22 +20,26 @@ Examples:
 pub const VALIDATE: &str = "\
 Examples:
   jury validate fixtures/ineli-balkans-2016
-  jury validate my-award && jury score my-award -o my-award-report";
+  jury validate my-award && jury score my-award -o my-award-report
+  jury validate my-award -f json > problems.json";
 
 pub const COMPARE: &str = "\
 Examples:
   jury compare fixtures/ineli-balkans-2016
-  jury compare fixtures/ineli-balkans-2016 -f csv > methods.csv";
+  jury compare fixtures/ineli-balkans-2016 -f csv > methods.csv
+  jury compare fixtures/ineli-balkans-2016 -f json";
 
 pub const RELIABILITY: &str = "\
 Examples:
   jury reliability fixtures/ineli-balkans-2016
-  jury reliability fixtures/ineli-balkans-2016 -o reliability-report";
+  jury reliability fixtures/ineli-balkans-2016 -o reliability-report
+  jury reliability fixtures/ineli-balkans-2016 -f json";
 
 pub const JURORS: &str = "\
 Examples:
   jury jurors fixtures/ineli-balkans-2016
-  jury jurors fixtures/ineli-balkans-2016 -m additive";
+  jury jurors fixtures/ineli-balkans-2016 -m additive
+  jury jurors fixtures/ineli-balkans-2016 -f json > jurors.json";
 
 pub const RUBRIC: &str = "\
 Examples:
