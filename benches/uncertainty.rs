@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
                         award.settings(),
                         &outcome,
                         2000,
-                        &|| {},
+                        &|_| {},
                     ))
                 })
             })

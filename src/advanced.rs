@@ -55,7 +55,7 @@ pub mod winners {
 /// The bootstrap over reviews and the winners without each juror.
 pub mod uncertainty {
     pub use crate::outcome::{cut_reading, score_counted};
-    pub use crate::uncertainty::{estimate, INTERVAL_TAIL};
+    pub use crate::uncertainty::{estimate, Run, INTERVAL_TAIL};
 }
 
 /// The joint least-squares fits of the `additive` and `affine` methods, on any sparse design.

@@ -6,20 +6,27 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use jury::report::{RankingCsv, Report, SummaryJson};
+use jury::report::{JurorsCsv, RankingCsv, Report, SummaryJson};
 
-use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs, TableOrCsv};
+use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
+use cli::progress::{Mode, Stage};
 
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Score(a) => score(&a),
-        Command::Validate { award_dir } => validate(&award_dir),
+        Command::Validate { award_dir, format } => validate(&award_dir, format),
         Command::Jurors(a) => jurors(&a),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
-        Command::Reliability { award_dir, out } => reliability(&award_dir, out.as_deref()),
+        Command::Reliability {
+            award_dir,
+            out,
+            format,
+        } => reliability(&award_dir, out.as_deref(), format),
         Command::Simulate(a) => simulate(&a),
+        Command::Completions { shell } => cli::generate::completions(shell),
+        Command::Man => cli::generate::man(),
     };
     match result {
         Ok(code) => code,
@@ -41,7 +48,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
             return Ok(ExitCode::from(1));
         }
     }
-    let mut award = jury::load(&args.award_dir)?;
+    let mut award = cli::load(&args.award_dir)?;
     args.apply(award.settings_mut());
     // The flags are checked as award.toml's settings are: what reaches the stages is valid.
     award.settings().validate(award.rubric())?;
@@ -52,16 +59,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     let mut outcome = jury::score(&award);
     let replicates = award.settings().bootstrap;
     if replicates > 0 {
-        let bar = cli::progress(replicates + award.jurors().len(), "bootstrap");
-        let tick = || bar.inc(1);
-        let u = jury::advanced::uncertainty::estimate(
-            &award,
-            award.settings(),
-            &outcome,
-            replicates,
-            &tick,
-        );
-        bar.finish_and_clear();
+        let u = uncertainty(&award, &outcome, replicates, args.progress);
         outcome.set_uncertainty(u);
     }
     cli::warn_all(outcome.warnings());
@@ -81,53 +79,103 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     cli::stdout_result(printed)
 }
 
+/// The bootstrap and the leave-one-juror-out runs, each stage's progress shown as `mode` says.
+fn uncertainty(
+    award: &jury::Award,
+    outcome: &jury::Outcome,
+    replicates: usize,
+    mode: Mode,
+) -> jury::Uncertainty {
+    use jury::advanced::uncertainty::{estimate, Run};
+    let bootstrap = Stage::new(mode, "bootstrap", "replicates", replicates);
+    let without = Stage::new(mode, "without each juror", "jurors", award.jurors().len());
+    bootstrap.start();
+    let tick = |run: Run| match run {
+        Run::Replicate => {
+            if bootstrap.inc() == replicates as u64 {
+                bootstrap.finish();
+                without.start();
+            }
+        }
+        Run::WithoutJuror => {
+            without.inc();
+        }
+    };
+    let u = estimate(award, award.settings(), outcome, replicates, &tick);
+    bootstrap.finish();
+    without.finish();
+    u
+}
+
 /// load the award → score → the juror diagnostics table.
 fn jurors(args: &JurorsArgs) -> Result<ExitCode, jury::Error> {
-    let mut award = jury::load(&args.award_dir)?;
+    let mut award = cli::load(&args.award_dir)?;
     if let Some(m) = args.method {
         award.settings_mut().method = m;
     }
     let outcome = jury::score(&award);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let printed = cli::jurors::report(&award, &outcome, &mut out);
-    cli::stdout_result(printed.and_then(|()| out.flush()))
-}
-
-/// Every problem in the inputs, with file and line; exit 2 if any.
-fn validate(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
-    println!(
-        "{}: no problems found ({}, {}, {}, {})",
-        dir.display(),
-        cli::counted(award.proposals().len(), "proposal"),
-        cli::counted(award.jurors().len(), "juror"),
-        cli::counted(award.scores().len(), "score"),
-        cli::counted(award.conflicts().len(), "declared conflict")
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Every method side by side.
-fn compare(dir: &std::path::Path, format: TableOrCsv) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
-    let comparison = jury::compare(&award);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let printed = match format {
-        TableOrCsv::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
-        TableOrCsv::Table => cli::table::comparison(&award, &comparison, &mut out),
+    let printed = match args.format {
+        Format::Table => cli::jurors::report(&award, &outcome, &mut out),
+        Format::Csv => JurorsCsv.write(&award, &outcome, &mut out),
+        Format::Json => cli::json::jurors(&award, &outcome, &mut out),
     };
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
 
-/// The panel's reliability, as a table, and with --out as reliability.csv alone in a folder
-/// of its own, written atomically.
+/// Every problem in the inputs, with file and line; exit 2 if any. With `--format csv` or
+/// `json` the problems (or, for json, the counts) are printed on stdout too.
+fn validate(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Error> {
+    let loaded = cli::load(dir);
+    let (award, problems) = match &loaded {
+        Ok(award) => (Some(award), &[][..]),
+        Err(e) => (None, e.problems()),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let printed = match format {
+        Format::Table => Ok(()),
+        Format::Csv => cli::json::validation_csv(problems, &mut out),
+        Format::Json => cli::json::validation(dir, award, problems, &mut out),
+    };
+    let printed = cli::stdout_result(printed.and_then(|()| out.flush()));
+    let award = loaded?;
+    if format == Format::Table {
+        println!(
+            "{}: no problems found ({}, {}, {}, {})",
+            dir.display(),
+            cli::counted(award.proposals().len(), "proposal"),
+            cli::counted(award.jurors().len(), "juror"),
+            cli::counted(award.scores().len(), "score"),
+            cli::counted(award.conflicts().len(), "declared conflict")
+        );
+    }
+    printed
+}
+
+/// Every method side by side.
+fn compare(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Error> {
+    let award = cli::load(dir)?;
+    let comparison = jury::compare(&award);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let printed = match format {
+        Format::Table => cli::table::comparison(&award, &comparison, &mut out),
+        Format::Csv => cli::table::comparison_csv(&award, &comparison, &mut out),
+        Format::Json => cli::json::comparison(&award, &comparison, &mut out),
+    };
+    cli::stdout_result(printed.and_then(|()| out.flush()))
+}
+
+/// The panel's reliability, as a table (or reliability.csv, or JSON), and with --out as
+/// reliability.csv alone in a folder of its own, written atomically.
 fn reliability(
     dir: &std::path::Path,
     out_dir: Option<&std::path::Path>,
+    format: Format,
 ) -> Result<ExitCode, jury::Error> {
-    let award = jury::load(dir)?;
+    let award = cli::load(dir)?;
     let report = jury::report::ReliabilityCsv;
     if let Some(out_dir) = out_dir {
         cli::check_out_of_award(dir, out_dir)?;
@@ -139,7 +187,11 @@ fn reliability(
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let printed = cli::table::reliability(&award, &outcome, &mut out);
+    let printed = match format {
+        Format::Table => cli::table::reliability(&award, &outcome, &mut out),
+        Format::Csv => report.write(&award, &outcome, &mut out),
+        Format::Json => cli::json::reliability(&award, &outcome, &mut out),
+    };
     cli::stdout_result(printed.and_then(|()| out.flush()))
 }
 

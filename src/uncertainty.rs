@@ -25,8 +25,19 @@ use crate::winners::Winner;
 /// The share of replicates kept out of each end of an interval: 5%, for a 90% interval.
 pub const INTERVAL_TAIL: f64 = 0.05;
 
+/// Which kind of run of [`estimate`] has finished, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Run {
+    /// One bootstrap replicate; all of them finish before the first [`Run::WithoutJuror`].
+    Replicate,
+    /// One scoring of the award without one juror; there is one per juror.
+    WithoutJuror,
+}
+
 /// Runs `replicates` bootstrap replicates and the leave-one-juror-out scorings of the award
-/// under `settings`; `tick` is called once per finished run (for a progress bar). With 0
+/// under `settings`; `tick` is called once per finished run, with its kind (for progress
+/// bars: `replicates` calls with [`Run::Replicate`], then one per juror with
+/// [`Run::WithoutJuror`], from any thread). With 0
 /// replicates only [`Uncertainty::without`] means anything: every `p_winner` and the cut's
 /// share are 0 and every interval `None` (`jury score` estimates nothing then). Every
 /// replicate's ranks and totals are held until the end: `replicates` is meant to be a checked
@@ -41,7 +52,7 @@ pub fn estimate(
     settings: &Settings,
     outcome: &Outcome,
     replicates: usize,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(Run) + Sync),
 ) -> Uncertainty {
     let reviews = Reviews::new(award, &outcome.status);
     let n = award.proposals().len();
@@ -56,7 +67,7 @@ pub fn estimate(
                 ..settings.clone()
             };
             let o = score_counted(award, &settings, Some(&counts));
-            tick();
+            tick(Run::Replicate);
             Replicate::of(&o)
         })
         .collect();
@@ -98,7 +109,7 @@ pub fn estimate(
 fn without_each_juror(
     award: &Award,
     settings: &Settings,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(Run) + Sync),
 ) -> Vec<Vec<ProposalId>> {
     (0..award.jurors().len())
         .into_par_iter()
@@ -109,7 +120,7 @@ fn without_each_juror(
                 .map(|s| u32::from(s.juror_index() != j))
                 .collect();
             let o = score_counted(award, settings, Some(&counts));
-            tick();
+            tick(Run::WithoutJuror);
             o.winners()
         })
         .collect()
@@ -376,10 +387,23 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| estimate(&award, award.settings(), &outcome, 200, &|| {}))
+                .install(|| estimate(&award, award.settings(), &outcome, 200, &|_| {}))
         };
         let one = run(1);
         assert_eq!(one, run(2));
+        // Every replicate ticks once as a replicate, then every juror once as a juror.
+        let ticks = std::sync::Mutex::new(Vec::new());
+        estimate(&award, award.settings(), &outcome, 30, &|r| {
+            ticks.lock().unwrap().push(r);
+        });
+        let ticks = ticks.into_inner().unwrap();
+        let replicates = ticks.iter().filter(|&&r| r == Run::Replicate).count();
+        assert_eq!(replicates, 30);
+        assert_eq!(ticks.len(), 30 + award.jurors().len());
+        assert!(
+            ticks[..30].iter().all(|&r| r == Run::Replicate),
+            "{ticks:?}"
+        );
         let sum: f64 = one.p_winner.iter().sum();
         // Every replicate names exactly 2 winners when no tie straddles the cut.
         assert!((sum - 2.0).abs() < 1e-9, "{sum}");
@@ -401,7 +425,7 @@ mod tests {
         };
         let award = testkit::single(rubric(), settings, &rows);
         let outcome = crate::score(&award);
-        let u = estimate(&award, award.settings(), &outcome, 400, &|| {});
+        let u = estimate(&award, award.settings(), &outcome, 400, &|_| {});
         for (p, &share) in u.p_winner.iter().enumerate() {
             // 400 draws of a fair coin: 0.5 ± 0.1 is five standard deviations.
             assert!((share - 0.5).abs() < 0.1, "P{p}: {share}");

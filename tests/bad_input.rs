@@ -15,7 +15,10 @@ fn has(stderr: &str, parts: &[&str]) {
 fn a_folder_without_award_toml() {
     let d = Dir::empty();
     d.write("scores.csv", OK_SCORES);
-    has(&d.refused(), &["award.toml", "cannot read the file"]);
+    has(
+        &d.refused(),
+        &["this folder has no award.toml, so it is not an award folder"],
+    );
 }
 
 #[test]
@@ -347,11 +350,11 @@ fn more_threads_than_a_machine_could_start_are_refused() {
 
 #[test]
 fn compare_refuses_a_format_it_does_not_print() {
-    // Found in review: `compare --format json` printed the table.
+    // Found in review: `compare --format json` printed the table (it prints JSON now).
     let d = Dir::award("", OK_SCORES);
-    let out = d.jury(&["compare", "--format", "json"]).assert().code(2);
+    let out = d.jury(&["compare", "--format", "xml"]).assert().code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    has(&stderr, &["'json'", "table, csv"]);
+    has(&stderr, &["'xml'", "table, csv, json"]);
 }
 
 #[test]

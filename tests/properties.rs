@@ -138,7 +138,7 @@ proptest! {
         let settings = Settings { winners: 5, seed, ..settings(Method::Additive) };
         let award = build(CONTINUOUS, settings, &rows);
         let outcome = jury::score(&award);
-        let u = jury::advanced::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|| {});
+        let u = jury::advanced::uncertainty::estimate(&award, award.settings(), &outcome, 50, &|_| {});
         for p in 0..10 {
             let want = if p >= 5 { 1.0 } else { 0.0 };
             prop_assert_eq!(u.p_winner(jury::ProposalId::from(p)), want, "proposal P{}", p);

@@ -5,9 +5,11 @@ mod util;
 mod layers;
 
 mod bad_input;
+mod cli;
 mod diagnostics;
 mod fairness;
 mod fuzz;
+mod json;
 mod properties;
 mod reports;
 mod scoring;

@@ -6,10 +6,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jury::simulate::SimulationOptions;
 use jury::{Aggregate, Method, Settings};
 
+use super::help;
+use super::progress::Mode;
+
 /// Judge an innovation award: score proposals against a rubric, correct each juror's bias,
 /// rank, name the winners, and write reports that let anyone audit every number.
 #[derive(Debug, Parser)]
-#[command(name = "jury", version, about, long_about = None)]
+#[command(name = "jury", version, about, long_about = None, after_help = help::JURY)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -18,41 +21,63 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score an award folder: the winners and the ranking, and with --out the audit bundle.
+    #[command(after_help = help::SCORE)]
     Score(ScoreArgs),
     /// Check every input file of an award folder; exit 2 if any problem is found.
+    #[command(after_help = help::VALIDATE)]
     Validate {
         /// The award folder (award.toml, scores.csv, ...).
         award_dir: PathBuf,
+        /// What to print on stdout: the counts, or the problems found.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// Winners and ranks under every correction method, side by side, and which winners hold
     /// under all of them.
+    #[command(after_help = help::COMPARE)]
     Compare {
         /// The award folder.
         award_dir: PathBuf,
-        /// What to print on stdout (table or csv).
-        #[arg(long, value_enum, default_value_t = TableOrCsv::Table)]
-        format: TableOrCsv,
+        /// What to print on stdout.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// The panel's reliability per criterion and for the weighted total: Krippendorff's
     /// alpha, ICC and (complete designs) Kendall's W.
+    #[command(after_help = help::RELIABILITY)]
     Reliability {
         /// The award folder.
         award_dir: PathBuf,
         /// Also write reliability.csv, alone and atomically, into this folder: a new or empty
         /// one, or one holding only an earlier reliability.csv (replaced).
-        #[arg(long)]
+        #[arg(short, long, help_heading = "Output")]
         out: Option<PathBuf>,
+        /// What to print on stdout.
+        #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+        format: Format,
     },
     /// Juror diagnostics: leniency, spread, agreement with the panel, flags, and the
     /// proposals whose reviews disagree so much that they need another reader.
+    #[command(after_help = help::JURORS)]
     Jurors(JurorsArgs),
     /// Show a rubric as a briefing table for jurors.
+    #[command(after_help = help::RUBRIC)]
     Rubric {
         /// A rubric file (a [rubric] table, as in rubrics/).
         rubric: PathBuf,
     },
     /// Write a simulated award folder with its truth (truth.csv, jurors_truth.csv).
+    #[command(after_help = help::SIMULATE)]
     Simulate(SimulateArgs),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff, on stdout.
+    #[command(after_help = help::MAN)]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,37 +85,41 @@ pub struct ScoreArgs {
     /// The award folder (award.toml, scores.csv, ...).
     pub award_dir: PathBuf,
     /// How juror bias is corrected (overrides [normalization] method).
-    #[arg(long, value_enum)]
+    #[arg(short, long, value_parser = help::plain::<Method>(), help_heading = "Method")]
     pub method: Option<Method>,
     /// How corrected scores are combined over jurors (overrides [ranking] aggregate).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = help::plain::<Aggregate>(), help_heading = "Method")]
     pub aggregate: Option<Aggregate>,
     /// Scores dropped at each end by the trimmed mean (overrides [ranking] trim).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_TRIM as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_TRIM as u64), help_heading = "Method")]
     pub trim: Option<u64>,
     /// How many winners (overrides [award] winners).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Method")]
     pub winners: Option<u64>,
     /// Minimum valid reviews to be eligible (overrides [ranking] min_reviews).
-    #[arg(long)]
+    #[arg(long, help_heading = "Method")]
     pub min_reviews: Option<usize>,
     /// Seed of every random choice (overrides [uncertainty] seed).
-    #[arg(long)]
+    #[arg(short, long, help_heading = "Uncertainty")]
     pub seed: Option<u64>,
     /// Bootstrap replicates for uncertainty: p_winner and rank and total intervals
     /// (overrides [uncertainty] bootstrap; 0 for none).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_BOOTSTRAP as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=jury::advanced::limits::MAX_BOOTSTRAP as u64), help_heading = "Uncertainty")]
     pub bootstrap: Option<u64>,
     /// Threads for the bootstrap (default: every core; at most 1024). Reports are the same for
     /// any count.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..=1024), help_heading = "Uncertainty")]
     pub threads: Option<u64>,
+    /// How progress of the bootstrap is shown on stderr: auto (bars on a terminal, otherwise a
+    /// line every 5 s once a stage has run 5 s), always (plain lines), never.
+    #[arg(long, value_parser = help::plain::<Mode>(), default_value = "auto", help_heading = "Uncertainty")]
+    pub progress: Mode,
     /// Write the audit bundle (ranking.csv, scores.csv, jurors.csv, warnings.csv,
     /// manifest.json) into this folder, atomically.
-    #[arg(long)]
+    #[arg(short, long, help_heading = "Output")]
     pub out: Option<PathBuf>,
     /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 }
 
@@ -99,29 +128,24 @@ pub struct JurorsArgs {
     /// The award folder (award.toml, scores.csv, ...).
     pub award_dir: PathBuf,
     /// How juror bias is corrected (overrides [normalization] method).
-    #[arg(long, value_enum)]
+    #[arg(short, long, value_parser = help::plain::<Method>(), help_heading = "Method")]
     pub method: Option<Method>,
+    /// What to print on stdout.
+    #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
+    pub format: Format,
 }
 
-/// What `jury score` prints on stdout.
+/// What a command prints on stdout (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A readable table of the winners and the ranking.
+    /// A readable table.
     Table,
-    /// ranking.csv.
+    /// CSV: score ranking.csv, jurors jurors.csv, reliability reliability.csv, compare one row
+    /// a proposal, validate one row a problem.
     Csv,
-    /// The ranking, winners and warnings as JSON.
+    /// One JSON document; its schema field names it and its version (docs/json.md, at
+    /// https://github.com/jury-awards/jury).
     Json,
-}
-
-/// What `jury compare` prints on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TableOrCsv {
-    /// A readable table of the ranks under every method.
-    Table,
-    /// One row a proposal: its rank and winner under every method, and whether it wins
-    /// under all.
-    Csv,
 }
 
 impl ScoreArgs {
@@ -157,7 +181,7 @@ impl ScoreArgs {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// The folder to write (new or empty).
-    #[arg(long)]
+    #[arg(short, long, help_heading = "Output")]
     pub out: PathBuf,
     /// Proposals [default: 60].
     #[arg(long)]
@@ -172,7 +196,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub criteria: Option<usize>,
     /// Seed of every draw [default: 0].
-    #[arg(long)]
+    #[arg(short, long)]
     pub seed: Option<u64>,
     /// Standard deviation of juror leniency, in score points [default: 0.5].
     #[arg(long)]

@@ -1,20 +1,23 @@
 //! What only the command line needs: arguments, terminal tables, messages.
 
 pub mod args;
+pub mod generate;
+pub mod help;
+pub mod json;
 pub mod jurors;
+pub mod progress;
 pub mod table;
 
 use std::io;
 use std::process::ExitCode;
 
-use jury::{Error, Warning};
+use jury::{Award, Error, Location, Problem, ProblemKind, Warning};
 
 /// Invalid input or usage.
 pub const EXIT_INVALID: u8 = 2;
 /// The reports could not be written.
 pub const EXIT_FAILURE: u8 = 1;
 
-/// Prints an error and returns its exit code.
 /// `n` things, in the singular when there is one: `1 juror`, `2 jurors`, `1 declared
 /// conflict`.
 pub fn counted(n: usize, one: &str) -> String {
@@ -25,6 +28,10 @@ pub fn counted(n: usize, one: &str) -> String {
     }
 }
 
+/// Where the input formats are specified, for an installed binary as for a clone.
+pub const FORMATS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/formats.md");
+
+/// Prints an error and returns its exit code.
 pub fn fail(e: &Error) -> ExitCode {
     match e {
         Error::Invalid(problems) => {
@@ -32,7 +39,7 @@ pub fn fail(e: &Error) -> ExitCode {
                 eprintln!("error: {p}");
             }
             eprintln!(
-                "{} problem{} found; nothing was written. Formats: docs/formats.md",
+                "{} problem{} found; nothing was written. Formats: {FORMATS}",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }
             );
@@ -43,6 +50,50 @@ pub fn fail(e: &Error) -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+/// Loads an award folder, after checking that `dir` is one: a missing path, a file, or a
+/// folder without `award.toml` is one problem naming the path and what to give instead.
+pub fn load(dir: &std::path::Path) -> Result<Award, Error> {
+    if let Some(message) = not_an_award_folder(dir) {
+        let problem = Problem::new(ProblemKind::Unreadable, Location::file(dir), message);
+        return Err(Error::Invalid(vec![problem]));
+    }
+    jury::load(dir)
+}
+
+/// Why `dir` is not an award folder, when that can be told before reading it. Other failures
+/// (a folder that cannot be listed, an unreadable award.toml) are left to the loader, which
+/// names the file.
+fn not_an_award_folder(dir: &std::path::Path) -> Option<String> {
+    const GIVE: &str = "give the award folder, the one that holds award.toml and scores.csv";
+    let meta = match std::fs::metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Some(format!("no such file or folder; {GIVE}"));
+        }
+        Err(_) => return None,
+        Ok(meta) => meta,
+    };
+    if !meta.is_dir() {
+        let name = dir.file_name().unwrap_or_default();
+        if name != "award.toml" && name != "scores.csv" {
+            return Some(format!("this is a file, not a folder; {GIVE}"));
+        }
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(std::path::Path::new("."));
+        return Some(format!(
+            "this is a file, not a folder; give the folder that holds it: {}",
+            parent.display()
+        ));
+    }
+    let toml = dir.join("award.toml");
+    if std::fs::symlink_metadata(&toml).is_err() {
+        return Some(format!(
+            "this folder has no award.toml, so it is not an award folder; {GIVE}, or write \
+             award.toml into it"
+        ));
+    }
+    None
 }
 
 /// Warnings of one kind shown on stderr before the rest are counted (all are in warnings.csv).
@@ -94,20 +145,6 @@ pub fn check_out_of_award(award_dir: &std::path::Path, out: &std::path::Path) ->
         });
     }
     Ok(())
-}
-
-/// A progress bar on stderr for long work, hidden when stderr is not a terminal.
-pub fn progress(len: usize, what: &str) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} {eta}") {
-        bar.set_style(style);
-    }
-    bar.set_message(what.to_string());
-    bar
 }
 
 /// A closed stdout (`jury score ... | head`) is not an error.

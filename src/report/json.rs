@@ -1,6 +1,5 @@
 //! JSON reports: the manifest of the audit bundle, and the summary for `--format json`.
 
-use std::collections::BTreeMap;
 use std::io;
 
 use serde::{Serialize, Serializer};
@@ -52,11 +51,16 @@ impl Report for Manifest {
     }
 }
 
-/// The ranking, winners and warnings as one JSON document (`jury score --format json`).
+/// The ranking, winners and warnings as one JSON document (`jury score --format json`),
+/// schema [`SUMMARY_SCHEMA`] (docs/json.md); each row's criterion values in rubric order.
 pub struct SummaryJson;
+
+/// The `schema` field of [`SummaryJson`]: the document's name and version.
+pub const SUMMARY_SCHEMA: &str = "jury.score/1";
 
 #[derive(Serialize)]
 struct SummaryDoc<'a> {
+    schema: &'static str,
     award: &'a str,
     method: String,
     aggregate: String,
@@ -74,7 +78,7 @@ struct RowDoc<'a> {
     winner: String,
     eligible: bool,
     reviews: usize,
-    values: BTreeMap<&'a str, Option<f64>>,
+    values: Values<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     p_winner: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +86,15 @@ struct RowDoc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     total_interval: Option<(f64, f64)>,
     note: String,
+}
+
+/// Criterion values as a JSON object in rubric order.
+struct Values<'a>(Vec<(&'a str, Option<f64>)>);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// The ranking, each row made as it is written: 40,000 rows made at once held some 30 MB.
@@ -113,13 +126,15 @@ fn row_doc<'a>(award: &'a Award, outcome: &'a Outcome, r: RankingRow) -> RowDoc<
         winner: r.winner.unwrap_or(Winner::No).to_string(),
         eligible: r.eligible,
         reviews: r.reviews,
-        values: award
-            .rubric()
-            .criteria
-            .iter()
-            .zip(&r.values)
-            .map(|(c, v)| (c.id.as_str(), v.map(round)))
-            .collect(),
+        values: Values(
+            award
+                .rubric()
+                .criteria
+                .iter()
+                .zip(&r.values)
+                .map(|(c, v)| (c.id.as_str(), v.map(round)))
+                .collect(),
+        ),
         p_winner: u.map(|u| round(u.p_winner(r.proposal))),
         rank_interval: u.and_then(|u| u.rank_interval(r.proposal)),
         total_interval: u
@@ -143,6 +158,7 @@ impl Report for SummaryJson {
     fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
         let proposals = award.proposals();
         let doc = SummaryDoc {
+            schema: SUMMARY_SCHEMA,
             award: &award.settings().name,
             method: award.settings().method.to_string(),
             aggregate: award.settings().aggregate.to_string(),
