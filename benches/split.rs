@@ -76,7 +76,11 @@ fn bench(c: &mut Criterion) {
         award.settings_mut().method = Method::None;
         let outcome = jury::score(&award);
         g.bench_with_input(BenchmarkId::new("warnings_csv", n), &n, |b, _| {
-            b.iter(|| WarningsCsv.write(&award, &outcome, &mut io::sink()).unwrap())
+            b.iter(|| {
+                WarningsCsv
+                    .write(&award, &outcome, &mut io::sink())
+                    .unwrap()
+            })
         });
     }
     g.finish();

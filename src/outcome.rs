@@ -286,7 +286,9 @@ fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
     }
     for (p, part) in components.proposal.iter().enumerate() {
         if let Some(k) = part {
-            parts[*k as usize].1.push(award.proposals().id(p).to_string());
+            parts[*k as usize]
+                .1
+                .push(award.proposals().id(p).to_string());
         }
     }
     Some(Warning::SplitDesign { parts })
@@ -312,7 +314,10 @@ mod tests {
 
     fn owned(parts: &[(&[&str], &[&str])]) -> Vec<(Vec<String>, Vec<String>)> {
         let strings = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect();
-        parts.iter().map(|(j, p)| (strings(j), strings(p))).collect()
+        parts
+            .iter()
+            .map(|(j, p)| (strings(j), strings(p)))
+            .collect()
     }
 
     #[test]
@@ -360,8 +365,10 @@ mod tests {
         let scores: Vec<(String, String)> = (0..500)
             .flat_map(|j| [2 * j, 2 * j + 1].map(|p| (format!("J{j:03}"), format!("P{p:04}"))))
             .collect();
-        let refs: Vec<(&str, &str, f64)> =
-            scores.iter().map(|(j, p)| (j.as_str(), p.as_str(), 1.0)).collect();
+        let refs: Vec<(&str, &str, f64)> = scores
+            .iter()
+            .map(|(j, p)| (j.as_str(), p.as_str(), 1.0))
+            .collect();
         let award = testkit::single(
             testkit::one_criterion(0.0, 10.0),
             Settings::default(),

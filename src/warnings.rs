@@ -417,18 +417,21 @@ impl Warning {
             Warning::SplitDesign { parts } => &parts[..],
             _ => &[],
         };
-        parts.iter().enumerate().map(move |(k, (jurors, proposals))| {
-            (
-                SPLIT_PART_KIND,
-                format!(
-                    "part {} of {}: jurors {}; proposals {}",
-                    k + 1,
-                    parts.len(),
-                    jurors.join(", "),
-                    proposals.join(", ")
-                ),
-            )
-        })
+        parts
+            .iter()
+            .enumerate()
+            .map(move |(k, (jurors, proposals))| {
+                (
+                    SPLIT_PART_KIND,
+                    format!(
+                        "part {} of {}: jurors {}; proposals {}",
+                        k + 1,
+                        parts.len(),
+                        jurors.join(", "),
+                        proposals.join(", ")
+                    ),
+                )
+            })
     }
 }
 
