@@ -73,7 +73,9 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     // Shown before the bundle is written.
     let printed = printed.and_then(|()| out.flush());
     if let Some(dir) = &args.out {
-        jury::write_bundle(&award, &outcome, dir)?;
+        for note in jury::write_bundle(&award, &outcome, dir)? {
+            eprintln!("warning: {note}");
+        }
         eprintln!("reports written to {}", dir.display());
     }
     cli::stdout_result(printed)
@@ -183,7 +185,9 @@ fn reliability(
     }
     let outcome = jury::score(&award);
     if let Some(out_dir) = out_dir {
-        jury::report::write_report(&report, &award, &outcome, out_dir)?;
+        for note in jury::report::write_report(&report, &award, &outcome, out_dir)? {
+            eprintln!("warning: {note}");
+        }
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

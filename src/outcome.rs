@@ -273,7 +273,10 @@ fn rank_and_select(
 }
 
 /// A warning when the assignment graph (jurors ↔ proposals, over valid scores of every
-/// criterion) has more than one connected component.
+/// criterion) has more than one connected component. Time linear in the scores: the
+/// components come from one union–find pass, and each juror and proposal is put into its
+/// part's lists in one more pass over each roster (in roster order, so each list is sorted
+/// as the roster is).
 fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
     let edges = award
         .scores()
@@ -281,27 +284,114 @@ fn split_design(award: &Award, status: &[Status]) -> Option<Warning> {
         .zip(status)
         .filter(|(_, s)| **s == Status::Used)
         .map(|(s, _)| (s.juror_index(), s.proposal_index()));
-    let parts = components_of_edges(award.jurors().len(), award.proposals().len(), edges);
-    if parts.count < 2 {
+    let components = components_of_edges(award.jurors().len(), award.proposals().len(), edges);
+    if components.count < 2 {
         return None;
     }
-    let ids = |labels: &[Option<u32>], id: &dyn Fn(usize) -> String, k: u32| -> Vec<String> {
-        labels
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c == Some(k))
-            .map(|(i, _)| id(i))
-            .collect()
-    };
-    let juror = |j: usize| award.jurors().id(j).to_string();
-    let proposal = |p: usize| award.proposals().id(p).to_string();
-    let parts = (0..parts.count as u32)
-        .map(|k| {
-            (
-                ids(&parts.juror, &juror, k),
-                ids(&parts.proposal, &proposal, k),
-            )
-        })
-        .collect();
+    let mut parts: Vec<(Vec<String>, Vec<String>)> = vec![Default::default(); components.count];
+    for (j, part) in components.juror.iter().enumerate() {
+        if let Some(k) = part {
+            parts[*k as usize].0.push(award.jurors().id(j).to_string());
+        }
+    }
+    for (p, part) in components.proposal.iter().enumerate() {
+        if let Some(k) = part {
+            parts[*k as usize]
+                .1
+                .push(award.proposals().id(p).to_string());
+        }
+    }
     Some(Warning::SplitDesign { parts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit;
+
+    fn parts(outcome: &Outcome) -> Vec<(Vec<String>, Vec<String>)> {
+        let split: Vec<_> = outcome
+            .warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::SplitDesign { parts } => Some(parts.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(split.len() <= 1, "{split:?}");
+        split.into_iter().next().unwrap_or_default()
+    }
+
+    fn owned(parts: &[(&[&str], &[&str])]) -> Vec<(Vec<String>, Vec<String>)> {
+        let strings = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect();
+        parts
+            .iter()
+            .map(|(j, p)| (strings(j), strings(p)))
+            .collect()
+    }
+
+    #[test]
+    fn a_split_design_names_each_part_with_its_jurors_and_proposals() {
+        // a–P1–c–P4 is one part; b reads P2 and P3, e reads P5, d gave only a blank score
+        // (missing) and so is in no part, nor is P6, read by nobody who counts. Parts
+        // come in the order of their lowest juror (a, b, e), members in roster order.
+        let mut b = testkit::single_builder(
+            testkit::one_criterion(0.0, 10.0),
+            Settings::default(),
+            &[
+                ("c", "P4", 1.0),
+                ("a", "P1", 2.0),
+                ("b", "P3", 3.0),
+                ("e", "P5", 4.0),
+                ("c", "P1", 5.0),
+                ("b", "P2", 6.0),
+            ],
+        );
+        b.score("d", "P6", "q", None);
+        let award = b.build().unwrap();
+        assert_eq!(
+            parts(&score(&award)),
+            owned(&[
+                (&["a", "c"], &["P1", "P4"]),
+                (&["b"], &["P2", "P3"]),
+                (&["e"], &["P5"]),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_connected_design_has_no_split_warning() {
+        let award = testkit::single(
+            testkit::one_criterion(0.0, 10.0),
+            Settings::default(),
+            &[("a", "P1", 1.0), ("b", "P1", 2.0), ("b", "P2", 3.0)],
+        );
+        assert!(parts(&score(&award)).is_empty());
+    }
+
+    #[test]
+    fn many_parts_are_bucketed_each_to_its_own() {
+        // Juror j reads proposals 2j and 2j+1 alone: 500 parts of one juror, two proposals.
+        let scores: Vec<(String, String)> = (0..500)
+            .flat_map(|j| [2 * j, 2 * j + 1].map(|p| (format!("J{j:03}"), format!("P{p:04}"))))
+            .collect();
+        let refs: Vec<(&str, &str, f64)> = scores
+            .iter()
+            .map(|(j, p)| (j.as_str(), p.as_str(), 1.0))
+            .collect();
+        let award = testkit::single(
+            testkit::one_criterion(0.0, 10.0),
+            Settings::default(),
+            &refs,
+        );
+        let got = parts(&score(&award));
+        assert_eq!(got.len(), 500);
+        for (j, (jurors, proposals)) in got.iter().enumerate() {
+            assert_eq!(jurors, &vec![format!("J{j:03}")]);
+            assert_eq!(
+                proposals,
+                &vec![format!("P{:04}", 2 * j), format!("P{:04}", 2 * j + 1)]
+            );
+        }
+    }
 }

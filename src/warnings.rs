@@ -331,23 +331,108 @@ impl Warning {
     }
 }
 
-/// The split-design warning: how many parts, and each part's jurors and proposals.
+/// How many of a split design's parts its sentence names: the largest ones.
+const SPLIT_PARTS_NAMED: usize = 3;
+
+/// How many jurors, and how many proposals, the sentence names in each part it names.
+const SPLIT_IDS_NAMED: usize = 5;
+
+/// The split-design warning, summarised: how many parts, the [`SPLIT_PARTS_NAMED`] largest
+/// (by jurors and proposals together; ties to the lower part number) with their sizes and
+/// first few members, and where every part is listed. Its length does not grow with the
+/// number of parts, nor with their size.
 fn split_design(f: &mut fmt::Formatter<'_>, parts: &[(Vec<String>, Vec<String>)]) -> fmt::Result {
     write!(
         f,
-        "SPLIT DESIGN: the jurors and proposals fall into {} parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts:",
+        "SPLIT DESIGN: the jurors and proposals fall into {} parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts. ",
         parts.len()
     )?;
-    for (k, (jurors, proposals)) in parts.iter().enumerate() {
+    let largest = largest_parts(parts);
+    if largest.len() == parts.len() {
+        f.write_str("Its parts, largest first:")?;
+    } else {
+        write!(f, "The {} largest:", largest.len())?;
+    }
+    for (n, &k) in largest.iter().enumerate() {
+        let (jurors, proposals) = &parts[k];
         write!(
             f,
-            " part {}: jurors {}; proposals {}.",
+            "{} part {} ({}; {})",
+            if n == 0 { "" } else { "," },
             k + 1,
-            jurors.join(", "),
-            proposals.join(", ")
+            Named(jurors, "juror"),
+            Named(proposals, "proposal")
         )?;
     }
-    Ok(())
+    write!(
+        f,
+        ". Every part is listed in warnings.csv, one '{SPLIT_PART_KIND}' row each"
+    )
+}
+
+/// The kind of `warnings.csv`'s row for one part of a split design.
+const SPLIT_PART_KIND: &str = "split_design_part";
+
+/// The indexes of a split design's largest parts (at most [`SPLIT_PARTS_NAMED`]), largest
+/// first; equal sizes in part order. One pass over the parts.
+fn largest_parts(parts: &[(Vec<String>, Vec<String>)]) -> Vec<usize> {
+    let size = |k: usize| parts[k].0.len() + parts[k].1.len();
+    let mut largest: Vec<usize> = Vec::with_capacity(SPLIT_PARTS_NAMED + 1);
+    for k in 0..parts.len() {
+        // Before the first smaller one: a later part of equal size stays behind.
+        let at = largest
+            .iter()
+            .position(|&l| size(l) < size(k))
+            .unwrap_or(largest.len());
+        if at < SPLIT_PARTS_NAMED {
+            largest.insert(at, k);
+            largest.truncate(SPLIT_PARTS_NAMED);
+        }
+    }
+    largest
+}
+
+/// A count of members with the first few ids: `2 jurors: J1, J2`, `7 proposals: P1, P2, P3,
+/// P4, P5 and 2 more`.
+struct Named<'a>(&'a [String], &'static str);
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Named(ids, noun) = *self;
+        write!(f, "{} {noun}{}: ", ids.len(), plural(ids.len()))?;
+        f.write_str(&ids[..ids.len().min(SPLIT_IDS_NAMED)].join(", "))?;
+        if ids.len() > SPLIT_IDS_NAMED {
+            write!(f, " and {} more", ids.len() - SPLIT_IDS_NAMED)?;
+        }
+        Ok(())
+    }
+}
+
+impl Warning {
+    /// Rows that `warnings.csv` writes after the warning's own, as (kind, message): for a
+    /// split design, one [`SPLIT_PART_KIND`] row per part with every juror and proposal in
+    /// it (`part 2 of 40: jurors J3; proposals P3, P7`); none for every other warning.
+    pub(crate) fn detail_rows(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        let parts = match self {
+            Warning::SplitDesign { parts } => &parts[..],
+            _ => &[],
+        };
+        parts
+            .iter()
+            .enumerate()
+            .map(move |(k, (jurors, proposals))| {
+                (
+                    SPLIT_PART_KIND,
+                    format!(
+                        "part {} of {}: jurors {}; proposals {}",
+                        k + 1,
+                        parts.len(),
+                        jurors.join(", "),
+                        proposals.join(", ")
+                    ),
+                )
+            })
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -361,6 +446,47 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn part(jurors: usize, proposals: usize) -> (Vec<String>, Vec<String>) {
+        (
+            (0..jurors).map(|j| format!("J{j}")).collect(),
+            (0..proposals).map(|p| format!("P{p}")).collect(),
+        )
+    }
+
+    #[test]
+    fn the_largest_parts_come_first_ties_in_part_order() {
+        let sizes = [(1, 1), (2, 2), (1, 1), (3, 1), (1, 3), (5, 5), (2, 2)];
+        let parts: Vec<_> = sizes.iter().map(|&(j, p)| part(j, p)).collect();
+        // Members: 2, 4, 2, 4, 4, 10, 4 → part 6, then the first two of size 4 (2 and 4).
+        assert_eq!(largest_parts(&parts), vec![5, 1, 3]);
+        assert_eq!(largest_parts(&parts[..2]), vec![1, 0]);
+    }
+
+    #[test]
+    fn a_split_design_sentence_stays_short_and_its_rows_list_everyone() {
+        let parts: Vec<_> = (0..10_000).map(|k| part(1 + k % 7, 1)).collect();
+        let w = Warning::SplitDesign { parts };
+        let text = w.to_string();
+        assert!(text.len() < 700, "{text}");
+        assert!(
+            text.contains("fall into 10000 parts")
+                && text.contains(
+                    "The 3 largest: part 7 (7 jurors: J0, J1, J2, J3, J4 and 2 more; 1 proposal: P0), part 14 (7 jurors"
+                ),
+            "{text}"
+        );
+        let rows: Vec<_> = w.detail_rows().collect();
+        assert_eq!(rows.len(), 10_000);
+        assert_eq!(
+            rows[6],
+            (
+                "split_design_part",
+                "part 7 of 10000: jurors J0, J1, J2, J3, J4, J5, J6; proposals P0".to_string()
+            )
+        );
+        assert_eq!(Warning::MissingScores { count: 1 }.detail_rows().count(), 0);
+    }
 
     #[test]
     fn counts_of_one_read_in_the_singular() {

@@ -542,5 +542,105 @@ fn an_out_folder_under_a_file_or_behind_a_link_is_refused_before_scoring() {
             .unwrap()
             .file_type()
             .is_symlink());
+        // With a trailing slash too (it looked through the link, scored, printed the ranking,
+        // then failed with "Not a directory").
+        for command in ["score", "reliability"] {
+            let out = jury()
+                .arg(command)
+                .arg(&example)
+                .arg("--out")
+                .arg(format!("{}/", tmp.join("link").display()))
+                .assert()
+                .code(1);
+            let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+            assert!(stderr.contains("symbolic link"), "{command}: {stderr}");
+            assert!(out.get_output().stdout.is_empty(), "{command}");
+        }
+        assert!(fs::symlink_metadata(tmp.join("link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
+}
+
+/// The marker a run puts in each folder it makes beside `--out` (see src/report/bundle.rs).
+fn marker(target: &str) -> String {
+    format!("jury swap folder\npid 4194999\ntarget {target}\n")
+}
+
+#[test]
+fn a_later_run_removes_what_an_interrupted_one_left_and_nothing_else() {
+    let tmp = Dir::empty();
+    let example = repo("fixtures/ineli-balkans-2016");
+    let out = tmp.join("bundle");
+    score_into(&example, &out, &[]);
+    // A killed run's staging folder (half written) and old folder (after the swap), marked
+    // for this target; one marked for another target; one unmarked; one with a foreign marker.
+    tmp.write(".jury-staging-AAAA/.jury-swap", &marker("bundle"));
+    tmp.write(".jury-staging-AAAA/bundle/ranking.csv", "half");
+    tmp.write(".jury-old-BBBB/.jury-swap", &marker("bundle"));
+    tmp.write(".jury-old-BBBB/bundle/manifest.json", "{}");
+    tmp.write(".jury-staging-CCCC/.jury-swap", &marker("other"));
+    tmp.write(".jury-staging-DDDD/notes.txt", "mine");
+    tmp.write(".jury-old-EEEE/.jury-swap", "not jury's\n");
+    score_into(&example, &out, &[]);
+    let mut left: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ".jury-old-EEEE",
+            ".jury-staging-CCCC",
+            ".jury-staging-DDDD",
+            "bundle"
+        ]
+    );
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
+fn a_run_killed_between_the_renames_is_recovered_by_the_next() {
+    // The state a kill after `--out` was moved aside leaves: no `bundle`, the old bundle in
+    // `.jury-old-*/bundle`, the complete new one in `.jury-staging-*/bundle`.
+    let tmp = Dir::empty();
+    let example = repo("fixtures/ineli-balkans-2016");
+    let out = tmp.join("bundle");
+    score_into(&example, &out, &[]);
+    let old = tmp.join(".jury-old-KILL");
+    fs::create_dir(&old).unwrap();
+    tmp.write(".jury-old-KILL/.jury-swap", &marker("bundle"));
+    fs::rename(&out, old.join("bundle")).unwrap();
+    tmp.write(".jury-staging-KILL/.jury-swap", &marker("bundle"));
+    tmp.write(".jury-staging-KILL/bundle/ranking.csv", "new");
+    // A command that does not write: nothing is touched.
+    jury().arg("score").arg(&example).assert().success();
+    assert!(!out.exists());
+    // `reliability --out` refuses it as the bundle it is, and puts nothing back either.
+    jury()
+        .arg("reliability")
+        .arg(&example)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(!out.exists() && old.join("bundle/manifest.json").is_file());
+    // The next `score --out` puts the old bundle back (and says so), then replaces it.
+    let run = jury()
+        .arg("score")
+        .arg(&example)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("an interrupted run had moved"), "{stderr}");
+    assert!(out.join("manifest.json").is_file());
+    let names: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["bundle"]);
 }

@@ -378,7 +378,7 @@ fn a_split_design_is_reported_plainly_with_its_parts() {
     assert!(
         err.contains("WARNING: SPLIT DESIGN: the jurors and proposals fall into 2 parts")
             && err.contains(
-                "part 1: jurors J1, J2; proposals P1, P2. part 2: jurors J3; proposals P3."
+                "Its parts, largest first: part 1 (2 jurors: J1, J2; 2 proposals: P1, P2), part 2 (1 juror: J3; 1 proposal: P3)."
             ),
         "{err}"
     );
@@ -386,6 +386,67 @@ fn a_split_design_is_reported_plainly_with_its_parts() {
         err.contains("proposal P3 has a single valid review"),
         "{err}"
     );
+}
+
+/// Four parts, in the order of their lowest juror (the roster sorts ids):
+/// part 1: ana, ben read P1 and P2 (4 members); part 2: cy reads P3 (2);
+/// part 3: dee, eve, fay, gus, hal, ida read P4 (7); part 4: jo reads P5, P6, P7 (4).
+const SPLIT: &str = "juror,proposal,innovation,impact\n\
+    ana,P1,4,4\nben,P1,3,3\nana,P2,2,2\nben,P2,5,5\n\
+    cy,P3,4,4\n\
+    dee,P4,1,2\neve,P4,2,3\nfay,P4,3,4\ngus,P4,4,5\nhal,P4,5,1\nida,P4,1,1\n\
+    jo,P5,2,2\njo,P6,3,3\njo,P7,4,4\n";
+
+/// The sentence for [`SPLIT`]: the 3 largest parts by members, part 3 (7), then parts 1 and
+/// 4 (4 each, in part order); part 2 is left to warnings.csv; at most 5 ids of a kind.
+const SPLIT_SENTENCE: &str = "SPLIT DESIGN: the jurors and proposals fall into 4 parts that share no juror, so totals are comparable only within a part (and fitted methods estimate juror effects only within a part); add readers who cross the parts. The 3 largest: part 3 (6 jurors: dee, eve, fay, gus, hal and 1 more; 1 proposal: P4), part 1 (2 jurors: ana, ben; 2 proposals: P1, P2), part 4 (1 juror: jo; 3 proposals: P5, P6, P7). Every part is listed in warnings.csv, one 'split_design_part' row each";
+
+#[test]
+fn a_split_design_is_summarised_on_stderr_and_in_json_with_its_largest_parts() {
+    let d = Dir::award("[normalization]\nmethod = 'none'\n", SPLIT);
+    let err = stderr(&d, &[]);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("SPLIT DESIGN")).collect();
+    assert_eq!(lines, vec![format!("WARNING: {SPLIT_SENTENCE}")], "{err}");
+    let json = stdout_of(&mut d.jury(&["score", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let split: Vec<&serde_json::Value> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "split_design")
+        .collect();
+    assert_eq!(split.len(), 1, "{json}");
+    assert_eq!(split[0]["message"], SPLIT_SENTENCE);
+}
+
+#[test]
+fn warnings_csv_lists_every_part_of_a_split_design_after_its_summary() {
+    let d = Dir::award("[normalization]\nmethod = 'none'\n", SPLIT);
+    crate::util::jury()
+        .arg("score")
+        .arg(d.path())
+        .arg("--out")
+        .arg(d.join("out"))
+        .assert()
+        .success();
+    let csv = d.read("out/warnings.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("split_design,"))
+        .expect(&csv);
+    assert_eq!(
+        lines[at..at + 5],
+        [
+            format!("split_design,\"{SPLIT_SENTENCE}\"").as_str(),
+            "split_design_part,\"part 1 of 4: jurors ana, ben; proposals P1, P2\"",
+            "split_design_part,part 2 of 4: jurors cy; proposals P3",
+            "split_design_part,\"part 3 of 4: jurors dee, eve, fay, gus, hal, ida; proposals P4\"",
+            "split_design_part,\"part 4 of 4: jurors jo; proposals P5, P6, P7\"",
+        ],
+        "{csv}"
+    );
+    assert_eq!(csv.matches("split_design_part,").count(), 4, "{csv}");
 }
 
 #[test]

@@ -7,7 +7,10 @@ use crate::award::Award;
 
 /// Each proposal's reviews: the jurors with a valid score on it, a juror counted as many
 /// times as the smallest count among their scores of it. Jurors are taken in ranges, in
-/// parallel; the counts are whole numbers, so their sum does not depend on the ranges.
+/// parallel; the counts are whole numbers, so their sum does not depend on the ranges. Each
+/// range keeps three arrays over every proposal, so the ranges are few (a handful per thread,
+/// not one per 256 jurors): with one range per 256 jurors, 160,000 jurors who each read a
+/// proposal of their own cleared 625 × 3 arrays of 160,000 — time quadratic in the award.
 pub(super) fn reviews(
     award: &Award,
     runs: &Runs,
@@ -15,14 +18,21 @@ pub(super) fn reviews(
     used: impl Fn(usize) -> bool + Sync,
     count: impl Fn(usize) -> u32 + Sync,
 ) -> Vec<usize> {
-    /// Jurors a task takes.
+    /// Jurors a task takes at the least.
     const JURORS: usize = 256;
+    /// Tasks per thread at the most.
+    const TASKS_PER_THREAD: usize = 4;
     let proposals = award.proposals().len();
     let jurors = award.jurors().len();
-    (0..jurors.div_ceil(JURORS))
+    let tasks = jurors
+        .div_ceil(JURORS)
+        .min(TASKS_PER_THREAD * rayon::current_num_threads())
+        .max(1);
+    let per = jurors.div_ceil(tasks);
+    (0..tasks)
         .into_par_iter()
         .map(|k| {
-            let range = k * JURORS..((k + 1) * JURORS).min(jurors);
+            let range = (k * per).min(jurors)..((k + 1) * per).min(jurors);
             reviews_of(award, runs, range, counts_once, &used, &count)
         })
         .reduce_with(|mut a, b| {

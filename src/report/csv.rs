@@ -39,7 +39,8 @@ pub struct ScoresCsv;
 /// An outcome without diagnostics ([`crate::score_with`]) is diagnosed for the report.
 pub struct JurorsCsv;
 
-/// `warnings.csv`: every warning, with its kind.
+/// `warnings.csv`: every warning, with its kind; after a split design's, one
+/// `split_design_part` row for each part, with every juror and proposal in it.
 pub struct WarningsCsv;
 
 /// `reliability.csv`: `criterion,statistic,value,ci_lower,ci_upper,test,df1,df2,p`, per
@@ -492,6 +493,10 @@ impl Report for WarningsCsv {
         w.write_record(["kind", "message"])?;
         for warning in &outcome.warnings {
             w.write_record([warning.kind(), text(&warning.to_string()).as_ref()])?;
+            // A split design's parts, one row each after its summary.
+            for (kind, message) in warning.detail_rows() {
+                w.write_record([kind, text(&message).as_ref()])?;
+            }
         }
         w.flush()
     }

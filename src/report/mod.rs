@@ -14,7 +14,7 @@ mod rows;
 use std::io;
 
 pub use crate::util::number::{number, DECIMALS};
-pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report};
+pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report, Housekeeping};
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
 pub use json::{Manifest, SummaryJson, SUMMARY_SCHEMA};
 pub use rows::{ranking_rows, RankingRow};
