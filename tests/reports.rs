@@ -565,7 +565,7 @@ fn an_out_folder_under_a_file_or_behind_a_link_is_refused_before_scoring() {
 
 /// The marker a run puts in each folder it makes beside `--out` (see src/report/bundle.rs).
 fn marker(target: &str) -> String {
-    format!("jury swap folder\npid 4194999\ntarget {target}\n")
+    format!("jury swap folder\npid 4194999\ntarget \"{target}\"\n")
 }
 
 #[test]

@@ -44,6 +44,14 @@ use crate::error::{Error, Result};
 use crate::outcome::Outcome;
 use crate::util::digest::hex;
 
+mod leftovers;
+
+use leftovers::{
+    leftovers, make_own, recover, remove_own, Kind, MOVED, OLD_PREFIX, STAGING_PREFIX,
+};
+#[cfg(test)]
+use leftovers::{marker_name, marker_text, MARKER};
+
 /// Writes the audit bundle (`ranking.csv`, `scores.csv`, `jurors.csv`, `warnings.csv`,
 /// `reliability.csv`, `manifest.json`) into `dir`, atomically. First recovers what an
 /// interrupted run writing `dir` left (see the module's documentation); returns what that
@@ -217,6 +225,11 @@ fn standing(dir: &Path) -> PathBuf {
 /// replace the link, not the folder it points to) or that lies under a file. `dir` is
 /// [`bare`].
 fn check_place(dir: &Path) -> io::Result<()> {
+    if dir.file_name().is_none() {
+        return Err(io::Error::other(
+            "it names no folder of its own (it ends in . or .., or is the root); give the folder's own name",
+        ));
+    }
     if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(io::Error::other(
             "it is a symbolic link; give the folder it points to",
@@ -246,169 +259,6 @@ fn parent_of(dir: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
-}
-
-/// The marker file in each folder a run makes beside its target.
-const MARKER: &str = ".jury-swap";
-/// The marker's first line.
-const MARKER_TAG: &str = "jury swap folder";
-/// The folder a run's own folder moves: the new reports in staging, the old ones aside.
-const MOVED: &str = "bundle";
-const STAGING_PREFIX: &str = ".jury-staging-";
-const OLD_PREFIX: &str = ".jury-old-";
-
-/// Which of a run's folders.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Staging,
-    Old,
-}
-
-/// A folder beside a target that a run writing that target made.
-struct Leftover {
-    path: PathBuf,
-    kind: Kind,
-    pid: u32,
-}
-
-/// The marker of a run writing `dir`.
-fn marker_text(dir: &Path) -> String {
-    let name = dir.file_name().unwrap_or_default().to_string_lossy();
-    format!("{MARKER_TAG}\npid {}\ntarget {name}\n", std::process::id())
-}
-
-/// The folders beside `dir` that runs writing `dir` made: their name has the pattern, they
-/// are folders (not links), and they hold a marker naming `dir`.
-fn leftovers(dir: &Path) -> Vec<Leftover> {
-    let Ok(entries) = fs::read_dir(parent_of(dir)) else {
-        return Vec::new();
-    };
-    let name = dir.file_name().unwrap_or_default().to_string_lossy();
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        let file = file.to_string_lossy();
-        let kind = if file.starts_with(STAGING_PREFIX) {
-            Kind::Staging
-        } else if file.starts_with(OLD_PREFIX) {
-            Kind::Old
-        } else {
-            continue;
-        };
-        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
-            continue;
-        }
-        let marker = entry.path().join(MARKER);
-        if !fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file() && m.len() < 4096) {
-            continue;
-        }
-        let Ok(text) = fs::read_to_string(&marker) else {
-            continue;
-        };
-        let mut lines = text.strip_suffix('\n').unwrap_or(&text).splitn(3, '\n');
-        let (Some(MARKER_TAG), Some(pid), Some(target)) =
-            (lines.next(), lines.next(), lines.next())
-        else {
-            continue;
-        };
-        let Some(pid) = pid.strip_prefix("pid ").and_then(|p| p.parse().ok()) else {
-            continue;
-        };
-        if target.strip_prefix("target ") == Some(&*name) {
-            found.push(Leftover {
-                path: entry.path(),
-                kind,
-                pid,
-            });
-        }
-    }
-    // Oldest first would need times; the name order is at least stable.
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
-}
-
-/// Whether another process with this id is running (another run at work). Known on Linux
-/// only; elsewhere every leftover is taken for abandoned.
-fn running_elsewhere(pid: u32) -> bool {
-    pid != std::process::id()
-        && cfg!(target_os = "linux")
-        && Path::new("/proc").join(pid.to_string()).exists()
-}
-
-/// Puts back what an interrupted run writing `dir` moved aside, when `dir` is missing, then
-/// removes the folders such runs left. Returns what it did and what it could not do.
-fn recover(dir: &Path) -> Vec<Housekeeping> {
-    let mut notes = Vec::new();
-    let found = leftovers(dir);
-    if fs::symlink_metadata(dir).is_err() {
-        if let Some(old) = found
-            .iter()
-            .find(|l| l.kind == Kind::Old && l.path.join(MOVED).is_dir())
-        {
-            let from = old.path.join(MOVED);
-            match fs::rename(&from, dir) {
-                Ok(()) => notes.push(Housekeeping::Restored {
-                    from,
-                    to: dir.to_path_buf(),
-                }),
-                Err(e) => notes.push(Housekeeping::NotRestored {
-                    path: from,
-                    reason: e.to_string(),
-                }),
-            }
-        }
-    }
-    let standing = fs::symlink_metadata(dir).is_ok();
-    for l in found {
-        // The only copy of the previous contents stays until something stands at `dir`.
-        let only_copy = l.kind == Kind::Old && !standing && l.path.join(MOVED).exists();
-        if only_copy || running_elsewhere(l.pid) {
-            continue;
-        }
-        if let Err(e) = remove_own(&l.path) {
-            notes.push(Housekeeping::NotRemoved {
-                path: l.path,
-                reason: e.to_string(),
-            });
-        }
-    }
-    notes
-}
-
-/// Removes a folder of a run's own: its contents, then its marker (so a kill halfway leaves
-/// it still marked), then the folder.
-fn remove_own(path: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(path)? {
-        let entry = entry?;
-        if entry.file_name() == MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    checkpoint(Step::Emptied)?;
-    fs::remove_file(path.join(MARKER))?;
-    fs::remove_dir(path)
-}
-
-/// A fresh folder of this run's own in `parent`, with its marker for `dir`.
-fn make_own(parent: &Path, prefix: &str, dir: &Path) -> io::Result<PathBuf> {
-    let path = tempfile::Builder::new()
-        .prefix(prefix)
-        .tempdir_in(parent)?
-        .keep();
-    let marked = File::create(path.join(MARKER)).and_then(|mut f| {
-        f.write_all(marker_text(dir).as_bytes())
-            .and_then(|()| f.sync_all())
-    });
-    if let Err(e) = marked {
-        let _ = fs::remove_dir_all(&path);
-        return Err(e);
-    }
-    Ok(path)
 }
 
 /// A write into `dir` under way: its staging folder and the folders above `dir` it made.
@@ -518,7 +368,11 @@ impl Drop for Swap {
             let _ = remove_own(&self.staging);
         }
         for folder in &self.created {
-            // Only an empty folder goes: never anything another process put there since.
+            // Only an empty folder goes: never anything another process put there since. A
+            // folder the failed creation never made (or could not name) is passed over.
+            if fs::symlink_metadata(folder).is_err() {
+                continue;
+            }
             if fs::remove_dir(folder).is_err() {
                 break;
             }
@@ -920,5 +774,56 @@ mod tests {
                 .file_type()
                 .is_symlink());
         }
+    }
+
+    #[test]
+    fn a_target_without_a_name_of_its_own_is_refused_before_anything() {
+        let root = tempfile::tempdir().unwrap();
+        for dir in [Path::new("."), &root.path().join("nx/..")] {
+            let err = check_bundle_dir(dir).unwrap_err().to_string();
+            assert!(err.contains("names no folder of its own"), "{err}");
+        }
+        assert!(!root.path().join("nx").exists());
+    }
+
+    #[test]
+    fn a_creation_that_fails_halfway_leaves_no_folder_it_made() {
+        // The second folder's name is too long for any file system: creating it fails after
+        // the first was made.
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("newp").join("a".repeat(300)).join("out");
+        assert!(write_with(None, &dir).is_err());
+        assert_eq!(names(root.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_empty_folder_at_the_target_gets_back_what_a_killed_run_moved_aside() {
+        // A kill after the old bundle was moved aside, then an empty folder made at the
+        // target: the next run puts the old bundle back before replacing it, and removes the
+        // folder it was kept in.
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        write_with(None, &dir).unwrap();
+        let aside = root.path().join(".jury-old-killed");
+        fs::create_dir(&aside).unwrap();
+        fs::write(aside.join(MARKER), marker_text(&dir)).unwrap();
+        fs::rename(&dir, aside.join(MOVED)).unwrap();
+        fs::create_dir(&dir).unwrap();
+        let notes = write_with(None, &dir).unwrap();
+        assert!(
+            matches!(notes.as_slice(), [Housekeeping::Restored { .. }]),
+            "{notes:?}"
+        );
+        assert!(whole(&dir));
+        assert_eq!(names(root.path()), vec!["out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_differ_only_in_bytes_that_are_not_utf8_are_two_targets() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(std::ffi::OsStr::from_bytes(b"out\xff"));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b"out\xfe"));
+        assert_ne!(marker_name(a), marker_name(b));
     }
 }
