@@ -14,3 +14,4 @@ mod properties;
 mod reports;
 mod scoring;
 mod simulate;
+mod terminal;

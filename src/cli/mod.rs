@@ -1,6 +1,7 @@
 //! What only the command line needs: arguments, terminal tables, messages.
 
 pub mod args;
+pub mod fitted;
 pub mod generate;
 pub mod help;
 pub mod json;

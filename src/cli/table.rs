@@ -6,6 +6,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
+
+use super::fitted;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use jury::advanced::uncertainty::cut_reading;
 use jury::report::{number, ranking_rows, text, RankingRow};
@@ -125,14 +127,17 @@ fn ranking_table(
     bundle: Option<&Path>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let width = fitted::width();
     let mut t = table();
     let u = outcome.uncertainty();
     let mut header = vec!["rank", "proposal", "title", "total", "winner", "reviews"];
     if u.is_some() {
         header.extend(["p_win", "rank 90%"]);
     }
+    let criteria = award.rubric().criteria.len();
     header.extend(award.rubric().criteria.iter().map(|c| c.id.as_str()));
     header.push("note");
+    let columns = header.len();
     t.set_header(header);
     let listing = outcome.listing();
     // Through the last winner (or proposal tied for the last place), and at least TABLE_ROWS.
@@ -141,10 +146,44 @@ fn ranking_table(
         .rposition(|&p| named(outcome.winner(p)))
         .map_or(0, |i| i + 1);
     let shown = listing.len().min(TABLE_ROWS.max(last_winner));
+    let mut notes = Vec::new();
     for row in ranking_rows(award, outcome).take(shown) {
-        t.add_row(ranking_cells(award, u, &row));
+        let mut cells = ranking_cells(award, u, &row);
+        if width.is_some() {
+            // Fitted: the title clipped, the note a number, its text below the table.
+            cells[2] = plain(&fitted::clip(
+                award.proposals().label(row.proposal),
+                TITLE_WIDTH,
+            ));
+            cells[columns - 1] = Cell::new(if row.note.is_empty() {
+                String::new()
+            } else {
+                notes.push(row.note.clone());
+                format!("[{}]", notes.len())
+            });
+        }
+        t.add_row(cells);
     }
+    // Left out first when the terminal is narrow: the criteria from the right, then the
+    // bootstrap's columns, then the reviews.
+    let first_criterion = columns - 1 - criteria;
+    let droppable: Vec<usize> = (first_criterion..columns - 1)
+        .rev()
+        .chain((6..first_criterion).rev())
+        .chain([5])
+        .collect();
+    let hidden = width.map_or_else(Vec::new, |w| fitted::fit(&mut t, w, &droppable));
     writeln!(out, "{t}")?;
+    for (k, note) in notes.iter().enumerate() {
+        writeln!(out, "[{}] {}", k + 1, printable(note))?;
+    }
+    if let (Some(w), false) = (width, hidden.is_empty()) {
+        writeln!(
+            out,
+            "Not shown in {w} columns: {}; -f csv or a wider terminal shows every column.",
+            hidden.join(", ")
+        )?;
+    }
     if shown < listing.len() {
         let rest = listing.len() - shown;
         match bundle {
@@ -161,6 +200,9 @@ fn ranking_table(
     }
     Ok(())
 }
+
+/// The most characters of a title a fitted table shows.
+const TITLE_WIDTH: usize = 32;
 
 /// One row of the ranking table.
 fn ranking_cells(award: &Award, u: Option<&Uncertainty>, row: &RankingRow) -> Vec<Cell> {
