@@ -39,7 +39,7 @@ pub mod diagnostics {
 
 /// Thresholds, `pass_total` and `min_reviews`.
 pub mod eligibility {
-    pub use crate::eligibility::{raw_ranges, reasons};
+    pub use crate::eligibility::{raw_ranges, reasons, RawRanges};
 }
 
 /// The ranking, ties broken by the declared chain.

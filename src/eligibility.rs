@@ -122,8 +122,8 @@ impl PartialEq<&str> for Ineligible {
 
 /// Why a proposal is not eligible; empty when it is. Every failed condition is listed, in
 /// this order: reviews, each criterion in rubric order, `pass_total`. `raw` is the proposal's
-/// lowest and highest valid score on each criterion, in rubric order ([`raw_ranges`]); a
-/// criterion without one is judged by its value alone.
+/// lowest and highest valid score on each criterion, in rubric order
+/// ([`RawRanges::proposal`]); a criterion without one is judged by its value alone.
 pub fn reasons(
     values: &ProposalValues,
     raw: &[Option<(f64, f64)>],
@@ -193,14 +193,29 @@ fn threshold(
     })
 }
 
-/// Each proposal's lowest and highest valid score on each criterion, `criteria` a proposal
-/// (`None` where it has none): the jurors' own verdicts on the thresholds. A score counted 0
-/// times (`counts`, as a bootstrap replicate draws them) is left out.
-pub fn raw_ranges(
-    award: &Award,
-    status: &[Status],
-    counts: Option<&[u32]>,
-) -> Vec<Option<(f64, f64)>> {
+/// Each proposal's lowest and highest valid score on each criterion: the jurors' own verdicts
+/// on the thresholds ([`raw_ranges`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawRanges {
+    criteria: usize,
+    ranges: Vec<Option<(f64, f64)>>,
+}
+
+impl RawRanges {
+    /// The proposal's range on each criterion, in rubric order (`None` where it has no valid
+    /// score): what [`reasons`] takes.
+    ///
+    /// # Panics
+    ///
+    /// When `p` is not a position in the award's proposals.
+    pub fn proposal(&self, p: usize) -> &[Option<(f64, f64)>] {
+        &self.ranges[p * self.criteria..(p + 1) * self.criteria]
+    }
+}
+
+/// Each proposal's lowest and highest valid score on each criterion. A score counted 0 times
+/// (`counts`, as a bootstrap replicate draws them) is left out.
+pub fn raw_ranges(award: &Award, status: &[Status], counts: Option<&[u32]>) -> RawRanges {
     let criteria = award.rubric().criteria.len();
     let mut ranges = vec![None; award.proposals().len() * criteria];
     for (i, s) in award.scores().iter().enumerate() {
@@ -213,7 +228,7 @@ pub fn raw_ranges(
             });
         }
     }
-    ranges
+    RawRanges { criteria, ranges }
 }
 
 /// `x`, which is below `bar`, written for a sentence: to 4 decimals, or as many more as it

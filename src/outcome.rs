@@ -6,7 +6,7 @@ use crate::aggregate::{self, ProposalValues};
 use crate::award::Award;
 use crate::conflicts::{self, Status};
 use crate::diagnostics::{self, Diagnostics};
-use crate::eligibility::{self, Ineligible};
+use crate::eligibility::{self, Ineligible, RawRanges};
 use crate::fit::components_of_edges;
 use crate::ids::ProposalId;
 use crate::normalize::{self, Correction};
@@ -248,17 +248,13 @@ fn rank_and_select(
     award: &Award,
     settings: &Settings,
     values: &[ProposalValues],
-    raw: &[Option<(f64, f64)>],
+    raw: &RawRanges,
 ) -> (Vec<Vec<Ineligible>>, Ranking, Selection) {
     let rubric = award.rubric();
-    let criteria = rubric.criteria.len();
     let ineligible: Vec<Vec<Ineligible>> = values
         .iter()
         .enumerate()
-        .map(|(p, v)| {
-            let raw = &raw[p * criteria..(p + 1) * criteria];
-            eligibility::reasons(v, raw, rubric, settings.min_reviews)
-        })
+        .map(|(p, v)| eligibility::reasons(v, raw.proposal(p), rubric, settings.min_reviews))
         .collect();
     let eligible: Vec<bool> = ineligible.iter().map(Vec::is_empty).collect();
     let ranking = rank::rank(

@@ -3,7 +3,7 @@
 //! A rubric is read from TOML into plain serde structs ([`RubricSpec`]) and checked once into
 //! a [`Rubric`], whose invariants every later stage relies on: at least one criterion, unique
 //! ids, weights from 0.001 to 10⁶, scales with `min < max` within ±10⁹, at least 0.001 wide,
-//! with a positive step no wider than the scale, thresholds and level keys on the scale.
+//! with a positive step no wider than the scale, thresholds within the scale, level keys on it.
 //! [`crate::AwardBuilder`] checks them again, since the fields are public.
 
 use std::collections::BTreeMap;
@@ -102,7 +102,8 @@ impl Criterion {
         }
     }
 
-    /// The criterion with this threshold: the least criterion value an eligible proposal has.
+    /// The criterion with this threshold: the bar a proposal must clear on it (docs/methods.md,
+    /// "Thresholds").
     pub fn with_threshold(mut self, threshold: f64) -> Criterion {
         self.threshold = Some(threshold);
         self

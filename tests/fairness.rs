@@ -39,8 +39,9 @@ fn two_jurors(method: Method) -> (jury::Award, jury::Outcome) {
 
 #[test]
 fn a_threshold_every_juror_cleared_holds_under_every_method() {
-    // Both jurors scored P1 at or above 3 on every criterion (implementation 3.5 and 4), and
-    // each juror's scores sum to 12 and 12.5 >= 10: P1 is eligible whatever the correction.
+    // Both jurors scored P1 at or above 3 on every criterion (implementation 3.5 and 4): no
+    // correction fails it on a threshold. Its pass_total (10) is judged on the corrected sum,
+    // which every method keeps above 10 here (the jurors' own sums are 12 and 12.5).
     for method in Method::ALL {
         let (award, outcome) = two_jurors(method);
         let p1 = award.proposals().index("P1").unwrap();

@@ -48,12 +48,12 @@ fn check(width: usize) {
 }
 
 #[test]
-fn the_summary_fits_80_columns() {
+fn golden_summary_in_80_columns() {
     check(80);
 }
 
 #[test]
-fn the_summary_fits_120_columns() {
+fn golden_summary_in_120_columns() {
     check(120);
 }
 
