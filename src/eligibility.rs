@@ -321,4 +321,31 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_ranges_hold_only_the_scores_that_count() {
+        // P1: a's 1 (a conflict), b's 4, c's blank; P2: a's 2, b's 5. Counted once each but
+        // b's 5 counted 0 times (a replicate that did not draw it).
+        let mut b = testkit::single_builder(
+            testkit::one_criterion(0.0, 10.0),
+            crate::settings::Settings::default(),
+            &[
+                ("a", "P1", 1.0),
+                ("b", "P1", 4.0),
+                ("a", "P2", 2.0),
+                ("b", "P2", 5.0),
+            ],
+        );
+        b.score("c", "P1", "q", None).conflict("a", "P1", "");
+        let award = b.build().unwrap();
+        let status = crate::conflicts::statuses(&award);
+        let all = raw_ranges(&award, &status, None);
+        assert_eq!(all.proposal(0), &[Some((4.0, 4.0))]);
+        assert_eq!(all.proposal(1), &[Some((2.0, 5.0))]);
+        // The scores in the award's order: criterion, juror, proposal (a-P1, a-P2, b-P1,
+        // b-P2, c-P1); b's score of P2 is the fourth.
+        let counts = [1, 1, 1, 0, 1];
+        let drawn = raw_ranges(&award, &status, Some(&counts));
+        assert_eq!(drawn.proposal(1), &[Some((2.0, 2.0))]);
+    }
 }
