@@ -422,9 +422,7 @@ fn a_split_design_is_summarised_on_stderr_and_in_json_with_its_largest_parts() {
 #[test]
 fn warnings_csv_lists_every_part_of_a_split_design_after_its_summary() {
     let d = Dir::award("[normalization]\nmethod = 'none'\n", SPLIT);
-    crate::util::jury()
-        .arg("score")
-        .arg(d.path())
+    d.jury(&["score"])
         .arg("--out")
         .arg(d.join("out"))
         .assert()

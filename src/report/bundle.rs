@@ -462,17 +462,11 @@ fn check_target(dir: &Path) -> io::Result<()> {
     }
     // A bundle holds the reports and nothing else, and its manifest is jury's: a folder that
     // merely has a `manifest.json` (a browser extension's, a build's) is not replaced.
-    let mut others = Vec::new();
-    let mut entries = 0;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        entries += 1;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let report = BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file();
-        if !report && !system_file(&name) {
-            others.push(name);
-        }
-    }
+    let Contents {
+        mut others,
+        entries,
+        ..
+    } = contents(dir)?;
     others.sort();
     let refuse = |why: String| {
         Err(io::Error::other(format!(
@@ -507,6 +501,36 @@ fn check_target(dir: &Path) -> io::Result<()> {
     } else {
         refuse("its manifest.json is not one jury wrote".to_string())
     }
+}
+
+/// What a folder holds, judged as a report folder.
+struct Contents {
+    /// Entries that are neither a report file nor a file the operating system leaves.
+    others: Vec<String>,
+    /// Report files of a bundle.
+    reports: usize,
+    /// Every entry.
+    entries: usize,
+}
+
+/// Reads `dir` once and sorts its entries into [`Contents`].
+fn contents(dir: &Path) -> io::Result<Contents> {
+    let mut found = Contents {
+        others: Vec::new(),
+        reports: 0,
+        entries: 0,
+    };
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        found.entries += 1;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file() {
+            found.reports += 1;
+        } else if !system_file(&name) {
+            found.others.push(name);
+        }
+    }
+    Ok(found)
 }
 
 /// A file the operating system leaves in a folder it has shown (Finder's `.DS_Store` and

@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{checkpoint, parent_of, system_file, Housekeeping, Step, BUNDLE_FILES};
+use super::{checkpoint, contents, parent_of, Housekeeping, Step};
 
 /// The marker file in each folder a run makes beside its target.
 pub(super) const MARKER: &str = ".jury-swap";
@@ -187,23 +187,7 @@ pub(super) fn restore_into_empty(dir: &Path, found: &[Leftover]) -> Option<House
 /// Whether `dir` is a folder of jury's reports: not empty, and every entry a report file of
 /// a bundle (or a file the operating system leaves).
 pub(super) fn holds_reports_only(dir: &Path) -> bool {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return false;
-    };
-    let mut any = false;
-    for entry in entries {
-        let Ok(entry) = entry else {
-            return false;
-        };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let report =
-            BUNDLE_FILES.contains(&name.as_str()) && entry.file_type().is_ok_and(|t| t.is_file());
-        if !report && !system_file(&name) {
-            return false;
-        }
-        any |= report;
-    }
-    any
+    contents(dir).is_ok_and(|c| c.others.is_empty() && c.reports > 0)
 }
 
 /// Removes a folder of a run's own: its contents, then its marker (so a kill halfway leaves
