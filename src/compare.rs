@@ -63,6 +63,26 @@ pub fn compare(award: &Award) -> Comparison {
     }
 }
 
+/// The winners under every method, first place first, in [`Method::ALL`] order; `own` is the
+/// outcome under the award's own method (its settings' `method`), taken as it is, not scored
+/// again. Only the winners are kept: at most one outcome per thread is held at a time.
+pub(crate) fn winners_by_method(award: &Award, own: &Outcome) -> Vec<(Method, Vec<ProposalId>)> {
+    let chosen = award.settings().method;
+    Method::ALL
+        .par_iter()
+        .map(|&method| {
+            let winners = if method == chosen {
+                own.winners()
+            } else {
+                let mut settings = award.settings().clone();
+                settings.method = method;
+                score_with(award, &settings).winners()
+            };
+            (method, winners)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             out,
             format,
         } => reliability(&award_dir, out.as_deref(), format),
+        Command::Report { bundle_dir } => report(&bundle_dir),
         Command::Simulate(a) => simulate(&a),
         Command::Completions { shell } => cli::generate::completions(shell),
         Command::Man => cli::generate::man(),
@@ -68,7 +69,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode, jury::Error> {
     let printed = match args.format {
         Format::Table => cli::table::summary(&award, &outcome, args.out.as_deref(), &mut out),
         Format::Csv => RankingCsv.write(&award, &outcome, &mut out),
-        Format::Json => SummaryJson.write(&award, &outcome, &mut out),
+        Format::Json => SummaryJson::default().write(&award, &outcome, &mut out),
     };
     // Shown before the bundle is written.
     let printed = printed.and_then(|()| out.flush());
@@ -107,6 +108,16 @@ fn uncertainty(
     bootstrap.finish();
     without.finish();
     u
+}
+
+/// read the bundle → draw report.html again, in place.
+fn report(dir: &std::path::Path) -> Result<ExitCode, jury::Error> {
+    jury::report::write_html(dir)?;
+    eprintln!(
+        "report drawn: {}",
+        dir.join(jury::report::HTML_FILE).display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// load the award → score → the juror diagnostics table.

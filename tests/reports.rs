@@ -6,12 +6,15 @@ use std::path::Path;
 
 use crate::util::{jury, repo, stdout_of, Dir};
 
-const BUNDLE: [&str; 5] = [
+const BUNDLE: [&str; 8] = [
     "ranking.csv",
     "scores.csv",
     "jurors.csv",
     "warnings.csv",
+    "reliability.csv",
+    "summary.json",
     "manifest.json",
+    "report.html",
 ];
 
 fn score_into(award: &Path, out: &Path, args: &[&str]) {
@@ -40,6 +43,7 @@ fn the_example_bundle_matches_the_golden_files() {
         "jurors.csv",
         "warnings.csv",
         "reliability.csv",
+        "summary.json",
     ] {
         let got = fs::read_to_string(out.join(name)).unwrap();
         if std::env::var_os("JURY_BLESS").is_some() {

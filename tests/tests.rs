@@ -5,10 +5,12 @@ mod util;
 mod layers;
 
 mod bad_input;
+mod browser;
 mod cli;
 mod diagnostics;
 mod fairness;
 mod fuzz;
+mod html;
 mod json;
 mod properties;
 mod reports;

@@ -56,6 +56,13 @@ pub enum Command {
         #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
         format: Format,
     },
+    /// Draw report.html again from an audit bundle (a folder written by `jury score --out`):
+    /// the same bytes the bundle was written with.
+    #[command(after_help = help::REPORT)]
+    Report {
+        /// The bundle folder.
+        bundle_dir: PathBuf,
+    },
     /// Juror diagnostics: leniency, spread, agreement with the panel, flags, and the
     /// proposals whose reviews disagree so much that they need another reader.
     #[command(after_help = help::JURORS)]

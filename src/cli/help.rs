@@ -35,6 +35,11 @@ Examples:
   jury reliability fixtures/ineli-balkans-2016 -o reliability-report
   jury reliability fixtures/ineli-balkans-2016 -f json";
 
+pub const REPORT: &str = "\
+Examples:
+  jury score fixtures/ineli-balkans-2016 --bootstrap 2000 -o report && open report/report.html
+  jury report report";
+
 pub const JURORS: &str = "\
 Examples:
   jury jurors fixtures/ineli-balkans-2016

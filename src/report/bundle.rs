@@ -38,8 +38,12 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{JurorsCsv, Manifest, RankingCsv, ReliabilityCsv, Report, ScoresCsv, WarningsCsv};
+use super::{
+    html, JurorsCsv, Manifest, RankingCsv, ReliabilityCsv, Report, ScoresCsv, SummaryJson,
+    WarningsCsv,
+};
 use crate::award::{Award, InputFile};
+use crate::compare::winners_by_method;
 use crate::error::{Error, Result};
 use crate::outcome::Outcome;
 use crate::util::digest::hex;
@@ -64,12 +68,17 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<Vec<
     let dir = &bare(dir);
     check_bundle_dir(dir)?;
     let swap = Swap::begin(dir)?;
-    let reports: [&dyn Report; 5] = [
+    let methods = winners_by_method(award, outcome);
+    let summary = SummaryJson {
+        methods: Some(&methods),
+    };
+    let reports: [&dyn Report; 6] = [
         &RankingCsv,
         &ScoresCsv,
         &JurorsCsv,
         &WarningsCsv,
         &ReliabilityCsv,
+        &summary,
     ];
     let mut written = Vec::new();
     for report in reports {
@@ -83,6 +92,8 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<Vec<
     let manifest = Manifest { reports: written };
     let path = swap.folder().join(manifest.file_name());
     write_one(&manifest, award, outcome, &path).map_err(fail(&path))?;
+    // The page is drawn from the files just written, as `jury report` draws it again.
+    html::write_staged(&swap.folder())?;
     checkpoint(Step::Written).map_err(fail(&path))?;
     // Everything is complete: swap it into place.
     swap.finish()
@@ -545,13 +556,15 @@ fn system_file(name: &str) -> bool {
 }
 
 /// The files of an audit bundle.
-const BUNDLE_FILES: [&str; 6] = [
+const BUNDLE_FILES: [&str; 8] = [
     "ranking.csv",
     "scores.csv",
     "jurors.csv",
     "warnings.csv",
     "reliability.csv",
+    "summary.json",
     "manifest.json",
+    "report.html",
 ];
 
 /// A manifest is a few kilobytes; one longer than this is not jury's.

@@ -6,9 +6,10 @@ use serde::{Serialize, Serializer};
 
 use super::{ranking_rows, RankingRow, Report};
 use crate::award::{Award, InputFile};
-use crate::outcome::Outcome;
+use crate::ids::ProposalId;
+use crate::outcome::{cut_reading, Outcome};
 use crate::rubric::Rubric;
-use crate::settings::Settings;
+use crate::settings::{Method, Settings};
 use crate::winners::Winner;
 
 /// `manifest.json`: the tool and version, the resolved settings and rubric, the seed, and
@@ -51,9 +52,15 @@ impl Report for Manifest {
     }
 }
 
-/// The ranking, winners and warnings as one JSON document (`jury score --format json`),
-/// schema [`SUMMARY_SCHEMA`] (docs/json.md); each row's criterion values in rubric order.
-pub struct SummaryJson;
+/// The ranking, winners and warnings as one JSON document (`jury score --format json`, and
+/// `summary.json` in the audit bundle), schema [`SUMMARY_SCHEMA`] (docs/json.md); each row's
+/// criterion values in rubric order. With uncertainty, it also says how decided the cut is.
+#[derive(Clone, Copy, Default)]
+pub struct SummaryJson<'a> {
+    /// Each method's winners, first place first, when compared: the document then lists
+    /// them (the bundle's copy always does).
+    pub methods: Option<&'a [(Method, Vec<ProposalId>)]>,
+}
 
 /// The `schema` field of [`SummaryJson`]: the document's name and version.
 pub const SUMMARY_SCHEMA: &str = "jury.score/1";
@@ -67,6 +74,29 @@ struct SummaryDoc<'a> {
     winners: Vec<&'a str>,
     ranking: RankingDoc<'a>,
     warnings: Vec<WarningDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicates: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut: Option<CutDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    methods: Option<Vec<MethodDoc<'a>>>,
+}
+
+/// The last winning place and how often it holds over the bootstrap replicates.
+#[derive(Serialize)]
+struct CutDoc<'a> {
+    last_winner: &'a str,
+    runner_up: &'a str,
+    holds: f64,
+    reading: &'static str,
+}
+
+/// One method's winners.
+#[derive(Serialize)]
+struct MethodDoc<'a> {
+    method: String,
+    chosen: bool,
+    winners: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -150,7 +180,7 @@ struct WarningDoc {
     message: String,
 }
 
-impl Report for SummaryJson {
+impl Report for SummaryJson<'_> {
     fn file_name(&self) -> &'static str {
         "summary.json"
     }
@@ -176,8 +206,35 @@ impl Report for SummaryJson {
                     message: w.to_string(),
                 })
                 .collect(),
+            replicates: outcome.uncertainty.as_ref().map(|u| u.replicates()),
+            cut: cut_doc(award, outcome),
+            methods: self.methods.map(|c| method_docs(award, c)),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
+}
+
+fn cut_doc<'a>(award: &'a Award, outcome: &Outcome) -> Option<CutDoc<'a>> {
+    let cut = outcome.uncertainty.as_ref()?.cut()?;
+    let proposals = award.proposals();
+    Some(CutDoc {
+        last_winner: proposals.id(cut.last_winner),
+        runner_up: proposals.id(cut.runner_up),
+        holds: round(cut.holds),
+        reading: cut_reading(cut.holds),
+    })
+}
+
+fn method_docs<'a>(award: &'a Award, methods: &[(Method, Vec<ProposalId>)]) -> Vec<MethodDoc<'a>> {
+    let proposals = award.proposals();
+    let chosen = award.settings().method;
+    methods
+        .iter()
+        .map(|(method, winners)| MethodDoc {
+            method: method.to_string(),
+            chosen: *method == chosen,
+            winners: winners.iter().map(|&p| proposals.id(p)).collect(),
+        })
+        .collect()
 }

@@ -8,6 +8,7 @@
 
 mod bundle;
 mod csv;
+mod html;
 mod json;
 mod rows;
 
@@ -16,6 +17,7 @@ use std::io;
 pub use crate::util::number::{number, DECIMALS};
 pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report, Housekeeping};
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
+pub use html::{render_html, write_html, HTML_FILE};
 pub use json::{Manifest, SummaryJson, SUMMARY_SCHEMA};
 pub use rows::{ranking_rows, RankingRow};
 
