@@ -50,6 +50,8 @@ pub struct Award {
     weights: Option<Vec<f64>>,
     conflicts: Vec<Conflict>,
     inputs: Vec<InputFile>,
+    /// How each input table was read, where not the plain way: (file, note).
+    notes: Vec<(String, String)>,
     /// Where each (criterion, juror) run of the scores starts, found on first use.
     runs: RunsOnce,
 }
@@ -76,6 +78,11 @@ pub struct InputFile {
 }
 
 impl Award {
+    /// How the input tables were read where it was not the plain way (a delimiter other than
+    /// a comma, a sheet chosen, columns skipped, rows replaced): each file and a note.
+    pub fn input_notes(&self) -> &[(String, String)] {
+        &self.notes
+    }
     /// The rubric.
     pub fn rubric(&self) -> &Rubric {
         &self.rubric

@@ -73,7 +73,7 @@ pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};
 pub use eligibility::Ineligible;
-pub use error::{Error, Location, Problem, ProblemKind, Result};
+pub use error::{Error, Location, Problem, ProblemKind, Result, Sheet};
 pub use ids::{CriterionId, JurorId, ProposalId};
 pub use load::load;
 pub use outcome::{score, score_with, Cut, Outcome, Uncertainty};

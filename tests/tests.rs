@@ -9,6 +9,7 @@ mod cli;
 mod diagnostics;
 mod fairness;
 mod fuzz;
+mod input;
 mod json;
 mod properties;
 mod reports;

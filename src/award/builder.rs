@@ -10,7 +10,7 @@ use super::order::sort_scores;
 use super::roster::{Origin, Roster, RosterBuilder};
 use super::score::Score;
 use super::{Award, Conflict, InputFile, RunsOnce};
-use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::error::{Location, Problem, ProblemKind, Problems, Result, FIRST_ON_LINE};
 use crate::ids::{JurorId, ProposalId};
 use crate::limits::{MAX_CRITERIA, MAX_JURORS};
 use crate::rubric::Rubric;
@@ -66,6 +66,8 @@ pub struct AwardBuilder {
     records: u32,
     problems: Problems,
     inputs: Vec<InputFile>,
+    /// How the input tables were read, where not the plain way: (file, note).
+    notes: Vec<(String, String)>,
     /// Where the settings came from, for the problems found in them at build.
     source: SettingsSource,
 }
@@ -94,6 +96,7 @@ impl AwardBuilder {
             records: 0,
             problems: Problems::default(),
             inputs: Vec::new(),
+            notes: Vec::new(),
             source: SettingsSource::Code,
         }
     }
@@ -249,6 +252,7 @@ impl AwardBuilder {
             weights,
             conflicts,
             inputs: self.inputs,
+            notes: self.notes,
             runs: RunsOnce::default(),
         })
     }
@@ -372,7 +376,7 @@ impl AwardBuilder {
                     ProblemKind::Duplicate,
                     Location::line(&files[self.scores_file as usize], line as u64),
                     format!(
-                        "juror '{}' scores proposal '{}' on criterion '{}' a second time (first on line {}); give each score once",
+                        "juror '{}' scores proposal '{}' on criterion '{}' a second time ({FIRST_ON_LINE}{}); give each score once",
                         jurors.id(first.juror_index()),
                         proposals.id(first.proposal_index()),
                         self.rubric.criteria[first.criterion_index()].id,
