@@ -68,7 +68,7 @@ mod util;
 mod warnings;
 mod winners;
 
-pub use award::{Award, AwardBuilder, Conflict, InputFile, Roster, Score};
+pub use award::{Award, AwardBuilder, Conflict, InputFile, Replaced, Roster, Score};
 pub use compare::{compare, Comparison};
 pub use conflicts::Status;
 pub use diagnostics::{Diagnostics, Flag};
@@ -79,7 +79,7 @@ pub use load::load;
 pub use outcome::{score, score_with, Cut, Outcome, Uncertainty};
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};
-pub use settings::{Aggregate, Method, Settings};
+pub use settings::{Aggregate, Duplicates, Method, Settings};
 pub use tie_rule::TieRule;
 pub use warnings::Warning;
 pub use winners::Winner;

@@ -110,6 +110,7 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
     for problem in refused.into_iter().chain(input_problems) {
         builder.add_problem(problem);
     }
+    builder.duplicates(options.duplicates);
     let mut reading = Reading {
         dir,
         options,
@@ -127,7 +128,18 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
             });
         }
     }
-    builder.finish().map_err(|e| relocate(e, &reading.layouts))
+    match builder.finish() {
+        Ok(mut award) => {
+            for r in award.replaced_mut() {
+                for layout in &reading.layouts {
+                    layout.relocate_location(&mut r.at);
+                    layout.relocate_location(&mut r.by);
+                }
+            }
+            Ok(award)
+        }
+        Err(e) => Err(relocate(e, &reading.layouts)),
+    }
 }
 
 /// The problems of tables read into memory placed in their files' and spreadsheets' own

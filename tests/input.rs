@@ -240,3 +240,42 @@ fn lists_take_their_id_column_by_its_common_names() {
     assert!(err.contains("jurors.csv:1: column 'juror'"), "{err}");
     assert!(err.contains("given twice"), "{err}");
 }
+
+#[test]
+fn a_form_sent_again_is_refused_unless_the_last_row_wins_and_nothing_is_lost() {
+    // J2 sends the form for P1 again (line 8): 3.5 and 4.5 instead of 4 and 4.
+    let mut form = google_form();
+    form.push_str("2016/05/09 12:00:00,j@x.org,J2,P1,3.5,4.5\n");
+    let err = folder("", form.as_bytes()).refused();
+    assert!(
+        err.contains("scores.csv:8: juror 'J2' scores proposal 'P1' on criterion 'innovation' a second time (first on line 4)"),
+        "{err}"
+    );
+    let d = folder("[input]\nduplicates = \"last\"\n", form.as_bytes());
+    let again = PLAIN.replace("J2,P1,4,4", "J2,P1,3.5,4.5");
+    let (want, _) = ranking(&folder("", again.as_bytes()));
+    let (got, stderr) = ranking(&d);
+    assert_eq!(got, want);
+    assert!(
+        stderr.contains("scores.csv: 2 scores replaced by a later row for the same juror, proposal and criterion"),
+        "{stderr}"
+    );
+    let out = d.join("out");
+    let args = ["score", "--method", "none", "--out", out.to_str().unwrap()];
+    d.jury(&args).assert().success();
+    let audit = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    let replaced: Vec<&str> = audit.lines().filter(|l| l.contains(",replaced,")).collect();
+    assert_eq!(
+        replaced,
+        [
+            "J2,P1,innovation,4,1,,replaced,given at scores.csv:4; replaced by the row at scores.csv:8",
+            "J2,P1,impact,4,1,,replaced,given at scores.csv:4; replaced by the row at scores.csv:8",
+        ]
+    );
+    // Every other score once, with the later one used.
+    assert_eq!(audit.lines().count(), 1 + 12 + 2, "{audit}");
+    assert!(
+        audit.contains("J2,P1,innovation,3.5,1,3.5,used,"),
+        "{audit}"
+    );
+}

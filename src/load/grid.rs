@@ -195,6 +195,15 @@ impl Layout {
         }
     }
 
+    /// A place of the grid (file and line) in its file's or spreadsheet's own words.
+    pub(super) fn relocate_location(&self, at: &mut Location) {
+        if at.file == self.key {
+            if let Some(line) = at.line {
+                *at = self.location(line, at.column.take());
+            }
+        }
+    }
+
     /// The place of the grid's `line` and `column` (a header) in its part.
     fn location(&self, line: u64, column: Option<String>) -> Location {
         let (part, at) = self.place(line);
