@@ -21,10 +21,10 @@ weight = 1
 "#;
 
 /// The plain CSV every other form below must score as.
-const PLAIN: &str = "juror,proposal,innovation,impact\nJ1,P1,4.5,3\nJ1,P2,2,3\nJ2,P1,4,4\nJ2,P2,3,2.5\nJ3,P1,5,4\nJ3,P2,2.5,2\n";
+pub const PLAIN: &str = "juror,proposal,innovation,impact\nJ1,P1,4.5,3\nJ1,P2,2,3\nJ2,P1,4,4\nJ2,P2,3,2.5\nJ3,P1,5,4\nJ3,P2,2.5,2\n";
 
 /// A folder with `award.toml` (`settings`, then the named rubric) and `scores.csv`.
-fn folder(settings: &str, scores: &[u8]) -> Dir {
+pub fn folder(settings: &str, scores: &[u8]) -> Dir {
     let d = Dir::empty();
     d.write("award.toml", &format!("{settings}\n{NAMED}"));
     d.write_bytes("scores.csv", scores);
@@ -32,7 +32,7 @@ fn folder(settings: &str, scores: &[u8]) -> Dir {
 }
 
 /// The ranking as CSV, and what was said on stderr.
-fn ranking(d: &Dir) -> (String, String) {
+pub fn ranking(d: &Dir) -> (String, String) {
     let out = d
         .jury(&[
             "score",

@@ -16,3 +16,4 @@ mod reports;
 mod scoring;
 mod simulate;
 mod terminal;
+mod workbooks;

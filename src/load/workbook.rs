@@ -189,60 +189,83 @@ impl Workbook {
         width: usize,
         builder: &mut AwardBuilder,
     ) -> Vec<Vec<(String, Option<Typed>)>> {
-        let (top, left) = range.start().unwrap_or((0, 0));
         let mut formulas: Option<Range<String>> = None;
         let mut rows = Vec::with_capacity(range.height() - header_row);
         for r in header_row..range.height() {
-            let line = u64::from(top) + r as u64 + 1;
             let mut row = Vec::with_capacity(width);
             for c in 0..width {
-                let (text, typed) = match range.get((r, c)).unwrap_or(&Data::Empty) {
-                    Data::Empty => {
-                        let formulas = formulas.get_or_insert_with(|| {
-                            self.sheets.worksheet_formula(sheet).unwrap_or_default()
-                        });
-                        let at = (top + r as u32, left + c as u32);
-                        if let Some(f) = formulas.get_value(at).filter(|f| !f.is_empty()) {
-                            let message = "a formula with no saved value; open the workbook in Excel or LibreOffice and save it, so that the value is stored with the formula";
-                            let header = header_of(range, header_row, c);
-                            builder.problem(
-                                ProblemKind::NotANumber,
-                                line,
-                                &header,
-                                message,
-                                &format!("={f}"),
-                            );
-                        }
-                        (String::new(), None)
-                    }
-                    Data::String(s) => (s.trim().to_string(), None),
-                    Data::Float(x) => (format!("{x}"), None),
-                    Data::Int(i) => (i.to_string(), None),
-                    Data::Bool(b) => (
-                        if *b { "TRUE" } else { "FALSE" }.to_string(),
-                        Some(Typed::Bool),
-                    ),
-                    Data::DateTime(d) => (iso_date(d.as_f64()), Some(Typed::Date)),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), Some(Typed::Date)),
-                    Data::Error(e) => {
-                        let message = "the cell holds an error value (a formula that failed); fix the formula or type the value";
-                        let header = header_of(range, header_row, c);
-                        builder.problem(
-                            ProblemKind::NotANumber,
-                            line,
-                            &header,
-                            message,
-                            &e.to_string(),
-                        );
-                        (String::new(), None)
-                    }
+                let at = At {
+                    sheet,
+                    range,
+                    header_row,
+                    cell: (r, c),
                 };
-                row.push((text, typed));
+                row.push(self.cell(&at, &mut formulas, builder));
             }
             rows.push(row);
         }
         rows
     }
+
+    /// One cell's text, and its type when a date or true/false; problems reported.
+    fn cell(
+        &mut self,
+        at: &At<'_>,
+        formulas: &mut Option<Range<String>>,
+        builder: &mut AwardBuilder,
+    ) -> (String, Option<Typed>) {
+        let data = at.range.get(at.cell).unwrap_or(&Data::Empty);
+        let (top, left) = at.range.start().unwrap_or((0, 0));
+        let line = u64::from(top) + at.cell.0 as u64 + 1;
+        let header = header_of(at.range, at.header_row, at.cell.1);
+        match data {
+            // A blank cell, unless a formula stands there whose value was not saved (or, in
+            // .ods, failed: saved as empty text).
+            Data::Empty | Data::String(_) if cell_empty(Some(data)) => {
+                let formulas = formulas.get_or_insert_with(|| {
+                    self.sheets.worksheet_formula(at.sheet).unwrap_or_default()
+                });
+                let place = (top + at.cell.0 as u32, left + at.cell.1 as u32);
+                if let Some(f) = formulas.get_value(place).filter(|f| !f.is_empty()) {
+                    let message = "a formula with no saved value (or one that failed); fix the formula, then open the workbook in Excel or LibreOffice and save it, so that the value is stored with the formula";
+                    let value =
+                        format!("={}", f.trim_start_matches("of:=").trim_start_matches('='));
+                    builder.problem(ProblemKind::NotANumber, line, &header, message, &value);
+                }
+                (String::new(), None)
+            }
+            Data::Empty => (String::new(), None),
+            Data::String(s) => (s.trim().to_string(), None),
+            Data::Float(x) => (format!("{x}"), None),
+            Data::Int(i) => (i.to_string(), None),
+            Data::Bool(b) => (
+                if *b { "TRUE" } else { "FALSE" }.to_string(),
+                Some(Typed::Bool),
+            ),
+            Data::DateTime(d) => (iso_date(d.as_f64()), Some(Typed::Date)),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), Some(Typed::Date)),
+            Data::Error(e) => {
+                let message = "the cell holds an error value (a formula that failed); fix the formula or type the value";
+                builder.problem(
+                    ProblemKind::NotANumber,
+                    line,
+                    &header,
+                    message,
+                    &e.to_string(),
+                );
+                (String::new(), None)
+            }
+        }
+    }
+}
+
+/// A cell of a sheet being read: the sheet, its range, the header's row and the cell's
+/// (row, column) in the range.
+struct At<'r> {
+    sheet: &'r str,
+    range: &'r Range<Data>,
+    header_row: usize,
+    cell: (usize, usize),
 }
 
 /// The header of column `c` (relative), as a problem names it.
