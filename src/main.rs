@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Score(a) => score(&a),
         Command::Validate { award_dir, format } => validate(&award_dir, format),
         Command::Jurors(a) => jurors(&a),
+        Command::Init { dir, rubric } => cli::init::init(&dir, rubric.as_deref()),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
         Command::Reliability {

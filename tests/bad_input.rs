@@ -25,7 +25,10 @@ fn a_folder_without_award_toml() {
 fn a_folder_without_scores_csv() {
     let d = Dir::empty();
     d.write("award.toml", crate::util::RUBRIC);
-    has(&d.refused(), &["scores.csv", "cannot read the file"]);
+    has(
+        &d.refused(),
+        &["scores.csv: there are no scores yet: add scores.csv, or scores.xlsx"],
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod cli;
 mod diagnostics;
 mod fairness;
 mod fuzz;
+mod init;
 mod input;
 mod json;
 mod properties;

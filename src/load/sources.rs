@@ -188,7 +188,14 @@ impl Reading<'_> {
         }
         let origin = match origins.pop() {
             Some(origin) => origin,
-            None if kind == TableKind::Scores => Origin::Csv("scores.csv".into()),
+            None if kind == TableKind::Scores => {
+                builder.add_problem(Problem::new(
+                    ProblemKind::Unreadable,
+                    Location::file("scores.csv"),
+                    "there are no scores yet: add scores.csv, or scores.xlsx (.xls, .ods), a sheet 'scores' in award.xlsx, or a folder scores/ of one sheet per juror (see docs/formats.md)",
+                ));
+                return None;
+            }
             None => return None,
         };
         let grid = match origin {
