@@ -65,6 +65,17 @@ impl Grid {
         self.lines.push(line);
     }
 
+    /// Adds a cell to the row being written (see [`Grid::end_row`]).
+    pub(super) fn push_cell(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Ends the row being written, on `line`; it must have as many cells as the header.
+    pub(super) fn end_row(&mut self, line: u64) {
+        self.lines.push(line);
+    }
+
     /// How many rows.
     pub(super) fn len(&self) -> usize {
         self.lines.len()

@@ -19,7 +19,7 @@ pub(super) struct Table {
 }
 
 /// A table's header row: the headers as written, the key each stands for, and where it is.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Header {
     /// The headers, trimmed, as written.
     pub(super) headers: Vec<String>,

@@ -7,6 +7,7 @@
 //! no saved value are refused in any column; a merged cell's value is in its first cell,
 //! the others are blank.
 
+use std::fmt::Write as _;
 use std::io::Cursor;
 use std::path::PathBuf;
 
@@ -149,20 +150,36 @@ impl Workbook {
             .find(|&c| (header_row..range.height()).any(|r| !cell_empty(range.get((r, c)))))
             .map_or(0, |c| c + 1);
         let header_line = u64::from(top) + header_row as u64 + 1;
-        let texts = self.cells(sheet, &range, header_row, width, builder);
-        let headers: Vec<String> = texts[0].iter().map(|(t, _)| t.clone()).collect();
-        let header = Header::new(headers.clone(), header_line, &key, kind, options, builder)?;
-        let mut grid = Grid::new(header);
-        grid.decimal = Decimal::Comma;
-        for (i, row) in texts.iter().enumerate().skip(1) {
-            let line = header_line + i as u64;
-            for (c, (_, typed)) in row.iter().enumerate() {
-                if let Some(t) = typed {
-                    grid.typed.push((grid.len(), c, t.clone()));
+        let mut formulas: Option<Range<String>> = None;
+        let mut text = String::new();
+        let mut cell = |book: &mut Workbook, r: usize, c: usize, text: &mut String| {
+            let at = At {
+                sheet,
+                range: &range,
+                header_row,
+                cell: (r, c),
+            };
+            text.clear();
+            book.cell(&at, &mut formulas, text, builder)
+        };
+        let headers: Vec<String> = (0..width)
+            .map(|c| {
+                cell(self, header_row, c, &mut text);
+                text.clone()
+            })
+            .collect();
+        let mut grid = Grid::new(Header::default());
+        for r in header_row + 1..range.height() {
+            for c in 0..width {
+                if let Some(t) = cell(self, r, c, &mut text) {
+                    grid.typed.push((grid.len(), c, t));
                 }
+                grid.push_cell(&text);
             }
-            grid.push(line, row.iter().map(|(t, _)| t.as_str()));
+            grid.end_row(u64::from(top) + r as u64 + 1);
         }
+        grid.header = Header::new(headers.clone(), header_line, &key, kind, options, builder)?;
+        grid.decimal = Decimal::Comma;
         grid.layout = Some(Layout {
             key: PathBuf::from(key),
             parts: vec![Part {
@@ -178,46 +195,19 @@ impl Workbook {
         Some(grid)
     }
 
-    /// The text of each cell from the header row down, `width` columns, with the type of
-    /// those that are dates or true/false; error values and formulas without a saved value
-    /// are reported and read as blank.
-    fn cells(
-        &mut self,
-        sheet: &str,
-        range: &Range<Data>,
-        header_row: usize,
-        width: usize,
-        builder: &mut AwardBuilder,
-    ) -> Vec<Vec<(String, Option<Typed>)>> {
-        let mut formulas: Option<Range<String>> = None;
-        let mut rows = Vec::with_capacity(range.height() - header_row);
-        for r in header_row..range.height() {
-            let mut row = Vec::with_capacity(width);
-            for c in 0..width {
-                let at = At {
-                    sheet,
-                    range,
-                    header_row,
-                    cell: (r, c),
-                };
-                row.push(self.cell(&at, &mut formulas, builder));
-            }
-            rows.push(row);
-        }
-        rows
-    }
-
-    /// One cell's text, and its type when a date or true/false; problems reported.
+    /// One cell's text, written to `out`, and its type when a date or true/false; an error
+    /// value or a formula without a saved value is reported and read as blank.
     fn cell(
         &mut self,
         at: &At<'_>,
         formulas: &mut Option<Range<String>>,
+        out: &mut String,
         builder: &mut AwardBuilder,
-    ) -> (String, Option<Typed>) {
+    ) -> Option<Typed> {
         let data = at.range.get(at.cell).unwrap_or(&Data::Empty);
         let (top, left) = at.range.start().unwrap_or((0, 0));
         let line = u64::from(top) + at.cell.0 as u64 + 1;
-        let header = header_of(at.range, at.header_row, at.cell.1);
+        let header = || header_of(at.range, at.header_row, at.cell.1);
         match data {
             // A blank cell, unless a formula stands there whose value was not saved (or, in
             // .ods, failed: saved as empty text).
@@ -230,30 +220,40 @@ impl Workbook {
                     let message = "a formula with no saved value (or one that failed); fix the formula, then open the workbook in Excel or LibreOffice and save it, so that the value is stored with the formula";
                     let value =
                         format!("={}", f.trim_start_matches("of:=").trim_start_matches('='));
-                    builder.problem(ProblemKind::NotANumber, line, &header, message, &value);
+                    builder.problem(ProblemKind::NotANumber, line, &header(), message, &value);
                 }
-                (String::new(), None)
+                None
             }
-            Data::Empty => (String::new(), None),
-            Data::String(s) => (s.trim().to_string(), None),
-            Data::Float(x) => (format!("{x}"), None),
-            Data::Int(i) => (i.to_string(), None),
-            Data::Bool(b) => (
-                if *b { "TRUE" } else { "FALSE" }.to_string(),
-                Some(Typed::Bool),
-            ),
-            Data::DateTime(d) => (iso_date(d.as_f64()), Some(Typed::Date)),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), Some(Typed::Date)),
+            Data::Empty => None,
+            Data::String(s) => {
+                out.push_str(s.trim());
+                None
+            }
+            Data::Float(x) => {
+                let _ = write!(out, "{x}");
+                None
+            }
+            Data::Int(i) => {
+                let _ = write!(out, "{i}");
+                None
+            }
+            Data::Bool(b) => {
+                out.push_str(if *b { "TRUE" } else { "FALSE" });
+                Some(Typed::Bool)
+            }
+            Data::DateTime(d) => {
+                out.push_str(&iso_date(d.as_f64()));
+                Some(Typed::Date)
+            }
+            Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                out.push_str(s);
+                Some(Typed::Date)
+            }
             Data::Error(e) => {
                 let message = "the cell holds an error value (a formula that failed); fix the formula or type the value";
-                builder.problem(
-                    ProblemKind::NotANumber,
-                    line,
-                    &header,
-                    message,
-                    &e.to_string(),
-                );
-                (String::new(), None)
+                let value = e.to_string();
+                builder.problem(ProblemKind::NotANumber, line, &header(), message, &value);
+                None
             }
         }
     }
