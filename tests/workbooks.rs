@@ -215,3 +215,114 @@ fn the_example_award_as_one_workbook_scores_byte_for_byte_as_its_csv_files() {
         }
     }
 }
+
+mod same_award {
+    //! Property: the same award written as CSV, as one `.xlsx` and as a folder of per-juror
+    //! sheets (workbooks and CSV files) gives byte-identical reports.
+
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use jury::report::{JurorsCsv, RankingCsv, Report, ScoresCsv, WarningsCsv};
+    use proptest::prelude::*;
+
+    use crate::input::NAMED;
+
+    /// (juror, proposal) → the two scores (`None`: blank), in half points.
+    type Reviews = BTreeMap<(u8, u8), Vec<Option<f64>>>;
+
+    /// Rows of a table: (juror, proposal) and the scores.
+    type Rows<'r> = [(&'r (u8, u8), &'r Vec<Option<f64>>)];
+
+    fn reviews() -> impl Strategy<Value = Reviews> {
+        let score =
+            prop_oneof![9 => (2u8..=10).prop_map(|k| Some(f64::from(k) / 2.0)), 1 => Just(None)];
+        proptest::collection::btree_map(
+            (0u8..6, 0u8..8),
+            proptest::collection::vec(score, 2),
+            1..40,
+        )
+    }
+
+    const HEADER: [&str; 4] = ["juror", "proposal", "innovation", "impact"];
+
+    fn csv(rows: &Rows<'_>) -> String {
+        let mut out = HEADER.join(",") + "\n";
+        for ((j, p), scores) in rows {
+            let cells: Vec<String> = scores
+                .iter()
+                .map(|s| s.map_or(String::new(), |x| x.to_string()))
+                .collect();
+            out.push_str(&format!("J{j},P{p},{}\n", cells.join(",")));
+        }
+        out
+    }
+
+    /// A workbook of the rows; every third score typed as text.
+    fn xlsx(rows: &Rows<'_>, path: &Path) {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in HEADER.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        let mut k = 0;
+        for (r, ((j, p), scores)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write_string(r, 0, format!("J{j}")).unwrap();
+            sheet.write_string(r, 1, format!("P{p}")).unwrap();
+            for (c, s) in scores.iter().enumerate() {
+                let Some(x) = s else { continue };
+                k += 1;
+                if k % 3 == 0 {
+                    sheet.write_string(r, c as u16 + 2, x.to_string()).unwrap();
+                } else {
+                    sheet.write_number(r, c as u16 + 2, *x).unwrap();
+                }
+            }
+        }
+        book.save(path).unwrap();
+    }
+
+    fn reports(dir: &Path) -> Vec<u8> {
+        let award = jury::load(dir).unwrap();
+        let outcome = jury::score(&award);
+        let mut bytes = Vec::new();
+        let all: [&dyn Report; 4] = [&RankingCsv, &ScoresCsv, &JurorsCsv, &WarningsCsv];
+        for r in all {
+            r.write(&award, &outcome, &mut bytes).unwrap();
+        }
+        bytes
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn csv_xlsx_and_a_folder_of_sheets_give_the_same_reports(reviews in reviews()) {
+            let rows: Vec<_> = reviews.iter().collect();
+            let root = tempfile::tempdir().unwrap();
+            let dirs = ["csv", "xlsx", "folder"].map(|d| root.path().join(d));
+            for d in &dirs {
+                std::fs::create_dir_all(d).unwrap();
+                std::fs::write(d.join("award.toml"), NAMED).unwrap();
+            }
+            std::fs::write(dirs[0].join("scores.csv"), csv(&rows)).unwrap();
+            xlsx(&rows, &dirs[1].join("scores.xlsx"));
+            let folder = dirs[2].join("scores");
+            std::fs::create_dir(&folder).unwrap();
+            for j in 0..6u8 {
+                let mine: Vec<_> = rows.iter().filter(|((jj, _), _)| *jj == j).cloned().collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                if j % 2 == 0 {
+                    xlsx(&mine, &folder.join(format!("J{j}.xlsx")));
+                } else {
+                    std::fs::write(folder.join(format!("J{j}.csv")), csv(&mine)).unwrap();
+                }
+            }
+            let want = reports(&dirs[0]);
+            prop_assert!(want == reports(&dirs[1]), "xlsx differs");
+            prop_assert!(want == reports(&dirs[2]), "folder differs");
+        }
+    }
+}
