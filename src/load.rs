@@ -128,17 +128,23 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
             });
         }
     }
+    finish(builder, &reading.layouts)
+}
+
+/// The award, its replaced scores' places in their files' own words; or every problem, so
+/// placed.
+fn finish(builder: AwardBuilder, layouts: &[grid::Layout]) -> Result<Award> {
     match builder.finish() {
         Ok(mut award) => {
             for r in award.replaced_mut() {
-                for layout in &reading.layouts {
+                for layout in layouts {
                     layout.relocate_location(&mut r.at);
                     layout.relocate_location(&mut r.by);
                 }
             }
             Ok(award)
         }
-        Err(e) => Err(relocate(e, &reading.layouts)),
+        Err(e) => Err(relocate(e, layouts)),
     }
 }
 

@@ -279,3 +279,20 @@ fn a_form_sent_again_is_refused_unless_the_last_row_wins_and_nothing_is_lost() {
         "{audit}"
     );
 }
+
+#[test]
+fn a_confidence_takes_a_decimal_comma_as_a_score_does() {
+    let weighted = PLAIN
+        .replace("impact\n", "impact,confidence\n")
+        .replace("J1,P1,4.5,3\n", "J1,P1,4.5,3,0.5\n")
+        .replace('\n', ",\n")
+        .replace("impact,confidence,\n", "impact,confidence\n")
+        .replace("0.5,\n", "0.5\n");
+    let (plain, _) = ranking(&folder("", weighted.as_bytes()));
+    // J1's review of P1 weighs half: innovation (0.5 × 4.5 + 4 + 5) / 2.5 = 4.5, impact
+    // (0.5 × 3 + 4 + 4) / 2.5 = 3.8, total 12.8.
+    assert!(plain.contains("1,P1,,12.8,yes,yes,3,4.5,3.8,"), "{plain}");
+    let european = weighted.replace(',', ";").replace('.', ",");
+    let (got, _) = ranking(&folder("", european.as_bytes()));
+    assert_eq!(got, plain);
+}

@@ -119,25 +119,25 @@ fn read_part(
     Some((grid, part))
 }
 
-/// The parts as one grid under the first one's columns; `None` (reported) when a part's
-/// columns differ from the first's.
-fn merge(parts: Vec<(Grid, Part)>, name: &str, builder: &mut AwardBuilder) -> Option<Grid> {
+/// For each part, where each of the first part's columns is in it; `None` (reported, naming
+/// the file) when a part's columns differ from the first's.
+fn column_maps(
+    parts: &[(Grid, Part)],
+    name: &str,
+    builder: &mut AwardBuilder,
+) -> Option<Vec<Vec<Option<usize>>>> {
     let first = &parts[0].0.header;
-    let wanted: Vec<usize> = (0..first.keys.len()).filter(|&i| !first.skip[i]).collect();
-    let mut header = first.clone();
-    header.name = name.to_string();
-    header.line = 1;
     let first_file = parts[0].1.file.display().to_string();
     let mut maps = Vec::with_capacity(parts.len());
     let mut differ = false;
-    for (grid, part) in &parts {
+    for (grid, part) in parts {
         let h = &grid.header;
         let map: Vec<Option<usize>> = (0..first.keys.len())
             .map(|i| (!first.skip[i]).then(|| h.column(&first.keys[i])).flatten())
             .collect();
-        let missing: Vec<&str> = (wanted.iter())
-            .filter(|&&i| map[i].is_none())
-            .map(|&i| first.headers[i].as_str())
+        let missing: Vec<&str> = (0..first.keys.len())
+            .filter(|&i| !first.skip[i] && map[i].is_none())
+            .map(|i| first.headers[i].as_str())
             .collect();
         let extra: Vec<&str> = (0..h.keys.len())
             .filter(|&j| !h.skip[j] && first.column(&h.keys[j]).is_none())
@@ -161,9 +161,16 @@ fn merge(parts: Vec<(Grid, Part)>, name: &str, builder: &mut AwardBuilder) -> Op
         }
         maps.push(map);
     }
-    if differ {
-        return None;
-    }
+    (!differ).then_some(maps)
+}
+
+/// The parts as one grid under the first one's columns; `None` (reported) when a part's
+/// columns differ from the first's.
+fn merge(parts: Vec<(Grid, Part)>, name: &str, builder: &mut AwardBuilder) -> Option<Grid> {
+    let maps = column_maps(&parts, name, builder)?;
+    let mut header = parts[0].0.header.clone();
+    header.name = name.to_string();
+    header.line = 1;
     let decimal = if parts.iter().all(|(g, _)| g.decimal == Decimal::Comma) {
         Decimal::Comma
     } else {

@@ -4,6 +4,7 @@
 use crate::error::{Problem, ProblemKind};
 use crate::settings::{Duplicates, InputTable};
 use crate::tomlfile::TomlFile;
+use toml::Spanned;
 
 /// The decimal mark of scores in a CSV file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,77 +67,69 @@ impl InputOptions {
             let problem = Problem::new(ProblemKind::Setting, at, says).with_value(value);
             problems.push(problem);
         };
-        if let Some(d) = table.delimiter {
-            match d.get_ref().as_str() {
-                "," => options.delimiter = Some(b','),
-                ";" => options.delimiter = Some(b';'),
-                "tab" | "\t" => options.delimiter = Some(b'\t'),
-                other => refuse(
-                    d.span(),
-                    "delimiter",
-                    other,
-                    "[input] delimiter is one of \",\", \";\" or \"tab\"",
-                ),
+        let mut pick = |setting: Option<Spanned<String>>,
+                        key: &str,
+                        says: &str,
+                        choose: &mut dyn FnMut(&str) -> bool| {
+            if let Some(s) = setting {
+                if !choose(s.get_ref()) {
+                    refuse(s.span(), key, s.get_ref(), says);
+                }
             }
-        }
-        if let Some(d) = table.decimal {
-            match d.get_ref().as_str() {
-                "." => options.decimal = Some(Decimal::Point),
-                "," => options.decimal = Some(Decimal::Comma),
-                other => refuse(
-                    d.span(),
-                    "decimal",
-                    other,
-                    "[input] decimal is \".\" or \",\"",
-                ),
-            }
-        }
-        if let Some(e) = table.encoding {
-            match key(e.get_ref()).replace('_', "-").as_str() {
-                "utf-8" | "utf8" => {}
+        };
+        let says = "[input] delimiter is one of \",\", \";\" or \"tab\"";
+        pick(table.delimiter, "delimiter", says, &mut |v| {
+            options.delimiter = match v {
+                "," => Some(b','),
+                ";" => Some(b';'),
+                "tab" | "\t" => Some(b'\t'),
+                _ => return false,
+            };
+            true
+        });
+        pick(
+            table.decimal,
+            "decimal",
+            "[input] decimal is \".\" or \",\"",
+            &mut |v| {
+                options.decimal = match v {
+                    "." => Some(Decimal::Point),
+                    "," => Some(Decimal::Comma),
+                    _ => return false,
+                };
+                true
+            },
+        );
+        let says = "[input] encoding is \"utf-8\" or \"windows-1252\" (also called \"latin-1\"); for another, save the files as UTF-8";
+        pick(
+            table.encoding,
+            "encoding",
+            says,
+            &mut |v| match key(v).replace('_', "-").as_str() {
+                "utf-8" | "utf8" => true,
                 "windows-1252" | "cp1252" | "latin-1" | "latin1" | "iso-8859-1" => {
-                    options.windows_1252 = true
+                    options.windows_1252 = true;
+                    true
                 }
-                other => refuse(
-                    e.span(),
-                    "encoding",
-                    other,
-                    "[input] encoding is \"utf-8\" or \"windows-1252\" (also called \"latin-1\"); for another, save the files as UTF-8",
-                ),
-            }
-        }
+                _ => false,
+            },
+        );
+        let says = "[input] duplicates is \"error\" (a score given twice is refused) or \"last\" (the later row wins)";
+        pick(table.duplicates, "duplicates", says, &mut |v| {
+            options.duplicates = match v {
+                "error" => Duplicates::Error,
+                "last" => Duplicates::Last,
+                _ => return false,
+            };
+            true
+        });
         if let Some(columns) = table.columns {
-            let span = columns.span();
-            for (column, header) in columns.into_inner() {
-                let column_key = key(&column);
-                let known = KNOWN.contains(&column_key.as_str())
-                    || criteria.iter().any(|c| key(c) == column_key);
-                if known {
-                    options.columns.push((key(&header), column_key));
-                } else {
-                    let says = format!(
-                        "[input] columns maps a header onto one of {} or a criterion id ({})",
-                        KNOWN.join(", "),
-                        criteria.join(", ")
-                    );
-                    refuse(span.clone(), "columns", &column, &says);
-                }
-            }
+            let (mapped, refused) = mapped_columns(columns, file, criteria);
+            options.columns = mapped;
+            problems.extend(refused);
         }
         if let Some(ignore) = table.ignore {
             options.ignore = ignore.into_inner().iter().map(|h| key(h)).collect();
-        }
-        if let Some(d) = table.duplicates {
-            match d.get_ref().as_str() {
-                "error" => options.duplicates = Duplicates::Error,
-                "last" => options.duplicates = Duplicates::Last,
-                other => refuse(
-                    d.span(),
-                    "duplicates",
-                    other,
-                    "[input] duplicates is \"error\" (a score given twice is refused) or \"last\" (the later row wins)",
-                ),
-            }
         }
         (options, problems)
     }
@@ -147,4 +140,32 @@ impl InputOptions {
             .find(|(h, _)| h == header_key)
             .map(|(_, c)| c.as_str())
     }
+}
+
+/// `[input] columns` checked: each header (folded by [`key`]) and the column it stands for;
+/// a column jury does not know is refused.
+fn mapped_columns(
+    columns: Spanned<std::collections::BTreeMap<String, String>>,
+    file: &TomlFile,
+    criteria: &[String],
+) -> (Vec<(String, String)>, Vec<Problem>) {
+    let span = columns.span();
+    let (mut mapped, mut problems) = (Vec::new(), Vec::new());
+    for (column, header) in columns.into_inner() {
+        let column_key = key(&column);
+        let known =
+            KNOWN.contains(&column_key.as_str()) || criteria.iter().any(|c| key(c) == column_key);
+        if known {
+            mapped.push((key(&header), column_key));
+        } else {
+            let says = format!(
+                "[input] columns maps a header onto one of {} or a criterion id ({})",
+                KNOWN.join(", "),
+                criteria.join(", ")
+            );
+            let at = file.at(span.clone(), "columns");
+            problems.push(Problem::new(ProblemKind::Setting, at, says).with_value(column));
+        }
+    }
+    (mapped, problems)
 }

@@ -32,53 +32,10 @@ pub(super) fn read_scores(
         return Vec::new();
     };
     let problems_at_open = builder.taken().1;
-    let header = match &opened {
-        Opened::Stream(table) => &table.header,
-        Opened::Grid(grid) => &grid.header,
-    };
-    let name = header.name.clone();
-    let juror = header.require("juror", builder);
-    let proposal = header.require("proposal", builder);
-    let confidence = header.column("confidence");
-    let long = header.column("criterion").zip(header.column("score"));
-    // Long form: a column it does not take (a misspelt `confidence`, say) would be dropped
-    // unseen.
-    if long.is_some() {
-        let takes =
-            "scores in long form take juror, proposal, criterion, score, confidence and comment";
-        header.refuse_others(&LONG, takes, builder);
-    }
-    // Wide form: every other column must be a criterion.
-    let wide = match long {
-        Some(_) => Vec::new(),
-        None => wide_columns(header, builder),
-    };
-    let headers = header.headers.clone();
-    let (Some(juror), Some(proposal)) = (juror, proposal) else {
+    let Some(columns) = score_columns(&mut opened, builder) else {
         return Vec::new();
     };
-    let criteria = builder.criterion_list();
-    let decimal = match &mut opened {
-        Opened::Stream(_) => Decimal::Point,
-        Opened::Grid(grid) => {
-            // Dates and true/false cells are never scores.
-            let mut numbers: Vec<usize> = wide.iter().map(|w| w.0).collect();
-            numbers.extend(long.map(|l| l.1));
-            numbers.extend(confidence);
-            refuse_typed(grid, &numbers, builder);
-            grid.decimal
-        }
-    };
-    let columns = ScoreColumns {
-        juror,
-        proposal,
-        confidence,
-        long,
-        wide,
-        headers,
-        criteria,
-        decimal,
-    };
+    let name = columns.name.clone();
     let rubric = builder.rubric().clone();
     let source = pieces::Source {
         name: Path::new(&name),
@@ -94,7 +51,7 @@ pub(super) fn read_scores(
             // scores at least 2C + 4.
             let bytes = std::fs::metadata(reading.dir.join(&name)).map_or(0, |m| m.len() as usize);
             let wide = columns.wide.len();
-            builder.reserve(match long {
+            builder.reserve(match columns.long {
                 Some(_) => bytes / 8,
                 None => bytes / (2 * wide + 4) * wide,
             });
@@ -119,6 +76,55 @@ pub(super) fn read_scores(
         ));
     }
     inputs
+}
+
+/// Where the parts of a score are in the table's columns (long or wide form), with the
+/// problems of its header reported; `None` without a juror or proposal column. In a table
+/// read whole, dates and true/false cells in score and confidence columns are refused.
+fn score_columns(opened: &mut Opened, builder: &mut AwardBuilder) -> Option<ScoreColumns> {
+    let header = match &*opened {
+        Opened::Stream(table) => &table.header,
+        Opened::Grid(grid) => &grid.header,
+    };
+    let juror = header.require("juror", builder);
+    let proposal = header.require("proposal", builder);
+    let confidence = header.column("confidence");
+    let long = header.column("criterion").zip(header.column("score"));
+    // Long form: a column it does not take (a misspelt `confidence`, say) would be dropped
+    // unseen.
+    if long.is_some() {
+        let takes =
+            "scores in long form take juror, proposal, criterion, score, confidence and comment";
+        header.refuse_others(&LONG, takes, builder);
+    }
+    // Wide form: every other column must be a criterion.
+    let wide = match long {
+        Some(_) => Vec::new(),
+        None => wide_columns(header, builder),
+    };
+    let (headers, name) = (header.headers.clone(), header.name.clone());
+    let (juror, proposal) = (juror?, proposal?);
+    let decimal = match opened {
+        Opened::Stream(_) => Decimal::Point,
+        Opened::Grid(grid) => {
+            let mut numbers: Vec<usize> = wide.iter().map(|w| w.0).collect();
+            numbers.extend(long.map(|l| l.1));
+            numbers.extend(confidence);
+            refuse_typed(grid, &numbers, builder);
+            grid.decimal
+        }
+    };
+    Some(ScoreColumns {
+        juror,
+        proposal,
+        confidence,
+        long,
+        wide,
+        headers,
+        criteria: builder.criterion_list(),
+        decimal,
+        name,
+    })
 }
 
 /// The criterion columns of the scores in wide form, each with its criterion; reports
@@ -188,6 +194,8 @@ struct ScoreColumns {
     criteria: String,
     /// The decimal mark of scores.
     decimal: Decimal,
+    /// The table, as problems name it.
+    name: String,
 }
 
 impl ScoreColumns {
@@ -199,7 +207,9 @@ impl ScoreColumns {
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {
             None | Some((_, "")) => 1.0,
-            Some((i, text)) => match text.parse::<f64>() {
+            Some((i, text)) => match decimal_of(text, text.contains(','), self.decimal)
+                .map_or(Err(()), |t| decimal_number(&t))
+            {
                 Ok(w) if b.check_confidence(w, line, &headers[i]) => w,
                 Ok(_) => return,
                 Err(_) => {
