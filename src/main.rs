@@ -144,6 +144,11 @@ fn validate(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Err
     };
     let printed = cli::stdout_result(printed.and_then(|()| out.flush()));
     let award = loaded?;
+    // How the tables were read, where not the plain way (a delimiter, a sheet, columns
+    // skipped): what a coordinator checks before scoring.
+    for (file, note) in award.input_notes() {
+        eprintln!("note: {file}: {note}");
+    }
     if format == Format::Table {
         println!(
             "{}: no problems found ({}, {}, {}, {})",

@@ -326,3 +326,51 @@ mod same_award {
         }
     }
 }
+
+#[test]
+fn the_sheet_read_is_the_only_one_with_cells_or_the_one_named_after_the_table() {
+    let write = |d: &Dir, sheets: &[(&str, &str)]| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for (name, csv) in sheets {
+            let sheet = book.add_worksheet();
+            sheet.set_name(*name).unwrap();
+            for (r, line) in csv.lines().enumerate() {
+                for (c, cell) in line.split(',').enumerate() {
+                    sheet.write_string(r as u32, c as u16, cell).unwrap();
+                }
+            }
+        }
+        book.save(d.join("scores.xlsx")).unwrap();
+    };
+    let (plain, _) = ranking(&folder("", PLAIN.as_bytes()));
+    let d = Dir::empty();
+    d.write("award.toml", NAMED);
+    // Another sheet with cells, and the one named after the table (in other letters).
+    write(
+        &d,
+        &[("Read me", "Sent by the secretariat"), ("SCORES", PLAIN)],
+    );
+    let (got, stderr) = ranking(&d);
+    assert_eq!(got, plain);
+    assert!(
+        stderr.contains("scores.xlsx: sheet 'SCORES' read (named after the table); the workbook's other sheets are not"),
+        "{stderr}"
+    );
+    // `jury validate` says it too.
+    let out = d.jury(&["validate"]).assert().success();
+    let said = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        said.contains("note: scores.xlsx: sheet 'SCORES' read"),
+        "{said}"
+    );
+    // An empty sheet beside the only one with cells is passed over; two with cells and
+    // none named after the table is refused.
+    write(&d, &[("Sheet1", PLAIN), ("Sheet2", "")]);
+    assert_eq!(ranking(&d).0, plain);
+    write(&d, &[("Round 1", PLAIN), ("Round 2", PLAIN)]);
+    let err = d.refused();
+    assert!(
+        err.contains("scores.xlsx: the workbook has 2 sheets with cells (Round 1, Round 2) and none is named 'scores'; name the sheet to read 'scores', or keep one sheet"),
+        "{err}"
+    );
+}

@@ -82,6 +82,12 @@ impl Workbook {
         builder: &mut AwardBuilder,
     ) -> Option<String> {
         if let Some(named) = self.named(kind.stem()) {
+            if self.sheet_names.len() > 1 {
+                let note = format!(
+                    "sheet '{named}' read (named after the table); the workbook's other sheets are not"
+                );
+                builder.add_note(&self.name, note);
+            }
             return Some(named);
         }
         let names = self.sheet_names.clone();
