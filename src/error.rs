@@ -217,13 +217,15 @@ impl Problems {
         self.0.len()
     }
 
-    /// `Ok(value)` when no problem was found, otherwise every problem, sorted by location.
+    /// `Ok(value)` when no problem was found, otherwise every problem, sorted by location,
+    /// each once (a blank juror on a wide row is one problem, not one per criterion).
     pub(crate) fn finish<T>(self, value: T) -> Result<T> {
         if self.0.is_empty() {
             Ok(value)
         } else {
             let mut problems = self.0;
             problems.sort_by(|a, b| a.location.cmp(&b.location));
+            problems.dedup();
             Err(Error::Invalid(problems))
         }
     }
@@ -258,6 +260,26 @@ mod tests {
         );
         let row = Location::line("award.xlsx", 3).in_sheet("Jurors", None);
         assert_eq!(row.to_string(), "award.xlsx, sheet 'Jurors', row 3");
+    }
+
+    #[test]
+    fn the_same_problem_twice_is_reported_once() {
+        let mut problems = Problems::default();
+        let blank = || {
+            Problem::new(
+                ProblemKind::UnknownId,
+                Location::cell("s.csv", 3, "juror"),
+                "blank",
+            )
+        };
+        problems.push(blank());
+        problems.push(blank());
+        problems.push(Problem::new(
+            ProblemKind::UnknownId,
+            Location::line("s.csv", 2),
+            "other",
+        ));
+        assert_eq!(problems.finish(()).unwrap_err().problems().len(), 2);
     }
 
     #[test]

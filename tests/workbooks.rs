@@ -374,3 +374,30 @@ fn the_sheet_read_is_the_only_one_with_cells_or_the_one_named_after_the_table() 
         "{err}"
     );
 }
+
+#[test]
+fn a_merged_cell_holds_its_value_in_its_first_cell_only() {
+    // J1's name merged over their two rows (A2:A3): the second row has no juror.
+    let d = Dir::empty();
+    d.write("award.toml", NAMED);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Scores").unwrap();
+    for (r, line) in PLAIN.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            match cell.parse::<f64>() {
+                Ok(x) => sheet.write_number(r as u32, c as u16, x).unwrap(),
+                Err(_) => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+    let plain = rust_xlsxwriter::Format::new();
+    sheet.merge_range(1, 0, 2, 0, "J1", &plain).unwrap();
+    book.save(d.join("scores.xlsx")).unwrap();
+    let err = d.refused();
+    assert!(
+        err.contains("scores.xlsx, sheet 'Scores', cell A3: column 'juror': the juror id is blank; every row needs one"),
+        "{err}"
+    );
+    assert!(err.contains("1 problem found"), "{err}");
+}
