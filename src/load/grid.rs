@@ -39,6 +39,8 @@ pub(super) struct Grid {
     pub inputs: Vec<(String, String)>,
     /// The decimal mark of its scores written as text.
     pub decimal: Decimal,
+    /// Cells (row × width + column) read as blank: refused for their type.
+    blanked: std::collections::HashSet<usize>,
 }
 
 impl Grid {
@@ -53,6 +55,7 @@ impl Grid {
             layout: None,
             inputs: Vec::new(),
             decimal: Decimal::Point,
+            blanked: Default::default(),
         }
     }
 
@@ -90,8 +93,9 @@ impl Grid {
         } else {
             self.ends[r * width - 1]
         };
-        for &end in &self.ends[r * width..(r + 1) * width] {
-            cells.push(&self.text[start..end]);
+        for (i, &end) in (r * width..).zip(&self.ends[r * width..(r + 1) * width]) {
+            let blanked = !self.blanked.is_empty() && self.blanked.contains(&i);
+            cells.push(if blanked { "" } else { &self.text[start..end] });
             start = end;
         }
         self.lines[r]
@@ -100,14 +104,7 @@ impl Grid {
     /// Blanks cell `(r, c)` (one refused for its type: the load fails, so no score is
     /// changed).
     pub(super) fn blank_cell(&mut self, r: usize, c: usize) {
-        let width = self.header.headers.len();
-        let at = r * width + c;
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        let len = self.ends[at] - start;
-        self.text.replace_range(start..self.ends[at], "");
-        for end in &mut self.ends[at..] {
-            *end -= len;
-        }
+        self.blanked.insert(r * self.header.headers.len() + c);
     }
 
     /// Calls `row` for each row that is not blank.
