@@ -115,6 +115,7 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         dir,
         options,
         book: None,
+        book_refused: false,
         layouts: Vec::new(),
     };
     let files = read_tables(&mut reading, &mut builder, sizes);

@@ -401,3 +401,19 @@ fn a_merged_cell_holds_its_value_in_its_first_cell_only() {
     );
     assert!(err.contains("1 problem found"), "{err}");
 }
+
+#[test]
+fn two_award_workbooks_are_refused_naming_both() {
+    let d = with_workbook("award.xlsx", "award.xlsx");
+    copy(
+        &repo("tests/data/workbooks/scores.ods"),
+        &d.join("award.ods"),
+    );
+    let err = d.refused();
+    assert!(
+        err.contains("award.xlsx: the folder has award.xlsx and award.ods: two workbooks for one award; keep one"),
+        "{err}"
+    );
+    // Its tables are not reported missing besides.
+    assert!(err.contains("1 problem found"), "{err}");
+}

@@ -86,6 +86,9 @@ pub(super) struct Reading<'a> {
     pub dir: &'a Path,
     pub options: InputOptions,
     pub book: Option<Workbook>,
+    /// Whether an award workbook is there but could not be read (reported): the tables it
+    /// may hold are then not reported missing.
+    pub book_refused: bool,
     pub layouts: Vec<Layout>,
 }
 
@@ -104,6 +107,7 @@ impl Reading<'_> {
             .map(|e| format!("{AWARD_WORKBOOK}.{e}"))
             .filter(|n| present(self.dir, n))
             .collect();
+        self.book_refused = !names.is_empty();
         match names.as_slice() {
             [] => {}
             [one] => self.book = Workbook::open(self.dir, one, builder),
@@ -117,6 +121,7 @@ impl Reading<'_> {
             )),
         }
         if let Some(book) = &self.book {
+            self.book_refused = false;
             let tables = [
                 TableKind::Scores,
                 TableKind::Proposals,
@@ -188,7 +193,7 @@ impl Reading<'_> {
         }
         let origin = match origins.pop() {
             Some(origin) => origin,
-            None if kind == TableKind::Scores => {
+            None if kind == TableKind::Scores && !self.book_refused => {
                 builder.add_problem(Problem::new(
                     ProblemKind::Unreadable,
                     Location::file("scores.csv"),
