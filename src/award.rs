@@ -9,6 +9,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::error::Location;
 use crate::ids::{JurorId, ProposalId};
 use crate::rubric::Rubric;
 use crate::settings::Settings;
@@ -50,6 +51,10 @@ pub struct Award {
     weights: Option<Vec<f64>>,
     conflicts: Vec<Conflict>,
     inputs: Vec<InputFile>,
+    /// How each input table was read, where not the plain way: (file, note).
+    notes: Vec<(String, String)>,
+    /// Scores replaced by a later row (`[input] duplicates = "last"`).
+    replaced: Vec<Replaced>,
     /// Where each (criterion, juror) run of the scores starts, found on first use.
     runs: RunsOnce,
 }
@@ -66,6 +71,26 @@ impl fmt::Debug for RunsOnce {
     }
 }
 
+/// A score replaced by a later row for the same juror, proposal and criterion
+/// (`[input] duplicates = "last"`): never used, kept for the audit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replaced {
+    /// The juror's id.
+    pub juror: String,
+    /// The proposal's id.
+    pub proposal: String,
+    /// The criterion's id.
+    pub criterion: String,
+    /// The score as given (`None`: blank).
+    pub raw: Option<f64>,
+    /// Its confidence.
+    pub confidence: f64,
+    /// Where it was given.
+    pub at: Location,
+    /// Where the score that replaced it was given.
+    pub by: Location,
+}
+
 /// An input file and its SHA-256, for the manifest.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct InputFile {
@@ -76,6 +101,19 @@ pub struct InputFile {
 }
 
 impl Award {
+    /// How the input tables were read where it was not the plain way (a delimiter other than
+    /// a comma, a sheet chosen, columns skipped, rows replaced): each file and a note.
+    pub fn input_notes(&self) -> &[(String, String)] {
+        &self.notes
+    }
+    /// The scores replaced by a later row (`[input] duplicates = "last"`), in file order.
+    pub fn replaced(&self) -> &[Replaced] {
+        &self.replaced
+    }
+    /// The places of the replaced scores, to name them in the files' own words.
+    pub(crate) fn replaced_mut(&mut self) -> &mut [Replaced] {
+        &mut self.replaced
+    }
     /// The rubric.
     pub fn rubric(&self) -> &Rubric {
         &self.rubric

@@ -17,6 +17,29 @@ pub struct Location {
     pub line: Option<u64>,
     /// The column header (CSV) or key (TOML), when the problem is in one cell.
     pub column: Option<String>,
+    /// The sheet and cell, when the file is a workbook (`.xlsx`, `.xls`, `.ods`); `line` is
+    /// then the sheet's row number.
+    pub sheet: Option<Box<Sheet>>,
+}
+
+/// Where in a workbook a problem is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sheet {
+    /// The sheet's name.
+    pub name: String,
+    /// The cell as the spreadsheet names it (`D14`), when the problem is in one cell.
+    pub cell: Option<String>,
+}
+
+impl Location {
+    /// The same place, in sheet `name` of a workbook (and in `cell`, when given).
+    pub fn in_sheet(mut self, name: impl Into<String>, cell: Option<String>) -> Location {
+        self.sheet = Some(Box::new(Sheet {
+            name: name.into(),
+            cell,
+        }));
+        self
+    }
 }
 
 impl Location {
@@ -26,6 +49,7 @@ impl Location {
             file: file.into(),
             line: None,
             column: None,
+            sheet: None,
         }
     }
 
@@ -50,7 +74,15 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        if let Some(line) = self.line {
+        if let Some(sheet) = &self.sheet {
+            // In the spreadsheet's own words: `scores.xlsx, sheet 'Scores', cell D14`.
+            write!(f, ", sheet '{}'", sheet.name)?;
+            match (&sheet.cell, self.line) {
+                (Some(cell), _) => write!(f, ", cell {cell}")?,
+                (None, Some(line)) => write!(f, ", row {line}")?,
+                (None, None) => {}
+            }
+        } else if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(column) = &self.column {
@@ -132,6 +164,10 @@ impl fmt::Display for Problem {
     }
 }
 
+/// How a problem's message names the line of an earlier record (`first on line 7`): the
+/// loader puts such a line back into its file's or spreadsheet's own words.
+pub(crate) const FIRST_ON_LINE: &str = "first on line ";
+
 /// The library's error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -181,13 +217,15 @@ impl Problems {
         self.0.len()
     }
 
-    /// `Ok(value)` when no problem was found, otherwise every problem, sorted by location.
+    /// `Ok(value)` when no problem was found, otherwise every problem, sorted by location,
+    /// each once (a blank juror on a wide row is one problem, not one per criterion).
     pub(crate) fn finish<T>(self, value: T) -> Result<T> {
         if self.0.is_empty() {
             Ok(value)
         } else {
             let mut problems = self.0;
             problems.sort_by(|a, b| a.location.cmp(&b.location));
+            problems.dedup();
             Err(Error::Invalid(problems))
         }
     }
@@ -209,6 +247,39 @@ mod tests {
             p.to_string(),
             "scores.csv:14: column 'score': value \"four\": not a number; expected a number from 1 to 5"
         );
+    }
+
+    #[test]
+    fn a_problem_in_a_workbook_names_its_sheet_and_cell() {
+        let location =
+            Location::cell("scores.xlsx", 14, "impact").in_sheet("Scores", Some("D14".into()));
+        let p = Problem::new(ProblemKind::NotANumber, location, "not a number").with_value("x");
+        assert_eq!(
+            p.to_string(),
+            "scores.xlsx, sheet 'Scores', cell D14: column 'impact': value \"x\": not a number"
+        );
+        let row = Location::line("award.xlsx", 3).in_sheet("Jurors", None);
+        assert_eq!(row.to_string(), "award.xlsx, sheet 'Jurors', row 3");
+    }
+
+    #[test]
+    fn the_same_problem_twice_is_reported_once() {
+        let mut problems = Problems::default();
+        let blank = || {
+            Problem::new(
+                ProblemKind::UnknownId,
+                Location::cell("s.csv", 3, "juror"),
+                "blank",
+            )
+        };
+        problems.push(blank());
+        problems.push(blank());
+        problems.push(Problem::new(
+            ProblemKind::UnknownId,
+            Location::line("s.csv", 2),
+            "other",
+        ));
+        assert_eq!(problems.finish(()).unwrap_err().problems().len(), 2);
     }
 
     #[test]

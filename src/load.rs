@@ -11,15 +11,23 @@ use crate::rubric::Rubric;
 use crate::settings::{AwardSpec, RubricRef, Settings, SettingsSource};
 use crate::tomlfile::TomlFile;
 
+mod dialect;
 mod digest;
+mod folder;
+mod grid;
+mod input;
 mod lists;
 mod pieces;
 mod records;
 mod scores;
+mod sources;
 mod table;
+mod workbook;
 
+use input::InputOptions;
 use lists::{read_conflicts, read_roster};
 use scores::read_scores;
+use sources::{present, Reading, TableKind};
 
 /// The file that describes an award.
 pub const AWARD_FILE: &str = "award.toml";
@@ -44,10 +52,11 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Award> {
 
 /// [`load`], reading `scores.csv` in blocks and pieces of the given sizes.
 fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
-    let award_file = TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(one)?;
+    let award_file =
+        TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(|p| one(*p))?;
     // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
     let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
-    let mut spec: AwardSpec = award_file.parse().map_err(one)?;
+    let mut spec: AwardSpec = award_file.parse().map_err(|p| one(*p))?;
     let rubric = match spec.rubric.take() {
         Some(RubricRef::Path(path)) => {
             match TomlFile::read(&dir.join(&path), PathBuf::from(&path)) {
@@ -83,6 +92,9 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "award".to_string());
     let source = SettingsSource::file(&spec, &award_file);
+    let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
+    let (options, input_problems) =
+        InputOptions::check(std::mem::take(&mut spec.input), &award_file, &ids);
     // A setting refused is no reason not to check the lists and the scores against the
     // rubric: every problem is reported at once, the CSV files' read with the defaults.
     let (settings, refused) = match Settings::check(spec, &rubric, &award_file, &default_name) {
@@ -95,54 +107,79 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
     };
     let mut builder = AwardBuilder::new(rubric, settings);
     builder.set_settings_source(source);
-    for problem in refused {
+    for problem in refused.into_iter().chain(input_problems) {
         builder.add_problem(problem);
     }
-    let files = read_csv_files(dir, &mut builder, sizes);
+    builder.duplicates(options.duplicates);
+    let mut reading = Reading {
+        dir,
+        options,
+        book: None,
+        book_refused: false,
+        layouts: Vec::new(),
+    };
+    let files = read_tables(&mut reading, &mut builder, sizes);
     // A file that could not be read whole has no digest; it was reported, and no award is
-    // built.
+    // built. A workbook holding several tables is one input.
     for (shown, sha256) in inputs.into_iter().chain(files) {
-        builder.add_input(InputFile {
-            path: shown,
-            sha256,
-        });
+        if !builder.has_input(&shown) {
+            builder.add_input(InputFile {
+                path: shown,
+                sha256,
+            });
+        }
     }
-    builder.finish()
+    finish(builder, &reading.layouts)
 }
 
-/// Reads the CSV files that are there; gives the name and SHA-256 of each file read whole.
-fn read_csv_files(
-    dir: &Path,
+/// The award, its replaced scores' places in their files' own words; or every problem, so
+/// placed.
+fn finish(builder: AwardBuilder, layouts: &[grid::Layout]) -> Result<Award> {
+    match builder.finish() {
+        Ok(mut award) => {
+            for r in award.replaced_mut() {
+                for layout in layouts {
+                    layout.relocate_location(&mut r.at);
+                    layout.relocate_location(&mut r.by);
+                }
+            }
+            Ok(award)
+        }
+        Err(e) => Err(relocate(e, layouts)),
+    }
+}
+
+/// The problems of tables read into memory placed in their files' and spreadsheets' own
+/// words (file, sheet and cell), in order.
+fn relocate(e: Error, layouts: &[grid::Layout]) -> Error {
+    match e {
+        Error::Invalid(mut problems) if !layouts.is_empty() => {
+            for p in &mut problems {
+                for layout in layouts {
+                    layout.relocate(p);
+                }
+            }
+            problems.sort_by(|a, b| a.location.cmp(&b.location));
+            Error::Invalid(problems)
+        }
+        e => e,
+    }
+}
+
+/// Reads the tables that are there; gives the name and SHA-256 of each file read whole.
+fn read_tables(
+    reading: &mut Reading<'_>,
     builder: &mut AwardBuilder,
     sizes: pieces::Sizes,
 ) -> Vec<(String, String)> {
-    misnamed(dir, builder);
+    misnamed(reading.dir, builder);
+    reading.open_book(builder);
     let mut read = Vec::new();
-    let mut digest = |name: &str, sha256: Option<String>| {
-        if let Some(sha256) = sha256 {
-            read.push((name.to_string(), sha256));
-        }
-    };
-    if present(dir, PROPOSALS_FILE) {
-        digest(
-            PROPOSALS_FILE,
-            read_roster(dir, PROPOSALS_FILE, "title", builder),
-        );
-    }
-    if present(dir, JURORS_FILE) {
-        digest(JURORS_FILE, read_roster(dir, JURORS_FILE, "name", builder));
-    }
-    digest(SCORES_FILE, read_scores(dir, builder, sizes));
-    if present(dir, CONFLICTS_FILE) {
-        digest(CONFLICTS_FILE, read_conflicts(dir, builder));
-    }
+    read.extend(read_roster(reading, TableKind::Proposals, builder));
+    read.extend(read_roster(reading, TableKind::Jurors, builder));
+    read.extend(read_scores(reading, builder, sizes));
+    read.extend(read_conflicts(reading, builder));
     read
-}
-
-/// Whether the folder has an entry of this name: an optional file that is there but cannot
-/// be read (a broken link, a folder, no permission) is reported, not taken as absent.
-fn present(dir: &Path, name: &str) -> bool {
-    std::fs::symlink_metadata(dir.join(name)).is_ok()
 }
 
 /// Reports files that look like an award file but are named otherwise (`Conflicts.csv`,
@@ -170,7 +207,14 @@ fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
         for want in [PROPOSALS_FILE, JURORS_FILE, SCORES_FILE, CONFLICTS_FILE] {
             let plural = want.trim_end_matches(".csv");
             let singular = plural.trim_end_matches('s');
-            if name == want || ![plural, singular].contains(&stem.trim()) || present(dir, want) {
+            // Read as it is: `scores.csv`, `scores.xlsx`, `scores.xls`, `scores.ods`.
+            let exact = (name.strip_prefix(plural))
+                .and_then(|e| e.strip_prefix('.'))
+                .is_some_and(|e| e == "csv" || workbook::WORKBOOK_EXTENSIONS.contains(&e));
+            let taken = present(dir, want)
+                || (workbook::WORKBOOK_EXTENSIONS.iter())
+                    .any(|e| present(dir, &format!("{plural}.{e}")));
+            if exact || ![plural, singular].contains(&stem.trim()) || taken {
                 continue;
             }
             let message = match extension.as_str() {
@@ -179,8 +223,13 @@ fn misnamed(dir: &Path, builder: &mut AwardBuilder) {
                 ".csv" | ".csv.txt" => format!(
                     "this looks like {want}, which jury reads by that exact name only; rename the file to {want}"
                 ),
-                ".xlsx" | ".xls" | ".ods" | ".tsv" | ".numbers" | ".csv.xlsx" => format!(
-                    "this looks like {want} saved as a spreadsheet; jury reads CSV only: save it as CSV (UTF-8) named {want}"
+                ".xlsx" | ".xls" | ".ods" | ".csv.xlsx" => format!(
+                    "this looks like {plural}{}, which jury reads by that exact name only; rename the file to {plural}{}",
+                    extension.trim_start_matches(".csv"),
+                    extension.trim_start_matches(".csv"),
+                ),
+                ".tsv" | ".numbers" => format!(
+                    "this looks like {want} in a form jury does not read; save it as CSV (UTF-8) named {want}, or as {plural}.xlsx"
                 ),
                 // A backup (`.bak`, `.old`) is left alone.
                 _ => continue,

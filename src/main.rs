@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Score(a) => score(&a),
         Command::Validate { award_dir, format } => validate(&award_dir, format),
         Command::Jurors(a) => jurors(&a),
+        Command::Init { dir, rubric } => cli::init::init(&dir, rubric.as_deref()),
         Command::Rubric { rubric } => cli::table::rubric(&rubric),
         Command::Compare { award_dir, format } => compare(&award_dir, format),
         Command::Reliability {
@@ -154,6 +155,11 @@ fn validate(dir: &std::path::Path, format: Format) -> Result<ExitCode, jury::Err
     };
     let printed = cli::stdout_result(printed.and_then(|()| out.flush()));
     let award = loaded?;
+    // How the tables were read, where not the plain way (a delimiter, a sheet, columns
+    // skipped): what a coordinator checks before scoring.
+    for (file, note) in award.input_notes() {
+        eprintln!("note: {file}: {note}");
+    }
     if format == Format::Table {
         println!(
             "{}: no problems found ({}, {}, {}, {})",

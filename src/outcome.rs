@@ -167,7 +167,13 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
 /// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
 fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: bool) -> Outcome {
     let status = conflicts::statuses(award);
-    let mut warnings = status_warnings(&status);
+    let mut warnings: Vec<Warning> = (award.input_notes().iter())
+        .map(|(file, note)| Warning::Input {
+            file: file.clone(),
+            note: note.clone(),
+        })
+        .collect();
+    warnings.extend(status_warnings(&status));
     warnings.extend(unknown_attributes(award, settings));
     // The design's connectivity is one pass on one thread: it runs beside the correction,
     // whose criteria rarely share the threads out evenly.

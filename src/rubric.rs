@@ -167,7 +167,7 @@ impl Rubric {
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Result<Rubric> {
         let path = path.as_ref();
-        let file = TomlFile::read(path, path.to_path_buf()).map_err(one)?;
+        let file = TomlFile::read(path, path.to_path_buf()).map_err(|p| one(*p))?;
         Rubric::from_file(&file)
     }
 
@@ -185,7 +185,7 @@ impl Rubric {
         struct RubricFile {
             rubric: RubricSpec,
         }
-        let spec: RubricFile = file.parse().map_err(one)?;
+        let spec: RubricFile = file.parse().map_err(|p| one(*p))?;
         Rubric::check(spec.rubric, file)
     }
 

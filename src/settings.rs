@@ -64,22 +64,21 @@ impl SettingsSource {
     pub(crate) fn location(&self, table: &str, key: &str) -> Location {
         match self {
             SettingsSource::Code => Location {
-                file: PathBuf::from("Settings"),
-                line: None,
                 column: Some(field(table, key).to_string()),
+                ..Location::file("Settings")
             },
             SettingsSource::File {
                 shown,
                 max_per,
                 same,
             } => Location {
-                file: shown.clone(),
                 line: match (table, key) {
                     ("ranking", "max_per") => *max_per,
                     ("conflicts", "same") => *same,
                     _ => None,
                 },
                 column: Some(key.to_string()),
+                ..Location::file(shown)
             },
         }
     }
@@ -127,6 +126,9 @@ pub struct AwardSpec {
     /// `[diagnostics]`.
     #[serde(default)]
     pub diagnostics: DiagnosticsTable,
+    /// `[input]`: how the tables are read (checked by the loader).
+    #[serde(default)]
+    pub input: InputTable,
 }
 
 /// Where the rubric is: `rubric = "path.toml"` or an inline `[rubric]` table.
@@ -212,6 +214,37 @@ pub struct UncertaintyTable {
     pub bootstrap: Option<Spanned<i64>>,
     /// The seed of every random choice.
     pub seed: Option<Spanned<i64>>,
+}
+
+/// `[input]` as written: how the folder's tables are read, where detection is not wanted
+/// (`docs/formats.md`, "Reading the tables").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputTable {
+    /// The CSV delimiter: `","`, `";"` or `"tab"` (default: detected from the header row).
+    pub delimiter: Option<Spanned<String>>,
+    /// The decimal mark of scores in CSV: `"."` or `","` (default: `,` accepted when the
+    /// delimiter is not a comma).
+    pub decimal: Option<Spanned<String>>,
+    /// The CSV files' encoding: `"utf-8"` (default) or `"windows-1252"` (also `"latin-1"`).
+    pub encoding: Option<Spanned<String>>,
+    /// Header names mapped onto the columns jury knows: `{ juror = "Your name" }`.
+    pub columns: Option<Spanned<BTreeMap<String, String>>>,
+    /// Header names of columns to skip.
+    pub ignore: Option<Spanned<Vec<String>>>,
+    /// What a score given twice is: `"error"` (default) or `"last"` (the later row wins).
+    pub duplicates: Option<Spanned<String>>,
+}
+
+/// What a score given twice (one juror, proposal and criterion) is: `[input] duplicates`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Refused: each one is a problem (the default).
+    #[default]
+    Error,
+    /// The later row wins (a form submitted again); the earlier one is kept in the audit as
+    /// `replaced`.
+    Last,
 }
 
 /// `[diagnostics]` as written.
@@ -326,7 +359,7 @@ mod tests {
         };
         let spec: AwardSpec = file
             .parse()
-            .map_err(|p| crate::error::Error::Invalid(vec![p]))?;
+            .map_err(|p| crate::error::Error::Invalid(vec![*p]))?;
         Settings::check(spec, &rubric, &file, "folder")
     }
 

@@ -215,9 +215,8 @@ const MAX_SD: f64 = 1e6;
 /// Where a problem with option `option` is reported: "simulation options", column `option`.
 fn option_location(option: &str) -> Location {
     Location {
-        file: PathBuf::from("simulation options"),
-        line: None,
         column: Some(option.to_string()),
+        ..Location::file(PathBuf::from("simulation options"))
     }
 }
 

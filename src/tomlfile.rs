@@ -20,16 +20,16 @@ pub(crate) struct TomlFile {
 
 impl TomlFile {
     /// Reads a TOML file; `shown` is the name used in problems.
-    pub(crate) fn read(path: &Path, shown: PathBuf) -> Result<TomlFile, Problem> {
+    pub(crate) fn read(path: &Path, shown: PathBuf) -> Result<TomlFile, Box<Problem>> {
         // Settings and rubrics are a few KB: a file of gigabytes is not one, and is not read
         // into memory whole to find that out. Nor is one that says it is empty and never ends
         // (`/dev/zero`, a pipe): at most one byte past the limit is read.
         let too_large = || {
-            Problem::new(
+            Box::new(Problem::new(
                 ProblemKind::Unreadable,
                 Location::file(&shown),
                 "the file is larger than 16 MiB, far more than any settings or rubric file",
-            )
+            ))
         };
         if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_TOML) {
             return Err(too_large());
@@ -37,7 +37,7 @@ impl TomlFile {
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_TOML + 1).read_to_end(&mut bytes))
-            .map_err(|e| unreadable(Location::file(&shown), &e))?;
+            .map_err(|e| Box::new(unreadable(Location::file(&shown), &e)))?;
         if bytes.len() as u64 > MAX_TOML {
             return Err(too_large());
         }
@@ -47,11 +47,11 @@ impl TomlFile {
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count();
-            Problem::new(
+            Box::new(Problem::new(
                 ProblemKind::Encoding,
                 Location::line(&shown, line as u64),
                 "the file is not valid UTF-8; save it as UTF-8",
-            )
+            ))
         })?;
         Ok(TomlFile { shown, text })
     }
@@ -64,7 +64,7 @@ impl TomlFile {
 
     /// Parses the whole file into `T`, naming the line of a syntax error or unknown key, and
     /// the key when the line sets one.
-    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Box<Problem>> {
         toml::from_str(&self.text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => {
@@ -76,7 +76,11 @@ impl TomlFile {
                 }
                 None => Location::file(&self.shown),
             };
-            Problem::new(ProblemKind::Syntax, location, plain(e.message().trim()))
+            Box::new(Problem::new(
+                ProblemKind::Syntax,
+                location,
+                plain(e.message().trim()),
+            ))
         })
     }
 

@@ -173,6 +173,15 @@ pub enum Warning {
         /// The attribute named.
         attribute: String,
     },
+    /// How an input table was read, where it was not the plain way: a delimiter other than a
+    /// comma, a decimal comma, a sheet chosen, form metadata skipped, re-submitted rows
+    /// replaced.
+    Input {
+        /// The file (and sheet) read.
+        file: String,
+        /// What was done, in plain words.
+        note: String,
+    },
 }
 
 impl Warning {
@@ -197,6 +206,7 @@ impl Warning {
             Warning::HomeBias { .. } => "home_bias",
             Warning::NeedsAnotherReader { .. } => "needs_another_reader",
             Warning::UnknownAttribute { .. } => "unknown_attribute",
+            Warning::Input { .. } => "input",
             Warning::RatioUndefined { .. } => "ratio_undefined",
             Warning::RatioOnSignedScale { .. } => "ratio_on_signed_scale",
         }
@@ -235,6 +245,7 @@ impl Warning {
                 plural(*count),
                 if *count == 1 { "s" } else { "" }
             ),
+            Warning::Input { file, note } => write!(f, "{file}: {note}"),
             Warning::MissingScores { count } => write!(
                 f,
                 "{count} score{} left blank: reported as missing, never counted as zero",

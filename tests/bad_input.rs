@@ -25,7 +25,10 @@ fn a_folder_without_award_toml() {
 fn a_folder_without_scores_csv() {
     let d = Dir::empty();
     d.write("award.toml", crate::util::RUBRIC);
-    has(&d.refused(), &["scores.csv", "cannot read the file"]);
+    has(
+        &d.refused(),
+        &["scores.csv: there are no scores yet: add scores.csv, or scores.xlsx"],
+    );
 }
 
 #[test]
@@ -129,7 +132,11 @@ fn a_decimal_comma_is_explained() {
     let scores = "juror,proposal,innovation,impact\nJ1,P1,\"3,5\",3\n";
     has(
         &Dir::award("", scores).refused(),
-        &["\"3,5\"", "use '.' for decimals"],
+        &[
+            "\"3,5\"",
+            "a decimal comma where cells are separated by commas",
+            "save the file with ';' between cells",
+        ],
     );
 }
 
@@ -222,12 +229,12 @@ fn a_misnamed_or_unreadable_optional_file_is_not_taken_as_absent() {
         &["proposal.csv", "rename the file to proposals.csv"],
     );
     // Found by a review: a hidden `.txt` (Notepad), a space before the extension, a
-    // spreadsheet saved as such; a backup is left alone.
+    // workbook misnamed; a backup is left alone.
     let d = Dir::award("", OK_SCORES);
     for name in [
         "conflicts.csv.txt",
         "conflicts .csv",
-        "conflicts.xlsx",
+        "conflict.xlsx",
         "conflicts.csv.bak",
     ] {
         d.write(name, "juror,proposal\nJ1,P1\n");
@@ -238,7 +245,7 @@ fn a_misnamed_or_unreadable_optional_file_is_not_taken_as_absent() {
         &[
             "conflicts.csv.txt: value \"conflicts.csv.txt\": this looks like conflicts.csv",
             "conflicts .csv: value",
-            "conflicts.xlsx: value \"conflicts.xlsx\": this looks like conflicts.csv saved as a spreadsheet",
+            "conflict.xlsx: value \"conflict.xlsx\": this looks like conflicts.xlsx, which jury reads by that exact name only; rename the file to conflicts.xlsx",
         ],
     );
     assert!(!err.contains(".bak"), "{err}");

@@ -3,6 +3,10 @@
 //! duplicated or swapped, files truncated or emptied), each loaded, and when it loads scored
 //! and written as a bundle. No input may panic or hang; a refused input names its problems.
 //!
+//! The same mutations also run on the example's scores as a `;`-separated CSV with decimal
+//! commas, and on the parts of a workbook made by LibreOffice (`scores.xlsx`: its sheet, its
+//! strings, the workbook, the styles, the content types), zipped again.
+//!
 //! `cargo test` runs a short campaign; `JURY_FUZZ_CASES=1000000 cargo test --release --test
 //! integration fuzz` runs a long one (proptest shrinks a failing case to its fewest
 //! mutations, and prints the folder's files).
@@ -46,6 +50,67 @@ fn seed() -> Vec<Vec<u8>> {
             _ => fs::read(example.join(name)).unwrap(),
         })
         .collect()
+}
+
+/// The example's scores as European Excel saves them: `;` between cells, decimal commas.
+fn semicolons(scores: &[u8]) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(scores);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.unwrap();
+        let fields = record.iter().map(|f| {
+            let number = !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if number {
+                f.replace('.', ",")
+            } else {
+                f.to_string()
+            }
+        });
+        writer.write_record(fields).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+/// The workbook's parts that the mutations touch, in the order of `FILES` (five of them).
+const PARTS: [&str; 5] = [
+    "xl/workbook.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "[Content_Types].xml",
+];
+
+/// Every part of `tests/data/workbooks/scores.xlsx`: the five of [`PARTS`] first, then the
+/// others, each with its name.
+fn workbook_parts() -> Vec<(String, Vec<u8>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks/scores.xlsx");
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            (entry.name().to_string(), bytes)
+        })
+        .collect();
+    parts.sort_by_key(|(n, _)| PARTS.iter().position(|p| p == n).unwrap_or(PARTS.len()));
+    parts
+}
+
+/// The parts zipped into a workbook.
+fn zipped(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in parts {
+        out.start_file(name.as_str(), stored).unwrap();
+        std::io::Write::write_all(&mut out, bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
 
 /// One mutation of one file, positions as fractions of its length.
@@ -163,10 +228,20 @@ fn apply(files: &mut [Vec<u8>], m: &Mutation) {
 
 /// Loads, scores and writes the folder of `files`; the error's text when it is refused.
 fn run(files: &[Vec<u8>]) -> Result<(), String> {
+    let named: Vec<(&str, &[u8])> = FILES
+        .iter()
+        .copied()
+        .zip(files.iter().map(|f| &f[..]))
+        .collect();
+    run_folder(&named)
+}
+
+/// Loads, scores and writes a folder of the named files.
+fn run_folder(files: &[(&str, &[u8])]) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     let award_dir = dir.path().join("folder");
     fs::create_dir(&award_dir).unwrap();
-    for (name, bytes) in FILES.iter().zip(files) {
+    for (name, bytes) in files {
         fs::write(award_dir.join(name), bytes).unwrap();
     }
     let award = jury::load(&award_dir).map_err(|e| e.to_string())?;
@@ -192,6 +267,30 @@ fn cases() -> u32 {
 #[test]
 fn the_unmutated_seed_loads_and_scores() {
     assert_eq!(run(&seed()), Ok(()));
+    let mut files = seed();
+    files[1] = semicolons(&files[1]);
+    assert_eq!(run(&files), Ok(()));
+    assert_eq!(run_workbook(&workbook_parts()), Ok(()));
+}
+
+/// A folder of the workbook of `parts` as `scores.xlsx`, with the rubric of its scores.
+fn run_workbook(parts: &[(String, Vec<u8>)]) -> Result<(), String> {
+    let award = "[rubric]\nscale = { min = 1, max = 5, step = 0.5 }\n\
+        [[rubric.criterion]]\nid = \"innovation\"\nweight = 2\n\
+        [[rubric.criterion]]\nid = \"impact\"\nweight = 1\n";
+    let book = zipped(parts);
+    run_folder(&[("award.toml", award.as_bytes()), ("scores.xlsx", &book)])
+}
+
+/// Runs `run` on a thread: `Err` when it neither answers nor panics within 60 s, else its
+/// answer (`Ok(Err(message))` for a refusal).
+fn answer<T: Send + 'static>(
+    input: T,
+    run: fn(&T) -> Result<(), String>,
+) -> Result<Result<(), String>, ()> {
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(run(&input)));
+    result.recv_timeout(Duration::from_secs(60)).map_err(|_| ())
 }
 
 proptest! {
@@ -203,20 +302,40 @@ proptest! {
 
     #[test]
     fn no_mutated_folder_panics_hangs_or_is_refused_without_a_word(
-        mutations in prop::collection::vec(mutation(), 1..5)
+        mutations in prop::collection::vec(mutation(), 1..5),
+        semicolon in any::<bool>(),
     ) {
         let mut files = seed();
+        if semicolon {
+            files[1] = semicolons(&files[1]);
+        }
         for m in &mutations {
             apply(&mut files, m);
         }
-        let (done, result) = std::sync::mpsc::channel();
-        let folder = files.clone();
-        std::thread::spawn(move || done.send(run(&folder)));
-        let result = result.recv_timeout(Duration::from_secs(60));
+        let result = answer(files, |f: &Vec<Vec<u8>>| run(f));
         prop_assert!(result.is_ok(), "no answer: a panic, or a hang of 60 s");
         if let Ok(Err(message)) = result {
             // A refusal says what and where: the file it is about.
             prop_assert!(FILES.iter().any(|f| message.contains(f)), "{message}");
+        }
+    }
+
+    #[test]
+    fn no_mutated_workbook_panics_hangs_or_is_refused_without_a_word(
+        mutations in prop::collection::vec(mutation(), 1..5)
+    ) {
+        let mut parts = workbook_parts();
+        let mut bytes: Vec<Vec<u8>> = parts[..PARTS.len()].iter().map(|p| p.1.clone()).collect();
+        for m in &mutations {
+            apply(&mut bytes, m);
+        }
+        for (part, b) in parts.iter_mut().zip(bytes) {
+            part.1 = b;
+        }
+        let result = answer(parts, |p: &Vec<(String, Vec<u8>)>| run_workbook(p));
+        prop_assert!(result.is_ok(), "no answer: a panic, or a hang of 60 s");
+        if let Ok(Err(message)) = result {
+            prop_assert!(message.contains("scores.xlsx"), "{message}");
         }
     }
 }

@@ -10,14 +10,15 @@ use super::order::sort_scores;
 use super::roster::{Origin, Roster, RosterBuilder};
 use super::score::Score;
 use super::{Award, Conflict, InputFile, RunsOnce};
-use crate::error::{Location, Problem, ProblemKind, Problems, Result};
+use crate::error::{Location, Problem, ProblemKind, Problems, Result, FIRST_ON_LINE};
 use crate::ids::{JurorId, ProposalId};
 use crate::limits::{MAX_CRITERIA, MAX_JURORS};
 use crate::rubric::Rubric;
-use crate::settings::{check_settings, Settings, SettingsSource};
+use crate::settings::{check_settings, Duplicates, Settings, SettingsSource};
 
 mod checks;
 mod intake;
+mod replaced;
 
 use checks::check_attributes;
 
@@ -66,8 +67,12 @@ pub struct AwardBuilder {
     records: u32,
     problems: Problems,
     inputs: Vec<InputFile>,
+    /// How the input tables were read, where not the plain way: (file, note).
+    notes: Vec<(String, String)>,
     /// Where the settings came from, for the problems found in them at build.
     source: SettingsSource,
+    /// What a score given twice is.
+    duplicates: Duplicates,
 }
 
 impl AwardBuilder {
@@ -94,7 +99,9 @@ impl AwardBuilder {
             records: 0,
             problems: Problems::default(),
             inputs: Vec::new(),
+            notes: Vec::new(),
             source: SettingsSource::Code,
+            duplicates: Duplicates::Error,
         }
     }
 
@@ -197,6 +204,14 @@ impl AwardBuilder {
         self
     }
 
+    /// What a score given twice (one juror, proposal and criterion) is: a problem
+    /// ([`Duplicates::Error`], the default), or replaced by the one given last
+    /// ([`Duplicates::Last`]; the replaced ones are in [`Award::replaced`]).
+    pub fn duplicates(&mut self, rule: Duplicates) -> &mut Self {
+        self.duplicates = rule;
+        self
+    }
+
     /// Declares a conflict of interest: the juror's scores on the proposal never count.
     pub fn conflict(&mut self, juror: &str, proposal: &str, reason: &str) -> &mut Self {
         let line = self.next_memory().line as u64;
@@ -224,13 +239,20 @@ impl AwardBuilder {
         self.check_size(&files, jurors.len(), &mut problems);
         let criteria = self.rubric.criteria.len();
         let mut lines = std::mem::take(&mut self.lines);
-        let weights = sort_scores(
+        let mut weights = sort_scores(
             &mut self.scores,
             &mut lines,
             self.weights.take(),
             jurors.len(),
             criteria,
         );
+        let replaced = match self.duplicates {
+            Duplicates::Error => Vec::new(),
+            Duplicates::Last => {
+                let rosters = (&jurors, &proposals);
+                self.take_replaced(&mut lines, &mut weights, &files, rosters)
+            }
+        };
         self.check_twice(&lines, &files, (&jurors, &proposals), &mut problems);
         let conflicts = self.merged_conflicts(&jmap, &pmap);
         check_attributes(
@@ -249,6 +271,8 @@ impl AwardBuilder {
             weights,
             conflicts,
             inputs: self.inputs,
+            notes: self.notes,
+            replaced,
             runs: RunsOnce::default(),
         })
     }
@@ -372,7 +396,7 @@ impl AwardBuilder {
                     ProblemKind::Duplicate,
                     Location::line(&files[self.scores_file as usize], line as u64),
                     format!(
-                        "juror '{}' scores proposal '{}' on criterion '{}' a second time (first on line {}); give each score once",
+                        "juror '{}' scores proposal '{}' on criterion '{}' a second time ({FIRST_ON_LINE}{}); give each score once",
                         jurors.id(first.juror_index()),
                         proposals.id(first.proposal_index()),
                         self.rubric.criteria[first.criterion_index()].id,

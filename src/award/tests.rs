@@ -320,3 +320,31 @@ fn counts_that_are_not_one_a_score_are_refused_with_what_is_expected() {
     );
     crate::outcome::score_counted(&award, award.settings(), Some(&[1]));
 }
+
+#[test]
+fn a_score_given_again_is_refused_or_replaces_the_earlier_one_kept_for_the_audit() {
+    let scores = |b: &mut AwardBuilder| {
+        b.score("ana", "P1", "a", Some(4.0))
+            .score("ana", "P1", "b", Some(3.0))
+            .score("ben", "P1", "a", Some(5.0))
+            .score("ana", "P1", "a", Some(2.0))
+            .score("ana", "P1", "a", None);
+    };
+    let mut b = AwardBuilder::new(rubric(), Settings::default());
+    scores(&mut b);
+    let err = b.build().unwrap_err().to_string();
+    assert!(err.contains("a second time (first on line 1)"), "{err}");
+    b.duplicates(crate::Duplicates::Last);
+    let award = b.build().unwrap();
+    // Ana's last word on `a` is a blank: a missing score, the 4 and the 2 replaced by it.
+    let kept: Vec<Option<f64>> = award.scores().iter().map(|s| s.raw()).collect();
+    assert_eq!(kept, [None, Some(5.0), Some(3.0)]);
+    let replaced: Vec<(Option<f64>, Option<u64>, Option<u64>)> = (award.replaced().iter())
+        .map(|r| (r.raw, r.at.line, r.by.line))
+        .collect();
+    assert_eq!(
+        replaced,
+        [(Some(4.0), Some(1), Some(5)), (Some(2.0), Some(4), Some(5))]
+    );
+    assert!(award.input_notes()[0].1.starts_with("2 scores replaced"));
+}

@@ -67,6 +67,16 @@ pub enum Command {
     /// proposals whose reviews disagree so much that they need another reader.
     #[command(after_help = help::JURORS)]
     Jurors(JurorsArgs),
+    /// Write a new award folder: award.toml with a rubric inline, and empty lists to fill in.
+    #[command(after_help = help::INIT)]
+    Init {
+        /// The folder to write (new, or empty).
+        dir: PathBuf,
+        /// A shipped rubric (ineli-balkans, horizon-europe-ria, horizon-europe-ia) or a rubric
+        /// file, copied into award.toml (default: ineli-balkans).
+        #[arg(short, long)]
+        rubric: Option<String>,
+    },
     /// Show a rubric as a briefing table for jurors.
     #[command(after_help = help::RUBRIC)]
     Rubric {

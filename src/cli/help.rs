@@ -17,6 +17,12 @@ Examples:
   jury score fixtures/ineli-balkans-2016 -m additive -n 3 -o report
   jury score fixtures/ineli-balkans-2016 --bootstrap 2000 -s 7 -j 4 -f json";
 
+pub const INIT: &str = "\
+Examples:
+  jury init my-award
+  jury init my-grant --rubric horizon-europe-ria
+  jury init my-award --rubric rubrics/ineli-balkans.toml && jury validate my-award";
+
 pub const VALIDATE: &str = "\
 Examples:
   jury validate fixtures/ineli-balkans-2016

@@ -4,6 +4,7 @@ pub mod args;
 pub mod fitted;
 pub mod generate;
 pub mod help;
+pub mod init;
 pub mod json;
 pub mod jurors;
 pub mod progress;

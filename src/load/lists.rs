@@ -1,38 +1,44 @@
 //! Reading the lists: `proposals.csv`, `jurors.csv` and `conflicts.csv`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use super::table::Table;
-use super::{CONFLICTS_FILE, PROPOSALS_FILE};
+use super::sources::{Opened, Reading, TableKind};
+use super::table::Header;
 use crate::award::AwardBuilder;
 use crate::error::{Location, Problem, ProblemKind};
 
 /// A column's index and key.
 type Column = (usize, String);
 
-/// Reads `proposals.csv` or `jurors.csv`; gives its SHA-256.
+/// Reads the proposals or the jurors, when the folder has them; gives each file read whole
+/// and its SHA-256.
 pub(super) fn read_roster(
-    dir: &Path,
-    name: &str,
-    label: &str,
+    reading: &mut Reading<'_>,
+    kind: TableKind,
     builder: &mut AwardBuilder,
-) -> Option<String> {
-    let table = Table::open(dir, name, builder)?;
+) -> Vec<(String, String)> {
+    let Some(opened) = reading.open(kind, builder) else {
+        return Vec::new();
+    };
+    let table = header_of(&opened);
     // A list without its id column fails the load (reported): no digest.
-    let id = table.require("id", builder, name)?;
+    let Some(id) = table.require("id", builder) else {
+        return Vec::new();
+    };
+    let is_proposals = kind == TableKind::Proposals;
+    let label = if is_proposals { "title" } else { "name" };
     let label_col = table.column(label);
     // A column without a name (a trailing comma in the header) is no attribute: it must be
     // empty.
     let (attributes, nameless): (Vec<Column>, Vec<Column>) = (0..table.keys.len())
-        .filter(|&i| i != id && Some(i) != label_col)
+        .filter(|&i| i != id && Some(i) != label_col && !table.skip[i])
         .map(|i| (i, table.keys[i].clone()))
         .partition(|(_, key)| !key.is_empty());
     let id_header = table.headers[id].clone();
-    let is_proposals = name == PROPOSALS_FILE;
+    let name = table.name.clone();
     let mut rows = 0;
     let problems = builder.taken().1;
-    let sha256 = table.rows(name, builder, |b, line, cells| {
+    let inputs = rows_of(opened, builder, |b, line, cells| {
         rows += 1;
         for (i, _) in &nameless {
             if !cells[*i].is_empty() {
@@ -58,29 +64,35 @@ pub(super) fn read_roster(
         let whom = if is_proposals { "proposals" } else { "jurors" };
         builder.add_problem(Problem::new(
             ProblemKind::Empty,
-            Location::file(name),
-            format!("the file has a header but no {whom}; list them, or remove the file"),
+            Location::file(&name),
+            format!("the table has a header but no {whom}; list them, or remove it"),
         ));
     }
-    sha256
+    inputs
 }
 
-/// Reads `conflicts.csv`; gives its SHA-256.
-pub(super) fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<String> {
-    let name = CONFLICTS_FILE;
-    let table = Table::open(dir, name, builder)?;
-    let juror = table.require("juror", builder, name);
-    let proposal = table.require("proposal", builder, name);
+/// Reads the declared conflicts, when the folder has them; gives each file read whole and
+/// its SHA-256.
+pub(super) fn read_conflicts(
+    reading: &mut Reading<'_>,
+    builder: &mut AwardBuilder,
+) -> Vec<(String, String)> {
+    let Some(opened) = reading.open(TableKind::Conflicts, builder) else {
+        return Vec::new();
+    };
+    let table = header_of(&opened);
+    let juror = table.require("juror", builder);
+    let proposal = table.require("proposal", builder);
     let reason = table.column("reason");
     table.refuse_others(
         &["juror", "proposal", "reason"],
-        "conflicts.csv takes juror, proposal and reason",
+        "conflicts take juror, proposal and reason",
         builder,
     );
     let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return None;
+        return Vec::new();
     };
-    table.rows(name, builder, |b, line, cells| {
+    rows_of(opened, builder, |b, line, cells| {
         b.push_conflict(
             cells[juror],
             cells[proposal],
@@ -88,4 +100,31 @@ pub(super) fn read_conflicts(dir: &Path, builder: &mut AwardBuilder) -> Option<S
             line,
         );
     })
+}
+
+fn header_of(opened: &Opened) -> &Header {
+    match opened {
+        Opened::Stream(table) => &table.header,
+        Opened::Grid(grid) => &grid.header,
+    }
+}
+
+/// Calls `row` for every row of the table with its line and cells; gives each file read
+/// whole and its SHA-256.
+fn rows_of(
+    opened: Opened,
+    builder: &mut AwardBuilder,
+    mut row: impl FnMut(&mut AwardBuilder, u64, &[&str]),
+) -> Vec<(String, String)> {
+    match opened {
+        Opened::Stream(table) => {
+            let name = table.header.name.clone();
+            let sha = table.rows(&name, builder, row);
+            sha.map(|sha| vec![(name, sha)]).unwrap_or_default()
+        }
+        Opened::Grid(grid) => {
+            grid.each(|line, cells| row(builder, line, cells));
+            grid.inputs
+        }
+    }
 }

@@ -408,7 +408,7 @@ fn trim(cell: &str) -> &str {
 
 /// Why a record cannot be read as a row.
 pub(super) enum Bad {
-    /// Cell `index` is not UTF-8; its text with the bad bytes replaced.
+    /// Cell `index` is not UTF-8; its text as Windows-1252 reads it.
     Encoding { index: usize, lossy: String },
     /// The record has this many cells, not as many as the headers; whether a cell runs over
     /// several lines (a quote that closes too late).
@@ -424,7 +424,7 @@ impl Bad {
                 Problem::new(
                     ProblemKind::Encoding,
                     Location::cell(name, line, column),
-                    "the cell is not valid UTF-8; save the file as UTF-8",
+                    "the cell is not valid UTF-8 (the value is what it reads as in Windows-1252, as Excel's plain CSV saves it); save the file as \"CSV UTF-8\", or set [input] encoding = \"windows-1252\" in award.toml",
                 )
                 .with_value(lossy.clone())
             }
@@ -456,7 +456,7 @@ pub(super) fn split<'c>(
         match std::str::from_utf8(field) {
             Ok(text) => cells.push(trim(text)),
             Err(_) => {
-                let lossy = String::from_utf8_lossy(field).into_owned();
+                let lossy = encoding_rs::WINDOWS_1252.decode(field).0.into_owned();
                 return Err(Bad::Encoding { index, lossy });
             }
         }

@@ -34,6 +34,8 @@ pub(super) struct Records<R> {
     after_cr: bool,
     /// Where the record being read stands with its quotes.
     quotes: Quotes,
+    /// The byte between cells.
+    delimiter: u8,
 }
 
 /// Where a record stands with its quotes, as `csv_core` reads them (RFC 4180): a `"` that
@@ -59,9 +61,10 @@ enum Quotes {
 }
 
 impl Quotes {
-    /// The state after `bytes`.
-    fn after(mut self, bytes: &[u8]) -> Quotes {
+    /// The state after `bytes`, whose cells are separated by `delimiter`.
+    fn after(mut self, bytes: &[u8], delimiter: u8) -> Quotes {
         for &b in bytes {
+            let b = if b == delimiter { b',' } else { b };
             self = match (self, b) {
                 (Quotes::Stray, _) => return Quotes::Stray,
                 (Quotes::Open, b'"') => Quotes::Closing,
@@ -137,18 +140,25 @@ pub(super) fn problem(name: &Path, first_line: u64, elsewhere: Location, e: &io:
 impl<R: Read> Records<R> {
     /// Records of `input`, which starts at the beginning of a file.
     pub(super) fn new(input: R) -> Records<R> {
+        Records::with_delimiter(input, b',')
+    }
+
+    /// Records of `input`, which starts at the beginning of a file whose cells are separated
+    /// by `delimiter`.
+    pub(super) fn with_delimiter(input: R, delimiter: u8) -> Records<R> {
         Records {
             input,
             buf: Vec::new(),
             pos: 0,
             eof: false,
-            core: Reader::new(),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             fields: vec![0; 256],
             ends: vec![0; 16],
             len: 0,
             newlines: 0,
             after_cr: false,
             quotes: Quotes::FieldStart,
+            delimiter,
         }
     }
 
@@ -187,7 +197,7 @@ impl<R: Read> Records<R> {
                 self.core
                     .read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
             self.newlines += count_newlines(&input[..nin], self.after_cr);
-            self.quotes = self.quotes.after(&input[..nin]);
+            self.quotes = self.quotes.after(&input[..nin], self.delimiter);
             if nin > 0 {
                 self.after_cr = input[nin - 1] == b'\r';
             }

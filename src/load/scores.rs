@@ -2,89 +2,140 @@
 
 use std::path::Path;
 
-use super::table::Table;
-use super::{blank, pieces, SCORES_FILE};
+use super::grid::refuse_typed;
+use super::input::{key, Decimal};
+use super::sources::{Opened, Reading, TableKind};
+use super::table::Header;
+use super::{blank, pieces};
 use crate::award::{unknown_criterion, AwardBuilder, Batch};
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
 
-/// Reads `scores.csv`; gives its SHA-256.
+/// The columns of long-form scores.
+const LONG: [&str; 6] = [
+    "juror",
+    "proposal",
+    "criterion",
+    "score",
+    "confidence",
+    "comment",
+];
+
+/// Reads the scores (`scores.csv`, a workbook's sheet, or a folder of sheets); gives each
+/// file read whole and its SHA-256.
 pub(super) fn read_scores(
-    dir: &Path,
+    reading: &mut Reading<'_>,
     builder: &mut AwardBuilder,
     sizes: pieces::Sizes,
-) -> Option<String> {
-    let name = SCORES_FILE;
-    let table = Table::open(dir, name, builder)?;
+) -> Vec<(String, String)> {
+    let Some(mut opened) = reading.open(TableKind::Scores, builder) else {
+        return Vec::new();
+    };
     let problems_at_open = builder.taken().1;
-    let juror = table.require("juror", builder, name);
-    let proposal = table.require("proposal", builder, name);
-    let confidence = table.column("confidence");
-    let long = table.column("criterion").zip(table.column("score"));
-    // Long form: a column it does not take (a misspelt `confidence`, say) would be dropped
-    // unseen.
-    if long.is_some() {
-        table.refuse_others(
-            &["juror", "proposal", "criterion", "score", "confidence", "comment"],
-            "scores.csv in long form takes juror, proposal, criterion, score, confidence and comment",
-            builder,
-        );
-    }
-    // Wide form: every other column must be a criterion id.
-    let wide = match long {
-        Some(_) => Vec::new(),
-        None => wide_columns(&table, builder, name),
+    let Some(columns) = score_columns(&mut opened, builder) else {
+        return Vec::new();
     };
-    let (Some(juror), Some(proposal)) = (juror, proposal) else {
-        return None;
-    };
-    // Room for every score at once, so the list never grows by copying (untouched memory
-    // costs nothing): a long-form row takes at least 8 bytes; a wide row of C scores at least
-    // 2C + 4.
-    let bytes = std::fs::metadata(dir.join(name)).map_or(0, |m| m.len() as usize);
-    builder.reserve(match long {
-        Some(_) => bytes / 8,
-        None => bytes / (2 * wide.len() + 4) * wide.len(),
-    });
-    let columns = ScoreColumns {
-        juror,
-        proposal,
-        confidence,
-        long,
-        wide,
-        headers: table.headers.clone(),
-        criteria: builder.criterion_list(),
-    };
-    // The records after the header, read in pieces.
-    let (read, file, first_line) = table.records.into_rest();
+    let name = columns.name.clone();
     let rubric = builder.rubric().clone();
     let source = pieces::Source {
-        name: Path::new(name),
+        name: Path::new(&name),
         headers: &columns.headers,
         rubric: &rubric,
     };
     let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| columns.row(b, line, cells);
     let before = builder.taken();
-    let sha256 = pieces::read((read, file), first_line, &source, sizes, &row, builder);
+    let inputs = match opened {
+        Opened::Stream(table) => {
+            // Room for every score at once, so the list never grows by copying (untouched
+            // memory costs nothing): a long-form row takes at least 8 bytes; a wide row of C
+            // scores at least 2C + 4.
+            let bytes = std::fs::metadata(reading.dir.join(&name)).map_or(0, |m| m.len() as usize);
+            let wide = columns.wide.len();
+            builder.reserve(match columns.long {
+                Some(_) => bytes / 8,
+                None => bytes / (2 * wide + 4) * wide,
+            });
+            // The records after the header, read in pieces.
+            let (read, file, first_line) = table.records.into_rest();
+            let sha = pieces::read((read, file), first_line, &source, sizes, &row, builder);
+            sha.map(|sha| vec![(name.clone(), sha)]).unwrap_or_default()
+        }
+        Opened::Grid(grid) => {
+            builder.reserve(grid.len() * columns.wide.len().max(1));
+            grid.feed(&source, &row, builder);
+            grid.inputs
+        }
+    };
     // A header and nothing under it would score nothing and look like a result (when the
     // header itself was refused, no row could give a score: that problem is the one).
     if builder.taken() == (before.0, problems_at_open) {
         builder.add_problem(Problem::new(
             ProblemKind::Empty,
-            Location::file(name),
-            "the file has a header but no scores; expected one row per score (see docs/formats.md)",
+            Location::file(&name),
+            "the table has a header but no scores; expected one row per score (see docs/formats.md)",
         ));
     }
-    sha256
+    inputs
 }
 
-/// The criterion columns of `scores.csv` in wide form, each with its criterion; reports
-/// columns that are no criterion, and criteria without a column.
-fn wide_columns(table: &Table, builder: &mut AwardBuilder, name: &str) -> Vec<(usize, usize)> {
+/// Where the parts of a score are in the table's columns (long or wide form), with the
+/// problems of its header reported; `None` without a juror or proposal column. In a table
+/// read whole, dates and true/false cells in score and confidence columns are refused.
+fn score_columns(opened: &mut Opened, builder: &mut AwardBuilder) -> Option<ScoreColumns> {
+    let header = match &*opened {
+        Opened::Stream(table) => &table.header,
+        Opened::Grid(grid) => &grid.header,
+    };
+    let juror = header.require("juror", builder);
+    let proposal = header.require("proposal", builder);
+    let confidence = header.column("confidence");
+    let long = header.column("criterion").zip(header.column("score"));
+    // Long form: a column it does not take (a misspelt `confidence`, say) would be dropped
+    // unseen.
+    if long.is_some() {
+        let takes =
+            "scores in long form take juror, proposal, criterion, score, confidence and comment";
+        header.refuse_others(&LONG, takes, builder);
+    }
+    // Wide form: every other column must be a criterion.
+    let wide = match long {
+        Some(_) => Vec::new(),
+        None => wide_columns(header, builder),
+    };
+    let (headers, name) = (header.headers.clone(), header.name.clone());
+    let (juror, proposal) = (juror?, proposal?);
+    let decimal = match opened {
+        Opened::Stream(_) => Decimal::Point,
+        Opened::Grid(grid) => {
+            let mut numbers: Vec<usize> = wide.iter().map(|w| w.0).collect();
+            numbers.extend(long.map(|l| l.1));
+            numbers.extend(confidence);
+            refuse_typed(grid, &numbers, builder);
+            grid.decimal
+        }
+    };
+    Some(ScoreColumns {
+        juror,
+        proposal,
+        confidence,
+        long,
+        wide,
+        headers,
+        criteria: builder.criterion_list(),
+        decimal,
+        name,
+    })
+}
+
+/// The criterion columns of the scores in wide form, each with its criterion; reports
+/// columns that are no criterion (naming the closest criterion), and criteria without a
+/// column.
+fn wide_columns(header: &Header, builder: &mut AwardBuilder) -> Vec<(usize, usize)> {
     let mut wide: Vec<(usize, usize)> = Vec::new();
     let mut seen = vec![false; builder.rubric().criteria.len()];
-    for (i, key) in table.keys.iter().enumerate() {
-        if ["juror", "proposal", "confidence", "comment"].contains(&key.as_str()) {
+    for (i, key) in header.keys.iter().enumerate() {
+        let known = ["juror", "proposal", "confidence", "comment"].contains(&key.as_str());
+        if header.skip[i] || known {
             continue;
         }
         match criterion_of(builder.rubric(), key) {
@@ -97,16 +148,12 @@ fn wide_columns(table: &Table, builder: &mut AwardBuilder, name: &str) -> Vec<(u
             }
             None => {
                 let message = format!(
-                    "unknown column; scores.csv takes juror, proposal, confidence, comment and either criterion + score (long form) or one column per criterion: {}",
+                    "unknown column{}; wide-form scores take juror, proposal, confidence, comment and one column per criterion (its id or its name: {}); long form takes criterion + score; skip other columns with [input] ignore",
+                    did_you_mean(builder.rubric(), key),
                     builder.criterion_list()
                 );
-                builder.problem(
-                    ProblemKind::Column,
-                    table.line,
-                    &table.headers[i],
-                    message,
-                    &table.headers[i],
-                );
+                let h = &header.headers[i];
+                builder.problem(ProblemKind::Column, header.line, h, message, h);
             }
         }
     }
@@ -126,7 +173,7 @@ fn wide_columns(table: &Table, builder: &mut AwardBuilder, name: &str) -> Vec<(u
         );
         builder.add_problem(Problem::new(
             ProblemKind::Column,
-            Location::line(name, table.line),
+            Location::line(&header.name, header.line),
             message,
         ));
     }
@@ -145,6 +192,10 @@ struct ScoreColumns {
     headers: Vec<String>,
     /// The rubric's criteria, for messages.
     criteria: String,
+    /// The decimal mark of scores.
+    decimal: Decimal,
+    /// The table, as problems name it.
+    name: String,
 }
 
 impl ScoreColumns {
@@ -156,7 +207,9 @@ impl ScoreColumns {
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {
             None | Some((_, "")) => 1.0,
-            Some((i, text)) => match text.parse::<f64>() {
+            Some((i, text)) => match decimal_of(text, text.contains(','), self.decimal)
+                .map_or(Err(()), |t| decimal_number(&t))
+            {
                 Ok(w) if b.check_confidence(w, line, &headers[i]) => w,
                 Ok(_) => return,
                 Err(_) => {
@@ -188,14 +241,15 @@ impl ScoreColumns {
                 };
                 let column = &headers[score_col];
                 let text = cells[score_col];
-                if let Some(score) = parse_score(b, c, text, line, column) {
+                if let Some(score) = parse_score(b, c, text, (line, column), self.decimal) {
                     b.push(juror, proposal, c, score, weight, line, (column, text));
                 }
             }
             None => {
                 for &(col, c) in &self.wide {
                     let column = &headers[col];
-                    if let Some(score) = parse_score(b, c, cells[col], line, column) {
+                    if let Some(score) = parse_score(b, c, cells[col], (line, column), self.decimal)
+                    {
                         b.push(
                             juror,
                             proposal,
@@ -213,28 +267,51 @@ impl ScoreColumns {
 }
 
 /// A score cell: `Some(None)` for a blank (missing) cell, `Some(Some(x))` for a finite number,
-/// `None` (reported) for anything else.
+/// `None` (reported) for anything else. With a decimal comma, `4,5` is 4.5; a number with both
+/// marks (`1.234,5`) is refused, as is `4,5` where the decimal mark is a point.
 fn parse_score(
     b: &mut Batch<'_>,
     c: usize,
     text: &str,
-    line: u64,
-    column: &str,
+    (line, column): (u64, &str),
+    decimal: Decimal,
 ) -> Option<Option<f64>> {
     if text.is_empty() {
         return Some(None);
     }
-    match decimal(text).map_or_else(|| text.parse::<f64>(), Ok) {
+    let comma = text.contains(',');
+    let read = match decimal_of(text, comma, decimal) {
+        Some(plain) => decimal_number(&plain),
+        None => Err(()),
+    };
+    match read {
         Ok(x) if x.is_finite() => Some(Some(x)),
         _ => {
-            let message = format!(
-                "not a number; expected {} (use '.' for decimals; leave the cell blank for a missing score)",
-                b.rubric().criteria[c].scale.expectation()
-            );
+            let expected = b.rubric().criteria[c].scale.expectation();
+            let hint = match (comma, decimal) {
+                (true, Decimal::Point) => "a decimal comma where cells are separated by commas (or [input] decimal = \".\"): write 4.5, or save the file with ';' between cells",
+                (true, Decimal::Comma) if text.contains('.') => "both '.' and ',' in one number: write it without a thousands separator, as 4.5 or 4,5",
+                _ => "leave the cell blank for a missing score",
+            };
+            let message = format!("not a number; expected {expected} ({hint})");
             b.problem(ProblemKind::NotANumber, line, column, message, text);
             None
         }
     }
+}
+
+/// The text with a decimal comma turned into a point, where the mark allows one; `None`
+/// for a comma that is no decimal mark here.
+fn decimal_of(text: &str, comma: bool, decimal: Decimal) -> Option<std::borrow::Cow<'_, str>> {
+    if !comma {
+        return Some(text.into());
+    }
+    let one = text.matches(',').count() == 1 && !text.contains('.');
+    (decimal == Decimal::Comma && one).then(|| text.replace(',', ".").into())
+}
+
+fn decimal_number(text: &str) -> Result<f64, ()> {
+    decimal(text).map_or_else(|| text.parse::<f64>().map_err(|_| ()), Ok)
 }
 
 /// A plain decimal, `-?digits(.digits)?` with at most 15 digits, as `str::parse::<f64>` reads
@@ -276,9 +353,33 @@ pub(super) fn decimal(text: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-fn criterion_of(rubric: &Rubric, key: &str) -> Option<usize> {
-    rubric
-        .criteria
-        .iter()
-        .position(|c| crate::util::text::same_ignoring_case(&c.id, key))
+/// The criterion a header names: its id, or its name (a header is folded by [`key`]).
+fn criterion_of(rubric: &Rubric, header_key: &str) -> Option<usize> {
+    let criteria = &rubric.criteria;
+    (criteria.iter())
+        .position(|c| crate::util::text::same_ignoring_case(&c.id, header_key))
+        .or_else(|| (criteria.iter()).position(|c| key(&c.name) == header_key))
+}
+
+/// " (did you mean …?)" naming the criterion whose id or name is closest to a header, when
+/// one is close; empty otherwise.
+fn did_you_mean(rubric: &Rubric, header_key: &str) -> String {
+    let mut best: Option<(f64, String)> = None;
+    for c in &rubric.criteria {
+        for (said, shown) in [(key(&c.id), c.id.clone()), (key(&c.name), c.name.clone())] {
+            let score = strsim::normalized_damerau_levenshtein(&said, header_key);
+            let shown = if shown == c.id {
+                format!("'{}'", c.id)
+            } else {
+                format!("'{shown}', the name of '{}'", c.id)
+            };
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, shown));
+            }
+        }
+    }
+    match best {
+        Some((score, shown)) if score >= 0.5 => format!(" (did you mean {shown}?)"),
+        _ => String::new(),
+    }
 }

@@ -326,8 +326,37 @@ impl Report for ScoresCsv {
                 score_row(award, outcome, &reasons, i as usize, w, &mut cell)?;
             }
             Ok(())
-        })
+        })?;
+        replaced_rows(award, out)
     }
+}
+
+/// The scores replaced by a later row, after the others, in file order: status `replaced`,
+/// the note naming the row that replaced each.
+fn replaced_rows(award: &Award, out: &mut dyn io::Write) -> io::Result<()> {
+    if award.replaced().is_empty() {
+        return Ok(());
+    }
+    let mut w = writer(out);
+    let mut cell = String::new();
+    for r in award.replaced() {
+        w.write_field(text(&r.juror).as_bytes())?;
+        w.write_field(text(&r.proposal).as_bytes())?;
+        w.write_field(text(&r.criterion).as_bytes())?;
+        for x in [r.raw, Some(r.confidence)] {
+            cell.clear();
+            if let Some(x) = x {
+                push_number(&mut cell, x);
+            }
+            w.write_field(&cell)?;
+        }
+        w.write_field("")?;
+        w.write_field("replaced")?;
+        let note = format!("given at {}; replaced by the row at {}", r.at, r.by);
+        w.write_field(text(&note).as_bytes())?;
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.flush()
 }
 
 /// The award's scores in the order of `scores.csv`: by proposal, juror and criterion.

@@ -51,9 +51,8 @@ impl Rubric {
     /// as in `rubric: column 'criteria[1].weight'`.
     pub(crate) fn check_built(&self, problems: &mut Problems) {
         let at = |field: String| Location {
-            file: "rubric".into(),
-            line: None,
             column: Some(field),
+            ..Location::file("rubric")
         };
         if self.criteria.is_empty() {
             problems.push(Problem::new(

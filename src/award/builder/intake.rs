@@ -40,8 +40,18 @@ impl AwardBuilder {
         (self.scores.len(), self.problems.len())
     }
 
+    /// Whether an input of this name was added.
+    pub(crate) fn has_input(&self, path: &str) -> bool {
+        self.inputs.iter().any(|i| i.path == path)
+    }
+
     pub(crate) fn add_input(&mut self, input: InputFile) {
         self.inputs.push(input);
+    }
+
+    /// Notes how the input `file` was read (shown as a warning with the result).
+    pub(crate) fn add_note(&mut self, file: &str, note: impl Into<String>) {
+        self.notes.push((file.to_string(), note.into()));
     }
 
     pub(crate) fn add_problem(&mut self, problem: Problem) {
