@@ -60,6 +60,8 @@ pub(super) struct Criterion<'a> {
     pub(super) live: Vec<bool>,
     /// The last joint step stopped at its cap: take another on the next sweep.
     pub(super) joint_due: bool,
+    /// Most conjugate-gradient steps of a joint step.
+    pub(super) joint_steps: usize,
     /// Each proposal's `(G_p, H_p)` of the value step: `Σ w a (score − b)` and `Σ w a²`.
     pub(super) value_terms: Vec<(f64, f64)>,
     /// The juror sums of the current sweep's regression (four per juror: `Σ w Δv`, `Σ w Δy`,
@@ -193,6 +195,7 @@ impl<'a> Criterion<'a> {
             syy,
             live: vec![true; nc],
             joint_due: false,
+            joint_steps: joint::STEPS,
             value_terms: vec![(0.0, 0.0); d.n_proposals],
             regression_sums: Vec::new(),
             value_mean: Vec::new(),
@@ -390,6 +393,7 @@ impl<'a> Criterion<'a> {
             &self.live,
             &pull,
             opts,
+            self.joint_steps,
             &mut self.bias,
         );
         self.joint_due = stop.capped;

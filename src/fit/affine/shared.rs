@@ -10,6 +10,7 @@ use super::super::Observation;
 use super::criterion::Criterion;
 #[cfg(doc)]
 use super::fit_affine;
+use super::joint;
 use super::scale_step::scale_step_mean_one;
 use super::{AffineFit, AffineOptions};
 
@@ -135,11 +136,13 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
         .map(|d| {
             let mut c = Criterion::new(d, additive(d, &opts.fit), opts, false).holding(&held);
             c.shared = true;
+            c.joint_steps = joint::SHARED_STEPS;
             c
         })
         .collect();
     let groups = juror_groups(designs, n_jurors);
     let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
+    let mut squarem = Extrapolation::default();
     let mut sweeps = 0;
     let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
     while live(&crits) && sweeps < opts.fit.max_iterations {
@@ -161,6 +164,8 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
             .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
         if done {
             crits.iter_mut().for_each(|c| c.live.fill(false));
+        } else {
+            squarem.after_sweep(&mut crits);
         }
     }
     let converged = !live(&crits);
@@ -259,5 +264,93 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
                 }
             }
         }
+    }
+}
+
+/// The squared extrapolation of the sweeps (SQUAREM, Varadhan and Roland 2008): every two
+/// sweeps, the state (every criterion's biases and values) jumps along the path the sweeps
+/// take. Alternating steps creep along a slow mode at a steady rate; the jump covers many such
+/// sweeps at once. The scales follow from the values at the next sweep, and the fit stops only
+/// after a plain sweep moved nothing beyond the tolerance, so the jumps change how fast the
+/// iteration gets there, never where it stops. A jump after which the next sweep moves the
+/// state further than the sweep before it did turns the extrapolation off for the rest of the
+/// fit.
+#[derive(Default)]
+struct Extrapolation {
+    /// Up to three states, each the sweep of the one before.
+    states: Vec<Vec<f64>>,
+    /// `‖x2 − x1‖²` of the last jump, to judge the sweep after it; `None` before any jump.
+    last: Option<f64>,
+    /// Turned off by a jump that made things worse.
+    off: bool,
+}
+
+impl Extrapolation {
+    /// Every criterion's biases then values, end to end (`previous`: those before the sweep).
+    fn state(crits: &[Criterion], previous: bool) -> Vec<f64> {
+        let mut x = Vec::new();
+        for c in crits {
+            let (b, v) = if previous {
+                (&c.previous.1, &c.previous.2)
+            } else {
+                (&c.bias, &c.value)
+            };
+            x.extend_from_slice(b);
+            x.extend_from_slice(v);
+        }
+        x
+    }
+
+    fn set(crits: &mut [Criterion], x: &[f64]) {
+        let mut k = 0;
+        for c in crits.iter_mut() {
+            let (nb, nv) = (c.bias.len(), c.value.len());
+            c.bias.copy_from_slice(&x[k..k + nb]);
+            c.value.copy_from_slice(&x[k + nb..k + nb + nv]);
+            k += nb + nv;
+        }
+    }
+
+    /// After a sweep that did not converge: with three states `x0`, `x1 = F(x0)`,
+    /// `x2 = F(x1)`, `r = x1 − x0` and `u = x2 − 2 x1 + x0`, jumps to
+    /// `x0 − 2 α r + α² u`, `α = −‖r‖ / ‖u‖`, when `α < −1` (`α = −1` is `x2` itself).
+    fn after_sweep(&mut self, crits: &mut [Criterion]) {
+        if self.off {
+            return;
+        }
+        if self.states.is_empty() {
+            self.states.push(Self::state(crits, true));
+        }
+        self.states.push(Self::state(crits, false));
+        let sq = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum();
+        if let (Some(last), 2) = (self.last.take(), self.states.len()) {
+            let moved: f64 = sq(&self.states[1], &self.states[0]);
+            if moved > last || moved.is_nan() {
+                self.off = true;
+                return;
+            }
+        }
+        if self.states.len() < 3 {
+            return;
+        }
+        let (x0, x1, x2) = (&self.states[0], &self.states[1], &self.states[2]);
+        let (mut rr, mut uu) = (0.0, 0.0);
+        for k in 0..x0.len() {
+            let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
+            rr += r * r;
+            uu += u * u;
+        }
+        let alpha = -(rr / uu).sqrt();
+        if alpha < -1.0 && alpha.is_finite() {
+            let x: Vec<f64> = (0..x0.len())
+                .map(|k| {
+                    let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
+                    x0[k] - 2.0 * alpha * r + alpha * alpha * u
+                })
+                .collect();
+            self.last = Some(sq(x2, x1));
+            Self::set(crits, &x);
+        }
+        self.states.clear();
     }
 }
