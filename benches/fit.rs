@@ -112,8 +112,8 @@ fn one_million(c: &mut Criterion) {
     group.bench_function("affine", |b| {
         b.iter(|| fit_affine(jurors, proposals, black_box(&obs), &affine))
     });
-    // The same million scores as 5 criteria of 200k, as `Method::Affine` fits an award:
-    // pooled, and each criterion on its own for comparison.
+    // The same million scores as 5 criteria of 200k: with one scale per juror, as
+    // `Method::Affine` fits an award, pooled, and each criterion on its own for comparison.
     let proposals = proposals / 5;
     let criteria = criteria_design(jurors, proposals, 5, 5, 2018);
     let fit = fit_affine_pooled(jurors, proposals, &criteria, &affine);
@@ -121,6 +121,19 @@ fn one_million(c: &mut Criterion) {
         "affine pooled 5 × 200k: {} sweeps, converged {}, omega2 {:?}",
         fit.iterations, fit.converged, fit.omega2
     );
+    let method = AffineOptions {
+        shrinkage: AFFINE_SHRINKAGE,
+        min_proposals: AFFINE_MIN_PROPOSALS,
+        ..AffineOptions::default()
+    };
+    let fit = fit_affine_shared(jurors, proposals, &criteria, &method);
+    eprintln!(
+        "affine shared 5 × 200k: {} sweeps, converged {}",
+        fit.iterations, fit.converged
+    );
+    group.bench_function("affine_shared_5_criteria", |b| {
+        b.iter(|| fit_affine_shared(jurors, proposals, black_box(&criteria), &method))
+    });
     group.bench_function("affine_pooled_5_criteria", |b| {
         b.iter(|| fit_affine_pooled(jurors, proposals, black_box(&criteria), &affine))
     });
