@@ -32,8 +32,8 @@ pub enum Method {
     /// design, one scale per juror on every criterion and one bias per juror and criterion,
     /// scales kept positive and shrunk toward 1 (Paul 1981; Roos et al. 2011): a juror's
     /// spread is a trait of the juror, and one scale keeps every juror's order of their own
-    /// weighted totals ([`Method::keeps_unanimity`]). A juror who read fewer than 5 proposals
-    /// keeps scale 1 (little data, little correction). See
+    /// weighted totals (unanimity, [`Method::keeps_unanimity`]). A juror who read fewer than
+    /// 5 proposals keeps scale 1 (little data, little correction). See
     /// [`crate::advanced::fit::fit_affine_shared`].
     #[default]
     Affine,
