@@ -51,6 +51,31 @@ fn a_threshold_every_juror_cleared_holds_under_every_method() {
     }
 }
 
+#[test]
+fn the_two_juror_award_is_too_little_data_for_a_scale() {
+    // Each juror read two proposals (six scores): affine used to fit their scales as 0.71 and
+    // 1.29 (issue 18). Fewer than 5 proposals: both scales stay 1, and a warning says why.
+    let (_, outcome) = two_jurors(Method::Affine);
+    let effects = &outcome.correction().effects;
+    assert_eq!(effects.len(), 6);
+    assert!(effects.iter().all(|e| e.scale == Some(1.0)), "{effects:?}");
+    let held: Vec<&Warning> = outcome
+        .warnings()
+        .iter()
+        .filter(|w| {
+            matches!(
+                w,
+                Warning::ScalesHeld {
+                    jurors: 2,
+                    min_proposals: 5,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(held.len(), 1, "{:?}", outcome.warnings());
+}
+
 /// The reasons each proposal (P1, P2, P3 in order) is not eligible, in a one-criterion award
 /// on 1–5 with threshold `t`, from `scores` (juror, proposal, score).
 fn reasons(method: Method, t: f64, scores: &[(&str, &str, f64)]) -> Vec<Vec<String>> {
