@@ -190,8 +190,7 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
 }
 
 /// The parts of the juror graph joined over the criteria: jurors who share a component on
-/// some criterion are in one part. Each part's observed jurors, in index order, for the
-/// parts that still iterate on some criterion.
+/// some criterion are in one part. Each part's observed jurors, in index order.
 fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..n_jurors).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
