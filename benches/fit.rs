@@ -5,8 +5,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use jury::advanced::fit::{
-    fit_additive, fit_affine, fit_affine_pooled, AffineOptions, FitOptions, Observation,
+    fit_additive, fit_affine, fit_affine_pooled, fit_affine_shared, AffineOptions, FitOptions,
+    Observation,
 };
+use jury::advanced::normalize::{AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -110,8 +112,8 @@ fn one_million(c: &mut Criterion) {
     group.bench_function("affine", |b| {
         b.iter(|| fit_affine(jurors, proposals, black_box(&obs), &affine))
     });
-    // The same million scores as 5 criteria of 200k, as `Method::Affine` fits an award:
-    // pooled, and each criterion on its own for comparison.
+    // The same million scores as 5 criteria of 200k: with one scale per juror, as
+    // `Method::Affine` fits an award, pooled, and each criterion on its own for comparison.
     let proposals = proposals / 5;
     let criteria = criteria_design(jurors, proposals, 5, 5, 2018);
     let fit = fit_affine_pooled(jurors, proposals, &criteria, &affine);
@@ -119,6 +121,19 @@ fn one_million(c: &mut Criterion) {
         "affine pooled 5 × 200k: {} sweeps, converged {}, omega2 {:?}",
         fit.iterations, fit.converged, fit.omega2
     );
+    let method = AffineOptions {
+        shrinkage: AFFINE_SHRINKAGE,
+        min_proposals: AFFINE_MIN_PROPOSALS,
+        ..AffineOptions::default()
+    };
+    let fit = fit_affine_shared(jurors, proposals, &criteria, &method);
+    eprintln!(
+        "affine shared 5 × 200k: {} sweeps, converged {}",
+        fit.iterations, fit.converged
+    );
+    group.bench_function("affine_shared_5_criteria", |b| {
+        b.iter(|| fit_affine_shared(jurors, proposals, black_box(&criteria), &method))
+    });
     group.bench_function("affine_pooled_5_criteria", |b| {
         b.iter(|| fit_affine_pooled(jurors, proposals, black_box(&criteria), &affine))
     });
@@ -152,5 +167,40 @@ fn ten_million(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_million, ten_million);
+/// Issue 20's sparse design: 10,000 jurors, 5,000 proposals read 4 times on 3 criteria
+/// (60,000 scores), so that each juror reads about two proposals. `affine` as the method fits
+/// it (one scale per juror, jurors with fewer than 5 proposals held at 1), beside `additive`
+/// as the method fits it (each criterion on its own), in the same run.
+fn sparse_10k(c: &mut Criterion) {
+    let (jurors, proposals) = (10_000, 5_000);
+    let criteria = criteria_design(jurors, proposals, 4, 3, 2020);
+    let additive = FitOptions::default();
+    let affine = AffineOptions {
+        shrinkage: AFFINE_SHRINKAGE,
+        min_proposals: AFFINE_MIN_PROPOSALS,
+        ..AffineOptions::default()
+    };
+    let fit = fit_affine_shared(jurors, proposals, &criteria, &affine);
+    eprintln!(
+        "affine sparse 10k: {} sweeps, converged {}, {} of {jurors} jurors held",
+        fit.iterations,
+        fit.converged,
+        fit.held.iter().filter(|&&h| h).count()
+    );
+    let mut group = c.benchmark_group("fit_sparse_10k");
+    group.sample_size(10);
+    group.bench_function("additive", |b| {
+        b.iter(|| {
+            (criteria.iter())
+                .map(|obs| fit_additive(jurors, proposals, black_box(obs), &additive))
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("affine", |b| {
+        b.iter(|| fit_affine_shared(jurors, proposals, black_box(&criteria), &affine))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sparse_10k, one_million, ten_million);
 criterion_main!(benches);

@@ -16,8 +16,8 @@ pub mod conflicts {
 
 /// Juror-bias correction, criterion by criterion.
 pub mod normalize {
-    pub use crate::normalize::AFFINE_SHRINKAGE;
     pub use crate::normalize::{correct, correct_counted, Correction, JurorEffect};
+    pub use crate::normalize::{AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE};
 }
 
 /// A proposal's criterion values and total from its corrected scores.
@@ -60,9 +60,11 @@ pub mod uncertainty {
 
 /// The joint least-squares fits of the `additive` and `affine` methods, on any sparse design.
 pub mod fit {
-    pub use crate::fit::{components, fit_additive, fit_affine, fit_affine_pooled};
+    pub use crate::fit::{
+        components, fit_additive, fit_affine, fit_affine_pooled, fit_affine_shared,
+    };
     pub use crate::fit::{AdditiveFit, AffineFit, AffineOptions, Components, FitOptions};
-    pub use crate::fit::{Observation, PooledAffineFit, Solver};
+    pub use crate::fit::{Observation, PooledAffineFit, SharedAffineFit, Solver};
 }
 
 /// Numeric tolerances and the limits on an award's size, in one place.

@@ -2,8 +2,8 @@
 //!
 //! Each criterion has its own juror effects, fitted on valid scores only (status `used`):
 //! conflicts and missing scores never inform a juror's estimate. Every method but `affine`
-//! fits each criterion on its own; `affine` fits every criterion at once, each juror's scale
-//! partially pooled across the criteria ([`crate::fit::fit_affine_pooled`]). Every method
+//! fits each criterion on its own; `affine` fits every criterion at once, with one scale per
+//! juror on all of them ([`crate::fit::fit_affine_shared`]). Every method
 //! writes its juror effects in one form, `corrected = (raw − bias) / scale`, so that the
 //! audit shows each juror's leniency (`bias`, positive = lenient) and spread (`scale`,
 //! above 1 = wider than the panel) whatever the method.
@@ -31,6 +31,11 @@ mod zscore;
 /// Shrinkage of the `affine` method: each juror's scale is pulled toward 1 as if they had
 /// this many more scores lying on the panel's line (see [`crate::advanced::fit::AffineOptions`]).
 pub const AFFINE_SHRINKAGE: f64 = 5.0;
+
+/// Little data, little correction: under `affine`, a juror who scored fewer than this many
+/// distinct proposals (on every criterion) keeps scale 1 and is corrected for leniency only,
+/// reported as [`Warning::ScalesHeld`] (docs/methods.md, "Little data, little correction").
+pub const AFFINE_MIN_PROPOSALS: usize = 5;
 
 /// One juror's effect on one criterion, as fitted by the method.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -70,16 +75,19 @@ impl Correction {
 
 /// Corrects every valid score of the award with `method`.
 ///
-/// Every method corrects each criterion from its valid scores only (`affine` pools each
-/// juror's scale across the criteria, see [`Method::Affine`]). A juror whose spread a method
+/// Every method corrects each criterion from its valid scores only (`affine` fits one scale
+/// per juror across the criteria, see [`Method::Affine`]). A juror whose spread a method
 /// needs but cannot measure on a criterion (one score, or the same score everywhere) is
 /// handled by a fixed rule, reported as [`Warning::NoSpread`]:
 /// `zscore` sets their scores to the pooled mean; `minmax` to the middle of the scale;
-/// `rank` to the middle of the scale; `affine` keeps their scale at 1 (one score), and sets
+/// `rank` to the middle of the scale; `affine` gives them their scale from the other criteria,
+/// else 1 (one score), and sets
 /// the scores of a straight-liner to the mean value of what they read (their line has no
 /// slope, so whatever their scale, their bias absorbs their scores).
 /// `ratio` cannot divide by a mean of zero or below and keeps such a juror's scores raw,
-/// reported as [`Warning::RatioUndefined`].
+/// reported as [`Warning::RatioUndefined`]. A method that does not keep unanimity
+/// ([`Method::keeps_unanimity`]) says so in a [`Warning::BreaksUnanimity`], and `affine`
+/// reports the jurors whose scale it held at 1 in a [`Warning::ScalesHeld`].
 pub fn correct(award: &Award, status: &[Status], method: Method) -> Correction {
     correct_counted(award, status, None, method)
 }
@@ -121,7 +129,7 @@ fn correct_within(
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
     };
-    // The criteria are contiguous runs of the scores: after the fit (which pools the affine
+    // The criteria are contiguous runs of the scores: after the fit (which shares the affine
     // scales across criteria), each is corrected on its own, in parallel, into its own part
     // of `corrected`.
     let ranges = runs(scores.len(), |i| scores[i].criterion_index());
@@ -137,6 +145,9 @@ fn correct_within(
     });
     if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
         out.warnings.push(not_converged(award, &ranges, method, f));
+    }
+    if let Some(f) = fitted.as_ref() {
+        out.warnings.extend(f.warnings.iter().cloned());
     }
     let slices = split_runs(&mut out.corrected, &ranges);
     let parts: Vec<Part<'_>> = ranges
@@ -169,6 +180,11 @@ fn correct_within(
             out.effects[k] = effect;
         }
         out.warnings.extend(part.warnings);
+    }
+    if !method.keeps_unanimity() {
+        out.warnings.push(Warning::BreaksUnanimity {
+            method: method.to_string(),
+        });
     }
     out
 }
@@ -437,6 +453,8 @@ impl FitInput<'_> {
 /// juror's bias and scale; and the criteria whose fit stopped at the iteration limit.
 struct Fitted {
     effects: Vec<(Vec<f64>, Vec<f64>)>,
+    /// What the fit needs a coordinator to know (beyond not converging).
+    warnings: Vec<Warning>,
     unconverged: Vec<usize>,
     iterations: usize,
 }

@@ -164,6 +164,23 @@ pub enum Warning {
         /// Its scale's minimum, as written in the reports.
         min: String,
     },
+    /// The method corrects each juror with a different map on each criterion (or not by a
+    /// map at all), so it can rank B above A although every juror's weighted total put A
+    /// above B (docs/methods.md, "Unanimity").
+    BreaksUnanimity {
+        /// The method.
+        method: String,
+    },
+    /// `affine` kept the scale of jurors who read too few proposals to tell a spread from
+    /// noise at 1: they are corrected for leniency only.
+    ScalesHeld {
+        /// How many jurors.
+        jurors: usize,
+        /// The first of them (by id order in the award).
+        first: String,
+        /// The fewest distinct proposals a juror must read for a scale to be fitted.
+        min_proposals: usize,
+    },
     /// Settings changed in code name an attribute that the award's lists do not have, so the
     /// cap or conflict rule applied to nothing. (Read from `award.toml`, such a setting is an
     /// error.)
@@ -209,6 +226,8 @@ impl Warning {
             Warning::Input { .. } => "input",
             Warning::RatioUndefined { .. } => "ratio_undefined",
             Warning::RatioOnSignedScale { .. } => "ratio_on_signed_scale",
+            Warning::BreaksUnanimity { .. } => "breaks_unanimity",
+            Warning::ScalesHeld { .. } => "scales_held",
         }
     }
 
@@ -281,6 +300,15 @@ impl Warning {
             Warning::RatioOnSignedScale { criterion, min } => write!(
                 f,
                 "ratio divides each juror's scores by their mean over everyone's, which means something only on a scale from 0 up; criterion {criterion}'s scale starts at {min}, where a mean near 0 blows a juror's scores up: prefer zscore, additive or affine"
+            ),
+            Warning::BreaksUnanimity { method } => write!(
+                f,
+                "{method} corrects each juror differently on each criterion, so it can rank a proposal below another that every juror's weighted total put below it; affine, additive and none never do"
+            ),
+            Warning::ScalesHeld { jurors, first, min_proposals } => write!(
+                f,
+                "{jurors} juror{} (the first: {first}) read fewer than {min_proposals} proposals, too few to tell a spread from noise: affine corrects them for leniency only (scale 1)",
+                plural(*jurors),
             ),
             _ => return None,
         })

@@ -17,6 +17,11 @@ pub struct AffineOptions {
     /// positive, so `(raw − bias) / scale` is always defined. Taken into `[1e-6, 0.99]`
     /// (NaN counts as 1e-6).
     pub min_scale: f64,
+    /// Little data, little correction: a juror who scored fewer than `min_proposals`
+    /// distinct proposals on every criterion keeps scale 1 (the panel's mean scale) and is
+    /// corrected for leniency only; default 0 (every identified scale is fitted). The
+    /// `affine` method uses 5.
+    pub min_proposals: usize,
     /// Tolerance and iteration limit of the alternating iteration (and of the additive start).
     pub fit: FitOptions,
 }
@@ -26,6 +31,7 @@ impl Default for AffineOptions {
         AffineOptions {
             shrinkage: 5.0,
             min_scale: 0.1,
+            min_proposals: 0,
             fit: FitOptions::default(),
         }
     }
@@ -111,7 +117,8 @@ pub fn fit_affine(
 
 /// [`fit_affine`] on the design, from the additive fit `start`.
 fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
-    let mut crit = Criterion::new(d, start, opts, false);
+    let held = shared::held_jurors(std::slice::from_ref(d), opts.min_proposals);
+    let mut crit = Criterion::new(d, start, opts, false).holding(&held);
     let mut sweeps = 0;
     while crit.live.contains(&true) && sweeps < opts.fit.max_iterations {
         sweeps += 1;
@@ -127,7 +134,7 @@ fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
             *live = *live && !done;
         }
     }
-    crit.finish(sweeps)
+    crit.finish(sweeps, None)
 }
 
 mod criterion;
@@ -135,11 +142,15 @@ mod joint;
 mod pooled;
 mod pooled_scales;
 mod scale_step;
+mod shared;
 
-pub(crate) use pooled::fit_affine_pooled_from;
 pub use pooled::{fit_affine_pooled, PooledAffineFit};
+pub(crate) use shared::fit_affine_shared_from;
+pub use shared::{fit_affine_shared, SharedAffineFit};
 
 #[cfg(test)]
 mod pooled_tests;
+#[cfg(test)]
+mod shared_tests;
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,10 @@
 //!   weighted least squares;
 //! * [`fit_affine`]: `score ≈ scale[juror] × value[proposal] + bias[juror]` (Paul 1981; Roos,
 //!   Rothe & Scheuermann 2011), positive scales shrunk toward 1;
+//! * [`fit_affine_shared`]: the affine model on several criteria at once, one scale per juror
+//!   (the `affine` method);
 //! * [`fit_affine_pooled`]: the affine model on several criteria at once, each juror's scales
-//!   partially pooled across the criteria by empirical Bayes (the `affine` method).
+//!   partially pooled across the criteria by empirical Bayes.
 //!
 //! The caller corrects a raw score as `raw − bias` (additive) or `(raw − bias) / scale`
 //! (affine).
@@ -40,8 +42,9 @@ mod testkit;
 mod tests;
 
 pub use additive::{fit_additive, AdditiveFit};
-pub(crate) use affine::fit_affine_pooled_from;
-pub use affine::{fit_affine, fit_affine_pooled, AffineFit, AffineOptions, PooledAffineFit};
+pub(crate) use affine::fit_affine_shared_from;
+pub use affine::{fit_affine, fit_affine_pooled, fit_affine_shared, AffineFit, AffineOptions};
+pub use affine::{PooledAffineFit, SharedAffineFit};
 pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
 

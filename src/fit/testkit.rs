@@ -126,6 +126,7 @@ pub(super) fn affine_opts(shrinkage: f64) -> AffineOptions {
     AffineOptions {
         shrinkage,
         min_scale: 0.1,
+        min_proposals: 0,
         fit: FitOptions {
             tolerance: 1e-13,
             max_iterations: 100_000,

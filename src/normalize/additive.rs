@@ -20,6 +20,7 @@ impl Corrector for Additive {
             .map(|range| fit_additive(jurors, proposals, &input.observations(range), input.options))
             .collect();
         Some(Fitted {
+            warnings: Vec::new(),
             unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
             iterations: input.options.max_iterations,
             effects: fits

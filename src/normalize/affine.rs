@@ -1,12 +1,16 @@
 //! `affine`: fit of `score = scale(juror) × value(proposal) + bias(juror)` on every criterion
-//! at once, each juror's scale pooled across the criteria
-//! ([`crate::fit::fit_affine_pooled`]).
+//! at once, one scale per juror ([`crate::fit::fit_affine_shared`]).
 
-use super::{Corrector, FitInput, Fitted, JurorScores, Part, AFFINE_SHRINKAGE};
-use crate::fit::{fit_affine_pooled_from, AffineOptions};
+use super::{
+    Corrector, FitInput, Fitted, JurorScores, Part, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
+};
+use crate::fit::{fit_affine_shared_from, AffineOptions};
+use crate::warnings::Warning;
 
-/// Each juror's fitted bias and scale. A juror with one score keeps scale 1; a straight-liner's
-/// scores become the mean value of what they read (their line has no slope).
+/// Each juror's fitted bias on each criterion and one scale on all of them. A juror who read
+/// fewer than [`AFFINE_MIN_PROPOSALS`] proposals keeps scale 1 (reported once for all such
+/// jurors); a straight-liner's scores become the mean value of what they read (their line
+/// has no slope).
 pub(super) struct Affine;
 
 impl Corrector for Affine {
@@ -14,12 +18,24 @@ impl Corrector for Affine {
         let (jurors, proposals) = (input.award.jurors().len(), input.award.proposals().len());
         let options = AffineOptions {
             shrinkage: AFFINE_SHRINKAGE,
+            min_proposals: AFFINE_MIN_PROPOSALS,
             fit: *input.options,
             ..AffineOptions::default()
         };
         let observations = input.ranges.iter().map(|range| input.observations(range));
-        let f = fit_affine_pooled_from(jurors, proposals, observations, &options);
+        let f = fit_affine_shared_from(jurors, proposals, observations, &options);
+        let held: Vec<usize> = (0..jurors).filter(|&j| f.held[j]).collect();
+        let warnings = held
+            .first()
+            .map(|&j| Warning::ScalesHeld {
+                jurors: held.len(),
+                first: input.award.jurors().id(j).to_string(),
+                min_proposals: AFFINE_MIN_PROPOSALS,
+            })
+            .into_iter()
+            .collect();
         Some(Fitted {
+            warnings,
             unconverged: if f.converged {
                 Vec::new()
             } else {
@@ -36,7 +52,7 @@ impl Corrector for Affine {
             of.no_spread(
                 out,
                 if of.mine.len() == 1 {
-                    "affine keeps their scale at 1 (one score cannot show a spread)"
+                    "affine takes their scale from their other criteria, else 1 (one score cannot show a spread)"
                 } else {
                     "affine sets their scores to the mean value of what they read (a flat line has no slope)"
                 },

@@ -85,10 +85,11 @@ fn ratio_divides_by_the_jurors_mean_and_maps_back_to_the_pooled_mean() {
         &corrected(&two_jurors(), Method::Ratio),
         &[4.0, 8.0, 4.5, 6.0, 7.5],
     );
-    // A scale from 0 up: nothing to warn of.
+    // A scale from 0 up: nothing to warn of but that ratio can break unanimity.
     let award = two_jurors();
     let c = correct(&award, &crate::conflicts::statuses(&award), Method::Ratio);
-    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    let kinds: Vec<&str> = c.warnings.iter().map(|w| w.kind()).collect();
+    assert_eq!(kinds, ["breaks_unanimity"]);
 }
 
 #[test]
@@ -116,11 +117,12 @@ fn ratio_keeps_scores_raw_when_a_mean_is_zero_or_below_and_says_so_truly() {
     assert!(c.warnings[0]
         .to_string()
         .contains("criterion q's scale starts at -5"));
-    let said: Vec<String> = c.warnings[1..].iter().map(|w| w.to_string()).collect();
-    assert_eq!(said.len(), 3, "{said:?}");
-    assert!(c.warnings[1..]
+    let said: Vec<String> = c.warnings[1..4].iter().map(|w| w.to_string()).collect();
+    assert!(c.warnings[1..4]
         .iter()
         .all(|w| w.kind() == "ratio_undefined"));
+    assert_eq!(c.warnings.len(), 5, "{:?}", c.warnings);
+    assert_eq!(c.warnings[4].kind(), "breaks_unanimity");
     assert!(
         said[0].contains("juror J1's mean on criterion q is 1 and every juror's is -0.833333"),
         "{}",
@@ -171,10 +173,11 @@ fn additive_on_a_complete_design_is_the_two_way_anova() {
 
 #[test]
 fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
-    // Juror b doubles and shifts juror a's view (x = 2v + 1) of four proposals.
+    // Juror b doubles and shifts juror a's view (x = 2v + 1) of six proposals: enough to fit
+    // their scales (AFFINE_MIN_PROPOSALS is 5).
     let mut rows = Vec::new();
-    for (k, p) in ["p1", "p2", "p3", "p4"].iter().enumerate() {
-        let v = (k + 1) as f64;
+    for (k, p) in ["p1", "p2", "p3", "p4", "p5", "p6"].iter().enumerate() {
+        let v = 0.5 + 0.75 * k as f64;
         rows.push(("a", *p, v));
         rows.push(("b", *p, 2.0 * v + 1.0));
     }
@@ -192,9 +195,10 @@ fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
         .collect();
     let options = AffineOptions {
         shrinkage: AFFINE_SHRINKAGE,
+        min_proposals: AFFINE_MIN_PROPOSALS,
         ..AffineOptions::default()
     };
-    let fit = fit_affine(2, 4, &obs, &options);
+    let fit = fit_affine(2, 6, &obs, &options);
     let want: Vec<f64> = obs
         .iter()
         .map(|o| (o.score - fit.bias[o.juror as usize]) / fit.scale[o.juror as usize])
@@ -202,6 +206,47 @@ fn affine_corrects_each_score_by_the_fitted_bias_and_scale() {
     close(&corrected(&a, Method::Affine), &want);
     // b is the wider juror.
     assert!(fit.scale[1] > fit.scale[0]);
+    let status = crate::conflicts::statuses(&a);
+    let c = correct(&a, &status, Method::Affine);
+    assert!(c.warnings.iter().all(|w| w.kind() != "scales_held"));
+}
+
+#[test]
+fn affine_holds_the_scale_of_a_juror_who_read_too_few_proposals_and_says_so() {
+    // The same two jurors (b scores 2v + 1 where a scores v) on four proposals only, fewer
+    // than AFFINE_MIN_PROPOSALS: both scales stay 1 and affine is the additive fit. Worked
+    // by hand: b's bias exceeds a's by the mean difference of their scores, mean(v + 1) =
+    // 3.5, and Σ n_j b_j = 0 with equal counts gives b_a = −1.75, b_b = 1.75.
+    let mut rows = Vec::new();
+    for (k, p) in ["p1", "p2", "p3", "p4"].iter().enumerate() {
+        let v = (k + 1) as f64;
+        rows.push(("a", *p, v));
+        rows.push(("b", *p, 2.0 * v + 1.0));
+    }
+    let a = award(&rows);
+    let want: Vec<f64> = a
+        .scores()
+        .iter()
+        .map(|s| match a.jurors().id(s.juror_index()) {
+            "a" => s.raw().unwrap() + 1.75,
+            _ => s.raw().unwrap() - 1.75,
+        })
+        .collect();
+    close(&corrected(&a, Method::Affine), &want);
+    let status = crate::conflicts::statuses(&a);
+    let c = correct(&a, &status, Method::Affine);
+    assert_eq!(c.effect(0, 0, 1).scale, Some(1.0));
+    assert_eq!(c.effect(1, 0, 1).scale, Some(1.0));
+    let held: Vec<String> = c
+        .warnings
+        .iter()
+        .filter(|w| w.kind() == "scales_held")
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(
+        held,
+        ["2 jurors (the first: a) read fewer than 5 proposals, too few to tell a spread from noise: affine corrects them for leniency only (scale 1)"]
+    );
 }
 
 #[test]
@@ -327,45 +372,23 @@ fn simulated(seed: u64) -> Award {
 }
 
 #[test]
-fn affine_pools_each_jurors_scale_across_criteria() {
-    // A simulated jury: each juror has one spread on every criterion, and the data do not
-    // contradict it (ω̂² = 0), so each juror's scale is the same on all five criteria.
+fn affine_gives_each_juror_one_scale_on_every_criterion() {
+    // A simulated jury (12 jurors reading about 20 proposals each, none held): each juror's
+    // scale is the same number on all five criteria, and not 1 for all of them.
     let award = simulated(1);
     let status = crate::conflicts::statuses(&award);
-    let obs: Vec<Vec<Observation>> = (0..5)
-        .map(|c| {
-            let scores = award.scores().iter().filter(|s| s.criterion_index() == c);
-            scores
-                .map(|s| {
-                    Observation::new(
-                        s.juror_index() as u32,
-                        s.proposal_index() as u32,
-                        s.raw().unwrap(),
-                    )
-                })
-                .collect()
-        })
-        .collect();
-    let options = AffineOptions {
-        shrinkage: AFFINE_SHRINKAGE,
-        ..AffineOptions::default()
-    };
-    let (nj, np) = (award.jurors().len(), award.proposals().len());
-    assert_eq!(
-        crate::fit::fit_affine_pooled(nj, np, &obs, &options).omega2,
-        Some(0.0)
-    );
     let c = correct(&award, &status, Method::Affine);
+    let nj = award.jurors().len();
+    let mut fitted = 0;
     for juror in 0..nj {
         let first = c.effect(juror, 0, 5).scale.unwrap();
+        fitted += usize::from(first != 1.0);
         for criterion in 1..5 {
-            let scale = c.effect(juror, criterion, 5).scale.unwrap();
-            assert!(
-                (scale / first - 1.0).abs() < 1e-8,
-                "{juror}: {scale} vs {first}"
-            );
+            assert_eq!(c.effect(juror, criterion, 5).scale, Some(first), "{juror}");
         }
     }
+    assert_eq!(fitted, nj);
+    assert!(c.warnings.iter().all(|w| w.kind() != "scales_held"));
 }
 
 #[test]

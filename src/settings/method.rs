@@ -28,12 +28,13 @@ pub enum Method {
     /// Least squares fit of `score = value(proposal) + bias(juror)`, jointly over the whole
     /// sparse design, weighted by confidence (MacKay et al. 2017). See [`crate::advanced::fit`].
     Additive,
-    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)` on each criterion,
-    /// jointly over the design, scales kept positive and shrunk toward 1 for jurors with few
-    /// scores (Paul 1981; Roos et al. 2011). A juror's scales on the criteria are pooled
-    /// toward one scale of their own, as much as the data show them to agree (empirical
-    /// Bayes, [`crate::advanced::fit::fit_affine_pooled`]): a juror's spread is a trait of the juror,
-    /// and one criterion's few scores estimate it poorly.
+    /// Fit of `score = scale(juror) × value(proposal) + bias(juror)` jointly over the
+    /// design, one scale per juror on every criterion and one bias per juror and criterion,
+    /// scales kept positive and shrunk toward 1 (Paul 1981; Roos et al. 2011): a juror's
+    /// spread is a trait of the juror, and one scale keeps every juror's order of their own
+    /// weighted totals (unanimity, [`Method::keeps_unanimity`]). A juror who read fewer than
+    /// 5 proposals keeps scale 1 (little data, little correction). See
+    /// [`crate::advanced::fit::fit_affine_shared`].
     #[default]
     Affine,
 }
@@ -49,6 +50,20 @@ impl Method {
         Method::Additive,
         Method::Affine,
     ];
+
+    /// Whether the method keeps unanimity: on a pair of proposals that the same jurors read,
+    /// each scoring every criterion of both, with the mean as aggregate and no confidence
+    /// weights, A gets the higher total whenever every juror's weighted total puts A above
+    /// B. It holds for the methods that correct each juror by one increasing map of the form
+    /// `(raw − bias) / scale` with the same `scale` on every criterion (`none`, `additive`,
+    /// `affine`); the others correct each criterion apart and can break it
+    /// (docs/methods.md, "Unanimity").
+    pub const fn keeps_unanimity(self) -> bool {
+        match self {
+            Method::None | Method::Additive | Method::Affine => true,
+            Method::Zscore | Method::Ratio | Method::Minmax | Method::Rank => false,
+        }
+    }
 }
 
 impl fmt::Display for Method {

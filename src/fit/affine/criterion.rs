@@ -36,8 +36,15 @@ pub(super) struct Criterion<'a> {
     pub(super) scale: Vec<f64>,
     pub(super) bias: Vec<f64>,
     pub(super) value: Vec<f64>,
-    /// Whether each juror's scale is identified (the values they read vary).
+    /// Whether each juror's scale is identified (the values they read vary, and the juror is
+    /// not held).
     pub(super) identified: Vec<bool>,
+    /// Jurors whose scale is held at 1 whatever the data (too few proposals read); empty
+    /// when none is.
+    pub(super) held: Vec<bool>,
+    /// The scales are one per juror, shared with other criteria and set by the caller's scale
+    /// step: the gauge step then only shifts (no rescaling of this criterion alone).
+    pub(super) shared: bool,
     /// The scale step's target and curvature for each juror: their shrunk regression slope
     /// and its curvature (then moved by the pooling, in the pooled fit).
     pub(super) target: Vec<f64>,
@@ -53,6 +60,8 @@ pub(super) struct Criterion<'a> {
     pub(super) live: Vec<bool>,
     /// The last joint step stopped at its cap: take another on the next sweep.
     pub(super) joint_due: bool,
+    /// Most conjugate-gradient steps of a joint step.
+    pub(super) joint_steps: usize,
     /// Each proposal's `(G_p, H_p)` of the value step: `Σ w a (score − b)` and `Σ w a²`.
     pub(super) value_terms: Vec<(f64, f64)>,
     /// The juror sums of the current sweep's regression (four per juror: `Σ w Δv`, `Σ w Δy`,
@@ -176,6 +185,8 @@ impl<'a> Criterion<'a> {
             bias: start.bias,
             value: start.value,
             identified: vec![false; nj],
+            held: Vec::new(),
+            shared: false,
             target: vec![0.0; nj],
             curvature: vec![0.0; nj],
             sxx: vec![0.0; jurors],
@@ -184,12 +195,20 @@ impl<'a> Criterion<'a> {
             syy,
             live: vec![true; nc],
             joint_due: false,
+            joint_steps: joint::STEPS,
             value_terms: vec![(0.0, 0.0); d.n_proposals],
             regression_sums: Vec::new(),
             value_mean: Vec::new(),
             value_var: Vec::new(),
             previous: (Vec::new(), Vec::new(), Vec::new()),
         }
+    }
+
+    /// The criterion with the jurors marked in `held` (one flag per juror, or empty) held at
+    /// scale 1.
+    pub(super) fn holding(mut self, held: &[bool]) -> Criterion<'a> {
+        self.held = held.to_vec();
+        self
     }
 
     /// `σ̂²`: the residual sum of squares of the jurors' own lines over the degrees of
@@ -252,8 +271,9 @@ impl<'a> Criterion<'a> {
             let sxx = (sums[4 * j + 2] - sv * mv).max(0.0);
             let prior = self.shrinkage * self.mean_weight[c] * var[c];
             // (The values must vary at all, beyond rounding, relative to the scores.)
-            self.identified[j] =
-                sxx > IDENTIFIED * w * var[c] && var[c] > 1e-20 * self.spread[c] * self.spread[c];
+            self.identified[j] = sxx > IDENTIFIED * w * var[c]
+                && var[c] > 1e-20 * self.spread[c] * self.spread[c]
+                && !self.held.get(j).is_some_and(|&h| h);
             self.curvature[j] = sxx + prior;
             self.target[j] =
                 (sums[4 * j + 3] - sv * sums[4 * j + 1] / w + prior) / self.curvature[j];
@@ -373,6 +393,7 @@ impl<'a> Criterion<'a> {
             &self.live,
             &pull,
             opts,
+            self.joint_steps,
             &mut self.bias,
         );
         self.joint_due = stop.capped;
@@ -399,9 +420,16 @@ impl<'a> Criterion<'a> {
             self.value[p] =
                 (g + k[c] * d.proposal_weight[p] * m[c]) / (h + k[c] * d.proposal_weight[p]);
         }
+        // Shared scales keep their mean of 1 from the shared scale step: a rescaling here
+        // would move this criterion's scales alone.
+        let rescaled = if self.shared {
+            &[][..]
+        } else {
+            &self.identified[..]
+        };
         normalise(
             d,
-            &self.identified,
+            rescaled,
             &self.live,
             &mut self.scale,
             &mut self.bias,
@@ -439,9 +467,10 @@ impl<'a> Criterion<'a> {
         done
     }
 
-    /// Jurors whose scale is not identified: scale exactly 1, and the bias that fits it best;
-    /// then the final identification.
-    pub(super) fn finish(mut self, sweeps: usize) -> AffineFit {
+    /// Jurors whose scale is not identified: scale exactly 1 (or, given `shared`, their
+    /// shared scale where it is `Some`), and the bias that fits it best; then the final
+    /// identification.
+    pub(super) fn finish(mut self, sweeps: usize, shared: Option<&[Option<f64>]>) -> AffineFit {
         let d = self.design;
         let v = &self.value;
         let sv = d.juror_sums(1, |p, s, acc| {
@@ -450,8 +479,8 @@ impl<'a> Criterion<'a> {
             }
         });
         for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE && !self.identified[j]) {
-            self.scale[j] = 1.0;
-            self.bias[j] = (d.juror_score_sum[j] - sv[j]) / d.juror_weight[j];
+            self.scale[j] = shared.and_then(|s| s[j]).unwrap_or(1.0);
+            self.bias[j] = (d.juror_score_sum[j] - self.scale[j] * sv[j]) / d.juror_weight[j];
         }
         let all = vec![true; d.n_comps];
         let none = vec![false; d.n_jurors];
@@ -503,7 +532,11 @@ fn normalise(
     b: &mut [f64],
     v: &mut [f64],
 ) {
-    let on = |j: usize| d.juror_comp[j] != NONE && live[d.juror_comp[j] as usize] && identified[j];
+    let on = |j: usize| {
+        d.juror_comp[j] != NONE
+            && live[d.juror_comp[j] as usize]
+            && identified.get(j) == Some(&true)
+    };
     let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
     let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
     let s: Vec<f64> = (0..d.n_comps)

@@ -25,13 +25,19 @@ use super::super::design::Design;
 use super::super::FitOptions;
 
 /// The joint step is taken on the first sweep and every `EVERY`th after, and on the sweep
-/// after one that stopped at [`STEPS`] (the measurements behind both constants:
+/// after one that stopped at its cap ([`STEPS`], [`SHARED_STEPS`]) (the measurements behind both constants:
 /// `docs/methods.md`, "`fit_affine`: the sweep").
 pub(super) const EVERY: usize = 5;
 
-/// Most conjugate-gradient steps of one joint step. A step need not be exact: the next sweep
-/// starts from where it stopped.
-const STEPS: usize = 20;
+/// Most conjugate-gradient steps of one joint step of the one-criterion and pooled fits. A
+/// step need not be exact: the next sweep starts from where it stopped.
+pub(super) const STEPS: usize = 20;
+/// The same for the shared-scale fit, whose squared extrapolation
+/// (`shared::Extrapolation`) carries the biases further: on the sparse design of issue 20
+/// (10,000 jurors reading about two proposals each) 5 steps took 18 sweeps, 20 steps 22
+/// sweeps at four times the cost of each joint step, and on 1M scores as 5 criteria both
+/// took 17 (docs/performance.md).
+pub(super) const SHARED_STEPS: usize = 5;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;
@@ -45,7 +51,7 @@ pub(super) struct Pull<'a> {
 
 /// How a joint step ended.
 pub(super) struct Stop {
-    /// At the cap of [`STEPS`], short of its reduction: take another joint step next sweep.
+    /// At its cap of steps, short of its reduction: take another joint step next sweep.
     pub(super) capped: bool,
 }
 
@@ -67,6 +73,7 @@ pub(super) fn joint_step(
     live: &[bool],
     pull: &Pull<'_>,
     opts: &FitOptions,
+    steps: usize,
     b: &mut [f64],
 ) -> Stop {
     let nc = d.n_comps;
@@ -102,7 +109,7 @@ pub(super) fn joint_step(
     let going: Vec<bool> = (0..nc)
         .map(|c| live[c] && g0[c] > 0.0 && rr[c] > tol2 * g0[c])
         .collect();
-    let cap = opts.max_iterations.min(STEPS);
+    let cap = opts.max_iterations.min(steps);
     let solve = cg::Solve {
         apply: &apply,
         minv: &minv,

@@ -11,6 +11,7 @@ use super::criterion::Criterion;
 #[cfg(doc)]
 use super::fit_affine;
 use super::pooled_scales::joint_scales;
+use super::shared::held_jurors;
 use super::{AffineFit, AffineOptions};
 
 /// Result of [`fit_affine_pooled`].
@@ -101,25 +102,12 @@ pub fn fit_affine_pooled(
     pooled(n_jurors, &designs, opts)
 }
 
-/// [`fit_affine_pooled`] on criteria made one at a time, each list of observations dropped
-/// once its design is built: on a large award only one criterion's list is held at once.
-pub(crate) fn fit_affine_pooled_from(
-    n_jurors: usize,
-    n_proposals: usize,
-    criteria: impl Iterator<Item = Vec<Observation>>,
-    opts: &AffineOptions,
-) -> PooledAffineFit {
-    let designs: Vec<Design> = criteria
-        .map(|obs| Design::new(n_jurors, n_proposals, &obs))
-        .collect();
-    pooled(n_jurors, &designs, opts)
-}
-
 /// [`fit_affine_pooled`] on the criteria's designs.
 fn pooled(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> PooledAffineFit {
+    let held = held_jurors(designs, opts.min_proposals);
     let mut crits: Vec<Criterion> = designs
         .iter()
-        .map(|d| Criterion::new(d, additive(d, &opts.fit), opts, true))
+        .map(|d| Criterion::new(d, additive(d, &opts.fit), opts, true).holding(&held))
         .collect();
     let mut pooling = Pooling {
         sigma2: vec![None; crits.len()],
@@ -154,7 +142,7 @@ fn pooled(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> PooledAf
         .into_iter()
         .map(|c| AffineFit {
             converged,
-            ..c.finish(sweeps)
+            ..c.finish(sweeps, None)
         })
         .collect();
     PooledAffineFit {

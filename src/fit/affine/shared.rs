@@ -1,0 +1,366 @@
+//! The shared-scale affine fit: every criterion at once, one scale per juror (the `affine`
+//! method).
+
+use super::super::additive::additive;
+use super::super::components::NONE;
+use super::super::design::Design;
+#[cfg(doc)]
+use super::super::FitOptions;
+use super::super::Observation;
+use super::criterion::Criterion;
+#[cfg(doc)]
+use super::fit_affine;
+use super::joint;
+use super::scale_step::scale_step_mean_one;
+use super::{AffineFit, AffineOptions};
+
+/// Result of [`fit_affine_shared`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedAffineFit {
+    /// The fit of each criterion, in the order given: its biases and values, and the shared
+    /// scales (a juror's scale is the same on every criterion they scored), with `iterations`
+    /// and `converged` those of the joint iteration.
+    pub criteria: Vec<AffineFit>,
+    /// Each juror's scale; 1 for an unobserved juror, a held one, or one whose scale no
+    /// criterion identifies.
+    pub scale: Vec<f64>,
+    /// Each juror held at scale 1 for reading too few proposals
+    /// ([`AffineOptions::min_proposals`]); false for an unobserved juror.
+    pub held: Vec<bool>,
+    /// Most sweeps of the joint iteration.
+    pub iterations: usize,
+    /// Whether the joint iteration met the tolerance.
+    pub converged: bool,
+}
+
+/// Fits the affine model on several criteria at once with one scale per juror:
+/// `score ≈ scale[j] × value[p,c] + bias[j,c]` on criterion `c`.
+///
+/// **Objective.** The sum over the criteria of each criterion's objective of [`fit_affine`]
+/// (its least squares and its pull of every scale toward 1 by `shrinkage` pseudo-observations
+/// of the criterion), with `scale[j,c] = scale[j]`: a juror's spread is a trait of the juror,
+/// so their scale on a criterion is their scale on every other.
+///
+/// **Little data, little correction.** A juror who scored fewer than
+/// [`AffineOptions::min_proposals`] distinct proposals on every criterion is *held*: their
+/// scale is 1, the panel's mean scale, and only their biases are fitted.
+///
+/// **Identification.** Scales: in each part of the juror graph joined over the criteria,
+/// the scales that are fitted (jurors not held, identified on at least one criterion) have
+/// mean exactly 1 and are at least `min_scale`. Biases and values: in each component of each
+/// criterion, `Σ n_j bias[j,c] = 0`, as in [`fit_affine`].
+///
+/// **Guarantees.** Every scale is positive, and a juror's scale is the same on every
+/// criterion, so `(raw − bias) / scale` is one increasing map of each juror's weighted total:
+/// on a pair of proposals that the same jurors read, with the mean as aggregate, the
+/// corrected totals never reverse what every juror's weighted total agreed on
+/// (`docs/methods.md`, "Unanimity"). Changing every score to `k × score + d` (`k > 0`), or
+/// every weight by a constant, changes no scale. The fit converges when every criterion
+/// meets [`FitOptions::tolerance`] in the same sweep; when every juror is held, the first
+/// sweep leaves the additive fit in place.
+///
+/// ```
+/// use jury::advanced::fit::{fit_affine_shared, AffineOptions, Observation};
+/// // Juror 1 scores 2 × value + 1 on both criteria, juror 0 the value itself.
+/// let values = [[1.0, 2.0, 4.0], [3.0, 1.0, 2.0]];
+/// let criteria: Vec<Vec<Observation>> = values
+///     .iter()
+///     .map(|vs| {
+///         let mut obs = Vec::new();
+///         for (p, v) in vs.iter().enumerate() {
+///             obs.push(Observation::new(0, p as u32, *v));
+///             obs.push(Observation::new(1, p as u32, 2.0 * v + 1.0));
+///         }
+///         obs
+///     })
+///     .collect();
+/// let opts = AffineOptions { shrinkage: 0.0, ..AffineOptions::default() };
+/// let fit = fit_affine_shared(2, 3, &criteria, &opts);
+/// assert!((fit.scale[1] / fit.scale[0] - 2.0).abs() < 1e-8);
+/// assert!((fit.scale[0] + fit.scale[1] - 2.0).abs() < 1e-12); // mean scale 1
+/// assert_eq!(fit.criteria[1].scale, fit.scale);
+/// ```
+pub fn fit_affine_shared(
+    n_jurors: usize,
+    n_proposals: usize,
+    criteria: &[Vec<Observation>],
+    opts: &AffineOptions,
+) -> SharedAffineFit {
+    let designs: Vec<Design> = criteria
+        .iter()
+        .map(|obs| Design::new(n_jurors, n_proposals, obs))
+        .collect();
+    shared(n_jurors, &designs, opts)
+}
+
+/// [`fit_affine_shared`] on criteria made one at a time, each list of observations dropped
+/// once its design is built: on a large award only one criterion's list is held at once.
+pub(crate) fn fit_affine_shared_from(
+    n_jurors: usize,
+    n_proposals: usize,
+    criteria: impl Iterator<Item = Vec<Observation>>,
+    opts: &AffineOptions,
+) -> SharedAffineFit {
+    let designs: Vec<Design> = criteria
+        .map(|obs| Design::new(n_jurors, n_proposals, &obs))
+        .collect();
+    shared(n_jurors, &designs, opts)
+}
+
+/// Whether each juror scored fewer than `min` distinct proposals on every criterion (false
+/// for a juror who scored nothing); empty when `min` is 0 or 1 (no juror is held).
+pub(super) fn held_jurors(designs: &[Design], min: usize) -> Vec<bool> {
+    let Some(first) = designs.first().filter(|_| min > 1) else {
+        return Vec::new();
+    };
+    let mut most = vec![0.0f64; first.n_jurors];
+    for d in designs {
+        // A proposal's scores are sorted by juror: one count per run of a juror.
+        let read = d.juror_sums(1, |_, s, acc| {
+            for (k, &j) in s.juror.iter().enumerate() {
+                if k == 0 || s.juror[k - 1] != j {
+                    acc[j as usize] += 1.0;
+                }
+            }
+        });
+        most.iter_mut().zip(read).for_each(|(m, r)| *m = m.max(r));
+    }
+    most.iter().map(|&m| m > 0.0 && m < min as f64).collect()
+}
+
+/// [`fit_affine_shared`] on the criteria's designs.
+fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAffineFit {
+    let held = held_jurors(designs, opts.min_proposals);
+    let mut crits: Vec<Criterion> = designs
+        .iter()
+        .map(|d| {
+            let mut c = Criterion::new(d, additive(d, &opts.fit), opts, false).holding(&held);
+            c.shared = true;
+            c.joint_steps = joint::SHARED_STEPS;
+            c
+        })
+        .collect();
+    let groups = juror_groups(designs, n_jurors);
+    let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
+    let mut squarem = Extrapolation::default();
+    let mut sweeps = 0;
+    let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
+    while live(&crits) && sweeps < opts.fit.max_iterations {
+        sweeps += 1;
+        for c in crits.iter_mut() {
+            c.sweep_start();
+            c.regress();
+        }
+        shared_scales(&mut crits, &groups, &mut scale);
+        for c in crits.iter_mut() {
+            c.biases();
+            if c.joint_now(sweeps) {
+                c.joint(&opts.fit);
+            }
+            c.values_and_gauge();
+        }
+        let done = crits
+            .iter()
+            .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
+        if done {
+            crits.iter_mut().for_each(|c| c.live.fill(false));
+        } else {
+            squarem.after_sweep(&mut crits);
+        }
+    }
+    let converged = !live(&crits);
+    let criteria: Vec<AffineFit> = crits
+        .into_iter()
+        .map(|c| AffineFit {
+            converged,
+            ..c.finish(sweeps, Some(&scale))
+        })
+        .collect();
+    SharedAffineFit {
+        criteria,
+        scale: scale.iter().map(|s| s.unwrap_or(1.0)).collect(),
+        held: if held.is_empty() {
+            vec![false; n_jurors]
+        } else {
+            held
+        },
+        iterations: sweeps,
+        converged,
+    }
+}
+
+/// The parts of the juror graph joined over the criteria: jurors who share a component on
+/// some criterion are in one part. Each part's observed jurors, in index order.
+fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n_jurors).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for d in designs {
+        for members in d.members() {
+            for w in members.windows(2) {
+                let (x, y) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                parent[x.max(y)] = x.min(y);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n_jurors];
+    for j in 0..n_jurors {
+        if designs.iter().any(|d| d.juror_comp[j] != NONE) {
+            let root = find(&mut parent, j);
+            groups[root].push(j);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// The shared scale step: given the values, each juror's scale minimises the sum over the
+/// criteria that identify it of `curvature × (scale − target)²` (each criterion's exact
+/// scale objective), under a mean of 1 and the floor in each part of the juror graph
+/// ([`scale_step_mean_one`]); jurors identified on no criterion keep scale 1. Writes every juror's
+/// scale into each criterion, and into `scale` (`None` for a juror without a fitted scale).
+fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Option<f64>]) {
+    let floor = crits.first().map_or(0.1, |c| c.floor);
+    let on = |c: &Criterion, j: usize| {
+        let comp = c.design.juror_comp[j];
+        comp != NONE && c.live[comp as usize]
+    };
+    for group in groups {
+        if !group.iter().any(|&j| crits.iter().any(|c| on(c, j))) {
+            continue; // converged on every criterion
+        }
+        let (mut ids, mut hs, mut ts) = (Vec::new(), Vec::new(), Vec::new());
+        for &j in group {
+            let (h, ht) = crits
+                .iter()
+                .filter(|c| c.design.juror_comp[j] != NONE && c.identified[j])
+                .fold((0.0, 0.0), |(h, ht), c| {
+                    (h + c.curvature[j], ht + c.curvature[j] * c.target[j])
+                });
+            scale[j] = None;
+            if h > 0.0 {
+                ids.push(j);
+                hs.push(h);
+                ts.push(ht / h);
+            }
+        }
+        let mut a = vec![1.0; ids.len()];
+        if ids.is_empty() || !scale_step_mean_one(&hs, &ts, floor, &mut a) {
+            a.fill(1.0); // no positive solution: additive
+        }
+        for (&j, &a) in ids.iter().zip(&a) {
+            scale[j] = Some(a);
+        }
+        for &j in group {
+            for c in crits.iter_mut() {
+                if c.design.juror_comp[j] != NONE {
+                    c.scale[j] = scale[j].unwrap_or(1.0);
+                }
+            }
+        }
+    }
+}
+
+/// Jumps in a row after which the next sweep moved further than the sweep before, that turn
+/// the extrapolation off. On a nearly-ring design of 1M scores (5 criteria, juror
+/// `(7p + 401r) mod 2000` for review `r` of proposal `p`, the pattern of `benches/score.rs`)
+/// 15 single such jumps came and went: turned off at the first, the fit took 345 sweeps; as it
+/// is, 122.
+const STRIKES: usize = 3;
+
+/// The squared extrapolation of the sweeps (SQUAREM, Varadhan and Roland 2008): every two
+/// sweeps, the state (every criterion's biases and values) jumps along the path the sweeps
+/// take. Alternating steps creep along a slow mode at a steady rate; the jump covers many such
+/// sweeps at once. The scales follow from the values at the next sweep, and the fit stops only
+/// after a plain sweep moved nothing beyond the tolerance, so the jumps change how fast the
+/// iteration gets there, never where it stops. [`STRIKES`] jumps in a row after each of which
+/// the next sweep moved the state further than the sweep before it did turn the extrapolation
+/// off for the rest of the fit.
+#[derive(Default)]
+struct Extrapolation {
+    /// Up to three states, each the sweep of the one before.
+    states: Vec<Vec<f64>>,
+    /// `‖x2 − x1‖²` of the last jump, to judge the sweep after it; `None` before any jump.
+    last: Option<f64>,
+    /// Turned off by [`STRIKES`] jumps in a row that made things worse.
+    off: bool,
+    /// Jumps in a row that made things worse.
+    strikes: usize,
+}
+
+impl Extrapolation {
+    /// Every criterion's biases then values, end to end (`previous`: those before the sweep).
+    fn state(crits: &[Criterion], previous: bool) -> Vec<f64> {
+        let mut x = Vec::new();
+        for c in crits {
+            let (b, v) = if previous {
+                (&c.previous.1, &c.previous.2)
+            } else {
+                (&c.bias, &c.value)
+            };
+            x.extend_from_slice(b);
+            x.extend_from_slice(v);
+        }
+        x
+    }
+
+    fn set(crits: &mut [Criterion], x: &[f64]) {
+        let mut k = 0;
+        for c in crits.iter_mut() {
+            let (nb, nv) = (c.bias.len(), c.value.len());
+            c.bias.copy_from_slice(&x[k..k + nb]);
+            c.value.copy_from_slice(&x[k + nb..k + nb + nv]);
+            k += nb + nv;
+        }
+    }
+
+    /// After a sweep that did not converge: with three states `x0`, `x1 = F(x0)`,
+    /// `x2 = F(x1)`, `r = x1 − x0` and `u = x2 − 2 x1 + x0`, jumps to
+    /// `x0 − 2 α r + α² u`, `α = −‖r‖ / ‖u‖`, when `α < −1` (`α = −1` is `x2` itself).
+    fn after_sweep(&mut self, crits: &mut [Criterion]) {
+        if self.off {
+            return;
+        }
+        if self.states.is_empty() {
+            self.states.push(Self::state(crits, true));
+        }
+        self.states.push(Self::state(crits, false));
+        let sq = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum();
+        if let (Some(last), 2) = (self.last.take(), self.states.len()) {
+            let moved: f64 = sq(&self.states[1], &self.states[0]);
+            if moved > last || moved.is_nan() {
+                self.strikes += 1;
+                self.off = self.strikes >= STRIKES;
+                return;
+            }
+            self.strikes = 0;
+        }
+        if self.states.len() < 3 {
+            return;
+        }
+        let (x0, x1, x2) = (&self.states[0], &self.states[1], &self.states[2]);
+        let (mut rr, mut uu) = (0.0, 0.0);
+        for k in 0..x0.len() {
+            let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
+            rr += r * r;
+            uu += u * u;
+        }
+        let alpha = -(rr / uu).sqrt();
+        if alpha < -1.0 && alpha.is_finite() {
+            let x: Vec<f64> = (0..x0.len())
+                .map(|k| {
+                    let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
+                    x0[k] - 2.0 * alpha * r + alpha * alpha * u
+                })
+                .collect();
+            self.last = Some(sq(x2, x1));
+            Self::set(crits, &x);
+        }
+        self.states.clear();
+    }
+}
