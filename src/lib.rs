@@ -40,6 +40,7 @@ struct ReadmeDoctests;
 
 pub mod advanced;
 mod aggregate;
+pub mod assign;
 mod award;
 mod compare;
 mod conflicts;
