@@ -75,23 +75,14 @@ pub struct Plan {
     pub reads: Vec<Read>,
     /// Each juror's reads over every round so far, this one included.
     pub loads: Vec<usize>,
+    /// Each proposal's reads over every round so far (earlier reads and scores included).
+    pub per_proposal: Vec<usize>,
     /// Juror–proposal pairs left out for a conflict of interest, over the whole award.
     pub conflicts_avoided: usize,
     /// The co-reading graph of every round so far, this one included.
     pub mixing: Mixing,
     /// For a later round: the proposals that got extra reads, most uncertain first.
     pub picks: Vec<Pick>,
-}
-
-impl Plan {
-    /// How many reads each proposal has over every round so far (`previous` and this plan's).
-    pub fn reads_per_proposal(&self, award: &Award, previous: &[Read]) -> Vec<usize> {
-        let mut n = vec![0; award.proposals().len()];
-        for r in previous.iter().chain(&self.reads) {
-            n[r.proposal.index()] += 1;
-        }
-        n
-    }
 }
 
 /// The first round: `reads` distinct readers for every proposal (see the module

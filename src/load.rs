@@ -14,11 +14,13 @@ use crate::tomlfile::TomlFile;
 mod digest;
 mod lists;
 mod pieces;
+mod plan;
 mod records;
 mod scores;
 mod table;
 
 use lists::{read_conflicts, read_roster};
+pub use plan::{read_plan_inputs, PlanInputs, AFFINITY_FILE, ASSIGNMENT_FILE};
 use scores::read_scores;
 
 /// The file that describes an award.
@@ -44,6 +46,17 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Award> {
 
 /// [`load`], reading `scores.csv` in blocks and pieces of the given sizes.
 fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
+    load_folder(dir, sizes, true)
+}
+
+/// [`load`] for planning reads: `scores.csv` may be absent (a first round has no scores);
+/// when there, it is read and checked as [`load`] does.
+pub fn load_unscored(dir: impl AsRef<Path>) -> Result<Award> {
+    load_folder(dir.as_ref(), pieces::Sizes::default(), false)
+}
+
+/// Loads the folder; `scores.csv` is required when `scores` is true.
+fn load_folder(dir: &Path, sizes: pieces::Sizes, scores: bool) -> Result<Award> {
     let award_file = TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(one)?;
     // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
     let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
@@ -98,7 +111,7 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
     for problem in refused {
         builder.add_problem(problem);
     }
-    let files = read_csv_files(dir, &mut builder, sizes);
+    let files = read_csv_files(dir, &mut builder, sizes, scores);
     // A file that could not be read whole has no digest; it was reported, and no award is
     // built.
     for (shown, sha256) in inputs.into_iter().chain(files) {
@@ -115,6 +128,7 @@ fn read_csv_files(
     dir: &Path,
     builder: &mut AwardBuilder,
     sizes: pieces::Sizes,
+    scores: bool,
 ) -> Vec<(String, String)> {
     misnamed(dir, builder);
     let mut read = Vec::new();
@@ -132,7 +146,9 @@ fn read_csv_files(
     if present(dir, JURORS_FILE) {
         digest(JURORS_FILE, read_roster(dir, JURORS_FILE, "name", builder));
     }
-    digest(SCORES_FILE, read_scores(dir, builder, sizes));
+    if scores || present(dir, SCORES_FILE) {
+        digest(SCORES_FILE, read_scores(dir, builder, sizes));
+    }
     if present(dir, CONFLICTS_FILE) {
         digest(CONFLICTS_FILE, read_conflicts(dir, builder));
     }

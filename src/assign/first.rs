@@ -198,6 +198,7 @@ pub(super) fn finish(award: &Award, state: &State, open: &[Vec<u32>], round: u32
     }
     reads.sort_unstable();
     let loads = state.by_juror.iter().map(Vec::len).collect();
+    let per_proposal = state.by_proposal.iter().map(Vec::len).collect();
     let pairs: Vec<(usize, usize)> = state
         .by_proposal
         .iter()
@@ -209,6 +210,7 @@ pub(super) fn finish(award: &Award, state: &State, open: &[Vec<u32>], round: u32
         round,
         reads,
         loads,
+        per_proposal,
         conflicts_avoided: open.iter().map(|o| jurors - o.len()).sum(),
         mixing: mixing(jurors, &pairs),
         picks: Vec::new(),
@@ -218,9 +220,11 @@ pub(super) fn finish(award: &Award, state: &State, open: &[Vec<u32>], round: u32
 /// Each proposal with fewer non-conflicted jurors than the reads asked.
 fn too_few_readers(award: &Award, open: &[Vec<u32>], k: usize) -> Vec<Problem> {
     let jurors = award.jurors().len();
-    (0..open.len())
-        .filter(|&p| open[p].len() < k)
-        .map(|p| {
+    let short: Vec<usize> = (0..open.len()).filter(|&p| open[p].len() < k).collect();
+    let mut problems: Vec<Problem> = short
+        .iter()
+        .take(MAX_NAMED)
+        .map(|&p| {
             let id = award.proposals().id(p);
             Problem::new(
                 ProblemKind::Setting,
@@ -232,8 +236,22 @@ fn too_few_readers(award: &Award, open: &[Vec<u32>], k: usize) -> Vec<Problem> {
             )
             .with_value(id.to_string())
         })
-        .collect()
+        .collect();
+    if short.len() > MAX_NAMED {
+        problems.push(Problem::new(
+            ProblemKind::Setting,
+            Location::file("proposals.csv"),
+            format!(
+                "… and {} more proposals with fewer jurors without a conflict than the {k} reads asked",
+                short.len() - MAX_NAMED
+            ),
+        ));
+    }
+    problems
 }
+
+/// Proposals named one by one in a refusal; the rest are counted.
+const MAX_NAMED: usize = 20;
 
 /// The jurors' capacities add up to less than the demand.
 fn short_capacity(award: &Award, setup: &Setup, limits: &[usize], demand: usize) -> Problem {

@@ -136,8 +136,10 @@ pub(super) fn plan(
         .collect();
     plan.mixing = super::mixing(jurors, &all);
     plan.loads = vec![0; jurors];
-    for &(j, _) in &all {
+    plan.per_proposal = vec![0; proposals];
+    for &(j, p) in &all {
         plan.loads[j] += 1;
+        plan.per_proposal[p] += 1;
     }
     plan.conflicts_avoided = (0..jurors)
         .map(|j| (0..proposals).filter(|&p| !eligible.allows(j, p)).count())

@@ -9,6 +9,7 @@
 mod bundle;
 mod csv;
 mod json;
+mod plan;
 mod rows;
 
 use std::io;
@@ -17,6 +18,7 @@ pub use crate::util::number::{number, DECIMALS};
 pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report, Housekeeping};
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
 pub use json::{Manifest, SummaryJson, SUMMARY_SCHEMA};
+pub use plan::{check_new_or_empty, write_plan_files, write_reads, write_sheet};
 pub use rows::{ranking_rows, RankingRow};
 
 use crate::award::Award;
