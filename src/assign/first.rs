@@ -5,7 +5,9 @@
 //! random order). Each read goes to a juror below their target load (`loads::targets`) who is
 //! not conflicted and does not read the proposal yet, preferring, in order: higher affinity,
 //! fewer earlier co-reads with the proposal's readers so far, more room left; remaining ties go
-//! to the first juror from a seeded random starting point. When no juror is left for a read,
+//! to the first juror from a seeded random starting point. Every juror with an affinity for
+//! the proposal is weighed, and up to [`WINDOW`] others from that starting point (so a large
+//! award costs `O(WINDOW)` a read, not `O(jurors)`). When no juror is left for a read,
 //! an augmenting path moves reads between jurors to make room (`repair`), as a max-flow
 //! algorithm would; so the greedy order never refuses a plan that exists.
 
@@ -66,7 +68,8 @@ pub(super) fn plan(award: &Award, setup: &Setup, k: usize) -> Result<Plan> {
         affinity.fill(p, &mut scratch);
         for _ in 0..k {
             let start = (state.key() % jurors as u64) as usize;
-            let found = best(&state, &open[p], &target, &scratch, p, start);
+            let lists = (open[p].as_slice(), affinity.entries(p));
+            let found = best(&state, lists, &target, &scratch, p, start);
             match found {
                 Some(j) => state.add(j, p),
                 None => {
@@ -97,23 +100,40 @@ pub(super) fn capacity(setup: &Setup, j: usize) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The best juror for one more read of `p` among `open` (see the module documentation), or
-/// `None` when every one is at their target or reads `p` already.
+/// Candidates with no affinity weighed for one read, at most: beyond, the planner looks at
+/// this many from a seeded random starting point (every one with up to this many jurors).
+const WINDOW: usize = 512;
+
+/// The best juror for one more read of `p` (see the module documentation) among the jurors
+/// with an affinity for it (`favoured`) and up to [`WINDOW`] others of `open` from `start`,
+/// or `None` when every one is at their target or reads `p` already.
 fn best(
     state: &State,
-    open: &[u32],
+    (open, favoured): (&[u32], &[(u32, f64)]),
     target: &[usize],
     affinity: &[f64],
     p: usize,
     start: usize,
 ) -> Option<usize> {
     let first = open.partition_point(|&j| (j as usize) < start);
+    let allowed = favoured
+        .iter()
+        .map(|&(j, _)| j)
+        .filter(|j| open.binary_search(j).is_ok());
+    let rotation = open[first..].iter().chain(&open[..first]).copied();
     let mut best: Option<(usize, (f64, u32, usize))> = None;
-    for &j in open[first..].iter().chain(&open[..first]) {
+    let mut weighed = 0;
+    for j in allowed.chain(rotation) {
         let j = j as usize;
         let load = state.load(j);
         if load >= target[j] || state.reads(j, p) {
             continue;
+        }
+        if affinity[j] == 0.0 {
+            if weighed == WINDOW {
+                break;
+            }
+            weighed += 1;
         }
         // Higher affinity, fewer co-reads, more room: smaller is better.
         let key = (
@@ -323,6 +343,10 @@ impl Affinity {
         for &(j, a) in &self.entries[self.starts[p]..self.starts[p + 1]] {
             row[j as usize] = a;
         }
+    }
+
+    fn entries(&self, p: usize) -> &[(u32, f64)] {
+        &self.entries[self.starts[p]..self.starts[p + 1]]
     }
 
     fn clear(&self, p: usize, row: &mut [f64]) {

@@ -94,10 +94,12 @@ impl State {
         readers
             .iter()
             .map(|&r| {
+                // Row `r`, column `j`: candidates `j` come in increasing order, so the dense
+                // table (symmetric) is read along its rows.
                 if r as usize == j {
                     0
                 } else {
-                    self.co.get(j, r as usize)
+                    self.co.get(r as usize, j)
                 }
             })
             .sum()
