@@ -72,6 +72,10 @@ fn plans(proposals: usize) -> Vec<(&'static str, PlanOptions)> {
             p(3, proposals, Aim::Posterior),
         ),
         ("3 reads + extra (band)", p(3, proposals, Aim::Band)),
+        (
+            "3 reads + extra (bootstrap)",
+            p(3, proposals, Aim::Bootstrap),
+        ),
     ]
 }
 
@@ -111,10 +115,14 @@ fn main() {
     let names: Vec<&str> = plans(1).iter().map(|(n, _)| *n).collect();
     let _ = writeln!(
         table,
-        "| scenario | seeds | {} | extra − 4 reads | extra − 5 reads |",
+        "| scenario | seeds | {} | extra − 4 reads | extra − 5 reads | posterior − band | posterior − bootstrap |",
         names.join(" | ")
     );
-    let _ = writeln!(table, "|---|---|{}---|---|", "---|".repeat(names.len()));
+    let _ = writeln!(
+        table,
+        "|---|---|{}---|---|---|---|",
+        "---|".repeat(names.len())
+    );
     for s in scenarios() {
         if !only.is_empty() && !only.iter().any(|w| s.name.contains(w.as_str())) {
             continue;
@@ -127,19 +135,16 @@ fn main() {
         let column = |k: usize| -> Vec<f64> { runs.iter().map(|r| r[k]).collect() };
         let diff = |a: usize, b: usize| -> Vec<f64> { runs.iter().map(|r| r[a] - r[b]).collect() };
         let cell = |(m, se): (f64, f64)| format!("{m:.2} ± {se:.2}");
-        let cells: Vec<String> = (0..names.len())
+        let mut cells: Vec<String> = (0..names.len())
             .map(|k| cell(mean_se(&column(k))))
             .collect();
-        let _ = writeln!(
-            table,
-            "| {} | {seeds} | {} | {:+.2} ± {:.2} | {:+.2} ± {:.2} |",
-            s.name,
-            cells.join(" | "),
-            mean_se(&diff(2, 0)).0,
-            mean_se(&diff(2, 0)).1,
-            mean_se(&diff(2, 1)).0,
-            mean_se(&diff(2, 1)).1,
-        );
+        // Paired differences on the same awards: posterior − 4 reads, − 5 reads, − band,
+        // − bootstrap.
+        for (a, b) in [(2, 0), (2, 1), (2, 3), (2, 4)] {
+            let (m, se) = mean_se(&diff(a, b));
+            cells.push(format!("{m:+.2} ± {se:.2}"));
+        }
+        let _ = writeln!(table, "| {} | {seeds} | {} |", s.name, cells.join(" | "));
         eprintln!("{}: {:.1} s", s.name, t.elapsed().as_secs_f64());
     }
     print!("{table}");

@@ -39,7 +39,7 @@ mod state;
 mod tests;
 
 pub use mixing::{mixing, Mixing};
-pub use next::{Aim, Pick};
+pub use next::{Aim, Pick, BOOTSTRAP_REPLICATES};
 
 /// One read of the plan: a juror reads a proposal in a round (1 for the first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,6 +9,7 @@
 //! probability that the proposal belongs among the winners. Reads are given one at a time to
 //! the proposal with the largest `p (1 − p) / ((n + e)(n + e + 1))`, `e` being the extra reads
 //! it already got this round: its uncertainty times the fall in `1/n` that one more read brings.
+//! **Bootstrap** is the same with each proposal's bootstrap `p_winner` as `p`.
 //! **Band** is the crude rule: the `2W + 2` proposals nearest the cut in the ranking, served
 //! in turn. `docs/assignment.md` compares them.
 //!
@@ -29,6 +30,7 @@ use crate::conflicts::Status;
 use crate::error::Result;
 use crate::ids::ProposalId;
 use crate::outcome::Outcome;
+use crate::uncertainty::estimate;
 
 /// How a later round chooses where the extra reads go.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -40,7 +42,13 @@ pub enum Aim {
     Posterior,
     /// The `2W + 2` proposals nearest the cut in the ranking, served in turn.
     Band,
+    /// As the posterior, with each proposal's bootstrap `p_winner` (the award's `bootstrap`
+    /// replicates, or [`BOOTSTRAP_REPLICATES`] when it sets none) as its chance.
+    Bootstrap,
 }
+
+/// Bootstrap replicates of [`Aim::Bootstrap`] when the award's settings ask for none.
+pub const BOOTSTRAP_REPLICATES: usize = 200;
 
 /// A proposal that got extra reads, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +106,17 @@ pub(super) fn plan(
         );
         return Err(invalid(vec![refused("extra", extra, message)]));
     }
-    let chances = chances(award, outcome);
+    let mut chances = chances(award, outcome);
+    if aim == Aim::Bootstrap {
+        let replicates = match award.settings().bootstrap {
+            0 => BOOTSTRAP_REPLICATES,
+            n => n,
+        };
+        let u = estimate(award, award.settings(), outcome, replicates, &|_| {});
+        for (p, c) in chances.iter_mut().enumerate() {
+            c.p = u.p_winner(ProposalId::from(p));
+        }
+    }
     let mut queue = Queue::new(aim, &chances, award.settings().winners);
     let mut given = vec![0usize; proposals];
     let mut placed = 0;
@@ -276,7 +294,7 @@ impl Queue {
             .iter()
             .map(|c| match aim {
                 // A certain proposal still gets reads when nothing else can: fewer reads first.
-                Aim::Posterior => (c.p * (1.0 - c.p) + 1e-12, c.reviews),
+                Aim::Posterior | Aim::Bootstrap => (c.p * (1.0 - c.p) + 1e-12, c.reviews),
                 Aim::Band => {
                     let d = c
                         .place
@@ -294,7 +312,7 @@ impl Queue {
         let mut near: Vec<(f64, usize)> = (0..chances.len()).map(|p| (q.weight[p].0, p)).collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (i, &(d, p)) in near.iter().enumerate() {
-            if aim == Aim::Posterior || (i < band && d.is_finite()) {
+            if aim != Aim::Band || (i < band && d.is_finite()) {
                 q.push(p, 0);
             }
         }
@@ -304,7 +322,7 @@ impl Queue {
     fn push(&mut self, p: usize, given: usize) {
         let (w, n) = self.weight[p];
         let priority = match self.aim {
-            Aim::Posterior => {
+            Aim::Posterior | Aim::Bootstrap => {
                 let m = (n + given).max(1) as f64;
                 w / (m * (m + 1.0))
             }

@@ -221,3 +221,141 @@ fn affinity_is_followed_when_the_rules_allow() {
         assert_eq!(pairs, [(0, 3), (1, 0), (2, 1), (3, 2)], "seed {seed}");
     }
 }
+
+/// The award of [`roster`] with a score for every read of `reads` (juror, proposal), drawn
+/// from `seed` on the scale 1–5.
+fn scored(base: &Award, reads: &[(usize, usize)], seed: u64) -> Award {
+    let mut b = AwardBuilder::new(one_criterion(1.0, 5.0), base.settings().clone());
+    for j in 0..base.jurors().len() {
+        let c = base
+            .jurors()
+            .attribute(j, "country")
+            .unwrap_or("")
+            .to_string();
+        b.juror(base.jurors().id(j), "", &[("country", &c)]);
+    }
+    for p in 0..base.proposals().len() {
+        let c = base
+            .proposals()
+            .attribute(p, "country")
+            .unwrap_or("")
+            .to_string();
+        b.proposal(base.proposals().id(p), "", &[("country", &c)]);
+    }
+    for c in base.conflicts() {
+        b.conflict(
+            base.jurors().id(c.juror),
+            base.proposals().id(c.proposal),
+            "",
+        );
+    }
+    for (i, &(j, p)) in reads.iter().enumerate() {
+        let x = 1.0 + ((seed.wrapping_add(i as u64 * 7 + p as u64 * 13)) % 5) as f64;
+        b.score(base.jurors().id(j), base.proposals().id(p), "q", Some(x));
+    }
+    b.build().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A later round: every extra read goes to a juror who neither read the proposal before
+    /// nor is conflicted with it, within capacities over both rounds; the plan is the same on
+    /// one thread and on many.
+    #[test]
+    fn later_rounds_read_nothing_twice_nothing_conflicted_within_capacities(
+        jurors in 4usize..14, proposals in 2usize..30, extra in 1usize..40,
+        countries in prop::option::of(2usize..5),
+        declared in prop::collection::vec((0usize..14, 0usize..30), 0..12),
+        caps in prop::collection::vec(prop::option::of(0usize..20), 0..14),
+        seed in any::<u64>(),
+    ) {
+        let base = roster(jurors, proposals, countries, &declared);
+        let Ok(first) = first_round(&base, &Setup { seed, ..Setup::default() }, 2) else {
+            return Ok(());
+        };
+        let pairs: Vec<(usize, usize)> =
+            first.reads.iter().map(|r| (r.juror.index(), r.proposal.index())).collect();
+        let award = scored(&base, &pairs, seed);
+        let outcome = crate::outcome::score(&award);
+        let setup = Setup { capacity: caps.clone(), seed, ..Setup::default() };
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let plan = one.install(|| next_round(&award, &outcome, &[], &setup, extra, Aim::Posterior));
+        let again = next_round(&award, &outcome, &[], &setup, extra, Aim::Posterior);
+        prop_assert_eq!(
+            plan.as_ref().map_err(|e| e.to_string()),
+            again.as_ref().map_err(|e| e.to_string())
+        );
+        let Ok(plan) = plan else {
+            return Ok(());
+        };
+        prop_assert_eq!(plan.reads.len(), extra);
+        let mut load = vec![0usize; jurors];
+        for &(j, _) in &pairs {
+            load[j] += 1;
+        }
+        for r in &plan.reads {
+            let (j, p) = (r.juror.index(), r.proposal.index());
+            prop_assert_eq!(r.round, 2);
+            prop_assert!(!pairs.contains(&(j, p)), "{j} read {p} in round 1");
+            prop_assert!(!conflicted(&award, j, p), "{j} conflicted with {p}");
+            load[j] += 1;
+        }
+        let mut distinct = plan.reads.clone();
+        distinct.dedup_by_key(|r| (r.juror, r.proposal));
+        prop_assert_eq!(distinct.len(), extra);
+        for (j, &l) in load.iter().enumerate() {
+            if let Some(Some(c)) = caps.get(j) {
+                // Round 1 ignored the capacities here; round 2 adds nothing past them.
+                let before = pairs.iter().filter(|&&(a, _)| a == j).count();
+                prop_assert!(l <= (*c).max(before), "juror {j}: {l} > {c}");
+            }
+        }
+        prop_assert_eq!(&plan.loads, &load);
+    }
+}
+
+#[test]
+fn the_posterior_aims_at_the_undecided_proposals_by_hand() {
+    // One criterion of weight 1, method none, one winner. J1 and J2 read every proposal:
+    // P1 4 and 5 (mean 4.5), P2 4 and 3 (3.5), P3 2 and 2 (2). Residuals ±0.5, ±0.5, 0: σ² =
+    // 1 / 3 (3 degrees of freedom), σ/√2 = 0.408248. Cut (4.5 + 3.5) / 2 = 4. p = Φ(z):
+    // P1 Φ(1.224745) = 0.889664, P2 Φ(−1.224745) = 0.110336, P3 Φ(−4.898979) = 4.8e-7
+    // (computed with Python's math.erfc). P1 and P2 tie on p(1 − p) / (2 · 3), far above
+    // P3's; the first of them gets J3 (the only juror who has not read it), after which the
+    // other's priority, / (2 · 3), beats its / (3 · 4).
+    let mut settings = Settings {
+        winners: 1,
+        ..Settings::default()
+    };
+    settings.method = crate::settings::Method::None;
+    let mut b = AwardBuilder::new(one_criterion(1.0, 5.0), settings);
+    for j in ["J1", "J2", "J3"] {
+        b.juror(j, "", &[]);
+    }
+    for (j, p, x) in [("J1", "P1", 4.0), ("J2", "P1", 5.0), ("J1", "P2", 4.0)] {
+        b.score(j, p, "q", Some(x));
+    }
+    for (j, p, x) in [("J2", "P2", 3.0), ("J1", "P3", 2.0), ("J2", "P3", 2.0)] {
+        b.score(j, p, "q", Some(x));
+    }
+    let award = b.build().unwrap();
+    let outcome = crate::outcome::score(&award);
+    let plan = next_round(&award, &outcome, &[], &Setup::default(), 2, Aim::Posterior).unwrap();
+    let reads: Vec<(&str, &str)> = (plan.reads.iter())
+        .map(|r| (award.jurors().id(r.juror), award.proposals().id(r.proposal)))
+        .collect();
+    assert_eq!(reads, [("J3", "P1"), ("J3", "P2")]);
+    // P1 and P2 tie on p(1 − p) up to rounding: the picks' order between them is either.
+    let mut picks = plan.picks.clone();
+    picks.sort_by_key(|p| p.proposal);
+    let ids: Vec<(&str, usize, usize)> = (picks.iter())
+        .map(|p| (award.proposals().id(p.proposal), p.extra, p.reviews))
+        .collect();
+    assert_eq!(ids, [("P1", 1, 2), ("P2", 1, 2)]);
+    assert!((picks[0].p_winner - 0.889_664_319).abs() < 1e-8);
+    assert!((picks[1].p_winner - 0.110_335_681).abs() < 1e-8);
+    assert_eq!(picks[0].total, Some(4.5));
+    assert_eq!(plan.per_proposal, [3, 3, 2]);
+    assert_eq!(plan.round, 2);
+}

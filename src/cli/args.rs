@@ -167,6 +167,9 @@ pub enum AimArg {
     Posterior,
     /// The 2W + 2 proposals nearest the cut in the ranking, served in turn.
     Band,
+    /// As posterior, with each proposal's bootstrap p_winner ([uncertainty] bootstrap
+    /// replicates, or 200) as its chance.
+    Bootstrap,
 }
 
 impl AimArg {
@@ -175,6 +178,7 @@ impl AimArg {
         match self {
             AimArg::Posterior => jury::assign::Aim::Posterior,
             AimArg::Band => jury::assign::Aim::Band,
+            AimArg::Bootstrap => jury::assign::Aim::Bootstrap,
         }
     }
 }
