@@ -281,9 +281,20 @@ fn short_capacity(award: &Award, setup: &Setup, limits: &[usize], demand: usize)
         .take(10)
         .map(|j| format!("{} ({})", award.jurors().id(j), limits[j]))
         .collect();
+    // At the capacity column when some juror has a capacity; else the request itself (the
+    // conflicts alone leave too little room).
+    let at = if capped.is_empty() {
+        Location {
+            file: "assignment request".into(),
+            line: None,
+            column: Some("reads".to_string()),
+        }
+    } else {
+        Location::cell("jurors.csv", 1, "capacity")
+    };
     Problem::new(
         ProblemKind::Setting,
-        Location::cell("jurors.csv", 1, "capacity"),
+        at,
         format!(
             "the jurors can take {total} reads in all (capacities and conflicts allowing; capped jurors: {}), fewer than the {demand} asked; raise capacities or max_load, add jurors, or ask fewer reads",
             if capped.is_empty() { "none".to_string() } else { capped.join(", ") }

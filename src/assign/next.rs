@@ -82,23 +82,13 @@ pub(super) fn plan(
     let round = previous.iter().map(|r| r.round).max().unwrap_or(1) + 1;
     let eligible = Eligible::new(award);
     let mut state = State::new(jurors, proposals, setup.seed, u64::from(round));
-    let mut before: Vec<(usize, usize)> = previous
-        .iter()
-        .map(|r| (r.juror.index(), r.proposal.index()))
-        .chain(
-            award
-                .scores()
-                .iter()
-                .map(|s| (s.juror_index(), s.proposal_index())),
-        )
-        .collect();
-    before.sort_unstable();
-    before.dedup();
+    let before = read_before(award, previous);
     for &(j, p) in &before {
         state.add(j, p);
     }
-    let room = |state: &State, j: usize| capacity(setup, j).saturating_sub(state.load(j));
-    let spare: usize = (0..jurors).map(|j| room(&state, j).min(proposals)).sum();
+    let spare: usize = (0..jurors)
+        .map(|j| room(setup, &state, j).min(proposals))
+        .sum();
     if spare < extra {
         let message = format!(
             "the jurors have room for {spare} more reads in all (capacities minus the {} reads so far), fewer than the {extra} asked; raise capacities or max_load, or ask fewer",
@@ -106,6 +96,44 @@ pub(super) fn plan(
         );
         return Err(invalid(vec![refused("extra", extra, message)]));
     }
+    let chances = aimed_chances(award, outcome, aim);
+    let mut queue = Queue::new(aim, &chances, award.settings().winners);
+    let given = place(&mut state, &eligible, setup, &mut queue, extra);
+    let placed: usize = given.iter().sum();
+    if placed < extra {
+        let message = format!(
+            "only {placed} of the {extra} extra reads can be placed: every other juror–proposal pair is conflicted, read before, or past a capacity; ask fewer, or raise capacities"
+        );
+        return Err(invalid(vec![refused("extra", extra, message)]));
+    }
+    for &(j, p) in &before {
+        state.remove(j, p);
+    }
+    let mut plan = finish(award, &state, &[], round);
+    totals(&mut plan, &before, &eligible);
+    plan.picks = picks(&chances, &given);
+    Ok(plan)
+}
+
+/// The juror–proposal pairs read before: in `previous`, or with a score in the award.
+fn read_before(award: &Award, previous: &[Read]) -> Vec<(usize, usize)> {
+    let scored = (award.scores().iter()).map(|s| (s.juror_index(), s.proposal_index()));
+    let mut before: Vec<(usize, usize)> = (previous.iter())
+        .map(|r| (r.juror.index(), r.proposal.index()))
+        .chain(scored)
+        .collect();
+    before.sort_unstable();
+    before.dedup();
+    before
+}
+
+/// Reads juror `j` may still take.
+fn room(setup: &Setup, state: &State, j: usize) -> usize {
+    capacity(setup, j).saturating_sub(state.load(j))
+}
+
+/// Each proposal's chance, by the posterior or (for [`Aim::Bootstrap`]) the bootstrap.
+fn aimed_chances(award: &Award, outcome: &Outcome, aim: Aim) -> Vec<Chance> {
     let mut chances = chances(award, outcome);
     if aim == Aim::Bootstrap {
         let replicates = match award.settings().bootstrap {
@@ -117,7 +145,19 @@ pub(super) fn plan(
             c.p = u.p_winner(ProposalId::from(p));
         }
     }
-    let mut queue = Queue::new(aim, &chances, award.settings().winners);
+    chances
+}
+
+/// Places up to `extra` reads in the queue's order (see the module documentation); gives
+/// each proposal's extra reads.
+fn place(
+    state: &mut State,
+    eligible: &Eligible,
+    setup: &Setup,
+    queue: &mut Queue,
+    extra: usize,
+) -> Vec<usize> {
+    let (jurors, proposals) = (state.by_juror.len(), state.by_proposal.len());
     let mut given = vec![0usize; proposals];
     let mut placed = 0;
     while placed < extra {
@@ -125,7 +165,7 @@ pub(super) fn plan(
         let start = (state.key() % jurors.max(1) as u64) as usize;
         let found = (0..jurors)
             .map(|i| (start + i) % jurors)
-            .filter(|&j| room(&state, j) > 0 && !state.reads(j, p) && eligible.allows(j, p))
+            .filter(|&j| room(setup, state, j) > 0 && !state.reads(j, p) && eligible.allows(j, p))
             .min_by_key(|&j| (state.load(j), state.co_reads(j, p)));
         let Some(j) = found else { continue };
         state.add(j, p);
@@ -133,25 +173,17 @@ pub(super) fn plan(
         placed += 1;
         queue.push(p, given[p]);
     }
-    if placed < extra {
-        let message = format!(
-            "only {placed} of the {extra} extra reads can be placed: every other juror–proposal pair is conflicted, read before, or past a capacity; ask fewer, or raise capacities"
-        );
-        return Err(invalid(vec![refused("extra", extra, message)]));
-    }
-    for &(j, p) in &before {
-        state.remove(j, p);
-    }
-    let mut plan = finish(award, &state, &[], round);
-    let all: Vec<(usize, usize)> = before
+    given
+}
+
+/// The plan's loads, reads per proposal, co-reading graph and conflicts over every round.
+fn totals(plan: &mut Plan, before: &[(usize, usize)], eligible: &Eligible) {
+    let (jurors, proposals) = (plan.loads.len(), plan.per_proposal.len());
+    let this = plan
+        .reads
         .iter()
-        .copied()
-        .chain(
-            plan.reads
-                .iter()
-                .map(|r| (r.juror.index(), r.proposal.index())),
-        )
-        .collect();
+        .map(|r| (r.juror.index(), r.proposal.index()));
+    let all: Vec<(usize, usize)> = before.iter().copied().chain(this).collect();
     plan.mixing = super::mixing(jurors, &all);
     plan.loads = vec![0; jurors];
     plan.per_proposal = vec![0; proposals];
@@ -162,8 +194,6 @@ pub(super) fn plan(
     plan.conflicts_avoided = (0..jurors)
         .map(|j| (0..proposals).filter(|&p| !eligible.allows(j, p)).count())
         .sum();
-    plan.picks = picks(&chances, &given);
-    Ok(plan)
 }
 
 /// Each proposal's (chance of being a winner, valid reviews, total, position from the top).

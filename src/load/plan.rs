@@ -33,12 +33,29 @@ pub struct PlanInputs {
 pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Result<PlanInputs> {
     let dir = dir.as_ref();
     let mut problems = Vec::new();
+    let capacity = read_capacity(dir, award, &mut problems);
+    let affinity = read_affinity(dir, award, &mut problems);
+    let mut previous = read_assignment(dir, award, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    previous.sort_unstable();
+    let setup = Setup {
+        capacity,
+        affinity,
+        seed,
+    };
+    Ok(PlanInputs { setup, previous })
+}
+
+/// Each juror's capacity: the `capacity` column of `jurors.csv`, capped by `max_load`.
+fn read_capacity(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
     let mut capacity = vec![None; award.jurors().len()];
     rows(
         dir,
         JURORS_FILE,
         &["id"],
-        &mut problems,
+        problems,
         |line, cells, problems| {
             let Some(cap) = cells.get(1).filter(|_| cells.len() > 1) else {
                 return;
@@ -67,6 +84,15 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
             *c = Some(c.map_or(max, |c: usize| c.min(max)));
         }
     }
+    capacity
+}
+
+/// The rows of `affinity.csv`.
+fn read_affinity(
+    dir: &Path,
+    award: &Award,
+    problems: &mut Vec<Problem>,
+) -> Vec<(JurorId, ProposalId, f64)> {
     let mut affinity = Vec::new();
     let mut seen = BTreeSet::new();
     let columns = ["juror", "proposal", "affinity"];
@@ -74,7 +100,7 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
         dir,
         AFFINITY_FILE,
         &columns,
-        &mut problems,
+        problems,
         |line, cells, problems| {
             let Some((j, p)) = ids(award, AFFINITY_FILE, line, &cells, problems) else {
                 return;
@@ -95,6 +121,11 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
             }
         },
     );
+    affinity
+}
+
+/// The rows of `assignment.csv`.
+fn read_assignment(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Vec<Read> {
     let mut previous = Vec::new();
     let mut seen = BTreeSet::new();
     let columns = ["juror", "proposal", "round"];
@@ -102,7 +133,7 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
         dir,
         ASSIGNMENT_FILE,
         &columns,
-        &mut problems,
+        problems,
         |line, cells, problems| {
             let Some((juror, proposal)) = ids(award, ASSIGNMENT_FILE, line, &cells, problems)
             else {
@@ -127,16 +158,7 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
             }
         },
     );
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    previous.sort_unstable();
-    let setup = Setup {
-        capacity,
-        affinity,
-        seed,
-    };
-    Ok(PlanInputs { setup, previous })
+    previous
 }
 
 /// The juror and proposal of a row, or `None` with the problem reported.
