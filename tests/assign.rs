@@ -307,3 +307,45 @@ fn the_json_document_names_its_schema_and_figures() {
     assert_eq!(v["mixing"]["components"], 1);
     assert_eq!(v["mixing"]["possible_pairs"], 6);
 }
+
+#[test]
+fn simulate_runs_a_whole_plan_on_a_simulated_jury() {
+    // 60 proposals × 3 reads + 60 extra = 240 reads, each a wide row of scores.csv.
+    let d = Dir::empty();
+    let out = d.join("sim");
+    let mut cmd = jury();
+    cmd.args(["simulate", "--reads", "3", "--extra", "60", "-s", "4", "-o"])
+        .arg(&out);
+    let said = stdout_of(&mut cmd);
+    assert!(said.contains("240 reads (seed 4)"), "{said}");
+    assert!(
+        said.contains("after round 1") && said.contains("after round 2"),
+        "{said}"
+    );
+    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    let reads: Vec<(String, String)> = scores
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].to_string(), c[1].to_string())
+        })
+        .collect();
+    assert_eq!(reads.len(), 240);
+    let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, p) in &reads {
+        *per.entry(p).or_default() += 1;
+    }
+    assert_eq!(per.len(), 60);
+    assert!(per.values().all(|&n| n >= 3), "{per:?}");
+    // The same seed, the same folder.
+    let again = d.join("again");
+    let mut cmd = jury();
+    cmd.args(["simulate", "--reads", "3", "--extra", "60", "-s", "4", "-o"])
+        .arg(&again);
+    stdout_of(&mut cmd);
+    assert_eq!(
+        scores,
+        std::fs::read_to_string(again.join("scores.csv")).unwrap()
+    );
+}
