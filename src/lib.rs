@@ -40,6 +40,7 @@ struct ReadmeDoctests;
 
 pub mod advanced;
 mod aggregate;
+pub mod assign;
 mod award;
 mod compare;
 mod conflicts;
@@ -75,7 +76,7 @@ pub use diagnostics::{Diagnostics, Flag};
 pub use eligibility::Ineligible;
 pub use error::{Error, Location, Problem, ProblemKind, Result, Sheet};
 pub use ids::{CriterionId, JurorId, ProposalId};
-pub use load::load;
+pub use load::{load, load_unscored, read_plan_inputs, PlanInputs, AFFINITY_FILE, ASSIGNMENT_FILE};
 pub use outcome::{score, score_with, Cut, Outcome, Uncertainty};
 pub use report::write_bundle;
 pub use rubric::{Criterion, Rubric, Scale};

@@ -18,6 +18,7 @@ mod grid;
 mod input;
 mod lists;
 mod pieces;
+mod plan;
 mod records;
 mod scores;
 mod sources;
@@ -26,6 +27,7 @@ mod workbook;
 
 use input::InputOptions;
 use lists::{read_conflicts, read_roster};
+pub use plan::{read_plan_inputs, PlanInputs, AFFINITY_FILE, ASSIGNMENT_FILE};
 use scores::read_scores;
 use sources::{present, Reading, TableKind};
 
@@ -52,8 +54,18 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Award> {
 
 /// [`load`], reading `scores.csv` in blocks and pieces of the given sizes.
 fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
-    let award_file =
-        TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(|p| one(*p))?;
+    load_folder(dir, sizes, true)
+}
+
+/// [`load`] for planning reads: `scores.csv` may be absent (a first round has no scores);
+/// when there, it is read and checked as [`load`] does.
+pub fn load_unscored(dir: impl AsRef<Path>) -> Result<Award> {
+    load_folder(dir.as_ref(), pieces::Sizes::default(), false)
+}
+
+/// Loads the folder; `scores.csv` is required when `scores` is true.
+fn load_folder(dir: &Path, sizes: pieces::Sizes, scores: bool) -> Result<Award> {
+    let award_file = TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(|p| one(*p))?;
     // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
     let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
     let mut spec: AwardSpec = award_file.parse().map_err(|p| one(*p))?;
@@ -116,6 +128,7 @@ fn load_with(dir: &Path, sizes: pieces::Sizes) -> Result<Award> {
         options,
         book: None,
         book_refused: false,
+        scores_required: scores,
         layouts: Vec::new(),
     };
     let files = read_tables(&mut reading, &mut builder, sizes);

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             format,
         } => reliability(&award_dir, out.as_deref(), format),
         Command::Report { bundle_dir } => report(&bundle_dir),
+        Command::Assign(a) => cli::assign::run(&a),
         Command::Simulate(a) => simulate(&a),
         Command::Completions { shell } => cli::generate::completions(shell),
         Command::Man => cli::generate::man(),
@@ -218,6 +219,9 @@ fn reliability(
 
 /// draw a simulated award → write it with its truth.
 fn simulate(args: &SimulateArgs) -> Result<ExitCode, jury::Error> {
+    if let Some(reads) = args.reads {
+        return simulate_plan(args, reads as usize);
+    }
     let sim = jury::simulate::simulate(&args.options())?;
     jury::simulate::write_folder(&sim, &args.out)?;
     let top: Vec<&str> = (sim.truth.top(sim.award.settings().winners).into_iter())
@@ -232,6 +236,35 @@ fn simulate(args: &SimulateArgs) -> Result<ExitCode, jury::Error> {
         sim.options.seed,
         top.len(),
         top.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `jury simulate --reads K [--extra N]`: the plan run on a simulated jury, its last round's
+/// award written as a folder, and the true winners each round found.
+fn simulate_plan(args: &SimulateArgs, reads: usize) -> Result<ExitCode, jury::Error> {
+    use jury::simulate::{simulate_plan, PlanOptions};
+    let plan = PlanOptions {
+        reads,
+        extra: args.extra.unwrap_or(0) as usize,
+        aim: jury::assign::Aim::default(),
+    };
+    let run = simulate_plan(&args.options(), &plan)?;
+    jury::simulate::write_folder(&run.simulation, &args.out)?;
+    let winners = run.simulation.award.settings().winners;
+    println!(
+        "{}: {}, {}, {} reads (seed {}); true winners found of {winners}: {} after round 1{}",
+        args.out.display(),
+        cli::counted(run.simulation.award.proposals().len(), "proposal"),
+        cli::counted(run.simulation.award.jurors().len(), "juror"),
+        run.reads.len(),
+        run.simulation.options.seed,
+        run.first.winners_found,
+        if plan.extra > 0 {
+            format!(", {} after round 2", run.last.winners_found)
+        } else {
+            String::new()
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -129,6 +129,19 @@ pub struct AwardSpec {
     /// `[input]`: how the tables are read (checked by the loader).
     #[serde(default)]
     pub input: InputTable,
+    /// `[assignment]`.
+    #[serde(default)]
+    pub assignment: AssignmentTable,
+}
+
+/// `[assignment]` as written: how `jury assign` plans the reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentTable {
+    /// Reads per proposal in the first round.
+    pub reads: Option<Spanned<i64>>,
+    /// The most reads any juror takes, over every round.
+    pub max_load: Option<Spanned<i64>>,
 }
 
 /// Where the rubric is: `rubric = "path.toml"` or an inline `[rubric]` table.
@@ -285,6 +298,14 @@ pub struct Settings {
     /// scores differ by more than this share of the criterion's scale width (default
     /// [`DEFAULT_DISAGREEMENT`]; in (0, 1]).
     pub disagreement: f64,
+    /// `[assignment] reads`: reads per proposal in a first round when `jury assign` is asked
+    /// for none (default none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_reads: Option<usize>,
+    /// `[assignment] max_load`: the most reads any juror takes over every round, on top of
+    /// each juror's own `capacity` (default none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_load: Option<usize>,
 }
 
 impl Default for Settings {
@@ -302,6 +323,8 @@ impl Default for Settings {
             bootstrap: 0,
             seed: 0,
             disagreement: DEFAULT_DISAGREEMENT,
+            assignment_reads: None,
+            max_load: None,
         }
     }
 }
@@ -508,5 +531,23 @@ mod tests {
         assert_eq!(err.problems()[0].location.line, Some(2));
         let err = settings("[ranking]\ntie_break = ['criterion:novelty']\n").unwrap_err();
         assert!(err.to_string().contains("novelty"), "{err}");
+    }
+
+    #[test]
+    fn assignment_settings_are_read_and_checked_with_their_line() {
+        let s = settings("[assignment]\nreads = 3\nmax_load = 20\n").unwrap();
+        assert_eq!((s.assignment_reads, s.max_load), (Some(3), Some(20)));
+        let s = settings("").unwrap();
+        assert_eq!((s.assignment_reads, s.max_load), (None, None));
+        let err = settings("[assignment]\nreads = 0\nmax_load = -1\n").unwrap_err();
+        let lines: Vec<_> = err.problems().iter().map(|p| p.location.line).collect();
+        assert_eq!(lines, [Some(2), Some(3)], "{err}");
+        assert!(
+            err.to_string()
+                .contains("reads must be a whole number of at least 1"),
+            "{err}"
+        );
+        let err = settings("[assignment]\nread = 3\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
     }
 }

@@ -50,6 +50,7 @@ mod accuracy;
 mod design;
 mod draw;
 mod folder;
+mod plan;
 
 use std::path::PathBuf;
 
@@ -63,6 +64,7 @@ use draw::Draws;
 
 pub use accuracy::Accuracy;
 pub use folder::{write_folder, JURORS_TRUTH_FILE, TRUTH_FILE};
+pub use plan::{simulate_plan, PlanOptions, PlannedRun};
 
 /// How many times a design is drawn before [`simulate`] gives up on a connected one.
 pub const MAX_DESIGNS: usize = 1000;

@@ -2,8 +2,9 @@
 
 use crate::util::{jury, repo, stdout_of};
 
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "score",
+    "assign",
     "validate",
     "compare",
     "reliability",

@@ -4,6 +4,7 @@ mod util;
 
 mod layers;
 
+mod assign;
 mod bad_input;
 mod browser;
 mod cli;

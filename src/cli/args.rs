@@ -83,6 +83,10 @@ pub enum Command {
         /// A rubric file (a [rubric] table, as in rubrics/).
         rubric: PathBuf,
     },
+    /// Plan who reads what: a first round (--reads K), or extra reads aimed at the
+    /// proposals whose place among the winners is least certain (--extra N).
+    #[command(after_help = help::ASSIGN)]
+    Assign(AssignArgs),
     /// Write a simulated award folder with its truth (truth.csv, jurors_truth.csv).
     #[command(after_help = help::SIMULATE)]
     Simulate(SimulateArgs),
@@ -138,6 +142,62 @@ pub struct ScoreArgs {
     /// What to print on stdout.
     #[arg(short, long, value_parser = help::plain::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
+}
+
+/// `jury assign`: the first round or a later one.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("round").args(["reads", "extra"]))]
+pub struct AssignArgs {
+    /// The award folder (award.toml, proposals.csv, jurors.csv; scores.csv for --extra).
+    pub award_dir: PathBuf,
+    /// First round: this many distinct readers for every proposal (default: [assignment]
+    /// reads).
+    #[arg(short, long, value_parser = clap::value_parser!(u64).range(1..=10_000), help_heading = "Plan")]
+    pub reads: Option<u64>,
+    /// Later round: this many extra reads, aimed at the proposals whose place among the
+    /// winners is least certain (needs scores.csv; earlier rounds from assignment.csv).
+    #[arg(short, long, value_parser = clap::value_parser!(u64).range(1..=100_000_000), help_heading = "Plan")]
+    pub extra: Option<u64>,
+    /// How a later round chooses where the extra reads go.
+    #[arg(long, value_parser = help::plain::<AimArg>(), default_value = "posterior", help_heading = "Plan")]
+    pub aim: AimArg,
+    /// Seed of every random choice (default: [uncertainty] seed).
+    #[arg(short, long, help_heading = "Plan")]
+    pub seed: Option<u64>,
+    /// Write the reads (juror,proposal,round) to this file, atomically, instead of stdout.
+    #[arg(short, long, help_heading = "Output")]
+    pub out: Option<PathBuf>,
+    /// Write one blank score sheet per juror into this new or empty folder
+    /// (DIR/<juror id>.csv: juror,proposal,<criterion ids>).
+    #[arg(long, help_heading = "Output")]
+    pub sheets: Option<PathBuf>,
+    /// What to print on stdout [default: csv (the reads) without --out, table with it].
+    #[arg(short, long, value_parser = help::plain::<Format>(), help_heading = "Output")]
+    pub format: Option<Format>,
+}
+
+/// How a later round aims (`--aim`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AimArg {
+    /// Proposals whose estimated chance of winning is nearest one half, weighed by what one
+    /// more read adds.
+    Posterior,
+    /// The 2W + 2 proposals nearest the cut in the ranking, served in turn.
+    Band,
+    /// As posterior, with each proposal's bootstrap p_winner ([uncertainty] bootstrap
+    /// replicates, or 200) as its chance.
+    Bootstrap,
+}
+
+impl AimArg {
+    /// The library's aim.
+    pub fn aim(self) -> jury::assign::Aim {
+        match self {
+            AimArg::Posterior => jury::assign::Aim::Posterior,
+            AimArg::Band => jury::assign::Aim::Band,
+            AimArg::Bootstrap => jury::assign::Aim::Bootstrap,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -227,6 +287,13 @@ pub struct SimulateArgs {
     /// Strength of the batches the panels read: offsets from −X to +X [default: 0.5].
     #[arg(long)]
     pub batches: Option<f64>,
+    /// Plan the reads as jury assign does instead: a first round of this many reads per
+    /// proposal (then --extra), and report how many true winners each round found.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help_heading = "Plan")]
+    pub reads: Option<u64>,
+    /// With --reads: this many extra reads in a second round aimed at the cut.
+    #[arg(long, requires = "reads", help_heading = "Plan")]
+    pub extra: Option<u64>,
 }
 
 impl SimulateArgs {

@@ -57,8 +57,20 @@ Examples:
   jury rubric rubrics/horizon-europe-ria.toml
   jury rubric rubrics/ineli-balkans.toml > briefing.txt";
 
+pub const ASSIGN: &str = "\
+Examples:
+  jury assign my-award --reads 3 -o my-award/assignment.csv --sheets sheets-round-1
+  jury assign my-award --extra 60 -o round-2.csv --sheets sheets-round-2
+  jury assign my-award --reads 4 -s 7 -f json > plan.json
+
+Conflicts (conflicts.csv, [conflicts] same) are never assigned; a capacity column in
+jurors.csv and [assignment] max_load cap each juror's reads over every round; affinity.csv
+(juror,proposal,affinity) is followed where the rules allow. A request that cannot be met
+exits 2 and writes nothing. See docs/assignment.md.";
+
 pub const SIMULATE: &str = "\
 Examples:
+  jury simulate -o sim --reads 3 --extra 60
   jury simulate -o sim
   jury simulate -o sim --proposals 200 --jurors 30 --reviews 3 -s 42
   jury simulate -o sim --leniency 1 --noise 0.3 && jury score sim";

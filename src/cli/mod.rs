@@ -1,6 +1,7 @@
 //! What only the command line needs: arguments, terminal tables, messages.
 
 pub mod args;
+pub mod assign;
 pub mod fitted;
 pub mod generate;
 pub mod help;
@@ -62,6 +63,15 @@ pub fn load(dir: &std::path::Path) -> Result<Award, Error> {
         return Err(Error::Invalid(vec![problem]));
     }
     jury::load(dir)
+}
+
+/// [`load`] for planning reads: `scores.csv` may be absent.
+pub fn load_unscored(dir: &std::path::Path) -> Result<Award, Error> {
+    if let Some(message) = not_an_award_folder(dir) {
+        let problem = Problem::new(ProblemKind::Unreadable, Location::file(dir), message);
+        return Err(Error::Invalid(vec![problem]));
+    }
+    jury::load_unscored(dir)
 }
 
 /// Why `dir` is not an award folder, when that can be told before reading it. Other failures

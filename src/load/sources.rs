@@ -89,6 +89,9 @@ pub(super) struct Reading<'a> {
     /// Whether an award workbook is there but could not be read (reported): the tables it
     /// may hold are then not reported missing.
     pub book_refused: bool,
+    /// Whether a missing scores table is a problem (`load`), or the award is read for
+    /// planning, before any score (`load_unscored`).
+    pub scores_required: bool,
     pub layouts: Vec<Layout>,
 }
 
@@ -193,7 +196,7 @@ impl Reading<'_> {
         }
         let origin = match origins.pop() {
             Some(origin) => origin,
-            None if kind == TableKind::Scores && !self.book_refused => {
+            None if kind == TableKind::Scores && self.scores_required && !self.book_refused => {
                 builder.add_problem(Problem::new(
                     ProblemKind::Unreadable,
                     Location::file("scores.csv"),

@@ -10,6 +10,7 @@ mod bundle;
 mod csv;
 mod html;
 mod json;
+mod plan;
 mod rows;
 
 use std::io;
@@ -19,6 +20,7 @@ pub use bundle::{check_bundle_dir, check_report_dir, write_bundle, write_report,
 pub use csv::{JurorsCsv, RankingCsv, ReliabilityCsv, ScoresCsv, WarningsCsv};
 pub use html::{render_html, write_html, HTML_FILE};
 pub use json::{Manifest, SummaryJson, SUMMARY_SCHEMA};
+pub use plan::{check_new_or_empty, write_plan_files, write_reads, write_sheet};
 pub use rows::{ranking_rows, RankingRow};
 
 use crate::award::Award;

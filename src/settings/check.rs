@@ -27,6 +27,9 @@ impl Settings {
         };
         let tables = (&spec.award.winners, &spec.ranking, &spec.uncertainty);
         read_counts(tables, file, &mut s, &mut problems);
+        let plan = &spec.assignment;
+        s.assignment_reads = count(&plan.reads, "reads", 1, file, &mut problems);
+        s.max_load = count(&plan.max_load, "max_load", 1, file, &mut problems);
         if let Some(m) = spec.normalization.method {
             s.method = m;
         }

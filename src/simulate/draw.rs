@@ -20,6 +20,11 @@ impl Draws {
         Draws(ChaCha8Rng::seed_from_u64(seed))
     }
 
+    /// The draws of a stream already set up.
+    pub(super) fn from_rng(rng: ChaCha8Rng) -> Draws {
+        Draws(rng)
+    }
+
     /// A uniform draw in `[0, 1)`, on the grid of multiples of 2⁻⁵³.
     pub(super) fn uniform(&mut self) -> f64 {
         (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64

@@ -1,0 +1,286 @@
+//! What planning reads besides the award: jurors' capacities (a `capacity` column in
+//! `jurors.csv`), `affinity.csv` and the earlier rounds' `assignment.csv`.
+//!
+//! Every problem names the file, line, column and value, and all are reported at once.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::assign::{Read, Setup};
+use crate::award::Award;
+use crate::error::{Error, Location, Problem, ProblemKind, Result};
+use crate::ids::{JurorId, ProposalId};
+
+use super::JURORS_FILE;
+
+/// How well each juror matches each proposal (optional): `juror,proposal,affinity`.
+pub const AFFINITY_FILE: &str = "affinity.csv";
+/// The reads of earlier rounds (optional): `juror,proposal,round`, as `jury assign` writes.
+pub const ASSIGNMENT_FILE: &str = "assignment.csv";
+
+/// What planning reads besides the award.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanInputs {
+    /// Capacities (the `capacity` column, capped by `[assignment] max_load`), affinities and
+    /// the seed.
+    pub setup: Setup,
+    /// The earlier rounds' reads from `assignment.csv`, sorted (empty when there is none).
+    pub previous: Vec<Read>,
+}
+
+/// Reads the capacities, `affinity.csv` and `assignment.csv` of the award in `dir`, with
+/// `seed` for the plan. Missing files are no problem; a bad cell is.
+pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Result<PlanInputs> {
+    let dir = dir.as_ref();
+    let mut problems = Vec::new();
+    let capacity = read_capacity(dir, award, &mut problems);
+    let affinity = read_affinity(dir, award, &mut problems);
+    let mut previous = read_assignment(dir, award, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    previous.sort_unstable();
+    let setup = Setup {
+        capacity,
+        affinity,
+        seed,
+    };
+    Ok(PlanInputs { setup, previous })
+}
+
+/// Each juror's capacity: the `capacity` column of `jurors.csv`, capped by `max_load`.
+fn read_capacity(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
+    let mut capacity = vec![None; award.jurors().len()];
+    rows(
+        dir,
+        JURORS_FILE,
+        &["id"],
+        problems,
+        |line, cells, problems| {
+            let Some(cap) = cells.get(1).filter(|_| cells.len() > 1) else {
+                return;
+            };
+            let Some(j) = award.jurors().index(&cells[0]) else {
+                return;
+            };
+            if cap.is_empty() {
+                return;
+            }
+            match cap.parse::<usize>() {
+                Ok(n) => capacity[j.index()] = Some(n),
+                Err(_) => problems.push(
+                    Problem::new(
+                        ProblemKind::NotANumber,
+                        Location::cell(JURORS_FILE, line, "capacity"),
+                        "capacity must be a whole number of reads, 0 or more (blank: no limit)",
+                    )
+                    .with_value(cap.clone()),
+                ),
+            }
+        },
+    );
+    if let Some(max) = award.settings().max_load {
+        for c in &mut capacity {
+            *c = Some(c.map_or(max, |c: usize| c.min(max)));
+        }
+    }
+    capacity
+}
+
+/// The rows of `affinity.csv`.
+fn read_affinity(
+    dir: &Path,
+    award: &Award,
+    problems: &mut Vec<Problem>,
+) -> Vec<(JurorId, ProposalId, f64)> {
+    let mut affinity = Vec::new();
+    let mut seen = BTreeSet::new();
+    let columns = ["juror", "proposal", "affinity"];
+    rows(
+        dir,
+        AFFINITY_FILE,
+        &columns,
+        problems,
+        |line, cells, problems| {
+            let Some((j, p)) = ids(award, AFFINITY_FILE, line, &cells, problems) else {
+                return;
+            };
+            let value = cells[2].parse::<f64>().ok().filter(|x| x.is_finite());
+            let Some(value) = value else {
+                let message = "affinity must be a finite number (higher: a better match)";
+                let at = Location::cell(AFFINITY_FILE, line, "affinity");
+                problems.push(
+                    Problem::new(ProblemKind::NotANumber, at, message).with_value(cells[2].clone()),
+                );
+                return;
+            };
+            if seen.insert((j, p)) {
+                affinity.push((j, p, value));
+            } else {
+                problems.push(twice(AFFINITY_FILE, line, &cells));
+            }
+        },
+    );
+    affinity
+}
+
+/// The rows of `assignment.csv`.
+fn read_assignment(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Vec<Read> {
+    let mut previous = Vec::new();
+    let mut seen = BTreeSet::new();
+    let columns = ["juror", "proposal", "round"];
+    rows(
+        dir,
+        ASSIGNMENT_FILE,
+        &columns,
+        problems,
+        |line, cells, problems| {
+            let Some((juror, proposal)) = ids(award, ASSIGNMENT_FILE, line, &cells, problems)
+            else {
+                return;
+            };
+            let Some(round) = cells[2].parse::<u32>().ok().filter(|&r| r >= 1) else {
+                let message = "round must be a whole number of at least 1";
+                let at = Location::cell(ASSIGNMENT_FILE, line, "round");
+                problems.push(
+                    Problem::new(ProblemKind::NotANumber, at, message).with_value(cells[2].clone()),
+                );
+                return;
+            };
+            if seen.insert((juror, proposal)) {
+                previous.push(Read {
+                    juror,
+                    proposal,
+                    round,
+                });
+            } else {
+                problems.push(twice(ASSIGNMENT_FILE, line, &cells));
+            }
+        },
+    );
+    previous
+}
+
+/// The juror and proposal of a row, or `None` with the problem reported.
+fn ids(
+    award: &Award,
+    file: &str,
+    line: u64,
+    cells: &[String],
+    problems: &mut Vec<Problem>,
+) -> Option<(JurorId, ProposalId)> {
+    let j = award.jurors().index(&cells[0]);
+    let p = award.proposals().index(&cells[1]);
+    for (found, column, list) in [
+        (j.is_some(), "juror", "jurors.csv"),
+        (p.is_some(), "proposal", "proposals.csv"),
+    ] {
+        if !found {
+            let value = if column == "juror" {
+                &cells[0]
+            } else {
+                &cells[1]
+            };
+            problems.push(
+                Problem::new(
+                    ProblemKind::UnknownId,
+                    Location::cell(file, line, column),
+                    format!("no {column} of the award has this id; check it against {list}"),
+                )
+                .with_value(value.clone()),
+            );
+        }
+    }
+    Some((j?, p?))
+}
+
+/// A pair given twice.
+fn twice(file: &str, line: u64, cells: &[String]) -> Problem {
+    Problem::new(
+        ProblemKind::Duplicate,
+        Location::line(file, line),
+        "this juror and proposal are given twice; keep one row",
+    )
+    .with_value(format!("{},{}", cells[0], cells[1]))
+}
+
+/// Calls `row` with the line and the cells of `columns` (then, for `jurors.csv`, its
+/// `capacity` cell) of every row of `name`, when the file is there.
+fn rows(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    problems: &mut Vec<Problem>,
+    mut row: impl FnMut(u64, Vec<String>, &mut Vec<Problem>),
+) {
+    let path = dir.join(name);
+    if !path.exists() {
+        return;
+    }
+    let unreadable = |e: &dyn std::fmt::Display| {
+        let message = format!("cannot read the file: {e}");
+        Problem::new(ProblemKind::Unreadable, Location::file(name), message)
+    };
+    let mut reader = match csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(&path)
+    {
+        Ok(r) => r,
+        Err(e) => return problems.push(unreadable(&e)),
+    };
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').to_lowercase())
+            .collect(),
+        Err(e) => return problems.push(unreadable(&e)),
+    };
+    let mut wanted: Vec<usize> = Vec::new();
+    for column in columns {
+        match headers.iter().position(|h| h == column) {
+            Some(i) => wanted.push(i),
+            None => {
+                let message = format!(
+                    "the header needs a column '{column}' (it has: {})",
+                    headers.join(", ")
+                );
+                problems.push(Problem::new(
+                    ProblemKind::Column,
+                    Location::line(name, 1),
+                    message,
+                ));
+                return;
+            }
+        }
+    }
+    if name == JURORS_FILE {
+        match headers.iter().position(|h| h == "capacity") {
+            Some(i) => wanted.push(i),
+            None => return,
+        }
+    }
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                if r.iter().all(str::is_empty) {
+                    continue;
+                }
+                let cells = wanted
+                    .iter()
+                    .map(|&i| r.get(i).unwrap_or("").to_string())
+                    .collect();
+                row(line, cells, problems);
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let message = format!("this row cannot be read: {e}");
+                problems.push(Problem::new(
+                    ProblemKind::RowLength,
+                    Location::line(name, line),
+                    message,
+                ));
+            }
+        }
+    }
+}
