@@ -65,7 +65,8 @@ pub fn load_unscored(dir: impl AsRef<Path>) -> Result<Award> {
 
 /// Loads the folder; `scores.csv` is required when `scores` is true.
 fn load_folder(dir: &Path, sizes: pieces::Sizes, scores: bool) -> Result<Award> {
-    let award_file = TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(|p| one(*p))?;
+    let award_file =
+        TomlFile::read(&dir.join(AWARD_FILE), AWARD_FILE.into()).map_err(|p| one(*p))?;
     // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
     let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
     let mut spec: AwardSpec = award_file.parse().map_err(|p| one(*p))?;
