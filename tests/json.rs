@@ -200,3 +200,18 @@ fn validate_json_gives_the_counts_or_every_problem() {
         csv.starts_with("file,line,column,kind,value,message\nscores.csv,2,impact,OutOfRange,9,")
     );
 }
+
+#[test]
+fn assign_json_has_its_documented_fields() {
+    // Extra reads on the example (its scores are the first round): the picks are filled.
+    let (_, v) = json_of("assign", &["--extra", "10"]);
+    assert_eq!(v["schema"], "jury.assign/1");
+    assert_eq!(keys(&v), documented("assign", 0));
+    let picks = v["picks"].as_array().unwrap();
+    assert!(!picks.is_empty());
+    assert_eq!(keys(&picks[0]), documented("assign", 1));
+    // Ten extra reads, each one row of `reads`, all in round 2.
+    let reads = v["reads"].as_array().unwrap();
+    assert_eq!(reads.len(), 10);
+    assert!(reads.iter().all(|r| r["round"] == 2));
+}
