@@ -3,28 +3,17 @@
 //! the other reports say. (The page in a real browser: `browser.rs`.)
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{jury, repo, stdout_of, Dir};
+use crate::util::{jury, repo, score_into, stdout_of, Dir};
 
 const EXAMPLE: &str = "fixtures/ineli-balkans-2016";
 
-fn bundle(award: &Path, out: &Path, args: &[&str]) {
-    jury()
-        .arg("score")
-        .arg(award)
-        .arg("--out")
-        .arg(out)
-        .args(args)
-        .assert()
-        .success();
-}
-
 fn example(tmp: &Dir, args: &[&str]) -> PathBuf {
     let out = tmp.join("bundle");
-    bundle(&repo(EXAMPLE), &out, args);
+    score_into(&repo(EXAMPLE), &out, args);
     out
 }
 
@@ -177,7 +166,7 @@ fn text_from_the_inputs_is_shown_as_text_never_run() {
         "id,title\nP1,<script>alert(1)</script>\nP2,\"Tom & Jerry's \"\"club\"\"\"\n",
     );
     let out = d.join("out");
-    bundle(d.path(), &out, &[]);
+    score_into(d.path(), &out, &[]);
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<script"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

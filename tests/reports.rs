@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{jury, repo, stdout_of, Dir};
+use crate::util::{jury, repo, score_into, stdout_of, Dir};
 
 const BUNDLE: [&str; 8] = [
     "ranking.csv",
@@ -16,17 +16,6 @@ const BUNDLE: [&str; 8] = [
     "manifest.json",
     "report.html",
 ];
-
-fn score_into(award: &Path, out: &Path, args: &[&str]) {
-    jury()
-        .arg("score")
-        .arg(award)
-        .arg("--out")
-        .arg(out)
-        .args(args)
-        .assert()
-        .success();
-}
 
 /// The example's reports are compared with the committed golden files (a regression guard:
 /// the numbers themselves are checked by hand in `scoring.rs` and the unit tests). To accept

@@ -102,3 +102,15 @@ pub fn stdout_of(cmd: &mut Command) -> String {
     let assert = cmd.assert().success();
     String::from_utf8(assert.get_output().stdout.clone()).unwrap()
 }
+
+/// `jury score AWARD --out OUT ARGS...`, which must succeed.
+pub fn score_into(award: &Path, out: &Path, args: &[&str]) {
+    jury()
+        .arg("score")
+        .arg(award)
+        .arg("--out")
+        .arg(out)
+        .args(args)
+        .assert()
+        .success();
+}
