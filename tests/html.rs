@@ -173,3 +173,23 @@ fn text_from_the_inputs_is_shown_as_text_never_run() {
     assert!(html.contains("<h1>&lt;b&gt;Award&lt;/b&gt; &amp; co</h1>"));
     assert!(html.contains("Tom &amp; Jerry&#39;s &quot;club&quot;"));
 }
+
+#[test]
+fn a_page_left_half_written_by_a_killed_jury_report_does_not_keep_the_bundle_from_being_replaced() {
+    // `jury report` writes `.report-*.html.tmp` and renames it; a kill in between leaves it.
+    let tmp = Dir::empty();
+    let out = example(&tmp, &[]);
+    fs::write(out.join(".report-x1Yz.html.tmp"), "<!DOCTYPE html>").unwrap();
+    score_into(&repo(EXAMPLE), &out, &[]);
+    assert!(!out.join(".report-x1Yz.html.tmp").exists());
+    // Any other stray file still keeps the folder from being replaced.
+    fs::write(out.join("notes.html.tmp"), "mine").unwrap();
+    jury()
+        .arg("score")
+        .arg(repo(EXAMPLE))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(out.join("notes.html.tmp").exists());
+}

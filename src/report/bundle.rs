@@ -537,7 +537,7 @@ fn contents(dir: &Path) -> io::Result<Contents> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file() {
             found.reports += 1;
-        } else if !system_file(&name) {
+        } else if !system_file(&name) && !html::stray(&name) {
             found.others.push(name);
         }
     }

@@ -48,14 +48,24 @@ pub fn write_html(dir: &Path) -> Result<()> {
         source,
     };
     let mut file = tempfile::Builder::new()
-        .prefix(".report-")
-        .suffix(".html.tmp")
+        .prefix(STRAY_PREFIX)
+        .suffix(STRAY_SUFFIX)
         .tempfile_in(dir)
         .map_err(fail)?;
     file.write_all(html.as_bytes()).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     file.persist(&path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// The name of the file `write_html` writes before renaming it into place.
+const STRAY_PREFIX: &str = ".report-";
+const STRAY_SUFFIX: &str = ".html.tmp";
+
+/// Whether a file in a bundle is one [`write_html`] left when it was killed before renaming
+/// it into place: part of the bundle, replaced with it.
+pub(crate) fn stray(name: &str) -> bool {
+    name.starts_with(STRAY_PREFIX) && name.ends_with(STRAY_SUFFIX)
 }
 
 /// Writes the report of the bundle being staged in `dir` (every other file already there).
