@@ -349,3 +349,63 @@ fn simulate_runs_a_whole_plan_on_a_simulated_jury() {
         std::fs::read_to_string(again.join("scores.csv")).unwrap()
     );
 }
+
+#[test]
+fn extra_reads_aim_at_the_cut_among_eligible_proposals_never_at_a_threshold_failure() {
+    // The example with a threshold of 4 on `community`: several high totals (P23, P21, P10,
+    // P18 among them) fail it, so the cut moves down the ranking. Found by a review: the
+    // reads went to the cut of all totals, to proposals no read can make eligible.
+    let d = Dir::empty();
+    let fixture = repo("fixtures/ineli-balkans-2016");
+    for file in ["proposals.csv", "jurors.csv", "scores.csv", "conflicts.csv"] {
+        std::fs::copy(fixture.join(file), d.join(file)).unwrap();
+    }
+    let rubric = std::fs::read_to_string(repo("rubrics/ineli-balkans.toml")).unwrap();
+    let rubric = rubric.replacen("id = \"community\"", "id = \"community\"\nthreshold = 4", 1);
+    assert!(rubric.contains("threshold = 4"));
+    d.write("rubric.toml", &rubric);
+    let award = std::fs::read_to_string(fixture.join("award.toml")).unwrap();
+    d.write(
+        "award.toml",
+        &award.replace("../../rubrics/ineli-balkans.toml", "rubric.toml"),
+    );
+    // The ranking, from `jury score`: eligible proposals by total, and the threshold failures.
+    let score: serde_json::Value =
+        serde_json::from_str(&stdout_of(&mut d.jury(&["score", "-f", "json"]))).unwrap();
+    let rows = score["ranking"].as_array().unwrap();
+    let mut eligible: Vec<(f64, &str)> = rows
+        .iter()
+        .filter(|r| r["eligible"] == true)
+        .map(|r| {
+            (
+                r["total"].as_f64().unwrap(),
+                r["proposal"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    eligible.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let failed: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r["note"].as_str().unwrap().contains("threshold"))
+        .map(|r| r["proposal"].as_str().unwrap())
+        .collect();
+    assert!(
+        failed.contains("P23") && failed.contains("P10"),
+        "{failed:?}"
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stdout_of(
+        &mut d.jury(&["assign", "--extra", "12", "-f", "json"]),
+    ))
+    .unwrap();
+    let picked: BTreeSet<&str> = plan["picks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["proposal"].as_str().unwrap())
+        .collect();
+    assert!(picked.is_disjoint(&failed), "{picked:?} {failed:?}");
+    // The two proposals either side of the cut (5 winners) are the most uncertain.
+    for (_, p) in &eligible[4..6] {
+        assert!(picked.contains(p), "{p} not in {picked:?}");
+    }
+}

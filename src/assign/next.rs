@@ -27,6 +27,7 @@ use super::state::State;
 use super::{invalid, refused, Plan, Read, Setup};
 use crate::award::Award;
 use crate::conflicts::Status;
+use crate::eligibility::Ineligible;
 use crate::error::Result;
 use crate::ids::ProposalId;
 use crate::outcome::Outcome;
@@ -238,13 +239,24 @@ fn chances(award: &Award, outcome: &Outcome) -> Vec<Chance> {
     } else {
         1.0
     };
+    // The contenders: the eligible proposals, and those short of `min_reviews` alone (a read
+    // can make them eligible). One ineligible for a threshold or a pass total is out of it.
+    let contender = |p: usize| {
+        (outcome.ineligible[p].iter()).all(|r| matches!(r, Ineligible::FewReviews { .. }))
+    };
     let mut order: Vec<(f64, usize)> = (0..proposals)
+        .filter(|&p| contender(p))
         .filter_map(|p| outcome.total(ProposalId::from(p)).map(|t| (t, p)))
         .collect();
     order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The cut lies among the eligible ones, where the ranking puts it.
+    let eligible: Vec<f64> = (order.iter())
+        .filter(|&&(_, p)| outcome.ineligible[p].is_empty())
+        .map(|&(t, _)| t)
+        .collect();
     let w = award.settings().winners;
-    let cut = match (order.get(w.wrapping_sub(1)), order.get(w)) {
-        (Some(a), Some(b)) => (a.0 + b.0) / 2.0,
+    let cut = match (eligible.get(w.wrapping_sub(1)), eligible.get(w)) {
+        (Some(a), Some(b)) => (a + b) / 2.0,
         _ => f64::NEG_INFINITY,
     };
     let mut place = vec![None; proposals];
@@ -255,7 +267,7 @@ fn chances(award: &Award, outcome: &Outcome) -> Vec<Chance> {
         .map(|p| {
             let total = outcome.total(ProposalId::from(p));
             let n = sums[p].1;
-            let p_win = match total {
+            let p_win = match total.filter(|_| contender(p)) {
                 Some(t) if n > 0 && sigma > 0.0 => phi((t - cut) / (sigma / (n as f64).sqrt())),
                 Some(t) if t >= cut => 1.0,
                 _ => 0.0,
