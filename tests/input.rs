@@ -203,6 +203,18 @@ fn columns_are_mapped_and_ignored_as_award_toml_says() {
 }
 
 #[test]
+fn a_criterion_headed_by_its_id_and_again_by_its_name_is_refused_not_half_read() {
+    // Found by a review: the second column, with other scores, was skipped without a word.
+    let csv =
+        "juror,proposal,innovation,impact,Originality and innovation\nJ1,P1,4,3,2\nJ2,P1,3,3,5\n";
+    let err = folder("", csv.as_bytes()).refused();
+    assert!(
+        err.contains("scores.csv:1: column 'Originality and innovation': value \"Originality and innovation\": a second column for criterion 'innovation' (the first is 'innovation')"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_column_names_the_closest_criterion() {
     let csv = PLAIN.replacen("innovation", "Originality & innovation", 1);
     let err = folder("", csv.as_bytes()).refused();

@@ -139,9 +139,26 @@ fn wide_columns(header: &Header, builder: &mut AwardBuilder) -> Vec<(usize, usiz
             continue;
         }
         match criterion_of(builder.rubric(), key) {
-            // A criterion's second column: reported as a column given twice, and read
-            // once (else every row would score the criterion twice).
-            Some(c) if seen[c] => {}
+            // A criterion's second column is read once (else every row would score the
+            // criterion twice) and reported: as a column given twice when its header is the
+            // first one's (the header check does it), here when one is headed by the id and
+            // the other by the name.
+            Some(c) if seen[c] => {
+                let (first, _) = wide
+                    .iter()
+                    .find(|&&(_, k)| k == c)
+                    .copied()
+                    .unwrap_or((i, c));
+                if header.keys[first] != *key {
+                    let message = format!(
+                        "a second column for criterion '{}' (the first is '{}'); keep one, or skip this one with [input] ignore",
+                        builder.rubric().criteria[c].id,
+                        header.headers[first]
+                    );
+                    let h = &header.headers[i];
+                    builder.problem(ProblemKind::Duplicate, header.line, h, message, h);
+                }
+            }
             Some(c) => {
                 seen[c] = true;
                 wide.push((i, c));
