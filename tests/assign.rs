@@ -160,6 +160,27 @@ fn capacities_below_the_demand_are_refused_with_the_numbers() {
 }
 
 #[test]
+fn capacities_are_read_from_the_jurors_table_as_the_loader_reads_it() {
+    // Found by a review: a jurors.csv whose id column is headed `juror` (which the loader
+    // takes) was refused by the planner, and a `;` file could not be read at all. Here both:
+    // J1 and J2 take at most one read each, so with 6 proposals × 2 reads = 12 reads, J3 and
+    // J4 take the other 10, 5 each.
+    let d = planning_award();
+    d.write(
+        "jurors.csv",
+        "juror;name;country;capacity\nJ1;x;AL;1\nJ2;y;BG;1\nJ3;z;CY2;\nJ4;w;FI;\n",
+    );
+    let out = stdout_of(&mut d.jury(&["assign", "--reads", "2", "-f", "csv"]));
+    let reads = rows(&out);
+    assert_eq!(reads.len(), 12);
+    let load = |j: &str| reads.iter().filter(|(r, _, _)| r == j).count();
+    assert_eq!(
+        [load("J1"), load("J2"), load("J3"), load("J4")],
+        [1, 1, 5, 5]
+    );
+}
+
+#[test]
 fn bad_planning_inputs_name_their_file_line_and_value() {
     let d = planning_award();
     d.write(
@@ -172,8 +193,9 @@ fn bad_planning_inputs_name_their_file_line_and_value() {
     );
     let assert = d.jury(&["assign", "--reads", "2"]).assert().code(2);
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    // The capacity is the loader's juror attribute: the row is named by its juror.
     assert!(
-        err.contains("jurors.csv:3: column 'capacity': value \"many\""),
+        err.contains("jurors.csv: column 'capacity': value \"many\": juror J2: capacity must be a whole number"),
         "{err}"
     );
     assert!(

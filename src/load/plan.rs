@@ -48,37 +48,44 @@ pub fn read_plan_inputs(dir: impl AsRef<Path>, award: &Award, seed: u64) -> Resu
     Ok(PlanInputs { setup, previous })
 }
 
-/// Each juror's capacity: the `capacity` column of `jurors.csv`, capped by `max_load`.
+/// Each juror's capacity: the `capacity` column of the jurors table (read by the loader, in
+/// any of its forms and dialects, as an attribute), capped by `max_load`.
 fn read_capacity(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
-    let mut capacity = vec![None; award.jurors().len()];
-    rows(
-        dir,
-        JURORS_FILE,
-        &["id"],
-        problems,
-        |line, cells, problems| {
-            let Some(cap) = cells.get(1).filter(|_| cells.len() > 1) else {
-                return;
-            };
-            let Some(j) = award.jurors().index(&cells[0]) else {
-                return;
-            };
-            if cap.is_empty() {
-                return;
-            }
-            match cap.parse::<usize>() {
-                Ok(n) => capacity[j.index()] = Some(n),
-                Err(_) => problems.push(
-                    Problem::new(
-                        ProblemKind::NotANumber,
-                        Location::cell(JURORS_FILE, line, "capacity"),
-                        "capacity must be a whole number of reads, 0 or more (blank: no limit)",
-                    )
-                    .with_value(cap.clone()),
-                ),
-            }
-        },
-    );
+    let jurors = award.jurors();
+    // Where the column is, as the coordinator knows it.
+    let file = if dir.join(JURORS_FILE).exists() {
+        JURORS_FILE
+    } else {
+        "the jurors table"
+    };
+    let mut capacity = vec![None; jurors.len()];
+    for j in jurors.members() {
+        let Some(cap) = jurors.attribute(j, "capacity").map(str::trim) else {
+            continue;
+        };
+        if cap.is_empty() {
+            continue;
+        }
+        match cap.parse::<usize>() {
+            Ok(n) => capacity[j.index()] = Some(n),
+            Err(_) => problems.push(
+                Problem::new(
+                    ProblemKind::NotANumber,
+                    Location {
+                        file: file.into(),
+                        line: None,
+                        column: Some("capacity".to_string()),
+                        sheet: None,
+                    },
+                    format!(
+                        "juror {}: capacity must be a whole number of reads, 0 or more (blank: no limit)",
+                        jurors.id(j)
+                    ),
+                )
+                .with_value(cap.to_string()),
+            ),
+        }
+    }
     if let Some(max) = award.settings().max_load {
         for c in &mut capacity {
             *c = Some(c.map_or(max, |c: usize| c.min(max)));
