@@ -193,3 +193,27 @@ fn a_page_left_half_written_by_a_killed_jury_report_does_not_keep_the_bundle_fro
         .code(1);
     assert!(out.join("notes.html.tmp").exists());
 }
+
+#[test]
+fn tied_winning_places_are_shown_as_tied_not_as_no_proposal_eligible() {
+    // One winning place, P1 and P2 tied after the only tie-break rule (both read by both
+    // jurors, the same total 2 × 4 + 3 = 11 from each, the same number of reviews).
+    // Found by a review: the page said "none is eligible" above an empty list.
+    let d = Dir::award(
+        "[award]\nwinners = 1\n[ranking]\nmin_reviews = 1\ntie_break = [\"reviews\"]",
+        "juror,proposal,innovation,impact\nJ1,P1,4,3\nJ1,P2,4,3\nJ2,P1,4,3\nJ2,P2,4,3\n",
+    );
+    let out = d.join("out");
+    score_into(d.path(), &out, &["--method", "none"]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        !html.contains("No proposal wins: none is eligible"),
+        "{html}"
+    );
+    assert!(!html.contains("<ol class=\"winners\">"), "{html}");
+    assert!(
+        html.contains("Tied for the last winning places after every tie-break rule: P1, P2."),
+        "{html}"
+    );
+    assert!(html.contains("no proposal wins outright"), "{html}");
+}

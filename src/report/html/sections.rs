@@ -41,10 +41,12 @@ pub(super) fn winners(html: &mut String, b: &Bundle) {
     heading(html, "winners", "Winners");
     let rows = &b.summary.ranking;
     let won: Vec<&Row> = rows.iter().filter(|r| r.winner == "yes").collect();
-    if won.is_empty() {
+    if !rows.iter().any(|r| r.eligible) {
         html.push_str("<p>No proposal wins: none is eligible.</p>\n");
     }
-    html.push_str("<ol class=\"winners\">\n");
+    if !won.is_empty() {
+        html.push_str("<ol class=\"winners\">\n");
+    }
     for r in &won {
         let _ = write!(
             html,
@@ -58,7 +60,9 @@ pub(super) fn winners(html: &mut String, b: &Bundle) {
         }
         html.push_str("</li>\n");
     }
-    html.push_str("</ol>\n");
+    if !won.is_empty() {
+        html.push_str("</ol>\n");
+    }
     let tied: Vec<&str> = rows
         .iter()
         .filter(|r| r.winner == "tied")
@@ -139,7 +143,10 @@ fn methods(html: &mut String, b: &Bundle) {
         .partition(|p| methods.iter().all(|d| won(&d.method, p)));
     let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
     let reading = match (robust.is_empty(), depend.is_empty()) {
-        (_, true) if !chosen.is_empty() => "Every winner wins under every method.".to_string(),
+        _ if chosen.is_empty() => {
+            "Under the award's method no proposal wins outright (the winning places are tied or none is eligible); each method's outright winners:".to_string()
+        }
+        (_, true) => "Every winner wins under every method.".to_string(),
         (true, _) => "No winner wins under every method.".to_string(),
         _ => format!(
             "{} win under every method; {} depend on the method.",
