@@ -308,3 +308,26 @@ fn a_confidence_takes_a_decimal_comma_as_a_score_does() {
     let (got, _) = ranking(&folder("", european.as_bytes()));
     assert_eq!(got, plain);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sheet_in_the_scores_folder_whose_name_is_not_utf8_is_reported_not_skipped() {
+    // Found by a review: such a file was left out of the table without a word (its scores
+    // lost). Linux file names are bytes; 0xE9 is é in Latin-1, not UTF-8.
+    use std::os::unix::ffi::OsStrExt;
+    let d = Dir::empty();
+    d.write("award.toml", &format!("[award]\nwinners = 1\n{NAMED}"));
+    d.write(
+        "scores/J1.csv",
+        "juror,proposal,innovation,impact\nJ1,P1,4,3\n",
+    );
+    let name = std::ffi::OsStr::from_bytes(b"Ren\xe9.csv");
+    std::fs::write(
+        d.join("scores").join(name),
+        "juror,proposal,innovation,impact\nJ2,P1,2,2\n",
+    )
+    .unwrap();
+    let err = d.refused();
+    assert!(err.contains("scores/Ren"), "{err}");
+    assert!(err.contains("the file's name is not UTF-8"), "{err}");
+}

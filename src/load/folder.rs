@@ -51,10 +51,27 @@ fn sheet_files(
             return None;
         }
     };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| !n.starts_with('.') && !n.starts_with("~$"))
-        .collect();
+    // An entry that cannot be read, or a name that is not UTF-8, could hold scores: reported,
+    // never skipped.
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                builder.add_problem(unreadable(Location::file(name), &e));
+                continue;
+            }
+        };
+        match entry.file_name().into_string() {
+            Ok(n) => names.push(n),
+            Err(raw) => builder.add_problem(Problem::new(
+                ProblemKind::Encoding,
+                Location::file(format!("{name}{}", raw.to_string_lossy())),
+                "the file's name is not UTF-8: rename it (letters, digits, '-', '_') so its scores can be read",
+            )),
+        }
+    }
+    names.retain(|n| !n.starts_with('.') && !n.starts_with("~$"));
     names.sort();
     let mut files = Vec::new();
     for n in names {
