@@ -431,3 +431,26 @@ fn extra_reads_aim_at_the_cut_among_eligible_proposals_never_at_a_threshold_fail
         assert!(picked.contains(p), "{p} not in {picked:?}");
     }
 }
+
+#[test]
+fn juror_ids_that_differ_only_in_case_cannot_share_a_sheets_folder() {
+    // On macOS and Windows `Ana.csv` and `ana.csv` are one file: one sheet would be lost.
+    let d = planning_award();
+    d.write(
+        "jurors.csv",
+        "id,name,country\nJ1,x,AL\nJ2,y,BG\nJ3,z,CY2\nAna,v,GR\nana,w,FI\n",
+    );
+    let sheets = d.join("sheets");
+    let assert = jury()
+        .args(["assign", "--reads", "2", "--sheets"])
+        .arg(&sheets)
+        .arg(d.path())
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("jurors 'Ana' and 'ana' differ only in letter case"),
+        "{err}"
+    );
+    assert!(!sheets.exists());
+}

@@ -89,7 +89,13 @@ pub fn write_plan_files(
                 .map_err(fail(dir))?;
             for &j in &jurors {
                 let path = tmp.path().join(format!("{}.csv", award.jurors().id(j)));
-                let file = std::fs::File::create(&path).map_err(fail(dir))?;
+                // Never over another juror's sheet (ids that differ only in letter case are
+                // one file on macOS and Windows; they are refused before, this is the guard).
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .map_err(fail(dir))?;
                 let mut w = io::BufWriter::new(file);
                 write_sheet(award, j, reads, &mut w).map_err(fail(dir))?;
                 w.flush().map_err(fail(dir))?;
@@ -106,7 +112,13 @@ pub fn write_plan_files(
         std::fs::rename(&kept, dir).map_err(fail(dir))?;
     }
     if let Some((tmp, path)) = reads_file {
-        tmp.persist(path).map_err(|e| fail(path)(e.error))?;
+        if let Err(e) = tmp.persist(path) {
+            // The sheets went in first: take them back out, so nothing is half written.
+            if let Some(dir) = sheets {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            return Err(fail(path)(e.error));
+        }
     }
     Ok(())
 }
@@ -144,29 +156,66 @@ pub fn check_new_or_empty(dir: &Path) -> Result<()> {
 /// Refuses juror ids that cannot be a file's name: empty, `.`/`..`, a path separator, or a
 /// character Windows forbids.
 fn check_file_names(award: &Award, jurors: &[crate::ids::JurorId]) -> Result<()> {
-    let bad: Vec<Problem> = jurors
+    let mut bad: Vec<Problem> = jurors
         .iter()
         .map(|&j| award.jurors().id(j))
-        .filter(|id| {
-            id.is_empty()
-                || *id == "."
-                || *id == ".."
-                || id.chars().any(|c| "/\\:*?\"<>|".contains(c) || c.is_control())
-        })
+        .filter(|id| !portable_name(id))
         .map(|id| {
             Problem::new(
                 ProblemKind::Setting,
                 Location::file("jurors.csv"),
-                "this juror id cannot name a sheet file (it holds / \\ : * ? \" < > | or is . or ..); rename the juror, or plan without --sheets",
+                "this juror id cannot name a sheet file on every system (it holds / \\ : * ? \" < > |, ends in a dot or a space, is . or .., or is a name Windows keeps, such as CON or NUL); rename the juror, or plan without --sheets",
             )
             .with_value(id.to_string())
         })
         .collect();
+    // Ids that differ only in letter case are one file on macOS and Windows.
+    let mut folded: Vec<(String, &str)> = jurors
+        .iter()
+        .map(|&j| award.jurors().id(j))
+        .map(|id| (id.to_lowercase(), id))
+        .collect();
+    folded.sort();
+    for pair in folded.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            bad.push(
+                Problem::new(
+                    ProblemKind::Duplicate,
+                    Location::file("jurors.csv"),
+                    format!(
+                        "jurors '{}' and '{}' differ only in letter case: their sheets would be one file on macOS and Windows; rename one, or plan without --sheets",
+                        pair[0].1, pair[1].1
+                    ),
+                )
+                .with_value(pair[1].1.to_string()),
+            );
+        }
+    }
     if bad.is_empty() {
         Ok(())
     } else {
         Err(Error::Invalid(bad))
     }
+}
+
+/// Whether `id` names a file on every common system: no path or reserved character, no
+/// trailing dot or space, not `.` or `..`, and not a device name Windows keeps (`CON`,
+/// `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with any extension).
+fn portable_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
+    !(id.is_empty()
+        || id == "."
+        || id == ".."
+        || id.ends_with(['.', ' '])
+        || device
+        || id
+            .chars()
+            .any(|c| "/\\:*?\"<>|".contains(c) || c.is_control()))
 }
 
 /// A cell as CSV writes it: spreadsheet-safe, quoted when it holds a comma, quote or line end.
@@ -176,5 +225,24 @@ fn csv_cell(s: &str) -> String {
         format!("\"{}\"", t.replace('"', "\"\""))
     } else {
         t.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::portable_name;
+
+    #[test]
+    fn a_sheet_name_must_be_a_file_name_everywhere() {
+        for ok in ["J01", "ana", "Đorđe", "COM0", "CONS", "LPT", "a.b", "com10"] {
+            assert!(portable_name(ok), "{ok}");
+        }
+        let refused = [
+            "", ".", "..", "a/b", "a\\b", "a:b", "x?", "a*", "tab\t", "end.", "end ", "CON", "nul",
+            "Aux.csv", "com1", "LPT9", "prn.txt",
+        ];
+        for bad in refused {
+            assert!(!portable_name(bad), "{bad:?}");
+        }
     }
 }
