@@ -159,39 +159,51 @@ fn with_duplicates_refused_the_timestamps_are_not_read() {
     );
 }
 
-#[test]
-fn a_workbook_with_datetime_cells_is_ordered_by_them() {
-    // Microsoft Forms' "Completion time", typed as datetimes: line (row) 2 was completed on
-    // 9 May, row 5 on 3 May: row 2 wins.
+/// A folder with `scores.xlsx` holding `csv` on sheet `Scores`, its first column's cells
+/// below the header typed as datetimes (text where they are no ISO 8601 datetime).
+fn workbook(csv: &str) -> Dir {
     let d = Dir::empty();
     d.write("award.toml", &format!("{LAST}\n{NAMED}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Scores").unwrap();
     let when = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let datetime = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell);
+            match (cell.parse::<f64>(), datetime) {
+                (_, Ok(t)) if r > 0 && c == 0 => {
+                    sheet.write_datetime_with_format(r, c, &t, &when).unwrap()
+                }
+                (Ok(x), _) => sheet.write_number(r, c, x).unwrap(),
+                _ => sheet.write_string(r, c, cell).unwrap(),
+            };
+        }
+    }
+    book.save(d.join("scores.xlsx")).unwrap();
+    d
+}
+
+#[test]
+fn a_workbook_with_datetime_cells_is_ordered_by_them() {
+    // Microsoft Forms' "Completion time", typed as datetimes: row 2 was completed on 9 May,
+    // row 5 on 3 May: row 2 wins.
     let csv = form(
         "2016-05-09T10:00:00",
         "2016-05-03T10:00:00",
         "2016-05-01T10:00:00",
     )
     .replace("Timestamp", "Completion time");
-    for (r, line) in csv.lines().enumerate() {
-        for (c, cell) in line.split(',').enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            if r > 0 && c == 0 {
-                let t = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
-                sheet.write_datetime_with_format(r, c, &t, &when).unwrap();
-            } else {
-                match cell.parse::<f64>() {
-                    Ok(x) => sheet.write_number(r, c, x).unwrap(),
-                    Err(_) => sheet.write_string(r, c, cell).unwrap(),
-                };
-            }
-        }
-    }
-    book.save(d.join("scores.xlsx")).unwrap();
     let (want, _) = ranking(&folder("", again().as_bytes()));
-    let (got, stderr) = ranking(&d);
+    let (got, stderr) = ranking(&workbook(&csv));
     assert_eq!(got, want);
     assert!(stderr.contains("by column 'Completion time'"), "{stderr}");
+    // A text cell that is no timestamp is refused at its cell.
+    let csv = form("soon", "2016-05-03T10:00:00", "2016-05-01T10:00:00");
+    let err = workbook(&csv).refused();
+    assert!(
+        err.contains("scores.xlsx, sheet 'Scores', cell A2: column 'Timestamp': value \"soon\": not a timestamp jury reads"),
+        "{err}"
+    );
 }

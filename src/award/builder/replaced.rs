@@ -52,13 +52,13 @@ impl AwardBuilder {
     /// weights), all but the one sent last (by timestamp when there are [`RowTimes`], else
     /// the one on the last line); gives them, each with the line that replaced it. A run
     /// whose last row the timestamps cannot tell (a value that is no timestamp, two rows at
-    /// one time, a day order that decides it unset) is a problem, and nothing is replaced.
+    /// one time, a day order that decides it unset) is a problem: the load fails.
     pub(super) fn take_replaced(
         &mut self,
         lines: &mut Vec<u32>,
         weights: &mut Option<Vec<f64>>,
         files: &[PathBuf],
-        (jurors, proposals): (&Roster<JurorId>, &Roster<ProposalId>),
+        rosters: (&Roster<JurorId>, &Roster<ProposalId>),
         problems: &mut Problems,
     ) -> Vec<Replaced> {
         let file = files
@@ -79,43 +79,24 @@ impl AwardBuilder {
             if len < 2 {
                 continue;
             }
-            let run_lines: Vec<u32> = run.clone().map(|i| lines[i]).collect();
-            let s = &self.scores[run.start];
-            let what = format!(
-                "juror '{}' scores proposal '{}' on criterion '{}' in {} rows",
-                jurors.id(s.juror_index()),
-                proposals.id(s.proposal_index()),
-                self.rubric.criteria[s.criterion_index()].id,
-                len
-            );
-            let last = match &times {
-                None => run_lines.iter().copied().max(),
-                Some(t) => match last_sent(t, &run_lines, &file, &what) {
-                    Ok(line) => Some(line),
-                    Err(problem) => {
-                        // The load fails on this problem; the rows' "given a second time"
-                        // would only repeat it, so all but one leave the scores unreported.
-                        problems.push(*problem);
-                        for i in run.clone().skip(1) {
-                            keep[i] = false;
-                        }
-                        None
-                    }
-                },
+            let last = match self.last_of(run.clone(), lines, times.as_ref(), &file, rosters) {
+                Ok(last) => last,
+                Err(problem) => {
+                    // The load fails on this problem; the rows' "given a second time"
+                    // would only repeat it, so all but one leave the scores unreported.
+                    problems.push(*problem);
+                    run.clone().skip(1).for_each(|i| keep[i] = false);
+                    continue;
+                }
             };
-            let Some(last_line) = last else { continue };
-            let last = run
-                .clone()
-                .find(|&i| lines[i] == last_line)
-                .unwrap_or(run.start);
             let mut earlier: Vec<usize> = run.filter(|&i| i != last).collect();
             earlier.sort_by_key(|&i| lines[i]);
             for i in earlier {
                 keep[i] = false;
                 let s = &self.scores[i];
                 replaced.push(Replaced {
-                    juror: jurors.id(s.juror_index()).to_string(),
-                    proposal: proposals.id(s.proposal_index()).to_string(),
+                    juror: rosters.0.id(s.juror_index()).to_string(),
+                    proposal: rosters.1.id(s.proposal_index()).to_string(),
                     criterion: self.rubric.criteria[s.criterion_index()].id.clone(),
                     raw: s.raw(),
                     confidence: weights.as_ref().map_or(1.0, |w| w[i]),
@@ -124,8 +105,49 @@ impl AwardBuilder {
                 });
             }
         }
+        self.drop_unkept(&keep, lines, weights);
+        if !replaced.is_empty() {
+            let note = replaced_note(replaced.len(), times.as_ref());
+            self.notes.push((file.display().to_string(), note));
+        }
+        replaced
+    }
+
+    /// The index of the score sent last of `run` (the scores of one juror, proposal and
+    /// criterion): by timestamp when there are `times`, else the one on the last line.
+    fn last_of(
+        &self,
+        run: std::ops::Range<usize>,
+        lines: &[u32],
+        times: Option<&RowTimes>,
+        file: &Path,
+        (jurors, proposals): (&Roster<JurorId>, &Roster<ProposalId>),
+    ) -> Result<usize, Box<Problem>> {
+        let last_line = match times {
+            None => run.clone().map(|i| lines[i]).max().unwrap_or(0),
+            Some(t) => {
+                let s = &self.scores[run.start];
+                let what = format!(
+                    "juror '{}' scores proposal '{}' on criterion '{}' in {} rows",
+                    jurors.id(s.juror_index()),
+                    proposals.id(s.proposal_index()),
+                    self.rubric.criteria[s.criterion_index()].id,
+                    run.len()
+                );
+                let run_lines: Vec<u32> = run.clone().map(|i| lines[i]).collect();
+                last_sent(t, &run_lines, file, &what)?
+            }
+        };
+        Ok(run
+            .clone()
+            .find(|&i| lines[i] == last_line)
+            .unwrap_or(run.start))
+    }
+
+    /// Drops the scores (with their lines and weights) not to `keep`.
+    fn drop_unkept(&mut self, keep: &[bool], lines: &mut Vec<u32>, weights: &mut Option<Vec<f64>>) {
         if keep.iter().all(|&k| k) {
-            return replaced;
+            return;
         }
         let mut k = 0..;
         self.scores.retain(|_| keep[k.next().unwrap_or(0)]);
@@ -135,25 +157,24 @@ impl AwardBuilder {
             let mut k = 0..;
             w.retain(|_| keep[k.next().unwrap_or(0)]);
         }
-        let n = replaced.len();
-        if n == 0 {
-            return replaced;
-        }
-        let by = match &times {
-            None => "a later row".to_string(),
-            Some(t) => format!(
-                "a row sent later by column '{}'{}",
-                t.column,
-                t.order.map(|o| format!(" (read {o})")).unwrap_or_default()
-            ),
-        };
-        let note = format!(
-            "{n} score{} replaced by {by} for the same juror, proposal and criterion ([input] duplicates = \"last\"); each is in the audit's scores.csv with status replaced",
-            if n == 1 { "" } else { "s" }
-        );
-        self.notes.push((file.display().to_string(), note));
-        replaced
     }
+}
+
+/// The warning counting `n` replaced scores, saying what ordered them: the timestamp
+/// column (and how its dates were read), or the rows' order.
+fn replaced_note(n: usize, times: Option<&RowTimes>) -> String {
+    let by = match times {
+        None => "a later row".to_string(),
+        Some(t) => format!(
+            "a row sent later by column '{}'{}",
+            t.column,
+            t.order.map(|o| format!(" (read {o})")).unwrap_or_default()
+        ),
+    };
+    format!(
+        "{n} score{} replaced by {by} for the same juror, proposal and criterion ([input] duplicates = \"last\"); each is in the audit's scores.csv with status replaced",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// The line of the row sent last of `lines` (the rows of one juror, proposal and
