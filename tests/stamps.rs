@@ -66,6 +66,29 @@ fn the_row_sent_last_wins_even_above_the_first() {
 }
 
 #[test]
+fn completion_time_or_a_mapped_column_orders_the_rows_never_start_time() {
+    let (want_again, _) = ranking(&folder("", again().as_bytes()));
+    // Microsoft Forms: line 2 was started before line 5 but completed after it: completion
+    // counts, so line 2 wins.
+    let csv = form(
+        "2016-05-01 09:00,2016-05-09 10:00",
+        "2016-05-02 09:00,2016-05-03 10:00",
+        "2016-05-01 09:00,2016-05-01 10:00",
+    )
+    .replace("Timestamp,", "Start time,Completion time,");
+    let (got, stderr) = ranking(&folder(LAST, csv.as_bytes()));
+    assert_eq!(got, want_again);
+    assert!(stderr.contains("by column 'Completion time'"), "{stderr}");
+    // Another form tool's column, mapped onto `timestamp`.
+    let csv = form("2016-05-09 10:00", "2016-05-03 10:00", "2016-05-01 10:00")
+        .replace("Timestamp,", "Submitted at,");
+    let mapped = format!("{LAST}columns = {{ timestamp = \"Submitted at\" }}\n");
+    let (got, stderr) = ranking(&folder(&mapped, csv.as_bytes()));
+    assert_eq!(got, want_again);
+    assert!(stderr.contains("by column 'Submitted at'"), "{stderr}");
+}
+
+#[test]
 fn a_column_is_read_day_first_or_month_first_as_its_values_say() {
     let (want_again, _) = ranking(&folder("", again().as_bytes()));
     let (want_plain, _) = ranking(&folder("", PLAIN.as_bytes()));
@@ -205,5 +228,32 @@ fn a_workbook_with_datetime_cells_is_ordered_by_them() {
     assert!(
         err.contains("scores.xlsx, sheet 'Scores', cell A2: column 'Timestamp': value \"soon\": not a timestamp jury reads"),
         "{err}"
+    );
+}
+
+#[test]
+fn in_a_folder_of_sheets_the_timestamp_beats_the_files_name_order() {
+    // `scores/a.csv` holds J2's second form for P1 (9 May), `scores/b.csv` the rest with the
+    // first (3 May): by name order b's row would win; by time a's does.
+    let csv = form("2016-05-09 10:00", "2016-05-03 10:00", "2016-05-01 10:00");
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    let second = lines.next().unwrap();
+    let rest: Vec<&str> = lines.collect();
+    let d = Dir::empty();
+    d.write("award.toml", &format!("{LAST}\n{NAMED}"));
+    std::fs::create_dir(d.join("scores")).unwrap();
+    d.write("scores/a.csv", &format!("{header}\n{second}\n"));
+    d.write("scores/b.csv", &format!("{header}\n{}\n", rest.join("\n")));
+    let (want, _) = ranking(&folder("", again().as_bytes()));
+    let (got, _) = ranking(&d);
+    assert_eq!(got, want);
+    let out = d.join("out");
+    let args = ["score", "--method", "none", "--out", out.to_str().unwrap()];
+    d.jury(&args).assert().success();
+    let audit = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    assert!(
+        audit.contains("J2,P1,innovation,4,1,,replaced,given at scores/b.csv:4; replaced by the row at scores/a.csv:2"),
+        "{audit}"
     );
 }

@@ -32,6 +32,8 @@ pub(crate) fn readings(text: &str) -> [Option<i64>; 2] {
         Some(i) => (&text[..i], text[i + 1..].trim()),
         None => (text, ""),
     };
+    // `12.05.2016, 10:22:31`, as some locales write it.
+    let date = date.strip_suffix(',').unwrap_or(date);
     let Some(time) = time_of(rest) else {
         return [None, None];
     };
@@ -240,6 +242,7 @@ mod tests {
             "2016/05/12 1:22:31 PM GMT+3",
             "12.05.2016 10:22:31",
             " 2016-05-12  10:22:31 UTC",
+            "12.05.2016, 10:22:31",
         ] {
             assert_eq!(readings(text), [Some(t), Some(t)], "{text}");
         }

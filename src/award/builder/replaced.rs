@@ -193,8 +193,12 @@ fn last_sent(
     if let Some(&bad) =
         (lines.iter()).find(|&&l| stamp(l).is_none_or(|s| s.readings == [None, None]))
     {
+        let said = match text(bad) {
+            "" => "no timestamp (the cell is blank)",
+            _ => "not a timestamp jury reads",
+        };
         let message = format!(
-            "not a timestamp jury reads; {what} and [input] duplicates = \"last\" keeps the one sent last by this column; expected a date and time such as {FORMATS}; correct the value, or list the column in [input] ignore to keep the row furthest down instead"
+            "{said}; {what} and [input] duplicates = \"last\" keeps the one sent last by this column; expected a date and time such as {FORMATS}; correct the value, or list the column in [input] ignore to keep the row furthest down instead"
         );
         return Err(Box::new(
             Problem::new(ProblemKind::NotANumber, at(bad), message).with_value(text(bad)),
