@@ -243,3 +243,49 @@ fn last_sent(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Times whose rows (lines 2, 3, …) read `readings` (day-first, month-first).
+    fn times(readings: &[[Option<i64>; 2]]) -> RowTimes {
+        let times = (readings.iter().enumerate())
+            .map(|(i, &r)| {
+                let stamp = Stamp {
+                    text: format!("t{i}"),
+                    readings: r,
+                };
+                (i as u32 + 2, stamp)
+            })
+            .collect();
+        RowTimes {
+            column: "Timestamp".into(),
+            times,
+            order: None,
+        }
+    }
+
+    fn last(readings: &[[Option<i64>; 2]], lines: &[u32]) -> Result<u32, String> {
+        let t = times(readings);
+        last_sent(&t, lines, Path::new("scores.csv"), "w").map_err(|p| p.to_string())
+    }
+
+    #[test]
+    fn the_row_sent_last_is_found_whatever_the_order_of_the_others() {
+        // Line 3 is latest both ways; lines 2 and 4 tie, below it: no matter.
+        let r = [[Some(1), Some(1)], [Some(9), Some(5)], [Some(1), Some(1)]];
+        assert_eq!(last(&r, &[2, 3, 4]), Ok(3));
+        // Latest day-first (line 2) and month-first (line 3) differ: refused.
+        let r = [[Some(9), Some(1)], [Some(5), Some(5)]];
+        let err = last(&r, &[2, 3]).unwrap_err();
+        assert!(err.contains("timestamp_format"), "{err}");
+        // A reading that reads no row of the run is no reading: month-first has line 3 only.
+        let r = [[Some(9), None], [Some(5), Some(7)]];
+        assert_eq!(last(&r, &[2, 3]), Ok(2));
+        // Tied at the top; a row without a timestamp at all.
+        let r = [[Some(9), Some(9)], [Some(9), Some(9)]];
+        assert!(last(&r, &[2, 3]).unwrap_err().contains("same timestamp"));
+        assert!(last(&r, &[2, 7]).unwrap_err().contains("cell is blank"));
+    }
+}
