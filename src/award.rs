@@ -25,6 +25,7 @@ mod tests;
 
 pub(crate) use batch::{unknown_criterion, Batch};
 pub use builder::AwardBuilder;
+pub(crate) use builder::{RowTimes, Stamp};
 use index::Runs;
 pub use roster::Roster;
 pub use score::Score;

@@ -22,6 +22,7 @@ mod plan;
 mod records;
 mod scores;
 mod sources;
+mod stamp;
 mod table;
 mod workbook;
 

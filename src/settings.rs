@@ -245,8 +245,12 @@ pub struct InputTable {
     pub columns: Option<Spanned<BTreeMap<String, String>>>,
     /// Header names of columns to skip.
     pub ignore: Option<Spanned<Vec<String>>>,
-    /// What a score given twice is: `"error"` (default) or `"last"` (the later row wins).
+    /// What a score given twice is: `"error"` (default) or `"last"` (the row sent last wins: by
+    /// the timestamp column when there is one, else the row furthest down).
     pub duplicates: Option<Spanned<String>>,
+    /// How a timestamp such as `05/06/2016` is read when ordering re-submitted forms:
+    /// `"day-first"` or `"month-first"` (default: decided from the column's values).
+    pub timestamp_format: Option<Spanned<String>>,
 }
 
 /// What a score given twice (one juror, proposal and criterion) is: `[input] duplicates`.

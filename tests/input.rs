@@ -269,7 +269,7 @@ fn a_form_sent_again_is_refused_unless_the_last_row_wins_and_nothing_is_lost() {
     let (got, stderr) = ranking(&d);
     assert_eq!(got, want);
     assert!(
-        stderr.contains("scores.csv: 2 scores replaced by a later row for the same juror, proposal and criterion"),
+        stderr.contains("scores.csv: 2 scores replaced by a row sent later by column 'Timestamp' for the same juror, proposal and criterion"),
         "{stderr}"
     );
     let out = d.join("out");

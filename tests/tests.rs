@@ -19,5 +19,6 @@ mod properties;
 mod reports;
 mod scoring;
 mod simulate;
+mod stamps;
 mod terminal;
 mod workbooks;

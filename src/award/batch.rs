@@ -97,6 +97,8 @@ pub(crate) struct Batch<'a> {
     /// Empty while every weight is 1; then one weight per score.
     pub(super) weights: Vec<f64>,
     pub(super) problems: Vec<Problem>,
+    /// Each row's line and timestamp, when they order re-submitted rows.
+    pub(super) stamps: Vec<(u32, String)>,
     /// The criterion found last: the rows of a long-form file repeat them in turn.
     last_criterion: usize,
 }
@@ -112,6 +114,7 @@ impl<'a> Batch<'a> {
             scores: Vec::new(),
             weights: Vec::new(),
             problems: Vec::new(),
+            stamps: Vec::new(),
             last_criterion: 0,
         }
     }
@@ -123,6 +126,13 @@ impl<'a> Batch<'a> {
         self.scores.clear();
         self.weights.clear();
         self.problems.clear();
+        self.stamps.clear();
+    }
+
+    /// Keeps the timestamp of the row on `line`, to order re-submitted rows by.
+    pub(crate) fn stamp(&mut self, line: u64, text: &str) {
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.stamps.push((line, text.to_string()));
     }
 
     /// The rubric the scores are checked against.

@@ -20,6 +20,8 @@ mod checks;
 mod intake;
 mod replaced;
 
+pub(crate) use replaced::{RowTimes, Stamp};
+
 use checks::check_attributes;
 
 /// A roster sorted by id, and the new index of every member by the number met first.
@@ -73,6 +75,10 @@ pub struct AwardBuilder {
     source: SettingsSource,
     /// What a score given twice is.
     duplicates: Duplicates,
+    /// The scores' rows' timestamps, which order re-submitted rows.
+    times: Option<RowTimes>,
+    /// The timestamps of the scores' rows as read (line, text), until ordered.
+    stamps: Vec<(u32, String)>,
 }
 
 impl AwardBuilder {
@@ -102,6 +108,8 @@ impl AwardBuilder {
             notes: Vec::new(),
             source: SettingsSource::Code,
             duplicates: Duplicates::Error,
+            times: None,
+            stamps: Vec::new(),
         }
     }
 
@@ -250,7 +258,7 @@ impl AwardBuilder {
             Duplicates::Error => Vec::new(),
             Duplicates::Last => {
                 let rosters = (&jurors, &proposals);
-                self.take_replaced(&mut lines, &mut weights, &files, rosters)
+                self.take_replaced(&mut lines, &mut weights, &files, rosters, &mut problems)
             }
         };
         self.check_twice(&lines, &files, (&jurors, &proposals), &mut problems);

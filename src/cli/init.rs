@@ -135,7 +135,7 @@ winners = 5
 # [input]                    # how the tables are read, where detection is not wanted
 # delimiter = ";"
 # columns = {{ juror = "Your name" }}
-# duplicates = "last"        # a form sent twice: the later row wins
+# duplicates = "last"        # a form sent twice: the one sent last wins (by its Timestamp, else the lower row)
 
 # The rubric, copied from {rubric_name} so that this folder works on its own.
 {rubric}"#

@@ -149,8 +149,13 @@ fn column_maps(
     let mut differ = false;
     for (grid, part) in parts {
         let h = &grid.header;
+        // A skipped column (form metadata, such as the timestamp that orders forms sent
+        // again) is carried along where the part has one of that name; never required.
         let map: Vec<Option<usize>> = (0..first.keys.len())
-            .map(|i| (!first.skip[i]).then(|| h.column(&first.keys[i])).flatten())
+            .map(|i| match first.skip[i] {
+                false => h.column(&first.keys[i]),
+                true => (0..h.keys.len()).find(|&j| h.skip[j] && h.keys[j] == first.keys[i]),
+            })
             .collect();
         let missing: Vec<&str> = (0..first.keys.len())
             .filter(|&i| !first.skip[i] && map[i].is_none())

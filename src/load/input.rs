@@ -1,6 +1,7 @@
 //! `[input]` of `award.toml`, checked: how the folder's tables are read where detection is
 //! not wanted (`docs/formats.md`, "Reading the tables").
 
+use super::stamp::DayOrder;
 use crate::error::{Problem, ProblemKind};
 use crate::settings::{Duplicates, InputTable};
 use crate::tomlfile::TomlFile;
@@ -30,10 +31,12 @@ pub(super) struct InputOptions {
     pub ignore: Vec<String>,
     /// What a score given twice is.
     pub duplicates: Duplicates,
+    /// The day order of timestamps such as `05/06/2016`, when `award.toml` sets it.
+    pub timestamp_format: Option<DayOrder>,
 }
 
 /// The columns that `[input] columns` may name, besides the criteria's ids.
-pub(super) const KNOWN: [&str; 10] = [
+pub(super) const KNOWN: [&str; 11] = [
     "juror",
     "proposal",
     "criterion",
@@ -44,6 +47,7 @@ pub(super) const KNOWN: [&str; 10] = [
     "title",
     "name",
     "reason",
+    "timestamp",
 ];
 
 /// A header as it is matched: trimmed, in lower case, each run of spaces one space.
@@ -114,11 +118,20 @@ impl InputOptions {
                 _ => false,
             },
         );
-        let says = "[input] duplicates is \"error\" (a score given twice is refused) or \"last\" (the later row wins)";
+        let says = "[input] duplicates is \"error\" (a score given twice is refused) or \"last\" (the row sent last wins: by its timestamp column when there is one, else the row furthest down)";
         pick(table.duplicates, "duplicates", says, &mut |v| {
             options.duplicates = match v {
                 "error" => Duplicates::Error,
                 "last" => Duplicates::Last,
+                _ => return false,
+            };
+            true
+        });
+        let says = "[input] timestamp_format is \"day-first\" (12/05/2016 is 12 May) or \"month-first\" (05/12/2016 is 12 May)";
+        pick(table.timestamp_format, "timestamp_format", says, &mut |v| {
+            options.timestamp_format = match key(v).replace('_', "-").as_str() {
+                "day-first" => Some(DayOrder::DayFirst),
+                "month-first" => Some(DayOrder::MonthFirst),
                 _ => return false,
             };
             true

@@ -3,13 +3,16 @@
 use std::path::Path;
 
 use super::grid::refuse_typed;
+use super::input::InputOptions;
 use super::input::{key, Decimal};
 use super::sources::{Opened, Reading, TableKind};
+use super::stamp;
 use super::table::Header;
 use super::{blank, pieces};
 use crate::award::{unknown_criterion, AwardBuilder, Batch};
 use crate::error::{Location, Problem, ProblemKind};
 use crate::rubric::Rubric;
+use crate::settings::Duplicates;
 
 /// The columns of long-form scores.
 const LONG: [&str; 6] = [
@@ -32,7 +35,7 @@ pub(super) fn read_scores(
         return Vec::new();
     };
     let problems_at_open = builder.taken().1;
-    let Some(columns) = score_columns(&mut opened, builder) else {
+    let Some(columns) = score_columns(&mut opened, &reading.options, builder) else {
         return Vec::new();
     };
     let name = columns.name.clone();
@@ -43,6 +46,7 @@ pub(super) fn read_scores(
         rubric: &rubric,
     };
     let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| columns.row(b, line, cells);
+    let order = reading.options.timestamp_format;
     let before = builder.taken();
     let inputs = match opened {
         Opened::Stream(table) => {
@@ -66,6 +70,11 @@ pub(super) fn read_scores(
             grid.inputs
         }
     };
+    if let Some(i) = columns.stamps {
+        let rows = builder.take_stamps();
+        let column = columns.headers[i].clone();
+        builder.order_by(stamp::read_column(column, rows, order));
+    }
     // A header and nothing under it would score nothing and look like a result (when the
     // header itself was refused, no row could give a score: that problem is the one).
     if builder.taken() == (before.0, problems_at_open) {
@@ -81,7 +90,11 @@ pub(super) fn read_scores(
 /// Where the parts of a score are in the table's columns (long or wide form), with the
 /// problems of its header reported; `None` without a juror or proposal column. In a table
 /// read whole, dates and true/false cells in score and confidence columns are refused.
-fn score_columns(opened: &mut Opened, builder: &mut AwardBuilder) -> Option<ScoreColumns> {
+fn score_columns(
+    opened: &mut Opened,
+    options: &InputOptions,
+    builder: &mut AwardBuilder,
+) -> Option<ScoreColumns> {
     let header = match &*opened {
         Opened::Stream(table) => &table.header,
         Opened::Grid(grid) => &grid.header,
@@ -103,6 +116,7 @@ fn score_columns(opened: &mut Opened, builder: &mut AwardBuilder) -> Option<Scor
         None => wide_columns(header, builder),
     };
     let (headers, name) = (header.headers.clone(), header.name.clone());
+    let stamps = timestamp_column(header, options);
     let (juror, proposal) = (juror?, proposal?);
     let decimal = match opened {
         Opened::Stream(_) => Decimal::Point,
@@ -124,7 +138,23 @@ fn score_columns(opened: &mut Opened, builder: &mut AwardBuilder) -> Option<Scor
         criteria: builder.criterion_list(),
         decimal,
         name,
+        stamps,
     })
+}
+
+/// The column whose timestamps order re-submitted rows, with `[input] duplicates = "last"`:
+/// `Timestamp` (Google Forms, or a column `[input] columns` maps onto `timestamp`), else
+/// `Completion time` (Microsoft Forms: when the form was sent); none when listed in `[input]
+/// ignore`, or with `duplicates = "error"`.
+fn timestamp_column(header: &Header, options: &InputOptions) -> Option<usize> {
+    if options.duplicates != Duplicates::Last {
+        return None;
+    }
+    let find = |k: &str| {
+        (0..header.keys.len())
+            .find(|&i| header.keys[i] == k && !options.ignore.contains(&key(&header.headers[i])))
+    };
+    find("timestamp").or_else(|| find("completion time"))
 }
 
 /// The criterion columns of the scores in wide form, each with its criterion; reports
@@ -213,6 +243,8 @@ struct ScoreColumns {
     decimal: Decimal,
     /// The table, as problems name it.
     name: String,
+    /// The timestamp column, when its timestamps order re-submitted rows.
+    stamps: Option<usize>,
 }
 
 impl ScoreColumns {
@@ -220,6 +252,9 @@ impl ScoreColumns {
     fn row(&self, b: &mut Batch<'_>, line: u64, cells: &[&str]) {
         if cells[self.juror].is_empty() && blank(cells) {
             return;
+        }
+        if let Some(i) = self.stamps {
+            b.stamp(line, cells[i]);
         }
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {

@@ -166,6 +166,7 @@ impl AwardBuilder {
         if !batch.scores.is_empty() {
             self.scores_file = file;
         }
+        (self.stamps).extend(batch.stamps.drain(..).map(|(l, t)| (shift(l), t)));
         if !batch.weights.is_empty() && self.weights.is_none() {
             self.weights = Some(vec![1.0; self.scores.len()]);
         }
