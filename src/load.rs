@@ -71,35 +71,7 @@ fn load_folder(dir: &Path, sizes: pieces::Sizes, scores: bool) -> Result<Award> 
     // Each input's name as the manifest shows it, and the SHA-256 of the bytes read.
     let mut inputs: Vec<(String, String)> = vec![(AWARD_FILE.to_string(), award_file.sha256())];
     let mut spec: AwardSpec = award_file.parse().map_err(|p| one(*p))?;
-    let rubric = match spec.rubric.take() {
-        Some(RubricRef::Path(path)) => {
-            match TomlFile::read(&dir.join(&path), PathBuf::from(&path)) {
-                Ok(file) => {
-                    inputs.push((path.clone(), file.sha256()));
-                    Rubric::from_file(&file)?
-                }
-                Err(p) => {
-                    return Err(one(Problem::new(
-                        p.kind,
-                        Location::cell(AWARD_FILE, 1, "rubric"),
-                        format!(
-                            "cannot read the rubric file '{path}' (paths are relative to the award folder): {}",
-                            p.message
-                        ),
-                    )
-                    .with_value(path)))
-                }
-            }
-        }
-        Some(RubricRef::Inline(inline)) => Rubric::check(*inline, &award_file)?,
-        None => {
-            return Err(one(Problem::new(
-                ProblemKind::Setting,
-                Location::file(AWARD_FILE),
-                "award.toml has no rubric: add rubric = \"path/to/rubric.toml\" at the top, or a [rubric] table",
-            )))
-        }
-    };
+    let rubric = read_rubric(dir, spec.rubric.take(), &award_file, &mut inputs)?;
     let default_name = dir
         .canonicalize()
         .ok()
@@ -145,6 +117,41 @@ fn load_folder(dir: &Path, sizes: pieces::Sizes, scores: bool) -> Result<Award> 
         }
     }
     finish(builder, &reading.layouts)
+}
+
+/// The award's rubric: the file `award.toml` names (its digest added to `inputs`), or the
+/// inline `[rubric]` table.
+fn read_rubric(
+    dir: &Path,
+    rubric: Option<RubricRef>,
+    award_file: &TomlFile,
+    inputs: &mut Vec<(String, String)>,
+) -> Result<Rubric> {
+    match rubric {
+        Some(RubricRef::Path(path)) => {
+            match TomlFile::read(&dir.join(&path), PathBuf::from(&path)) {
+                Ok(file) => {
+                    inputs.push((path.clone(), file.sha256()));
+                    Rubric::from_file(&file)
+                }
+                Err(p) => Err(one(Problem::new(
+                        p.kind,
+                        Location::cell(AWARD_FILE, 1, "rubric"),
+                        format!(
+                            "cannot read the rubric file '{path}' (paths are relative to the award folder): {}",
+                            p.message
+                        ),
+                    )
+                    .with_value(path))),
+            }
+        }
+        Some(RubricRef::Inline(inline)) => Rubric::check(*inline, award_file),
+        None => Err(one(Problem::new(
+            ProblemKind::Setting,
+            Location::file(AWARD_FILE),
+            "award.toml has no rubric: add rubric = \"path/to/rubric.toml\" at the top, or a [rubric] table",
+        ))),
+    }
 }
 
 /// The award, its replaced scores' places in their files' own words; or every problem, so
