@@ -17,7 +17,7 @@ pub mod conflicts {
 /// Juror-bias correction, criterion by criterion.
 pub mod normalize {
     pub use crate::normalize::AFFINE_SHRINKAGE;
-    pub use crate::normalize::{correct, correct_counted, Correction, JurorEffect};
+    pub use crate::normalize::{correct, correct_counted, correct_seeded, Correction, JurorEffect};
 }
 
 /// A proposal's criterion values and total from its corrected scores.
@@ -61,6 +61,7 @@ pub mod uncertainty {
 /// The joint least-squares fits of the `additive` and `affine` methods, on any sparse design.
 pub mod fit {
     pub use crate::fit::{components, fit_additive, fit_affine, fit_affine_pooled};
+    pub use crate::fit::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};
     pub use crate::fit::{AdditiveFit, AffineFit, AffineOptions, Components, FitOptions};
     pub use crate::fit::{Observation, PooledAffineFit, Solver};
 }

@@ -31,6 +31,7 @@
 
 mod additive;
 mod affine;
+mod bayes;
 mod cg;
 mod components;
 mod design;
@@ -42,6 +43,7 @@ mod tests;
 pub use additive::{fit_additive, AdditiveFit};
 pub(crate) use affine::fit_affine_pooled_from;
 pub use affine::{fit_affine, fit_affine_pooled, AffineFit, AffineOptions, PooledAffineFit};
+pub use bayes::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};
 pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
 

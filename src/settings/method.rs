@@ -36,11 +36,17 @@ pub enum Method {
     /// and one criterion's few scores estimate it poorly.
     #[default]
     Affine,
+    /// A hierarchical Bayes model of the scores as they are: each score a rounded and clipped
+    /// reading of a continuous judgment, each juror one leniency and one scale across all
+    /// criteria, a proposal's criteria correlated; sampled by Gibbs sweeps seeded from
+    /// `[uncertainty] seed`. Ranks by the posterior mean of the weighted total and gives each
+    /// proposal's probability of winning from the posterior (see `docs/methods.md`).
+    Bayes,
 }
 
 impl Method {
     /// Every method, in a fixed order.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::None,
         Method::Zscore,
         Method::Ratio,
@@ -48,6 +54,7 @@ impl Method {
         Method::Rank,
         Method::Additive,
         Method::Affine,
+        Method::Bayes,
     ];
 }
 
@@ -61,6 +68,7 @@ impl fmt::Display for Method {
             Method::Rank => "rank",
             Method::Additive => "additive",
             Method::Affine => "affine",
+            Method::Bayes => "bayes",
         })
     }
 }
