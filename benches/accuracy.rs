@@ -2,7 +2,8 @@
 //! awards, and how well it orders every proposal, next to an oracle that knew every juror's
 //! true bias. Prints a markdown report and writes it to `docs/accuracy.md`.
 //!
-//! Run with `cargo bench --bench accuracy` (a plain `main`, not a criterion bench). Seeds run
+//! Run with `cargo bench --bench accuracy` (a plain `main`, not a criterion bench);
+//! `JURY_BAYES_ONLY=1` reruns only the `bayes` section (`JURY_BAYES_SEEDS`, default 300). Seeds run
 //! in parallel; each seed's numbers are computed on their own and summed in seed order, so the
 //! report does not depend on the number of threads.
 
@@ -12,11 +13,33 @@ use std::path::Path;
 use std::time::Instant;
 
 use jury::simulate::{simulate, Accuracy, Simulation, SimulationOptions};
-use jury::{Award, Method, TieRule};
+use jury::{Award, Method, Outcome, TieRule};
 use rayon::prelude::*;
 
-/// Simulated awards per scenario (seeds 1 to `SEEDS`, the same in every scenario).
+#[path = "accuracy/bayes.rs"]
+mod bayes;
+
+/// Simulated awards per scenario (seeds 1 to `SEEDS`, the same in every scenario); the
+/// environment's `JURY_ACCURACY_SEEDS` overrides it (for a quick look; the committed tables
+/// use 2,000).
 const SEEDS: u64 = 2000;
+
+/// `JURY_ACCURACY_SEEDS`, or [`SEEDS`].
+fn main_seeds() -> u64 {
+    std::env::var("JURY_ACCURACY_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEEDS)
+}
+
+/// The methods of the main tables: every method but `bayes`, whose sampler is compared with
+/// `affine` on fewer seeds ([`bayes`]).
+fn methods() -> Vec<Method> {
+    Method::ALL
+        .into_iter()
+        .filter(|&m| m != Method::Bayes)
+        .collect()
+}
 
 /// One design of award to simulate.
 struct Scenario {
@@ -65,20 +88,25 @@ fn scenarios() -> Vec<Scenario> {
 
 /// The methods compared: every method, then the oracle.
 fn columns() -> Vec<String> {
-    let mut names: Vec<String> = Method::ALL.iter().map(|m| m.to_string()).collect();
+    let mut names: Vec<String> = methods().iter().map(|m| m.to_string()).collect();
     names.push("oracle".to_string());
     names
 }
 
 /// The settings of the study: no eligibility rule can interfere, ties fall to a lottery seeded
 /// by the simulation's seed.
-fn scored(sim: &Simulation, mut award: Award, method: Method) -> Accuracy {
+fn scored(sim: &Simulation, award: Award, method: Method) -> Accuracy {
+    sim.accuracy(&outcome(sim, award, method))
+}
+
+/// The award scored with `method` under the study's settings.
+fn outcome(sim: &Simulation, mut award: Award, method: Method) -> Outcome {
     let settings = award.settings_mut();
     settings.method = method;
     settings.min_reviews = 0;
     settings.tie_break = vec![TieRule::Lottery];
     settings.seed = sim.options.seed;
-    sim.accuracy(&jury::score(&award))
+    jury::score(&award)
 }
 
 /// Every method's accuracy, then the oracle's, on one simulated award.
@@ -88,7 +116,7 @@ fn one_seed(options: &SimulationOptions, seed: u64) -> Vec<Accuracy> {
         ..options.clone()
     })
     .expect("the scenarios' options are valid");
-    let mut out: Vec<Accuracy> = (Method::ALL.iter())
+    let mut out: Vec<Accuracy> = (methods().iter())
         .map(|&m| scored(&sim, sim.award.clone(), m))
         .collect();
     out.push(scored(&sim, sim.oracle(), Method::None));
@@ -132,23 +160,40 @@ fn summarise(runs: &[Vec<Accuracy>]) -> Vec<Summary> {
 fn main() {
     let start = Instant::now();
     let scenarios = scenarios();
-    let summaries: Vec<Vec<Summary>> = scenarios
-        .iter()
-        .map(|s| {
-            let runs: Vec<Vec<Accuracy>> = (1..=SEEDS)
-                .into_par_iter()
-                .map(|seed| one_seed(&s.options, seed))
-                .collect();
-            summarise(&runs)
-        })
-        .collect();
-    let report = report(&scenarios, &summaries);
-    print!("{report}");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/accuracy.md");
+    // `JURY_BAYES_ONLY=1` reruns only the bayes section, keeping the main tables as written.
+    let bayes_only = std::env::var_os("JURY_BAYES_ONLY").is_some();
+    let mut report = if bayes_only {
+        let old = fs::read_to_string(&path).expect("docs/accuracy.md is readable");
+        old.split(bayes::SECTION)
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        let summaries: Vec<Vec<Summary>> = scenarios
+            .iter()
+            .map(|s| {
+                let runs: Vec<Vec<Accuracy>> = (1..=main_seeds())
+                    .into_par_iter()
+                    .map(|seed| one_seed(&s.options, seed))
+                    .collect();
+                summarise(&runs)
+            })
+            .collect();
+        report(&scenarios, &summaries)
+    };
+    let seeds = bayes::seeds();
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
+    let studies: Vec<bayes::Study> = (scenarios.iter())
+        .map(|s| bayes::study(&s.options, seeds))
+        .collect();
+    report += &bayes::report(&names, &studies, seeds);
+    print!("{report}");
     fs::write(&path, &report).expect("docs/accuracy.md is writable");
     eprintln!(
-        "{} scenarios × {SEEDS} seeds × {} methods in {:.1} s on {} threads; written to {}",
+        "{} scenarios: {} seeds × {} methods, and {seeds} seeds of bayes, in {:.1} s on {} threads; written to {}",
         scenarios.len(),
+        if bayes_only { 0 } else { main_seeds() },
         columns().len(),
         start.elapsed().as_secs_f64(),
         rayon::current_num_threads(),
@@ -193,7 +238,7 @@ fn report(scenarios: &[Scenario], summaries: &[Vec<Summary>]) -> String {
          **Measures.** *Winners found*: how many of the 5 proposals with the highest true \
          totals are among the top 5 of the method's ranking. *Kendall tau*: Kendall's tau-b \
          between the method's totals and the true totals over all proposals (1: the same \
-         order). Each cell is the mean over seeds 1 to {SEEDS} (the same seeds in every \
+         order). Each cell is the mean over seeds 1 to {seeds} (the same seeds in every \
          scenario) with its standard error in brackets. The last table gives, award by \
          award, a method's winners found minus the oracle's: its standard error is that of \
          the paired difference, smaller than the tables' above suggest.\n\n",
@@ -206,6 +251,7 @@ fn report(scenarios: &[Scenario], summaries: &[Vec<Summary>]) -> String {
         spread = d.spread_sd,
         noise = d.noise_sd,
         batch = d.batch_strength,
+        seeds = main_seeds(),
     );
     r += "## Scenarios\n\n\
           | scenario | proposals | jurors | reads | panels | batch offsets | σℓ | σs | σε |\n\

@@ -16,7 +16,7 @@ pub mod conflicts {
 
 /// Juror-bias correction, criterion by criterion.
 pub mod normalize {
-    pub use crate::normalize::{correct, correct_counted, Correction, JurorEffect};
+    pub use crate::normalize::{correct, correct_counted, correct_seeded, Correction, JurorEffect};
     pub use crate::normalize::{AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE};
 }
 
@@ -63,6 +63,7 @@ pub mod fit {
     pub use crate::fit::{
         components, fit_additive, fit_affine, fit_affine_pooled, fit_affine_shared,
     };
+    pub use crate::fit::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};
     pub use crate::fit::{AdditiveFit, AffineFit, AffineOptions, Components, FitOptions};
     pub use crate::fit::{Observation, PooledAffineFit, SharedAffineFit, Solver};
 }

@@ -65,10 +65,16 @@ pub fn compare(award: &Award) -> Comparison {
 
 /// The winners under every method, first place first, in [`Method::ALL`] order; `own` is the
 /// outcome under the award's own method (its settings' `method`), taken as it is, not scored
-/// again. Only the winners are kept: at most one outcome per thread is held at a time.
+/// again. `bayes` is listed only when it is the award's own method: its sampler costs a few
+/// tenths of a second on a small award and seconds on a large one, which every bundle would
+/// otherwise pay (`jury compare` scores it). Only the winners are kept: at most one outcome
+/// per thread is held at a time.
 pub(crate) fn winners_by_method(award: &Award, own: &Outcome) -> Vec<(Method, Vec<ProposalId>)> {
     let chosen = award.settings().method;
-    Method::ALL
+    let methods: Vec<Method> = (Method::ALL.into_iter())
+        .filter(|&m| m != Method::Bayes || m == chosen)
+        .collect();
+    methods
         .par_iter()
         .map(|&method| {
             let winners = if method == chosen {

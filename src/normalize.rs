@@ -9,12 +9,13 @@
 //! above 1 = wider than the panel) whatever the method.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{FitOptions, Observation};
+use crate::fit::{FitOptions, Observation, Posterior};
 use crate::rubric::Criterion;
 use crate::settings::Method;
 use crate::util::stats::{runs, weighted_mean_sd};
@@ -22,6 +23,7 @@ use crate::warnings::Warning;
 
 mod additive;
 mod affine;
+mod bayes;
 mod minmax;
 mod none;
 mod rank;
@@ -64,6 +66,9 @@ pub struct Correction {
     pub effects: Vec<JurorEffect>,
     /// What the correction needs a coordinator to know.
     pub warnings: Vec<Warning>,
+    /// The posterior draws behind `bayes` (`None` for every other method): the values and
+    /// probabilities of the outcome come from it.
+    pub posterior: Option<Arc<Posterior>>,
 }
 
 impl Correction {
@@ -106,16 +111,48 @@ pub fn correct_counted(
     counts: Option<&[u32]>,
     method: Method,
 ) -> Correction {
-    correct_within(award, status, counts, method, &FitOptions::default())
+    correct_seeded(award, status, counts, method, award.settings().seed)
+}
+
+/// [`correct_counted`] with the seed of a sampled method (`bayes`; the others ignore it).
+pub fn correct_seeded(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+    seed: u64,
+) -> Correction {
+    let options = FitOptions::default();
+    correct_seeded_within(award, status, counts, method, &options, seed)
 }
 
 /// [`correct_counted`] with the fitted methods' tolerance and iteration limit.
+#[cfg(test)]
 fn correct_within(
     award: &Award,
     status: &[Status],
     counts: Option<&[u32]>,
     method: Method,
     options: &FitOptions,
+) -> Correction {
+    correct_seeded_within(
+        award,
+        status,
+        counts,
+        method,
+        options,
+        award.settings().seed,
+    )
+}
+
+/// [`correct_seeded`] with the fitted methods' tolerance and iteration limit.
+fn correct_seeded_within(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+    options: &FitOptions,
+    seed: u64,
 ) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
@@ -128,6 +165,7 @@ fn correct_within(
         corrected: vec![0.0; scores.len()],
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
+        posterior: None,
     };
     // The criteria are contiguous runs of the scores: after the fit (which shares the affine
     // scales across criteria), each is corrected on its own, in parallel, into its own part
@@ -136,13 +174,22 @@ fn correct_within(
     let split = split_at(scores.len());
     let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
     let rule = corrector(method);
-    let fitted = rule.fit(&FitInput {
+    let input = FitInput {
         award,
         ranges: &ranges,
         used: &used,
         counts,
         options,
-    });
+        seed,
+    };
+    let fitted = match rule.sample(&input) {
+        Some(sampled) => {
+            out.posterior = Some(Arc::new(sampled.posterior));
+            out.warnings.extend(sampled.warnings);
+            Some(sampled.fitted)
+        }
+        None => rule.fit(&input),
+    };
     if let Some(f) = fitted.as_ref().filter(|f| !f.unconverged.is_empty()) {
         out.warnings.push(not_converged(award, &ranges, method, f));
     }
@@ -337,6 +384,12 @@ trait Corrector: Sync {
         None
     }
 
+    /// A sampled method's posterior, with the biases and scales it implies and its warnings;
+    /// `None` (the fitted methods' [`Corrector::fit`] is used) for every other method.
+    fn sample(&self, _input: &FitInput<'_>) -> Option<Sampled> {
+        None
+    }
+
     /// Warns, once per criterion and before any juror's warning, of what the method makes of
     /// the criterion itself.
     fn check_criterion(&self, _criterion: &Criterion, _warnings: &mut Vec<Warning>) {}
@@ -357,6 +410,7 @@ fn corrector(method: Method) -> &'static dyn Corrector {
         Method::Rank => &rank::Rank,
         Method::Additive => &additive::Additive,
         Method::Affine => &affine::Affine,
+        Method::Bayes => &bayes::Bayes,
     }
 }
 
@@ -426,6 +480,8 @@ struct FitInput<'a> {
     used: &'a (dyn Fn(usize) -> bool + Sync),
     counts: Option<&'a [u32]>,
     options: &'a FitOptions,
+    /// The seed of a sampled method.
+    seed: u64,
 }
 
 impl FitInput<'_> {
@@ -457,6 +513,13 @@ struct Fitted {
     warnings: Vec<Warning>,
     unconverged: Vec<usize>,
     iterations: usize,
+}
+
+/// What a sampled method found: its posterior, the juror effects it implies, its warnings.
+struct Sampled {
+    posterior: Posterior,
+    fitted: Fitted,
+    warnings: Vec<Warning>,
 }
 
 #[cfg(test)]

@@ -17,9 +17,11 @@ use crate::warnings::Warning;
 use crate::winners::{self, Selection, Winner};
 
 mod access;
+mod posterior;
 mod uncertainty;
 
-pub use uncertainty::{cut_reading, Cut, Uncertainty};
+pub(crate) use uncertainty::interval;
+pub use uncertainty::{cut_reading, Cut, Uncertainty, INTERVAL_TAIL};
 
 /// Everything scoring found: corrected scores, criterion values, eligibility, ranking,
 /// winners and warnings. Reports are written from it.
@@ -180,7 +182,8 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     let (split, (correction, (values, aggregate_warnings))) = rayon::join(
         || split_design(award, &status),
         || {
-            let correction = normalize::correct_counted(award, &status, counts, settings.method);
+            let correction =
+                normalize::correct_seeded(award, &status, counts, settings.method, settings.seed);
             let aggregated = aggregate::aggregate_counted(
                 award,
                 &status,
@@ -192,6 +195,10 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
             (correction, aggregated)
         },
     );
+    let mut values = values;
+    if let Some(posterior) = &correction.posterior {
+        posterior::apply(&mut values, posterior, award.rubric());
+    }
     warnings.extend(split);
     warnings.extend(correction.warnings.iter().cloned());
     warnings.extend(aggregate_warnings);
@@ -219,6 +226,23 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     );
     warnings.extend(selection.warnings.iter().cloned());
     warnings.extend(diagnostics.warnings.iter().cloned());
+    // A sampled method's probabilities come from its posterior (not for a bootstrap
+    // replicate, whose own winners are all it is asked for).
+    let uncertainty = correction
+        .posterior
+        .as_ref()
+        .filter(|_| counts.is_none())
+        .map(|post| {
+            let scored = posterior::Scored {
+                award,
+                settings,
+                values: &values,
+                ineligible: &ineligible,
+                ranking: &ranking,
+                selection: &selection,
+            };
+            posterior::uncertainty(&scored, post)
+        });
     Outcome {
         status,
         correction,
@@ -228,7 +252,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
         ranking,
         selection,
         warnings,
-        uncertainty: None,
+        uncertainty,
         reliability: OnceLock::new(),
     }
 }

@@ -18,12 +18,11 @@ use rayon::prelude::*;
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::ids::ProposalId;
-use crate::outcome::{score_counted, Cut, Outcome, Uncertainty};
+use crate::outcome::{interval, score_counted, Cut, Outcome, Uncertainty};
 use crate::settings::Settings;
 use crate::winners::Winner;
 
-/// The share of replicates kept out of each end of an interval: 5%, for a 90% interval.
-pub const INTERVAL_TAIL: f64 = 0.05;
+pub use crate::outcome::INTERVAL_TAIL;
 
 /// Which kind of run of [`estimate`] has finished, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,6 +53,14 @@ pub fn estimate(
     replicates: usize,
     tick: &(dyn Fn(Run) + Sync),
 ) -> Uncertainty {
+    if let Some(u) = outcome.uncertainty.as_ref().filter(|u| u.posterior) {
+        // A sampled method's posterior already gives the probabilities: only the runs
+        // without each juror are made.
+        return Uncertainty {
+            without: without_each_juror(award, settings, tick),
+            ..u.clone()
+        };
+    }
     let reviews = Reviews::new(award, &outcome.status);
     let n = award.proposals().len();
     let runs: Vec<Replicate> = (0..replicates)
@@ -101,6 +108,7 @@ pub fn estimate(
         total,
         cut,
         without,
+        posterior: false,
     }
 }
 
@@ -145,18 +153,6 @@ fn cut_holds(runs: &[Replicate], w: usize, r: usize) -> f64 {
     } else {
         holds / replicates as f64
     }
-}
-
-/// The empirical 5% and 95% quantiles of sorted values: the values at positions
-/// ⌊0.05 m⌋ and ⌈0.95 m⌉ − 1 of m.
-fn interval<T: Copy>(sorted: &[T]) -> Option<(T, T)> {
-    let m = sorted.len();
-    if m == 0 {
-        return None;
-    }
-    let lo = ((INTERVAL_TAIL * m as f64).floor() as usize).min(m - 1);
-    let hi = (((1.0 - INTERVAL_TAIL) * m as f64).ceil() as usize).clamp(1, m) - 1;
-    Some((sorted[lo], sorted[hi.max(lo)]))
 }
 
 /// The last winner and the first proposal below the winners that the caps would have let
@@ -338,7 +334,9 @@ mod tests {
             let totals = |o: &Outcome| o.values.iter().map(|v| v.total).collect::<Vec<_>>();
             let once = totals(&score_counted(&award, &s, None));
             let twice = totals(&score_counted(&award, &s, Some(&vec![2; rows.len()])));
-            for (x, y) in once.iter().zip(&twice).filter(|_| method != Method::Affine) {
+            // affine's shrinkage and bayes's priors weigh against the number of scores.
+            let by_count = [Method::Affine, Method::Bayes].contains(&method);
+            for (x, y) in once.iter().zip(&twice).filter(|_| !by_count) {
                 assert!(
                     (x.unwrap() - y.unwrap()).abs() < 1e-9,
                     "{method}: {once:?} vs {twice:?}"

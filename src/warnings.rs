@@ -59,6 +59,17 @@ pub enum Warning {
         /// The iteration limit.
         iterations: usize,
     },
+    /// The `bayes` sampler's chains disagree (split R-hat of some weighted total above
+    /// [`crate::fit::RHAT_POOR`] even after the longer rerun): its ranking and probabilities
+    /// are approximate.
+    NotMixed {
+        /// The largest split R-hat over the proposals' weighted totals, to three decimals.
+        rhat: String,
+        /// Proposals whose total's R-hat is above the limit.
+        proposals: usize,
+        /// Sweeps each chain ran.
+        sweeps: usize,
+    },
     /// A proposal has a single valid review: its value rests on one juror.
     SingleReview {
         /// The proposal's id.
@@ -211,6 +222,7 @@ impl Warning {
             Warning::NoSpread { .. } => "no_spread",
             Warning::SplitDesign { .. } => "split_design",
             Warning::NotConverged { .. } => "not_converged",
+            Warning::NotMixed { .. } => "not_mixed",
             Warning::SingleReview { .. } => "single_review",
             Warning::TrimFallback { .. } => "trim_fallback",
             Warning::FewerEligible { .. } => "fewer_eligible",
@@ -239,6 +251,7 @@ impl Warning {
                 | Warning::FewerEligible { .. }
                 | Warning::SplitDesign { .. }
                 | Warning::NotConverged { .. }
+                | Warning::NotMixed { .. }
         )
     }
 }
@@ -291,6 +304,11 @@ impl Warning {
                 f,
                 "NOT CONVERGED: the {method} fit of criteria {} stopped after {iterations} iterations without converging, so its corrections are approximate and close ranks may be wrong; this happens when few jurors read across groups of proposals (add readers who cross them), or compare with --method additive",
                 criteria.join(", ")
+            ),
+            Warning::NotMixed { rhat, proposals, sweeps } => write!(
+                f,
+                "NOT MIXED: the bayes sampler's chains disagree on {proposals} proposal total{} (largest split R-hat {rhat}, after {sweeps} sweeps a chain), so its ranking and probabilities are approximate; compare with --method affine",
+                plural(*proposals)
             ),
             Warning::SplitDesign { parts } => split_design(f, parts),
             Warning::RatioUndefined { juror, criterion, mean, pooled_mean } => write!(

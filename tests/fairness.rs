@@ -260,9 +260,9 @@ fn on_random_complete_awards_no_method_overturns_a_unanimous_threshold_verdict()
     let awards = award_count();
     let mut draw = Draw(0x2016_1218);
     let (mut all_pass, mut all_fail) = (0, 0);
-    for _ in 0..awards {
+    for n in 0..awards {
         let (criteria, scores) = random_award(&mut draw, 2);
-        for method in Method::ALL {
+        for method in methods(n) {
             let (award, outcome) = scored(&criteria, &scores, method);
             for p in award.proposals().members() {
                 let id = award.proposals().id(p);
@@ -287,11 +287,22 @@ fn on_random_complete_awards_no_method_overturns_a_unanimous_threshold_verdict()
         }
     }
     // The draw must reach both cases often, or the test would pass vacuously.
-    let cases = awards as usize * Method::ALL.len();
+    let cases = awards as usize * (Method::ALL.len() - 1);
     assert!(
         all_pass > cases && all_fail > cases / 2,
         "{all_pass} {all_fail}"
     );
+}
+
+/// `bayes` samples a posterior (a second or so per award in a debug build): it is run on the
+/// first awards of the random tests only.
+const BAYES_AWARDS: u64 = 10;
+
+/// The methods run on the `n`-th random award.
+fn methods(n: u64) -> impl Iterator<Item = Method> {
+    Method::ALL
+        .into_iter()
+        .filter(move |&m| m != Method::Bayes || n < BAYES_AWARDS)
 }
 
 /// How far (in half points) a score strays from its proposal's quality in the unanimity
@@ -330,11 +341,14 @@ fn on_random_complete_awards_no_unanimous_order_is_reversed() {
     let mut draw = Draw(0x2016_1218);
     let mut reversed = vec![0usize; Method::ALL.len()];
     let mut unanimous = 0;
-    for _ in 0..awards {
+    for n in 0..awards {
         let (criteria, scores) = random_award(&mut draw, NOISE);
         let pairs = unanimous_pairs(&criteria, &scores);
         unanimous += pairs.len();
         for (k, method) in Method::ALL.into_iter().enumerate() {
+            if !methods(n).any(|m| m == method) {
+                continue;
+            }
             let (award, outcome) = scored(&criteria, &scores, method);
             let total = |id: &str| outcome.total(award.proposals().index(id).unwrap()).unwrap();
             let broken = pairs.iter().filter(|(a, b)| total(a) <= total(b)).count();
@@ -354,7 +368,7 @@ fn on_random_complete_awards_no_unanimous_order_is_reversed() {
     for (k, method) in Method::ALL.into_iter().enumerate() {
         if method.keeps_unanimity() {
             assert_eq!(reversed[k], 0, "{method} reversed unanimous pairs");
-        } else if awards >= 1_000 {
+        } else if awards >= 1_000 && method != Method::Bayes {
             // The documentation says these methods can break it: the draw shows them doing so.
             assert!(reversed[k] > 0, "{method} never broke unanimity: claim it");
         }

@@ -99,6 +99,9 @@ fn the_bundle_summary_lists_each_methods_winners_as_compare_finds_them() {
         .unwrap()
         .iter()
         .map(|m| m.as_str().unwrap())
+        // The bundle lists bayes only when it is the award's own method (its sampler would
+        // cost every bundle seconds on a large award); the example's method is affine.
+        .filter(|&m| m != "bayes")
         .collect();
     assert_eq!(names, compared);
     for m in methods {

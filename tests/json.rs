@@ -93,13 +93,13 @@ fn compare_json_has_its_documented_fields() {
         .collect();
     assert_eq!(
         methods,
-        ["none", "zscore", "ratio", "minmax", "rank", "additive", "affine"]
+        ["none", "zscore", "ratio", "minmax", "rank", "additive", "affine", "bayes"]
     );
     let row = &v["proposals"][0];
     let want = ["proposal", "title", "ranks", "winners", "robust_winner"];
     assert_eq!(keys(row), want.iter().map(|s| s.to_string()).collect());
     let ranked: Vec<&String> = row["ranks"].as_object().unwrap().keys().collect();
-    assert_eq!(ranked.len(), 7);
+    assert_eq!(ranked.len(), 8);
     assert_eq!(row["ranks"]["affine"], 1);
     assert_eq!(row["winners"]["affine"], "yes");
     for w in v["robust_winners"].as_array().unwrap() {

@@ -255,6 +255,47 @@ fn an_out_target_that_cannot_take_a_bundle_is_refused_before_any_ranking_is_prin
 }
 
 #[test]
+fn bayes_reports_are_the_same_bytes_on_one_thread_and_on_two_and_carry_the_posterior() {
+    let tmp = Dir::empty();
+    let award = repo("fixtures/ineli-balkans-2016");
+    let args = ["--method", "bayes"];
+    score_into(
+        &award,
+        &tmp.join("one"),
+        &[&args[..], &["--threads", "1"]].concat(),
+    );
+    score_into(
+        &award,
+        &tmp.join("two"),
+        &[&args[..], &["--threads", "2"]].concat(),
+    );
+    for name in BUNDLE {
+        assert_eq!(
+            fs::read(tmp.join("one").join(name)).unwrap(),
+            fs::read(tmp.join("two").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // Without --bootstrap, the posterior's probabilities: each of its 1,200 draws names five
+    // winners (five or more proposals are always eligible here), so p_winner sums to 5.
+    let ranking = fs::read_to_string(tmp.join("one/ranking.csv")).unwrap();
+    let header = ranking.lines().next().unwrap();
+    let column = header.split(',').position(|h| h == "p_winner").unwrap();
+    let sum: f64 = (ranking.lines().skip(1))
+        .map(|l| {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(l.as_bytes());
+            r.records().next().unwrap().unwrap()[column]
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    // Each printed share is rounded to 6 decimals: 40 of them, at most 2·10⁻⁵ off in all.
+    assert!((sum - 5.0).abs() < 1e-4, "{sum}");
+}
+
+#[test]
 fn bootstrap_reports_are_the_same_bytes_on_one_thread_and_on_two() {
     let tmp = Dir::empty();
     let award = repo("fixtures/ineli-balkans-2016");

@@ -455,15 +455,20 @@ fn compare_lists_every_method_and_the_winners_that_hold_under_all() {
             .arg(repo("fixtures/ineli-balkans-2016")),
     );
     let header = out.lines().next().unwrap();
-    for m in [
-        "none", "zscore", "ratio", "minmax", "rank", "additive", "affine",
-    ] {
+    let methods = [
+        "none", "zscore", "ratio", "minmax", "rank", "additive", "affine", "bayes",
+    ];
+    for m in methods {
         assert!(header.contains(&format!("{m}_rank,{m}_winner")), "{header}");
     }
     assert!(header.ends_with(",robust_winner"));
     // A robust winner is a winner in every method's column.
     for line in out.lines().skip(1).filter(|l| l.ends_with(",yes")) {
-        assert_eq!(line.matches(",yes,").count() + 1, 8, "{line}");
+        assert_eq!(
+            line.matches(",yes,").count() + 1,
+            methods.len() + 1,
+            "{line}"
+        );
     }
 }
 

@@ -245,15 +245,16 @@ fn uncertainty(
 ) -> io::Result<()> {
     let proposals = award.proposals();
     writeln!(out)?;
-    writeln!(
-        out,
-        "Uncertainty ({} bootstrap replicates over reviews):",
-        u.replicates()
-    )?;
+    let (source, of) = if u.is_posterior() {
+        ("posterior draws of the bayes model", "draws")
+    } else {
+        ("bootstrap replicates over reviews", "replicates")
+    };
+    writeln!(out, "Uncertainty ({} {source}):", u.replicates())?;
     if let Some(cut) = u.cut() {
         writeln!(
             out,
-            "  The cut: {} stays ahead of {} in {:.0}% of replicates: {}.",
+            "  The cut: {} stays ahead of {} in {:.0}% of {of}: {}.",
             proposals.id(cut.last_winner),
             proposals.id(cut.runner_up),
             100.0 * cut.holds,
@@ -261,7 +262,7 @@ fn uncertainty(
         )?;
     }
     let decisive = u.decisive_jurors(outcome);
-    if decisive.is_empty() {
+    if decisive.is_empty() && u.has_without() {
         writeln!(out, "  Leaving out any one juror changes no winner.")?;
     }
     for j in decisive {

@@ -33,6 +33,7 @@
 
 mod additive;
 mod affine;
+mod bayes;
 mod cg;
 mod components;
 mod design;
@@ -45,6 +46,7 @@ pub use additive::{fit_additive, AdditiveFit};
 pub(crate) use affine::fit_affine_shared_from;
 pub use affine::{fit_affine, fit_affine_pooled, fit_affine_shared, AffineFit, AffineOptions};
 pub use affine::{PooledAffineFit, SharedAffineFit};
+pub use bayes::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};
 pub(crate) use components::label as components_of_edges;
 pub use components::{components, Components};
 

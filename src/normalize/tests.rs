@@ -277,7 +277,7 @@ fn every_method_gives_finite_scores_and_a_rule_for_a_juror_without_spread() {
             })
             .collect();
         let want: &[&str] = match method {
-            Method::None | Method::Additive | Method::Ratio => &[],
+            Method::None | Method::Additive | Method::Ratio | Method::Bayes => &[],
             Method::Zscore | Method::Minmax | Method::Rank | Method::Affine => &["f", "s"],
         };
         assert_eq!(flagged, want, "{method}");
@@ -396,11 +396,13 @@ fn counting_every_score_twice_changes_no_correction_but_affines_shrinkage() {
     // Multiplicity 2 on every score is two copies of the same data: no method changes,
     // except `affine`, whose pull of each scale toward 1 is worth a fixed number of
     // scores and so weighs half as much against twice the scores (the fit tests hold
-    // a score counted k times to k copies of it, `a_score_counted_k_times_is_k_copies_of_it`).
+    // a score counted k times to k copies of it, `a_score_counted_k_times_is_k_copies_of_it`);
+    // nor `bayes`, whose priors weigh the same against twice the data.
     let award = simulated(2);
     let status = crate::conflicts::statuses(&award);
     let twice = vec![2; award.scores().len()];
-    for method in Method::ALL.into_iter().filter(|&m| m != Method::Affine) {
+    let by_count = [Method::Affine, Method::Bayes];
+    for method in Method::ALL.into_iter().filter(|m| !by_count.contains(m)) {
         let once = correct(&award, &status, method);
         let doubled = correct_counted(&award, &status, Some(&twice), method);
         close(&doubled.corrected, &once.corrected);

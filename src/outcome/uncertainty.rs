@@ -17,8 +17,12 @@ pub struct Uncertainty {
     pub(crate) total: Vec<Option<(f64, f64)>>,
     /// The last winning place and how often it holds.
     pub(crate) cut: Option<Cut>,
-    /// Per juror: the winners when that juror's scores are left out (best first).
+    /// Per juror: the winners when that juror's scores are left out (best first); empty
+    /// when those runs were not made.
     pub(crate) without: Vec<Vec<ProposalId>>,
+    /// Whether the probabilities are a sampled method's posterior (`replicates` then counts
+    /// its draws), not a bootstrap's.
+    pub(crate) posterior: bool,
 }
 
 /// The last winning place: the last winner, the first proposal below it that the caps would
@@ -36,9 +40,21 @@ pub struct Cut {
 }
 
 impl Uncertainty {
-    /// Bootstrap replicates run (0 when only the leave-one-juror-out runs were made).
+    /// Bootstrap replicates run (0 when only the leave-one-juror-out runs were made), or
+    /// the posterior draws of a sampled method ([`Uncertainty::is_posterior`]).
     pub fn replicates(&self) -> usize {
         self.replicates
+    }
+
+    /// Whether the probabilities and intervals come from a sampled method's posterior
+    /// (`bayes`) rather than a bootstrap over reviews.
+    pub fn is_posterior(&self) -> bool {
+        self.posterior
+    }
+
+    /// Whether the leave-one-juror-out runs were made ([`Uncertainty::without`]).
+    pub fn has_without(&self) -> bool {
+        !self.without.is_empty()
     }
 
     /// The share of replicates in which the proposal is a winner.
@@ -62,9 +78,10 @@ impl Uncertainty {
         self.cut
     }
 
-    /// The winners when the juror's scores are left out, best first.
+    /// The winners when the juror's scores are left out, best first; empty when those runs
+    /// were not made ([`Uncertainty::has_without`]).
     pub fn without(&self, j: JurorId) -> &[ProposalId] {
-        &self.without[j.index()]
+        self.without.get(j.index()).map_or(&[], Vec::as_slice)
     }
 
     /// Jurors whose absence changes the set of winners.
@@ -90,4 +107,20 @@ pub fn cut_reading(p: f64) -> &'static str {
         p if p > 0.4 => "too close to call",
         _ => "more often reversed than not",
     }
+}
+
+/// The share of replicates (or posterior draws) kept out of each end of an interval: 5%, for
+/// a 90% interval.
+pub const INTERVAL_TAIL: f64 = 0.05;
+
+/// The empirical 5% and 95% quantiles of sorted values: the values at positions
+/// ⌊0.05 m⌋ and ⌈0.95 m⌉ − 1 of m.
+pub(crate) fn interval<T: Copy>(sorted: &[T]) -> Option<(T, T)> {
+    let m = sorted.len();
+    if m == 0 {
+        return None;
+    }
+    let lo = ((INTERVAL_TAIL * m as f64).floor() as usize).min(m - 1);
+    let hi = (((1.0 - INTERVAL_TAIL) * m as f64).ceil() as usize).clamp(1, m) - 1;
+    Some((sorted[lo], sorted[hi.max(lo)]))
 }

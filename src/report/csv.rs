@@ -460,7 +460,8 @@ impl Report for JurorsCsv {
             record.push(flags.join("; "));
             record.push(text(&reasons.join(" ")).into_owned());
             if let Some(u) = uncertainty {
-                let ids: Vec<&str> = u.without[j]
+                let ids: Vec<&str> = u
+                    .without(JurorId::from(j))
                     .iter()
                     .map(|&p| award.proposals().id(p))
                     .collect();

@@ -6,6 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::{ranking_rows, RankingRow, Report};
 use crate::award::{Award, InputFile};
+use crate::fit::RHAT_POOR;
 use crate::ids::ProposalId;
 use crate::outcome::{cut_reading, Outcome};
 use crate::rubric::Rubric;
@@ -29,6 +30,33 @@ struct ManifestDoc<'a> {
     rubric: &'a Rubric,
     inputs: &'a [InputFile],
     reports: &'a [InputFile],
+    /// The `bayes` sampler's run and convergence, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sampler: Option<SamplerDoc>,
+}
+
+/// What `manifest.json` records of the `bayes` sampler: its chains and draws, and the split
+/// R-hat of the proposals' weighted totals against the limit above which it warns.
+#[derive(Serialize)]
+struct SamplerDoc {
+    chains: usize,
+    draws_per_chain: usize,
+    worst_rhat: f64,
+    rhat_limit: f64,
+    proposals_above_limit: usize,
+}
+
+impl SamplerDoc {
+    fn of(outcome: &Outcome) -> Option<SamplerDoc> {
+        let p = outcome.correction.posterior.as_ref()?;
+        Some(SamplerDoc {
+            chains: p.chains,
+            draws_per_chain: p.per_chain,
+            worst_rhat: p.worst_rhat(),
+            rhat_limit: RHAT_POOR,
+            proposals_above_limit: p.rhat.iter().filter(|&&r| r > RHAT_POOR).count(),
+        })
+    }
 }
 
 impl Report for Manifest {
@@ -36,7 +64,7 @@ impl Report for Manifest {
         "manifest.json"
     }
 
-    fn write(&self, award: &Award, _outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write(&self, award: &Award, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()> {
         let doc = ManifestDoc {
             tool: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
@@ -46,6 +74,7 @@ impl Report for Manifest {
             rubric: award.rubric(),
             inputs: award.inputs(),
             reports: &self.reports,
+            sampler: SamplerDoc::of(outcome),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")

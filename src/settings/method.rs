@@ -37,11 +37,17 @@ pub enum Method {
     /// [`crate::advanced::fit::fit_affine_shared`].
     #[default]
     Affine,
+    /// A hierarchical Bayes model of the scores as they are: each score a rounded and clipped
+    /// reading of a continuous judgment, each juror one leniency and one scale across all
+    /// criteria, a proposal's criteria correlated; sampled by Gibbs sweeps seeded from
+    /// `[uncertainty] seed`. Ranks by the posterior mean of the weighted total and gives each
+    /// proposal's probability of winning from the posterior (see `docs/methods.md`).
+    Bayes,
 }
 
 impl Method {
     /// Every method, in a fixed order.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::None,
         Method::Zscore,
         Method::Ratio,
@@ -49,6 +55,7 @@ impl Method {
         Method::Rank,
         Method::Additive,
         Method::Affine,
+        Method::Bayes,
     ];
 
     /// Whether the method keeps unanimity: on a pair of proposals that the same jurors read,
@@ -61,7 +68,9 @@ impl Method {
     pub const fn keeps_unanimity(self) -> bool {
         match self {
             Method::None | Method::Additive | Method::Affine => true,
-            Method::Zscore | Method::Ratio | Method::Minmax | Method::Rank => false,
+            // `bayes` shares one scale per juror too, but its posterior mean weighs a juror's
+            // criteria through their correlation, not by the rubric's weights alone.
+            Method::Zscore | Method::Ratio | Method::Minmax | Method::Rank | Method::Bayes => false,
         }
     }
 }
@@ -76,6 +85,7 @@ impl fmt::Display for Method {
             Method::Rank => "rank",
             Method::Additive => "additive",
             Method::Affine => "affine",
+            Method::Bayes => "bayes",
         })
     }
 }
