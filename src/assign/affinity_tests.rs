@@ -227,3 +227,56 @@ fn a_chain_of_exchanges_beyond_the_reach_of_two_exchanges_is_found() {
         assert_eq!(pairs, [(0, 1), (1, 2), (2, 0)], "seed {seed}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// On awards too large to enumerate (up to 14 jurors × 40 proposals, 1–3 reads): the plan
+    /// keeps the rules (allowed pairs, K distinct readers), its loads are in the even ranges
+    /// whenever the old pass found even loads, its total before joining is never below the old
+    /// pass's, and the affinity rows' order changes nothing.
+    #[test]
+    fn larger_plans_keep_the_rules_and_beat_the_exchanges(
+        jurors in 6usize..15, proposals in 10usize..41, k in 1usize..4,
+        countries in prop::option::of(2usize..5),
+        declared in prop::collection::vec((0usize..15, 0usize..41), 0..20),
+        caps in prop::collection::vec(prop::option::of(2usize..20), 0..15),
+        rows in prop::collection::vec((0usize..15, 0usize..41, 0i32..9), 0..200),
+        seed in any::<u64>(),
+    ) {
+        let award = tiny(jurors, proposals, countries, &declared);
+        let mut aff = vec![vec![0.0; proposals]; jurors];
+        let mut affinity = Vec::new();
+        for &(j, p, a) in &rows {
+            let (j, p) = (j % jurors, p % proposals);
+            if aff[j][p] == 0.0 && a > 0 {
+                aff[j][p] = a as f64 / 8.0;
+                affinity.push((JurorId::from(j), ProposalId::from(p), aff[j][p]));
+            }
+        }
+        let setup = Setup { capacity: caps.clone(), affinity: affinity.clone(), seed };
+        let rules = rules(&award, &caps, k);
+        let (Ok(new), Ok(old)) = (stages(&award, &setup, k, true, false), stages(&award, &setup, k, false, false)) else {
+            return Ok(());
+        };
+        let even = |plan: &Plan| (plan.loads.iter().zip(&rules.range)).all(|(l, r)| (r.0..=r.1).contains(l));
+        if even(&old) {
+            prop_assert!(even(&new), "loads {:?}, ranges {:?}", new.loads, rules.range);
+            prop_assert!(total(&new, &aff) >= total(&old, &aff));
+        }
+        let joined = first_round(&award, &setup, k).unwrap();
+        let mut readers = vec![Vec::new(); proposals];
+        for r in &joined.reads {
+            prop_assert!(rules.allowed[r.juror.index()][r.proposal.index()], "{r:?}");
+            readers[r.proposal.index()].push(r.juror.index());
+        }
+        for rs in &mut readers {
+            rs.dedup();
+            prop_assert_eq!(rs.len(), k);
+        }
+        prop_assert_eq!(&joined.loads, &new.loads);
+        affinity.reverse();
+        let reversed = Setup { affinity, ..setup };
+        prop_assert_eq!(first_round(&award, &reversed, k).unwrap(), joined);
+    }
+}
