@@ -27,13 +27,18 @@ use crate::error::{Error, Location, Problem, ProblemKind, Result};
 use crate::ids::{JurorId, ProposalId};
 use crate::outcome::Outcome;
 
+#[cfg(test)]
+mod affinity_tests;
 mod connect;
 mod eligible;
+#[cfg(test)]
 mod exchange;
 mod first;
+mod flow;
 mod loads;
 mod mixing;
 mod next;
+mod optimal;
 mod state;
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,12 @@
 //! in one component and a reader `y` of a proposal `q` in another exchange (`y` reads `p`,
 //! `x` reads `q`) when both may and neither reads it already; the exchange is kept when the
 //! number of components falls. Loads and each proposal's number of readers are unchanged.
+//! Without affinities, the first such exchange found is made; with them, the one losing the
+//! least affinity, `a(x, p) + a(y, q) − a(y, p) − a(x, q)`, among those found in the first
+//! [`TRIES`] tried (ties: the first found).
 
 use super::eligible::Eligible;
+use super::first::Affinity;
 use super::state::State;
 
 /// Most exchanges tried per join, so that a graph that cannot be joined costs little.
@@ -45,17 +49,30 @@ pub(super) fn components(state: &State) -> (Vec<usize>, usize) {
 
 /// Joins components by exchanges (see the module documentation) until one is left or no
 /// exchange tried helps.
-pub(super) fn connect(state: &mut State, eligible: &Eligible) {
+pub(super) fn connect(state: &mut State, eligible: &Eligible, affinity: &Affinity) {
     loop {
         let (labels, count) = components(state);
-        if count <= 1 || !join_once(state, eligible, &labels, count) {
+        if count <= 1 {
             return;
         }
+        let Some((x, p, y, q)) = join_once(state, eligible, affinity, &labels, count) else {
+            return;
+        };
+        exchange(state, x, p, y, q);
     }
 }
 
-/// One exchange that lowers the number of components, if one is found among the first tries.
-fn join_once(state: &mut State, eligible: &Eligible, labels: &[usize], count: usize) -> bool {
+/// The exchange `(x, p, y, q)` to make, lowering the number of components, if one is found
+/// among the first tries (the state is left as it was).
+fn join_once(
+    state: &mut State,
+    eligible: &Eligible,
+    affinity: &Affinity,
+    labels: &[usize],
+    count: usize,
+) -> Option<(usize, usize, usize, usize)> {
+    let weighed = !affinity.all().is_empty();
+    let mut best: Option<(f64, (usize, usize, usize, usize))> = None;
     // Proposals with at least two readers, by the component of their readers.
     let multi: Vec<usize> = (0..state.by_proposal.len())
         .filter(|&p| state.by_proposal[p].len() >= 2)
@@ -77,19 +94,27 @@ fn join_once(state: &mut State, eligible: &Eligible, labels: &[usize], count: us
                         continue;
                     }
                     exchange(state, x, p, y, q);
-                    if components(state).1 < count {
-                        return true;
-                    }
+                    let joins = components(state).1 < count;
                     exchange(state, y, p, x, q);
+                    if joins {
+                        if !weighed {
+                            return Some((x, p, y, q));
+                        }
+                        let a = |j, p| affinity.get(j, p);
+                        let loss = a(x, p) + a(y, q) - a(y, p) - a(x, q);
+                        if best.is_none_or(|(b, _)| loss < b) {
+                            best = Some((loss, (x, p, y, q)));
+                        }
+                    }
                     tries += 1;
                     if tries >= TRIES {
-                        return false;
+                        return best.map(|(_, e)| e);
                     }
                 }
             }
         }
     }
-    false
+    best.map(|(_, e)| e)
 }
 
 /// `x` gives `p` to `y`, and `y` gives `q` to `x`.

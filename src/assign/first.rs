@@ -13,16 +13,58 @@
 
 use super::connect::connect;
 use super::eligible::Eligible;
-use super::exchange::improve_affinity;
-use super::loads::targets;
+use super::loads::{level, targets};
+use super::optimal::maximise_affinity;
 use super::state::State;
 use super::{invalid, mixing, refused, Plan, Read, Setup};
 use crate::award::Award;
 use crate::error::{Location, Problem, ProblemKind, Result};
 use crate::ids::{JurorId, ProposalId};
 
-/// Plans the first round (see [`super::first_round`]).
+/// Plans the first round (see [`super::first_round`]): the greedy plan, rearranged for the
+/// largest total affinity (`optimal.rs`), its co-reading components joined (`connect.rs`).
 pub(super) fn plan(award: &Award, setup: &Setup, k: usize) -> Result<Plan> {
+    stages(award, setup, k, true, true)
+}
+
+/// The first round with the affinity pass chosen: the exact one (`exact`) or the 2-exchanges
+/// of earlier versions (`exchange.rs`, compiled for tests only, to compare against); the
+/// components joined or not (`join`).
+pub(super) fn stages(
+    award: &Award,
+    setup: &Setup,
+    k: usize,
+    exact: bool,
+    join: bool,
+) -> Result<Plan> {
+    let mut greedy = place(award, setup, k)?;
+    let (state, eligible) = (&mut greedy.state, &greedy.eligible);
+    let any = !setup.affinity.is_empty();
+    if any && exact {
+        maximise_affinity(state, eligible, &greedy.affinity, &greedy.bounds);
+    } else if any {
+        #[cfg(test)]
+        super::exchange::improve_affinity(state, eligible, &setup.affinity);
+    }
+    if join {
+        connect(&mut greedy.state, &greedy.eligible, &greedy.affinity);
+    }
+    Ok(finish(award, &greedy.state, &greedy.open, 1))
+}
+
+/// A greedy plan and what the later passes need of the award.
+struct Greedy {
+    state: State,
+    eligible: Eligible,
+    /// Each proposal's jurors without a conflict.
+    open: Vec<Vec<u32>>,
+    affinity: Affinity,
+    /// Each juror's even range of loads: `(min(limit, L), that + 1 if the limit is above L)`.
+    bounds: Vec<(usize, usize)>,
+}
+
+/// The greedy plan (see the module documentation), or the refusal of a request no plan meets.
+fn place(award: &Award, setup: &Setup, k: usize) -> Result<Greedy> {
     let (jurors, proposals) = (award.jurors().len(), award.proposals().len());
     if k == 0 {
         let message = "a proposal needs at least one read; give --reads 1 or more".to_string();
@@ -83,11 +125,17 @@ pub(super) fn plan(award: &Award, setup: &Setup, k: usize) -> Result<Plan> {
         }
         affinity.clear(p, &mut scratch);
     }
-    if !setup.affinity.is_empty() {
-        improve_affinity(&mut state, &eligible, &setup.affinity);
-    }
-    connect(&mut state, &eligible);
-    Ok(finish(award, &state, &open, 1))
+    let level = level(&limits, proposals * k).expect("targets exist");
+    let bounds = (limits.iter())
+        .map(|&l| (l.min(level), l.min(level) + usize::from(l > level)))
+        .collect();
+    Ok(Greedy {
+        state,
+        eligible,
+        open,
+        affinity,
+        bounds,
+    })
 }
 
 /// Juror `j`'s capacity in `setup` (no limit: `usize::MAX`).
@@ -324,8 +372,8 @@ fn stuck(award: &Award, p: usize, open: &[u32], limits: &[usize]) -> Problem {
     .with_value(id.to_string())
 }
 
-/// Affinities by proposal, for filling a dense row per proposal.
-struct Affinity {
+/// Affinities by proposal (juror order), for filling a dense row per proposal.
+pub(super) struct Affinity {
     /// Where each proposal's entries start in `entries`.
     starts: Vec<usize>,
     entries: Vec<(u32, f64)>,
@@ -357,8 +405,23 @@ impl Affinity {
         }
     }
 
-    fn entries(&self, p: usize) -> &[(u32, f64)] {
+    /// Proposal `p`'s rows `(juror, affinity)`, by juror.
+    pub(super) fn entries(&self, p: usize) -> &[(u32, f64)] {
         &self.entries[self.starts[p]..self.starts[p + 1]]
+    }
+
+    /// Every row, by proposal then juror.
+    pub(super) fn all(&self) -> &[(u32, f64)] {
+        &self.entries
+    }
+
+    /// The affinity of juror `j` for proposal `p` (0 without a row).
+    pub(super) fn get(&self, j: usize, p: usize) -> f64 {
+        let rows = self.entries(p);
+        match rows.binary_search_by_key(&(j as u32), |&(j, _)| j) {
+            Ok(i) => rows[i].1,
+            Err(_) => 0.0,
+        }
     }
 
     fn clear(&self, p: usize, row: &mut [f64]) {

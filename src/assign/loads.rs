@@ -7,20 +7,7 @@
 /// `None` when the limits add up to less than `demand`.
 pub(super) fn targets(limits: &[usize], demand: usize, order: &[usize]) -> Option<Vec<usize>> {
     let filled = |level: usize| -> usize { limits.iter().map(|&l| l.min(level)).sum() };
-    let top = limits.iter().copied().max().unwrap_or(0);
-    if filled(top) < demand {
-        return None;
-    }
-    // The largest level that does not overshoot: filled() is non-decreasing.
-    let (mut lo, mut hi) = (0, top);
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if filled(mid) <= demand {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
+    let lo = level(limits, demand)?;
     let mut targets: Vec<usize> = limits.iter().map(|&l| l.min(lo)).collect();
     let mut rest = demand - filled(lo);
     for &j in order {
@@ -37,6 +24,28 @@ pub(super) fn targets(limits: &[usize], demand: usize, order: &[usize]) -> Optio
         "filled(lo + 1) > demand leaves enough jurors above lo"
     );
     Some(targets)
+}
+
+/// The largest level `L` with `Σ min(limit, L) ≤ demand`, or `None` when the limits add up
+/// to less than `demand`. Every even plan gives juror `j` `min(limit, L)` reads, or one more
+/// when their limit is above `L` ([`targets`] picks who).
+pub(super) fn level(limits: &[usize], demand: usize) -> Option<usize> {
+    let filled = |level: usize| -> usize { limits.iter().map(|&l| l.min(level)).sum() };
+    let top = limits.iter().copied().max().unwrap_or(0);
+    if filled(top) < demand {
+        return None;
+    }
+    // The largest level that does not overshoot: filled() is non-decreasing.
+    let (mut lo, mut hi) = (0, top);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if filled(mid) <= demand {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Some(lo)
 }
 
 #[cfg(test)]
