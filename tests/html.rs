@@ -220,3 +220,19 @@ fn tied_winning_places_are_shown_as_tied_not_as_no_proposal_eligible() {
     );
     assert!(html.contains("no proposal wins outright"), "{html}");
 }
+
+#[test]
+fn bayes_without_the_bootstrap_claims_nothing_about_leaving_a_juror_out() {
+    // `bayes` gives p_winner from its posterior without --bootstrap, but makes no run without
+    // a juror: jurors.csv has no changes_winners column (it said "no" for every juror), and
+    // the page neither says that leaving a juror out changes nothing nor calls the draws
+    // bootstrap replicates.
+    let tmp = Dir::empty();
+    let out = example(&tmp, &["--method", "bayes"]);
+    let jurors = fs::read_to_string(out.join("jurors.csv")).unwrap();
+    assert!(!jurors.lines().next().unwrap().contains("changes_winners"));
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("Leaving out any one juror"), "{html}");
+    assert!(!html.contains("bootstrap replicates"), "{html}");
+    assert!(html.contains("posterior draws"), "{html}");
+}

@@ -430,7 +430,9 @@ impl Report for JurorsCsv {
             &diagnosed
         };
         // With uncertainty: whether leaving the juror out changes the winners, and to what.
-        let uncertainty = outcome.uncertainty.as_ref();
+        // (`bayes` without `--bootstrap` has a posterior but no runs without a juror: then
+        // the columns are left out, never filled with a "no" nothing measured.)
+        let uncertainty = outcome.uncertainty.as_ref().filter(|u| u.has_without());
         let decisive = uncertainty
             .map(|u| u.decisive_jurors(outcome))
             .unwrap_or_default();

@@ -133,6 +133,8 @@ pub(crate) struct JurorRow {
     pub scale: Option<f64>,
     pub agreement: Option<f64>,
     pub flags: String,
+    /// Whether the runs without each juror were made (`changes_winners` is filled).
+    pub without_run: bool,
     pub winners_without: Option<String>,
 }
 
@@ -239,6 +241,7 @@ fn jurors(path: &Path) -> Result<Vec<JurorRow>> {
             scale: number(r, "scale"),
             agreement: number(r, "agreement"),
             flags: cell(r, "flags").to_string(),
+            without_run: !cell(r, "changes_winners").is_empty(),
             winners_without: (cell(r, "changes_winners") == "yes")
                 .then(|| cell(r, "winners_without").to_string()),
         })

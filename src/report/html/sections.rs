@@ -56,7 +56,12 @@ pub(super) fn winners(html: &mut String, b: &Bundle) {
             num(r.total)
         );
         if let Some(p) = r.p_winner {
-            let _ = write!(html, ", a winner in {:.0}% of replicates", 100.0 * p);
+            let _ = write!(
+                html,
+                ", a winner in {:.0}% of {}",
+                100.0 * p,
+                draws(b, false)
+            );
         }
         html.push_str("</li>\n");
     }
@@ -85,10 +90,11 @@ pub(super) fn cut(html: &mut String, b: &Bundle) {
         (Some(c), Some(n)) => {
             let _ = writeln!(
                 html,
-                "<p class=\"reading\">{} stays ahead of {} in {:.0}% of {n} bootstrap replicates over reviews: {}.</p>",
+                "<p class=\"reading\">{} stays ahead of {} in {:.0}% of {n} {}: {}.</p>",
                 escape(&c.last_winner),
                 escape(&c.runner_up),
                 100.0 * c.holds,
+                draws(b, true),
                 escape(&c.reading)
             );
         }
@@ -106,7 +112,19 @@ pub(super) fn cut(html: &mut String, b: &Bundle) {
     html.push_str("</section>\n");
 }
 
+/// What the shares are shares of: the bootstrap's replicates, or `bayes`'s posterior draws.
+fn draws(b: &Bundle, long: bool) -> &'static str {
+    match (b.summary.method == "bayes", long) {
+        (true, _) => "posterior draws",
+        (false, true) => "bootstrap replicates over reviews",
+        (false, false) => "replicates",
+    }
+}
+
 fn without_juror(html: &mut String, b: &Bundle) {
+    if !b.jurors.iter().any(|j| j.without_run) {
+        return;
+    }
     let decisive: Vec<_> = b
         .jurors
         .iter()
