@@ -130,14 +130,14 @@ fn summary(award: &Award, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  extra reads went to (most uncertain first):")?;
         writeln!(
             out,
-            "    {:<12} {:>6} {:>9} {:>8} {:>5}",
-            "proposal", "extra", "total", "p_winner", "reads"
+            "    {:<12} {:>6} {:>9} {:>8} {:>7}",
+            "proposal", "extra", "total", "p_winner", "reviews"
         )?;
         for p in &plan.picks {
             let total = p.total.map_or("-".to_string(), jury::report::number);
             writeln!(
                 out,
-                "    {:<12} {:>6} {:>9} {:>8.3} {:>5}",
+                "    {:<12} {:>6} {:>9} {:>8.3} {:>7}",
                 award.proposals().id(p.proposal),
                 p.extra,
                 total,
