@@ -236,3 +236,21 @@ fn bayes_without_the_bootstrap_claims_nothing_about_leaving_a_juror_out() {
     assert!(!html.contains("bootstrap replicates"), "{html}");
     assert!(html.contains("posterior draws"), "{html}");
 }
+
+#[test]
+fn ids_are_shown_as_given_not_as_the_csv_reports_make_them_spreadsheet_safe() {
+    // jurors.csv writes the juror `@J1` as `'@J1` (a spreadsheet would run `@…`); the page,
+    // drawn from jurors.csv, shows `@J1` as summary.json has it (found by a review).
+    let d = Dir::award(
+        "[award]\nwinners = 1\n[ranking]\nmin_reviews = 1",
+        "juror,proposal,innovation,impact\n@J1,P1,5,4\n@J1,P2,3,3\nJ2,P1,4,4\nJ2,P2,2,3\n",
+    );
+    let out = d.join("out");
+    score_into(d.path(), &out, &[]);
+    assert!(fs::read_to_string(out.join("jurors.csv"))
+        .unwrap()
+        .contains("\n'@J1,"));
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<td>@J1</td>"), "{html}");
+    assert!(!html.contains("'@J1"), "{html}");
+}

@@ -223,6 +223,16 @@ fn cell<'a>(row: &'a BTreeMap<String, String>, column: &str) -> &'a str {
     row.get(column).map_or("", String::as_str)
 }
 
+/// A text cell as given, without the `'` that the CSV reports put before a cell a
+/// spreadsheet would run as a formula (`report::text`): the page shows `@J01`, as
+/// `summary.json` does, not `'@J01`.
+fn given(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
 fn number(row: &BTreeMap<String, String>, column: &str) -> Option<f64> {
     cell(row, column)
         .parse()
@@ -234,8 +244,8 @@ fn jurors(path: &Path) -> Result<Vec<JurorRow>> {
     Ok(table(path)?
         .iter()
         .map(|r| JurorRow {
-            juror: cell(r, "juror").to_string(),
-            name: cell(r, "name").to_string(),
+            juror: given(cell(r, "juror")),
+            name: given(cell(r, "name")),
             scores: cell(r, "scores").parse().unwrap_or(0),
             leniency: number(r, "leniency"),
             scale: number(r, "scale"),
@@ -243,7 +253,7 @@ fn jurors(path: &Path) -> Result<Vec<JurorRow>> {
             flags: cell(r, "flags").to_string(),
             without_run: !cell(r, "changes_winners").is_empty(),
             winners_without: (cell(r, "changes_winners") == "yes")
-                .then(|| cell(r, "winners_without").to_string()),
+                .then(|| given(cell(r, "winners_without"))),
         })
         .collect())
 }
@@ -252,7 +262,7 @@ fn reliability(path: &Path) -> Result<Vec<Reliability>> {
     Ok(table(path)?
         .iter()
         .map(|r| Reliability {
-            criterion: cell(r, "criterion").to_string(),
+            criterion: given(cell(r, "criterion")),
             statistic: cell(r, "statistic").to_string(),
             value: number(r, "value"),
         })
