@@ -454,3 +454,32 @@ fn juror_ids_that_differ_only_in_case_cannot_share_a_sheets_folder() {
     );
     assert!(!sheets.exists());
 }
+
+#[test]
+fn an_id_a_spreadsheet_would_run_is_refused_before_a_plan_jury_could_not_read_back() {
+    // Found by a review: juror `@J1` was written `'@J1` (spreadsheet-safe) into the plan and
+    // its sheet, and the next round and the scores then refused `'@J1` as an unknown juror.
+    let d = planning_award();
+    d.write(
+        "jurors.csv",
+        "id,name,country\nJ1,x,AL\n@J2,y,BG\nJ3,z,CY2\nJ4,w,FI\n",
+    );
+    d.write("conflicts.csv", "juror,proposal\n");
+    let out = d.join("assignment.csv");
+    let assert = jury()
+        .args(["assign", "--reads", "2", "--out"])
+        .arg(&out)
+        .arg(d.path())
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains(
+            "jurors.csv: value \"@J2\": this juror id begins as a spreadsheet formula does"
+        ),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // Printed only (no file for jury to read back), the plan is made.
+    stdout_of(&mut d.jury(&["assign", "--reads", "2"]));
+}

@@ -64,6 +64,9 @@ pub fn write_plan_files(
     if sheets.is_some() {
         check_file_names(award, &jurors)?;
     }
+    if out.is_some() || sheets.is_some() {
+        check_read_back(award, reads)?;
+    }
     let fail = |path: &Path| {
         let path = path.to_path_buf();
         move |source: io::Error| Error::Output { path, source }
@@ -196,6 +199,40 @@ fn check_file_names(award: &Award, jurors: &[crate::ids::JurorId]) -> Result<()>
     } else {
         Err(Error::Invalid(bad))
     }
+}
+
+/// Refuses ids that these files could not give back: one a spreadsheet would run as a formula
+/// is written with a leading `'` ([`text`]), which jury, reading the file or the sheet again,
+/// would take as part of the id.
+fn check_read_back(award: &Award, reads: &[Read]) -> Result<()> {
+    let mut ids: Vec<(&str, &str)> = reads
+        .iter()
+        .flat_map(|r| {
+            [
+                ("juror", award.jurors().id(r.juror)),
+                ("proposal", award.proposals().id(r.proposal)),
+            ]
+        })
+        .filter(|(_, id)| text(id) != *id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let problems = ids
+        .into_iter()
+        .map(|(what, id)| {
+            let list = if what == "juror" { "jurors.csv" } else { "proposals.csv" };
+            Problem::new(
+                ProblemKind::Setting,
+                Location::file(list),
+                format!("this {what} id begins as a spreadsheet formula does (= + - @): the plan and the sheets would write it as '{id}, which could not be read back as the same {what}; rename it"),
+            )
+            .with_value(id.to_string())
+        })
+        .collect();
+    Err(Error::Invalid(problems))
 }
 
 /// Whether `id` names a file on every common system: no path or reserved character, no
