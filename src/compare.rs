@@ -35,14 +35,7 @@ impl Comparison {
 /// number of threads).
 pub fn compare(award: &Award) -> Comparison {
     let methods = Method::ALL.to_vec();
-    let outcomes: Vec<Outcome> = methods
-        .par_iter()
-        .map(|&method| {
-            let mut settings = award.settings().clone();
-            settings.method = method;
-            score_with(award, &settings)
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = methods.par_iter().map(|&m| score_as(award, m)).collect();
     let own = methods
         .iter()
         .position(|&m| m == award.settings().method)
@@ -80,13 +73,18 @@ pub(crate) fn winners_by_method(award: &Award, own: &Outcome) -> Vec<(Method, Ve
             let winners = if method == chosen {
                 own.winners()
             } else {
-                let mut settings = award.settings().clone();
-                settings.method = method;
-                score_with(award, &settings).winners()
+                score_as(award, method).winners()
             };
             (method, winners)
         })
         .collect()
+}
+
+/// The award scored under `method`, its other settings as they are.
+fn score_as(award: &Award, method: Method) -> Outcome {
+    let mut settings = award.settings().clone();
+    settings.method = method;
+    score_with(award, &settings)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! table; a timestamp that cannot be read, or a day order that cannot be told, is refused
 //! when it decides which row wins.
 
-use crate::input::{folder, ranking, NAMED, PLAIN};
+use crate::input::{folder, ranking, replaced_rows, NAMED, PLAIN};
 use crate::util::Dir;
 
 const LAST: &str = "[input]\nduplicates = \"last\"\n";
@@ -47,13 +47,8 @@ fn the_row_sent_last_wins_even_above_the_first() {
         stderr.contains("scores.csv: 2 scores replaced by a row sent later by column 'Timestamp' for the same juror, proposal and criterion"),
         "{stderr}"
     );
-    let out = d.join("out");
-    let args = ["score", "--method", "none", "--out", out.to_str().unwrap()];
-    d.jury(&args).assert().success();
-    let audit = std::fs::read_to_string(out.join("scores.csv")).unwrap();
-    let replaced: Vec<&str> = audit.lines().filter(|l| l.contains(",replaced,")).collect();
     assert_eq!(
-        replaced,
+        replaced_rows(&d),
         [
             "J2,P1,innovation,4,1,,replaced,given at scores.csv:5; replaced by the row at scores.csv:2",
             "J2,P1,impact,4,1,,replaced,given at scores.csv:5; replaced by the row at scores.csv:2",

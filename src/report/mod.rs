@@ -54,8 +54,19 @@ pub trait Report {
 pub fn text(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
         Some('+' | '-') if plain_number(s) => s.into(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        Some(c) if FORMULA_START.contains(&c) => format!("'{s}").into(),
         _ => s.into(),
+    }
+}
+
+/// The characters that make a spreadsheet run a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell of a CSV report read back as it was given: [`text`]'s `'` taken off.
+pub(crate) fn untext(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
     }
 }
 

@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
+use crate::report::untext;
 
 /// The bundle, as the report needs it.
 pub(crate) struct Bundle {
@@ -223,14 +224,9 @@ fn cell<'a>(row: &'a BTreeMap<String, String>, column: &str) -> &'a str {
     row.get(column).map_or("", String::as_str)
 }
 
-/// A text cell as given, without the `'` that the CSV reports put before a cell a
-/// spreadsheet would run as a formula (`report::text`): the page shows `@J01`, as
-/// `summary.json` does, not `'@J01`.
+/// A text cell as given (the page shows `@J01`, as `summary.json` does, not `'@J01`).
 fn given(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
-        _ => cell.to_string(),
-    }
+    untext(cell).to_string()
 }
 
 fn number(row: &BTreeMap<String, String>, column: &str) -> Option<f64> {
