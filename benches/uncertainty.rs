@@ -1,32 +1,81 @@
-//! 2,000 bootstrap replicates with the additive refit on the shipped example, on one thread
-//! and on every core: the speed-up of the parallel bootstrap.
+//! The bootstrap and the winners without each juror.
+//!
+//! * `bootstrap_2000_example`: 2,000 replicates on the shipped example under the default
+//!   method (`affine`) and `additive`, on one thread and on every core.
+//! * `conference_300k`: a simulated conference (15,000 proposals × 4 reads × 5 criteria, 3,000
+//!   jurors, 300,000 scores) under `affine`: plain scoring, the runs without each juror alone
+//!   (`estimate` with 0 replicates), and with 10 replicates. A 1,000-replicate bootstrap takes
+//!   about the runs without each juror plus 100 times the difference of the last two.
 
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use jury::Method;
+use jury::advanced::uncertainty::estimate;
+use jury::simulate::{simulate, SimulationOptions};
+use jury::{Award, Method};
 
-fn bench(c: &mut Criterion) {
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+}
+
+fn example(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ineli-balkans-2016");
-    let mut award = jury::load(dir).unwrap();
-    award.settings_mut().method = Method::Additive;
-    let outcome = jury::score(&award);
-    let mut g = c.benchmark_group("bootstrap_2000_additive_example");
+    let mut g = c.benchmark_group("bootstrap_2000_example");
     g.sample_size(10);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for threads in [1, cores] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        g.bench_function(format!("{threads}_threads"), |b| {
+    for method in [Method::Affine, Method::Additive] {
+        let mut award = jury::load(&dir).unwrap();
+        award.settings_mut().method = method;
+        let outcome = jury::score(&award);
+        for threads in [1, cores] {
+            let pool = pool(threads);
+            g.bench_function(format!("{method}_{threads}_threads"), |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        black_box(estimate(&award, award.settings(), &outcome, 2000, &|_| {}))
+                    })
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+/// The simulated conference: 15,000 proposals read 4 times each by 3,000 jurors in 10 panels.
+fn conference() -> Award {
+    let options = SimulationOptions {
+        proposals: 15_000,
+        jurors: 3_000,
+        reviews: 4,
+        criteria: 5,
+        panels: 10,
+        seed: 2026,
+        ..SimulationOptions::default()
+    };
+    simulate(&options).unwrap().award
+}
+
+fn conference_300k(c: &mut Criterion) {
+    let award = conference();
+    let outcome = jury::score(&award);
+    let mut g = c.benchmark_group("conference_300k");
+    g.sample_size(10);
+    let pool = pool(2);
+    g.bench_function("score", |b| {
+        b.iter(|| pool.install(|| black_box(jury::score(&award).winners())))
+    });
+    for replicates in [0, 10] {
+        g.bench_function(format!("estimate_{replicates}_replicates_2_threads"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    black_box(jury::advanced::uncertainty::estimate(
+                    black_box(estimate(
                         &award,
                         award.settings(),
                         &outcome,
-                        2000,
+                        replicates,
                         &|_| {},
                     ))
                 })
@@ -36,5 +85,5 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, example, conference_300k);
 criterion_main!(benches);

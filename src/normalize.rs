@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{FitOptions, Observation, Posterior};
+use crate::fit::{FitOptions, Observation, Posterior, SharedAffineFit};
 use crate::rubric::Criterion;
 use crate::settings::Method;
 use crate::util::stats::{runs, weighted_mean_sd};
@@ -145,6 +145,45 @@ fn correct_within(
     )
 }
 
+/// Where the iteration of a fitted method stopped on the whole award: the fits of a bootstrap
+/// replicate and of the award without one juror start from it ([`correct_from`]). Only
+/// `affine` has one; every other method fits from scratch, or fits nothing.
+#[derive(Clone, Debug)]
+pub(crate) struct Start(Arc<SharedAffineFit>);
+
+/// The start of `method`'s fit on the valid scores of the award (`None` for a method without
+/// an iteration to start).
+pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<Start> {
+    let scores = award.scores();
+    let ranges = runs(scores.len(), |i| scores[i].criterion_index());
+    let used = |i: usize| status[i] == Status::Used;
+    let input = FitInput {
+        award,
+        ranges: &ranges,
+        used: &used,
+        counts: None,
+        options: &FitOptions::default(),
+        seed: award.settings().seed,
+        start: None,
+    };
+    corrector(method).fit(&input).and_then(|f| f.start)
+}
+
+/// [`correct_seeded`] with the fit started at `start` (see [`start`]): the same correction to
+/// within the fit's tolerance ([`FitOptions::tolerance`]), in fewer sweeps when the data are
+/// close to those of the start.
+pub(crate) fn correct_from(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+    seed: u64,
+    start: Option<&Start>,
+) -> Correction {
+    let options = FitOptions::default();
+    correct_started(award, status, counts, method, &options, seed, start)
+}
+
 /// [`correct_seeded`] with the fitted methods' tolerance and iteration limit.
 fn correct_seeded_within(
     award: &Award,
@@ -153,6 +192,19 @@ fn correct_seeded_within(
     method: Method,
     options: &FitOptions,
     seed: u64,
+) -> Correction {
+    correct_started(award, status, counts, method, options, seed, None)
+}
+
+/// [`correct_seeded_within`] from `start`.
+fn correct_started(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    method: Method,
+    options: &FitOptions,
+    seed: u64,
+    start: Option<&Start>,
 ) -> Correction {
     let criteria = award.rubric().criteria.len();
     let scores = award.scores();
@@ -181,6 +233,7 @@ fn correct_seeded_within(
         counts,
         options,
         seed,
+        start,
     };
     let fitted = match rule.sample(&input) {
         Some(sampled) => {
@@ -482,6 +535,8 @@ struct FitInput<'a> {
     options: &'a FitOptions,
     /// The seed of a sampled method.
     seed: u64,
+    /// Where a fitted method's iteration starts (`None`: from scratch).
+    start: Option<&'a Start>,
 }
 
 impl FitInput<'_> {
@@ -513,6 +568,8 @@ struct Fitted {
     warnings: Vec<Warning>,
     unconverged: Vec<usize>,
     iterations: usize,
+    /// Where the fit's iteration stopped, for fits of nearly the same data to start from.
+    start: Option<Start>,
 }
 
 /// What a sampled method found: its posterior, the juror effects it implies, its warnings.

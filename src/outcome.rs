@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility::{self, Ineligible, RawRanges};
 use crate::fit::components_of_edges;
 use crate::ids::ProposalId;
-use crate::normalize::{self, Correction};
+use crate::normalize::{self, Correction, Start};
 use crate::rank::{self, Ranking};
 use crate::reliability::{self, Statistic};
 use crate::settings::Settings;
@@ -166,24 +166,94 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
     scored(award, settings, counts, false)
 }
 
+/// What every scoring of one award under one settings in a bootstrap shares: the statuses
+/// (conflicts are decided by the award's own settings) and where the fitted method's
+/// iteration starts, the fit of the whole award. Made once per estimate.
+pub(crate) struct Replay {
+    status: Vec<Status>,
+    start: Option<Start>,
+}
+
+impl Replay {
+    /// The statuses of `award` and the start of `settings`' method on it (one fit).
+    pub(crate) fn new(award: &Award, settings: &Settings) -> Replay {
+        let status = conflicts::statuses(award);
+        let start = normalize::start(award, &status, settings.method);
+        Replay { status, start }
+    }
+
+    /// [`score_counted`] with the fit started from the whole award's (the same outcome to
+    /// within the fit's tolerance, [`crate::advanced::fit::FitOptions::tolerance`]), and no
+    /// warnings: a replicate is asked only for its values, ranking and winners.
+    pub(crate) fn score(&self, award: &Award, settings: &Settings, counts: &[u32]) -> Outcome {
+        assert_eq!(
+            counts.len(),
+            award.scores().len(),
+            "one count for each score"
+        );
+        let run = Run {
+            diagnose: false,
+            replay: Some(self),
+        };
+        scored_as(award, settings, Some(counts), run)
+    }
+}
+
+/// How [`scored_as`] runs: with the diagnostics, or as a replay (statuses and start given,
+/// no warnings).
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    diagnose: bool,
+    replay: Option<&'a Replay>,
+}
+
 /// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
 fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: bool) -> Outcome {
-    let status = conflicts::statuses(award);
+    let run = Run {
+        diagnose,
+        replay: None,
+    };
+    scored_as(award, settings, counts, run)
+}
+
+/// The warnings that come before the correction's: the input's notes, missing and conflicted
+/// scores, attributes the settings name that the lists lack.
+fn first_warnings(award: &Award, settings: &Settings, status: &[Status]) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = (award.input_notes().iter())
         .map(|(file, note)| Warning::Input {
             file: file.clone(),
             note: note.clone(),
         })
         .collect();
-    warnings.extend(status_warnings(&status));
+    warnings.extend(status_warnings(status));
     warnings.extend(unknown_attributes(award, settings));
+    warnings
+}
+
+/// [`scored`] as `run` says.
+fn scored_as(award: &Award, settings: &Settings, counts: Option<&[u32]>, run: Run<'_>) -> Outcome {
+    let (status, start, warn) = match run.replay {
+        Some(r) => (r.status.clone(), r.start.as_ref(), false),
+        None => (conflicts::statuses(award), None, true),
+    };
+    let mut warnings = if warn {
+        first_warnings(award, settings, &status)
+    } else {
+        Vec::new()
+    };
     // The design's connectivity is one pass on one thread: it runs beside the correction,
     // whose criteria rarely share the threads out evenly.
     let (split, (correction, (values, aggregate_warnings))) = rayon::join(
-        || split_design(award, &status),
+        || warn.then(|| split_design(award, &status)).flatten(),
         || {
-            let correction =
-                normalize::correct_seeded(award, &status, counts, settings.method, settings.seed);
+            let correction = normalize::correct_from(
+                award,
+                &status,
+                counts,
+                settings.method,
+                settings.seed,
+                start,
+            );
             let aggregated = aggregate::aggregate_counted(
                 award,
                 &status,
@@ -202,7 +272,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     warnings.extend(split);
     warnings.extend(correction.warnings.iter().cloned());
     warnings.extend(aggregate_warnings);
-    for (p, v) in values.iter().enumerate() {
+    for (p, v) in values.iter().enumerate().filter(|_| warn) {
         if v.reviews == 1 {
             warnings.push(Warning::SingleReview {
                 proposal: award.proposals().id(p).to_string(),
@@ -217,7 +287,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
             rank_and_select(award, settings, &values, &raw)
         },
         || {
-            if diagnose {
+            if run.diagnose {
                 diagnostics::diagnose(award, &status, &correction, &values)
             } else {
                 Diagnostics::default()

@@ -18,11 +18,16 @@ use rayon::prelude::*;
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::ids::ProposalId;
-use crate::outcome::{interval, score_counted, Cut, Outcome, Uncertainty};
+use crate::outcome::{interval, Cut, Outcome, Replay, Uncertainty};
 use crate::settings::Settings;
 use crate::winners::Winner;
 
 pub use crate::outcome::INTERVAL_TAIL;
+
+mod cut;
+mod screen;
+
+use screen::{Scratch, Screen};
 
 /// Which kind of run of [`estimate`] has finished, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,11 +61,13 @@ pub fn estimate(
     if let Some(u) = outcome.uncertainty.as_ref().filter(|u| u.posterior) {
         // A sampled method's posterior already gives the probabilities: only the runs
         // without each juror are made.
+        let replay = Replay::new(award, settings);
         return Uncertainty {
-            without: without_each_juror(award, settings, tick),
+            without: without_each_juror(award, settings, outcome, &replay, tick),
             ..u.clone()
         };
     }
+    let replay = Replay::new(award, settings);
     let reviews = Reviews::new(award, &outcome.status);
     let n = award.proposals().len();
     let runs: Vec<Replicate> = (0..replicates)
@@ -73,12 +80,12 @@ pub fn estimate(
                 seed: lottery,
                 ..settings.clone()
             };
-            let o = score_counted(award, &settings, Some(&counts));
+            let o = replay.score(award, &settings, &counts);
             tick(Run::Replicate);
             Replicate::of(&o)
         })
         .collect();
-    let without = without_each_juror(award, settings, tick);
+    let without = without_each_juror(award, settings, outcome, &replay, tick);
     let mut p_winner = vec![0.0; n];
     let mut rank = vec![None; n];
     let mut total = vec![None; n];
@@ -113,25 +120,40 @@ pub fn estimate(
 }
 
 /// The winners of the award scored without each juror in turn (their scores counted 0
-/// times), in juror order.
+/// times), in juror order. A juror whom the screen clears ([`Screen::clears`]) keeps the
+/// award's own winners; every other juror's absence is scored exactly.
 fn without_each_juror(
     award: &Award,
     settings: &Settings,
+    outcome: &Outcome,
+    replay: &Replay,
     tick: &(dyn Fn(Run) + Sync),
 ) -> Vec<Vec<ProposalId>> {
+    let screen = Screen::new(award, settings, outcome);
+    let winners = outcome.winners();
     (0..award.jurors().len())
         .into_par_iter()
-        .map(|j| {
-            let counts: Vec<u32> = award
-                .scores()
-                .iter()
-                .map(|s| u32::from(s.juror_index() != j))
-                .collect();
-            let o = score_counted(award, settings, Some(&counts));
+        .map_init(Scratch::default, |scratch, j| {
+            let cleared = screen.as_ref().is_some_and(|s| s.clears(j, scratch));
+            let without = if cleared {
+                winners.clone()
+            } else {
+                without_juror(award, settings, replay, j)
+            };
             tick(Run::WithoutJuror);
-            o.winners()
+            without
         })
         .collect()
+}
+
+/// The winners of the award scored without juror `j`.
+fn without_juror(award: &Award, settings: &Settings, replay: &Replay, j: usize) -> Vec<ProposalId> {
+    let counts: Vec<u32> = award
+        .scores()
+        .iter()
+        .map(|s| u32::from(s.juror_index() != j))
+        .collect();
+    replay.score(award, settings, &counts).winners()
 }
 
 /// The share of the replicates `runs` in which last winner `w` stays ahead of runner-up `r`:
@@ -256,6 +278,7 @@ impl Reviews {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::score_counted;
     use crate::testkit;
     use crate::Method;
     use crate::Rubric;
@@ -432,3 +455,6 @@ mod tests {
         assert!((holds - 0.5).abs() < 0.1, "{holds}");
     }
 }
+
+#[cfg(test)]
+mod screen_tests;

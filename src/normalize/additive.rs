@@ -23,6 +23,7 @@ impl Corrector for Additive {
             warnings: Vec::new(),
             unconverged: (0..fits.len()).filter(|&k| !fits[k].converged).collect(),
             iterations: input.options.max_iterations,
+            start: None,
             effects: fits
                 .into_iter()
                 .map(|f| (f.bias, vec![1.0; jurors]))

@@ -1,8 +1,10 @@
 //! `affine`: fit of `score = scale(juror) × value(proposal) + bias(juror)` on every criterion
 //! at once, one scale per juror ([`crate::fit::fit_affine_shared`]).
 
+use std::sync::Arc;
+
 use super::{
-    Corrector, FitInput, Fitted, JurorScores, Part, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
+    Corrector, FitInput, Fitted, JurorScores, Part, Start, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
 };
 use crate::fit::{fit_affine_shared_from, AffineOptions};
 use crate::warnings::Warning;
@@ -23,7 +25,13 @@ impl Corrector for Affine {
             ..AffineOptions::default()
         };
         let observations = input.ranges.iter().map(|range| input.observations(range));
-        let f = fit_affine_shared_from(jurors, proposals, observations, &options);
+        let f = fit_affine_shared_from(
+            jurors,
+            proposals,
+            observations,
+            &options,
+            input.start.map(|s| &*s.0),
+        );
         let held: Vec<usize> = (0..jurors).filter(|&j| f.held[j]).collect();
         let warnings = held
             .first()
@@ -42,7 +50,10 @@ impl Corrector for Affine {
                 (0..input.ranges.len()).collect()
             },
             iterations: options.fit.max_iterations,
-            effects: f.criteria.into_iter().map(|f| (f.bias, f.scale)).collect(),
+            effects: (f.criteria.iter())
+                .map(|f| (f.bias.clone(), f.scale.clone()))
+                .collect(),
+            start: Some(Start(Arc::new(f))),
         })
     }
 

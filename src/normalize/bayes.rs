@@ -106,6 +106,7 @@ fn effects(input: &FitInput<'_>, posterior: &Posterior) -> Fitted {
         effects,
         unconverged: Vec::new(),
         iterations: 0,
+        start: None,
         warnings: Vec::new(),
     }
 }

@@ -1,7 +1,7 @@
 //! The shared-scale affine fit: every criterion at once, one scale per juror (the `affine`
 //! method).
 
-use super::super::additive::additive;
+use super::super::additive::{additive, AdditiveFit};
 use super::super::components::NONE;
 use super::super::design::Design;
 #[cfg(doc)]
@@ -90,21 +90,53 @@ pub fn fit_affine_shared(
         .iter()
         .map(|obs| Design::new(n_jurors, n_proposals, obs))
         .collect();
-    shared(n_jurors, &designs, opts)
+    shared(n_jurors, &designs, opts, None)
 }
 
 /// [`fit_affine_shared`] on criteria made one at a time, each list of observations dropped
 /// once its design is built: on a large award only one criterion's list is held at once.
+///
+/// **Warm start.** With `start`, a fit of the same jurors, proposals and criteria (of the whole
+/// award, say, for a bootstrap replicate or the award without one juror), the iteration starts
+/// from its biases, values and scales instead of from the additive fit. It stops on the same
+/// test ([`FitOptions::tolerance`]), so the result is the cold fit's to within that tolerance
+/// (`docs/methods.md`, "Warm starts").
 pub(crate) fn fit_affine_shared_from(
     n_jurors: usize,
     n_proposals: usize,
     criteria: impl Iterator<Item = Vec<Observation>>,
     opts: &AffineOptions,
+    start: Option<&SharedAffineFit>,
 ) -> SharedAffineFit {
     let designs: Vec<Design> = criteria
         .map(|obs| Design::new(n_jurors, n_proposals, &obs))
         .collect();
-    shared(n_jurors, &designs, opts)
+    shared(n_jurors, &designs, opts, start)
+}
+
+/// Where criterion `k`'s iteration starts: the additive fit of its design, or the biases and
+/// values of `start` (0 for a juror or proposal this design does not observe).
+fn start_of(
+    d: &Design,
+    k: usize,
+    opts: &AffineOptions,
+    start: Option<&SharedAffineFit>,
+) -> AdditiveFit {
+    let Some(fit) = start.and_then(|s| s.criteria.get(k)) else {
+        return additive(d, &opts.fit);
+    };
+    let keep = |x: &[f64], comp: &[u32]| -> Vec<f64> {
+        x.iter()
+            .zip(comp)
+            .map(|(&x, &c)| if c == NONE { 0.0 } else { x })
+            .collect()
+    };
+    AdditiveFit {
+        bias: keep(&fit.bias, &d.juror_comp),
+        value: keep(&fit.value, &d.proposal_comp),
+        iterations: 0,
+        converged: true,
+    }
 }
 
 /// Whether each juror scored fewer than `min` distinct proposals on every criterion (false
@@ -129,14 +161,28 @@ pub(super) fn held_jurors(designs: &[Design], min: usize) -> Vec<bool> {
 }
 
 /// [`fit_affine_shared`] on the criteria's designs.
-fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAffineFit {
+fn shared(
+    n_jurors: usize,
+    designs: &[Design],
+    opts: &AffineOptions,
+    start: Option<&SharedAffineFit>,
+) -> SharedAffineFit {
     let held = held_jurors(designs, opts.min_proposals);
     let mut crits: Vec<Criterion> = designs
         .iter()
-        .map(|d| {
-            let mut c = Criterion::new(d, additive(d, &opts.fit), opts, false).holding(&held);
+        .enumerate()
+        .map(|(k, d)| {
+            let from = start_of(d, k, opts, start);
+            let mut c = Criterion::new(d, from, opts, false).holding(&held);
             c.shared = true;
             c.joint_steps = joint::SHARED_STEPS;
+            if let Some(s) = start {
+                for (j, a) in c.scale.iter_mut().enumerate() {
+                    if d.juror_comp[j] != NONE {
+                        *a = s.scale[j];
+                    }
+                }
+            }
             c
         })
         .collect();

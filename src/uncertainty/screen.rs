@@ -1,0 +1,403 @@
+//! Which jurors' absence cannot change the winners: a screen ahead of the exact scorings
+//! without each juror.
+//!
+//! Scoring the award without a juror means a new fit of the whole award; with thousands of
+//! jurors that is thousands of fits. But a juror's absence moves the totals mostly near what
+//! they read: the proposals they read lose a review (the *direct* change, exact at the other
+//! jurors' current effects), and the jurors who read those proposals too have their leniency
+//! re-estimated, which moves everything those jurors read (the *ripple*). The screen works
+//! both out, allows for what it leaves out ([`RIPPLE_ALLOWANCE`] times the ripple, and a
+//! floor), and clears the juror only when, even so, no proposal can change its eligibility
+//! and the ranking's order down to the runner-up stays as it is: then the winners, which
+//! depend on nothing else, stay as they are. Every juror it does not clear is scored again
+//! exactly. The rule and its checks: `docs/methods.md`, "Leave-one-juror-out screen".
+
+use crate::award::Award;
+use crate::conflicts::Status;
+use crate::outcome::Outcome;
+use crate::settings::{Aggregate, Method, Settings};
+
+/// The screen's allowance for the changes it does not work out, as a multiple of the ripple
+/// it works out: for `additive`, the further ripples; for `affine` also the change of the
+/// co-readers' scales, which moves their corrected scores by as much again
+/// ([`AFFINE_ALLOWANCE`]).
+pub(crate) const RIPPLE_ALLOWANCE: f64 = 3.0;
+/// [`RIPPLE_ALLOWANCE`] under `affine`.
+pub(crate) const AFFINE_ALLOWANCE: f64 = 6.0;
+
+/// The least allowance, relative to a total's size (at least 1): far above the tie tolerance,
+/// so a pair the screen keeps apart is never tied by the exact scoring.
+const FLOOR: f64 = 1e-6;
+
+/// What the screen needs of the award and its outcome, made once.
+pub(super) struct Screen<'a> {
+    award: &'a Award,
+    settings: &'a Settings,
+    outcome: &'a Outcome,
+    /// Whether a juror's absence moves other jurors' effects (a fitted method).
+    ripples: bool,
+    /// The allowance for what the screen does not work out, times the ripple.
+    allowance: f64,
+    /// Each juror's used scores, and each proposal's.
+    by_juror: Vec<Vec<u32>>,
+    by_proposal: Vec<Vec<u32>>,
+    /// Per (proposal, criterion): the weights of its used scores, summed.
+    cell_weight: Vec<f64>,
+    /// Per (juror, criterion): the weights of the juror's used scores, summed.
+    juror_weight: Vec<f64>,
+    /// Jurors whose absence splits the design.
+    cut_vertex: Vec<bool>,
+    /// The ranking down to the runner-up (or all of it): the places the winners depend on.
+    prefix: usize,
+}
+
+/// The screen's working space for one juror, reused across jurors on one thread.
+#[derive(Default)]
+pub(super) struct Scratch {
+    /// Per (proposal, criterion): the direct change; the ripple.
+    direct: Vec<f64>,
+    ripple: Vec<f64>,
+    /// Per (juror, criterion): the shift of the juror's corrected scores.
+    shift: Vec<f64>,
+    /// Touched cells and shifts, to reset.
+    cells: Vec<usize>,
+    shifts: Vec<usize>,
+}
+
+impl<'a> Screen<'a> {
+    /// The screen of `outcome`, scored from `award` under `settings`; `None` when it does not
+    /// apply: a method other than `none`, `additive` and `affine` (their corrections move every
+    /// score of a criterion, or come from a posterior), an aggregate other than the mean, or no
+    /// winners.
+    pub(super) fn new(
+        award: &'a Award,
+        settings: &'a Settings,
+        outcome: &'a Outcome,
+    ) -> Option<Self> {
+        let ripples = match settings.method {
+            Method::None => false,
+            Method::Additive | Method::Affine => true,
+            _ => return None,
+        };
+        if settings.aggregate != Aggregate::Mean
+            || outcome.selection.winner.iter().all(Option::is_none)
+        {
+            return None;
+        }
+        let (n_j, n_p) = (award.jurors().len(), award.proposals().len());
+        let n_c = award.rubric().criteria.len();
+        let mut by_juror = vec![Vec::new(); n_j];
+        let mut by_proposal = vec![Vec::new(); n_p];
+        let mut cell_weight = vec![0.0; n_p * n_c];
+        let mut juror_weight = vec![0.0; n_j * n_c];
+        for (i, s) in award.scores().iter().enumerate() {
+            if outcome.status[i] != Status::Used {
+                continue;
+            }
+            let (j, p, c) = (s.juror_index(), s.proposal_index(), s.criterion_index());
+            by_juror[j].push(i as u32);
+            by_proposal[p].push(i as u32);
+            cell_weight[p * n_c + c] += award.weight(i);
+            juror_weight[j * n_c + c] += award.weight(i);
+        }
+        let cut_vertex = super::cut::jurors(n_j, n_p, &by_juror, award);
+        let order = &outcome.ranking.order;
+        let prefix = outcome
+            .selection
+            .runner_up
+            .and_then(|r| order.iter().position(|&p| p == r))
+            .map_or(order.len(), |k| k + 1);
+        Some(Screen {
+            award,
+            settings,
+            outcome,
+            ripples,
+            allowance: if settings.method == Method::Affine {
+                AFFINE_ALLOWANCE
+            } else {
+                RIPPLE_ALLOWANCE
+            },
+            by_juror,
+            by_proposal,
+            cell_weight,
+            juror_weight,
+            cut_vertex,
+            prefix,
+        })
+    }
+
+    /// Whether the award without juror `j` surely has the same winners, in the same order.
+    pub(super) fn clears(&self, j: usize, scratch: &mut Scratch) -> bool {
+        if self.by_juror[j].is_empty() {
+            return true; // nothing of theirs counts
+        }
+        if self.cut_vertex[j] || !self.reviews_hold(j) {
+            return false;
+        }
+        let n_c = self.award.rubric().criteria.len();
+        let cells = self.award.proposals().len() * n_c;
+        if scratch.direct.len() != cells {
+            *scratch = Scratch {
+                direct: vec![0.0; cells],
+                ripple: vec![0.0; cells],
+                shift: vec![0.0; self.award.jurors().len() * n_c],
+                ..Scratch::default()
+            };
+        }
+        let Some(()) = self.direct(j, scratch) else {
+            self.reset(scratch);
+            return false;
+        };
+        if self.ripples {
+            self.ripple(j, scratch);
+        }
+        let clear = self.order_holds(j, scratch);
+        self.reset(scratch);
+        clear
+    }
+
+    /// Whether every proposal juror `j` read that places at or above the runner-up keeps its
+    /// eligibility by reviews (one below those places that loses it leaves no gap in them).
+    fn reviews_hold(&self, j: usize) -> bool {
+        let min = self.settings.min_reviews;
+        let order = &self.outcome.ranking.order[..self.prefix];
+        let mut last = usize::MAX;
+        self.by_juror[j].iter().all(|&i| {
+            let p = self.award.scores()[i as usize].proposal_index();
+            let ok = p == last || {
+                let r = self.outcome.values[p].reviews;
+                r != min || !order.contains(&p)
+            };
+            last = p;
+            ok
+        })
+    }
+
+    /// The direct change of each cell juror `j` scored: its mean without their score, at every
+    /// other juror's current correction. `None` when a cell would have no score left.
+    fn direct(&self, j: usize, s: &mut Scratch) -> Option<()> {
+        let n_c = self.award.rubric().criteria.len();
+        let corrected = &self.outcome.correction.corrected;
+        for &i in &self.by_juror[j] {
+            let i = i as usize;
+            let sc = &self.award.scores()[i];
+            let cell = sc.proposal_index() * n_c + sc.criterion_index();
+            let (w, total) = (self.award.weight(i), self.cell_weight[cell]);
+            let value = self.outcome.values[sc.proposal_index()].values[sc.criterion_index()]?;
+            let left = total - w;
+            if left <= 0.0 || left <= 1e-12 * total {
+                return None;
+            }
+            // (value·total − w·x) / left − value
+            s.direct[cell] += w * (value - corrected[i]) / left;
+            s.cells.push(cell);
+        }
+        Some(())
+    }
+
+    /// The ripple: each juror who read a cell juror `j` changed has their leniency re-estimated
+    /// against the changed values (their corrected scores shift by the weighted mean of the
+    /// changes over their scores), and every cell they scored moves by its share of the shift.
+    fn ripple(&self, j: usize, s: &mut Scratch) {
+        let scores = self.award.scores();
+        let n_c = self.award.rubric().criteria.len();
+        let touched = s.cells.len();
+        for t in 0..touched {
+            let cell = s.cells[t];
+            let (p, c) = (cell / n_c, cell % n_c);
+            let change = s.direct[cell];
+            if change == 0.0 {
+                continue;
+            }
+            for &i in &self.by_proposal[p] {
+                let sc = &scores[i as usize];
+                let k = sc.juror_index();
+                if k == j || sc.criterion_index() != c {
+                    continue;
+                }
+                let key = k * n_c + c;
+                if s.shift[key] == 0.0 {
+                    s.shifts.push(key);
+                }
+                s.shift[key] += self.award.weight(i as usize) * change / self.juror_weight[key];
+            }
+        }
+        s.shifts.sort_unstable();
+        s.shifts.dedup();
+        for t in 0..s.shifts.len() {
+            let key = s.shifts[t];
+            let (k, c) = (key / n_c, key % n_c);
+            let shift = s.shift[key];
+            for &i in &self.by_juror[k] {
+                let sc = &scores[i as usize];
+                if sc.criterion_index() != c {
+                    continue;
+                }
+                let cell = sc.proposal_index() * n_c + c;
+                let left = self.cell_weight[cell] - self.weight_of(j, cell);
+                s.ripple[cell] += self.award.weight(i as usize) * shift / left;
+                s.cells.push(cell);
+            }
+        }
+    }
+
+    /// The weight of juror `j`'s score in `cell` (0 when they did not score it).
+    fn weight_of(&self, j: usize, cell: usize) -> f64 {
+        let n_c = self.award.rubric().criteria.len();
+        let (p, c) = (cell / n_c, cell % n_c);
+        self.by_proposal[p]
+            .iter()
+            .map(|&i| i as usize)
+            .find(|&i| {
+                let sc = &self.award.scores()[i];
+                sc.juror_index() == j && sc.criterion_index() == c
+            })
+            .map_or(0.0, |i| self.award.weight(i))
+    }
+
+    /// Whether, with every total moved by its worked-out change give or take its allowance,
+    /// the ranking keeps its order down to the runner-up, nothing below overtakes the
+    /// runner-up, and no threshold or pass total is crossed. A proposal's allowance is
+    /// [`RIPPLE_ALLOWANCE`] times its own ripple, plus, for every proposal, the next ripple:
+    /// [`RIPPLE_ALLOWANCE`] times the largest ripple, shrunk by the ratio of the largest ripple
+    /// to the largest direct change (each round of re-estimation spreads the last one thinner).
+    fn order_holds(&self, j: usize, s: &mut Scratch) -> bool {
+        s.cells.sort_unstable();
+        s.cells.dedup();
+        let rubric = self.award.rubric();
+        let n_c = rubric.criteria.len();
+        let weight = |c: usize| rubric.criteria[c].weight;
+        let on =
+            |x: &[f64], p: usize| -> f64 { (0..n_c).map(|c| weight(c) * x[p * n_c + c]).sum() };
+        let mut touched: Vec<usize> = s.cells.iter().map(|&cell| cell / n_c).collect();
+        touched.dedup();
+        let largest = |x: &[f64]| touched.iter().map(|&p| on(x, p).abs()).fold(0.0, f64::max);
+        let (direct, ripple) = (largest(&s.direct), largest(&s.ripple));
+        if ripple > 0.5 * direct {
+            return false; // the ripple does not die down: no bound on the rest
+        }
+        let far = if direct > 0.0 {
+            self.allowance * ripple * ripple / direct
+        } else {
+            0.0
+        };
+        let values = &self.outcome.values;
+        let total = |p: usize| values[p].total.unwrap_or(0.0);
+        let is_touched = |p: usize| touched.binary_search(&p).is_ok();
+        let change = |p: usize| {
+            if is_touched(p) {
+                on(&s.direct, p) + on(&s.ripple, p)
+            } else {
+                0.0
+            }
+        };
+        let slack = |p: usize| {
+            let own = if is_touched(p) {
+                self.allowance * on(&s.ripple, p).abs()
+            } else {
+                0.0
+            };
+            let moves = is_touched(p) || far > 0.0;
+            own + far
+                + if moves {
+                    FLOOR * total(p).abs().max(1.0)
+                } else {
+                    0.0
+                }
+        };
+        let lo = |p: usize| total(p) + change(p) - slack(p);
+        let hi = |p: usize| total(p) + change(p) + slack(p);
+        // Two places whose totals stay exactly as they were keep their order (a tie included:
+        // the same tie, broken by the same rule).
+        let still = |p: usize| slack(p) == 0.0 && change(p) == 0.0;
+        let order = &self.outcome.ranking.order;
+        let prefix = &order[..self.prefix];
+        if prefix
+            .windows(2)
+            .any(|w| !(still(w[0]) && still(w[1])) && lo(w[0]) <= hi(w[1]))
+        {
+            return false;
+        }
+        let Some(&last) = prefix.last() else {
+            return true;
+        };
+        let in_prefix = |p: usize| prefix.contains(&p);
+        let first_untouched = order[self.prefix..].iter().find(|&&p| !is_touched(p));
+        let below = touched
+            .iter()
+            .filter(|&&p| self.outcome.ranking.rank[p].is_some() && !in_prefix(p))
+            .chain(first_untouched);
+        if below
+            .clone()
+            .any(|&p| !(still(p) && still(last)) && hi(p) >= lo(last))
+        {
+            return false;
+        }
+        let bars = touched
+            .iter()
+            .all(|&p| self.far_from_bars(j, p, s, far + self.allowance * on(&s.ripple, p).abs()));
+        bars && (far == 0.0 || self.no_bars())
+    }
+
+    /// Whether the rubric has no threshold and no pass total.
+    fn no_bars(&self) -> bool {
+        let rubric = self.award.rubric();
+        rubric.pass_total.is_none() && rubric.criteria.iter().all(|c| c.threshold.is_none())
+    }
+
+    /// Whether proposal `p`'s criterion values and their sum stay on the same side of every
+    /// threshold and the pass total, moved by their change give or take `allow`.
+    fn far_from_bars(&self, j: usize, p: usize, s: &Scratch, allow: f64) -> bool {
+        let rubric = self.award.rubric();
+        let n_c = rubric.criteria.len();
+        let values = &self.outcome.values[p].values;
+        let d = |c: usize| s.direct[p * n_c + c] + s.ripple[p * n_c + c];
+        let near = |v: f64, d: f64, bar: f64| {
+            (v - bar).abs() <= d.abs() + allow + FLOOR * bar.abs().max(1.0)
+        };
+        let cells = (0..n_c).all(|c| match (rubric.criteria[c].threshold, values[c]) {
+            (Some(t), Some(v)) => !near(v, d(c), t) && !self.raw_at_edge(j, p, c),
+            _ => true,
+        });
+        let sum = values.iter().copied().sum::<Option<f64>>();
+        let pass = match (rubric.pass_total, sum) {
+            (Some(bar), Some(sum)) => !near(sum, (0..n_c).map(d).sum(), bar),
+            _ => true,
+        };
+        cells && pass
+    }
+
+    /// Whether juror `j`'s raw score in proposal `p`'s criterion `c` is its lowest or highest
+    /// (its absence could then change the range a threshold reads).
+    fn raw_at_edge(&self, j: usize, p: usize, c: usize) -> bool {
+        let scores = self.award.scores();
+        let raws = self.by_proposal[p]
+            .iter()
+            .map(|&i| &scores[i as usize])
+            .filter(|s| s.criterion_index() == c);
+        let Some(mine) = raws
+            .clone()
+            .find(|s| s.juror_index() == j)
+            .and_then(|s| s.raw())
+        else {
+            return false;
+        };
+        let (lo, hi) = raws
+            .filter_map(|s| s.raw())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+                (l.min(x), h.max(x))
+            });
+        mine <= lo || mine >= hi
+    }
+
+    fn reset(&self, s: &mut Scratch) {
+        for &cell in &s.cells {
+            (s.direct[cell], s.ripple[cell]) = (0.0, 0.0);
+        }
+        for &key in &s.shifts {
+            s.shift[key] = 0.0;
+        }
+        s.cells.clear();
+        s.shifts.clear();
+    }
+}

@@ -1,0 +1,143 @@
+//! The screen against brute force, and the warm-started replays against cold scorings.
+
+use super::screen::{Scratch, Screen};
+use super::{without_juror, Replay};
+use crate::award::Award;
+use crate::outcome::{score_counted, score_with};
+use crate::settings::{Method, Settings};
+use crate::simulate::{simulate, SimulationOptions};
+
+/// The simulated awards of the tests: small and large, well and poorly joined panels, 2 to 4
+/// reads, every fitted method the screen applies to.
+fn awards() -> Vec<Award> {
+    let mut out = Vec::new();
+    for seed in 0..4u64 {
+        let options = SimulationOptions {
+            proposals: 400,
+            jurors: 80,
+            reviews: 3 + (seed as usize % 2),
+            panels: 1 + (seed as usize % 4),
+            criteria: 3,
+            seed,
+            ..SimulationOptions::default()
+        };
+        out.push(simulate(&options).expect("valid options").award);
+    }
+    for seed in 0..12u64 {
+        let options = SimulationOptions {
+            proposals: [12, 30, 60][seed as usize % 3],
+            jurors: [6, 9, 14][seed as usize % 3],
+            reviews: 2 + (seed as usize % 3),
+            panels: 1 + (seed as usize % 3),
+            cross_reading: [0.05, 0.25, 0.5][(seed as usize / 3) % 3],
+            criteria: 3,
+            seed,
+            ..SimulationOptions::default()
+        };
+        out.push(simulate(&options).expect("valid options").award);
+    }
+    out
+}
+
+/// Every juror the screen clears has, scored again exactly without them, the award's own
+/// winners in the same order; and on these awards the screen does clear some (so the test
+/// sees both answers).
+#[test]
+fn a_juror_the_screen_clears_changes_no_winner_when_scored_exactly() {
+    let (mut cleared, mut jurors) = (0, 0);
+    for award in awards() {
+        for method in [Method::None, Method::Additive, Method::Affine] {
+            for min_reviews in [1, 3] {
+                let settings = Settings {
+                    method,
+                    min_reviews,
+                    ..award.settings().clone()
+                };
+                let outcome = score_with(&award, &settings);
+                let Some(screen) = Screen::new(&award, &settings, &outcome) else {
+                    continue;
+                };
+                let replay = Replay::new(&award, &settings);
+                let mut scratch = Scratch::default();
+                for j in 0..award.jurors().len() {
+                    jurors += 1;
+                    if screen.clears(j, &mut scratch) {
+                        cleared += 1;
+                        let exact = without_juror(&award, &settings, &replay, j);
+                        assert_eq!(
+                            exact,
+                            outcome.winners(),
+                            "{method} juror {j}, min_reviews {min_reviews}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(cleared > jurors / 10, "cleared {cleared} of {jurors}");
+    assert!(cleared < jurors, "cleared all {jurors}");
+}
+
+/// The shipped example (caps by country, conflicts, a blank): the same check.
+#[test]
+fn the_screen_holds_on_the_example() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ineli-balkans-2016");
+    let award = crate::load(&dir).expect("the example loads");
+    for method in [Method::None, Method::Additive, Method::Affine] {
+        let settings = Settings {
+            method,
+            ..award.settings().clone()
+        };
+        let outcome = score_with(&award, &settings);
+        let screen = Screen::new(&award, &settings, &outcome).expect("the screen applies");
+        let replay = Replay::new(&award, &settings);
+        let mut scratch = Scratch::default();
+        for j in 0..award.jurors().len() {
+            if screen.clears(j, &mut scratch) {
+                assert_eq!(
+                    without_juror(&award, &settings, &replay, j),
+                    outcome.winners()
+                );
+            }
+        }
+    }
+}
+
+/// A replay (statuses made once, the fit started from the whole award's) gives the cold
+/// scoring's winners and ranks, and its totals to within the fit's tolerance, on bootstrap-like
+/// counts and without each juror.
+#[test]
+fn a_warm_replay_is_the_cold_scoring_to_within_the_tolerance() {
+    for award in awards().into_iter().take(6) {
+        let settings = award.settings().clone();
+        let replay = Replay::new(&award, &settings);
+        let n = award.scores().len();
+        let mut state = 0x5eed_u64;
+        for round in 0..6 {
+            let counts: Vec<u32> = (0..n)
+                .map(|i| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    if round == 0 {
+                        u32::from(award.scores()[i].juror_index() != 0)
+                    } else {
+                        ((state >> 33) % 3) as u32
+                    }
+                })
+                .collect();
+            let warm = replay.score(&award, &settings, &counts);
+            let cold = score_counted(&award, &settings, Some(&counts));
+            assert_eq!(warm.winners(), cold.winners());
+            assert_eq!(warm.ranking.rank, cold.ranking.rank);
+            for (w, c) in warm.values.iter().zip(&cold.values) {
+                match (w.total, c.total) {
+                    (Some(w), Some(c)) => {
+                        assert!((w - c).abs() <= 1e-7 * c.abs().max(1.0), "{w} {c}")
+                    }
+                    (w, c) => assert_eq!(w.is_some(), c.is_some()),
+                }
+            }
+        }
+    }
+}
