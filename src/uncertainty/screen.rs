@@ -5,25 +5,24 @@
 //! jurors that is thousands of fits. But a juror's absence moves the totals mostly near what
 //! they read: the proposals they read lose a review (the *direct* change, exact at the other
 //! jurors' current effects), and the jurors who read those proposals too have their leniency
-//! re-estimated, which moves everything those jurors read (the *ripple*). The screen works
-//! both out, allows for what it leaves out ([`RIPPLE_ALLOWANCE`] times the ripple, and a
-//! floor), and clears the juror only when, even so, no proposal can change its eligibility
-//! and the ranking's order down to the runner-up stays as it is: then the winners, which
-//! depend on nothing else, stay as they are. Every juror it does not clear is scored again
-//! exactly. The rule and its checks: `docs/methods.md`, "Leave-one-juror-out screen".
+//! re-estimated, which moves everything those jurors read (the *ripple*, worked out for
+//! [`HOPS`] rounds). The screen allows for what it leaves out ([`RIPPLE_ALLOWANCE`] times the
+//! last round, and a floor), and clears the juror only when, even so, no proposal can change
+//! its eligibility and the ranking's order down to the runner-up stays as it is: then the
+//! winners, which depend on nothing else, stay as they are. Every juror it does not clear is
+//! scored again exactly. It applies to `none` and `additive`; under `affine` a juror's absence
+//! also moves the co-readers' scales, which this linear account misses (a case is in
+//! `docs/methods.md`), so every juror is scored again. The rule and its checks:
+//! `docs/methods.md`, "Leave-one-juror-out screen".
 
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::outcome::Outcome;
 use crate::settings::{Aggregate, Method, Settings};
 
-/// The screen's allowance for the changes it does not work out, as a multiple of the ripple
-/// it works out: for `additive`, the further ripples; for `affine` also the change of the
-/// co-readers' scales, which moves their corrected scores by as much again
-/// ([`AFFINE_ALLOWANCE`]).
+/// The screen's allowance for the rounds of re-estimation it does not work out, as a multiple
+/// of the last round it works out.
 pub(crate) const RIPPLE_ALLOWANCE: f64 = 3.0;
-/// [`RIPPLE_ALLOWANCE`] under `affine`.
-pub(crate) const AFFINE_ALLOWANCE: f64 = 6.0;
 
 /// The least allowance, relative to a total's size (at least 1): far above the tie tolerance,
 /// so a pair the screen keeps apart is never tied by the exact scoring.
@@ -36,8 +35,6 @@ pub(super) struct Screen<'a> {
     outcome: &'a Outcome,
     /// Whether a juror's absence moves other jurors' effects (a fitted method).
     ripples: bool,
-    /// The allowance for what the screen does not work out, times the ripple.
-    allowance: f64,
     /// Each juror's used scores, and each proposal's.
     by_juror: Vec<Vec<u32>>,
     by_proposal: Vec<Vec<u32>>,
@@ -45,30 +42,51 @@ pub(super) struct Screen<'a> {
     cell_weight: Vec<f64>,
     /// Per (juror, criterion): the weights of the juror's used scores, summed.
     juror_weight: Vec<f64>,
+    /// Per criterion: the weights of its used scores, summed.
+    criterion_weight: Vec<f64>,
     /// Jurors whose absence splits the design.
     cut_vertex: Vec<bool>,
     /// The ranking down to the runner-up (or all of it): the places the winners depend on.
     prefix: usize,
 }
 
+/// Most rounds of re-estimation the screen works out after the direct change.
+const HOPS: usize = 3;
+
 /// The screen's working space for one juror, reused across jurors on one thread.
 #[derive(Default)]
 pub(super) struct Scratch {
-    /// Per (proposal, criterion): the direct change; the ripple.
+    /// Per (proposal, criterion): the direct change; the sum of the ripples; the ripple of
+    /// the current round and of the next.
     direct: Vec<f64>,
     ripple: Vec<f64>,
-    /// Per (juror, criterion): the shift of the juror's corrected scores.
+    round: Vec<f64>,
+    next: Vec<f64>,
+    /// Per (proposal, criterion): the weight of the left-out juror's score (0 where none).
+    mine: Vec<f64>,
+    /// Per (juror, criterion): the shift of the juror's corrected scores in this round.
     shift: Vec<f64>,
-    /// Touched cells and shifts, to reset.
+    /// Cells touched so far, in this round and in the next; shifts of this round.
     cells: Vec<usize>,
+    round_cells: Vec<usize>,
+    next_cells: Vec<usize>,
     shifts: Vec<usize>,
+    /// Whether each cell is in `cells`, `next_cells`; each shift in `shifts`.
+    seen: Vec<bool>,
+    seen_next: Vec<bool>,
+    seen_shift: Vec<bool>,
+    /// The largest change of a total in each round, the direct change first (the round's mean
+    /// over the award taken out).
+    sizes: Vec<f64>,
+    /// Per criterion, the mean of the last round over the award.
+    means: Vec<f64>,
 }
 
 impl<'a> Screen<'a> {
     /// The screen of `outcome`, scored from `award` under `settings`; `None` when it does not
-    /// apply: a method other than `none`, `additive` and `affine` (their corrections move every
-    /// score of a criterion, or come from a posterior), an aggregate other than the mean, or no
-    /// winners.
+    /// apply: a method other than `none` and `additive` (their corrections move every score of
+    /// a criterion, move the jurors' scales, or come from a posterior), an aggregate other
+    /// than the mean, or no winners.
     pub(super) fn new(
         award: &'a Award,
         settings: &'a Settings,
@@ -76,7 +94,7 @@ impl<'a> Screen<'a> {
     ) -> Option<Self> {
         let ripples = match settings.method {
             Method::None => false,
-            Method::Additive | Method::Affine => true,
+            Method::Additive => true,
             _ => return None,
         };
         if settings.aggregate != Aggregate::Mean
@@ -100,6 +118,10 @@ impl<'a> Screen<'a> {
             cell_weight[p * n_c + c] += award.weight(i);
             juror_weight[j * n_c + c] += award.weight(i);
         }
+        let mut criterion_weight = vec![0.0; n_c];
+        for (k, w) in cell_weight.iter().enumerate() {
+            criterion_weight[k % n_c] += w;
+        }
         let cut_vertex = super::cut::jurors(n_j, n_p, &by_juror, award);
         let order = &outcome.ranking.order;
         let prefix = outcome
@@ -112,15 +134,11 @@ impl<'a> Screen<'a> {
             settings,
             outcome,
             ripples,
-            allowance: if settings.method == Method::Affine {
-                AFFINE_ALLOWANCE
-            } else {
-                RIPPLE_ALLOWANCE
-            },
             by_juror,
             by_proposal,
             cell_weight,
             juror_weight,
+            criterion_weight,
             cut_vertex,
             prefix,
         })
@@ -137,10 +155,17 @@ impl<'a> Screen<'a> {
         let n_c = self.award.rubric().criteria.len();
         let cells = self.award.proposals().len() * n_c;
         if scratch.direct.len() != cells {
+            let shifts = self.award.jurors().len() * n_c;
             *scratch = Scratch {
                 direct: vec![0.0; cells],
                 ripple: vec![0.0; cells],
-                shift: vec![0.0; self.award.jurors().len() * n_c],
+                round: vec![0.0; cells],
+                mine: vec![0.0; cells],
+                next: vec![0.0; cells],
+                shift: vec![0.0; shifts],
+                seen: vec![false; cells],
+                seen_next: vec![false; cells],
+                seen_shift: vec![false; shifts],
                 ..Scratch::default()
             };
         }
@@ -148,6 +173,9 @@ impl<'a> Screen<'a> {
             self.reset(scratch);
             return false;
         };
+        scratch.sizes.clear();
+        let direct = self.size(scratch, true);
+        scratch.sizes.push(direct);
         if self.ripples {
             self.ripple(j, scratch);
         }
@@ -190,22 +218,61 @@ impl<'a> Screen<'a> {
             }
             // (value·total − w·x) / left − value
             s.direct[cell] += w * (value - corrected[i]) / left;
-            s.cells.push(cell);
+            s.mine[cell] = w;
+            if !s.seen[cell] {
+                s.seen[cell] = true;
+                s.cells.push(cell);
+            }
         }
         Some(())
     }
 
-    /// The ripple: each juror who read a cell juror `j` changed has their leniency re-estimated
-    /// against the changed values (their corrected scores shift by the weighted mean of the
-    /// changes over their scores), and every cell they scored moves by its share of the shift.
+    /// The ripple, round by round (at most [`HOPS`]): each juror who read a cell that changed
+    /// has their leniency re-estimated against the changed values (their corrected scores
+    /// shift by the weighted mean of the changes over their scores), and every cell they
+    /// scored moves by its share of the shift. Leaves the sum of the rounds in `ripple`, and
+    /// in `sizes` each round's largest change of a total, its mean over the award taken out (a
+    /// change common to every proposal moves no place).
     fn ripple(&self, j: usize, s: &mut Scratch) {
+        s.round_cells.clone_from(&s.cells);
+        for &cell in &s.round_cells {
+            s.round[cell] = s.direct[cell];
+        }
+        for _ in 0..HOPS {
+            self.shifts(j, s);
+            self.spread(s);
+            for &cell in &s.next_cells {
+                s.ripple[cell] += s.next[cell];
+                if !s.seen[cell] {
+                    s.seen[cell] = true;
+                    s.cells.push(cell);
+                }
+            }
+            for &cell in &s.round_cells {
+                s.round[cell] = 0.0;
+            }
+            std::mem::swap(&mut s.round, &mut s.next);
+            std::mem::swap(&mut s.round_cells, &mut s.next_cells);
+            for &cell in &s.round_cells {
+                s.seen_next[cell] = false;
+            }
+            s.next_cells.clear();
+            let size = self.size(s, false);
+            s.sizes.push(size);
+            if size <= 1e-3 * s.sizes[0] {
+                break;
+            }
+        }
+    }
+
+    /// Each co-reader's shift this round: the weighted mean of the round's changes over their
+    /// scores of the criterion.
+    fn shifts(&self, j: usize, s: &mut Scratch) {
         let scores = self.award.scores();
         let n_c = self.award.rubric().criteria.len();
-        let touched = s.cells.len();
-        for t in 0..touched {
-            let cell = s.cells[t];
+        for &cell in &s.round_cells {
             let (p, c) = (cell / n_c, cell % n_c);
-            let change = s.direct[cell];
+            let change = s.round[cell];
             if change == 0.0 {
                 continue;
             }
@@ -216,54 +283,87 @@ impl<'a> Screen<'a> {
                     continue;
                 }
                 let key = k * n_c + c;
-                if s.shift[key] == 0.0 {
+                if !s.seen_shift[key] {
+                    s.seen_shift[key] = true;
                     s.shifts.push(key);
                 }
                 s.shift[key] += self.award.weight(i as usize) * change / self.juror_weight[key];
             }
         }
+    }
+
+    /// Every cell a shifted juror scored moves by its share of the shift (into `next`); the
+    /// shifts are then cleared.
+    fn spread(&self, s: &mut Scratch) {
+        let scores = self.award.scores();
+        let n_c = self.award.rubric().criteria.len();
         s.shifts.sort_unstable();
-        s.shifts.dedup();
         for t in 0..s.shifts.len() {
             let key = s.shifts[t];
             let (k, c) = (key / n_c, key % n_c);
-            let shift = s.shift[key];
+            let shift = std::mem::take(&mut s.shift[key]);
+            s.seen_shift[key] = false;
             for &i in &self.by_juror[k] {
                 let sc = &scores[i as usize];
                 if sc.criterion_index() != c {
                     continue;
                 }
                 let cell = sc.proposal_index() * n_c + c;
-                let left = self.cell_weight[cell] - self.weight_of(j, cell);
-                s.ripple[cell] += self.award.weight(i as usize) * shift / left;
-                s.cells.push(cell);
+                let left = self.cell_weight[cell] - s.mine[cell];
+                s.next[cell] += self.award.weight(i as usize) * shift / left;
+                if !s.seen_next[cell] {
+                    s.seen_next[cell] = true;
+                    s.next_cells.push(cell);
+                }
             }
         }
+        s.shifts.clear();
     }
 
-    /// The weight of juror `j`'s score in `cell` (0 when they did not score it).
-    fn weight_of(&self, j: usize, cell: usize) -> f64 {
-        let n_c = self.award.rubric().criteria.len();
-        let (p, c) = (cell / n_c, cell % n_c);
-        self.by_proposal[p]
+    /// The largest change of a total in this round (`direct`: the direct change), its weighted
+    /// mean over every cell of the award taken out per criterion; records that mean's change
+    /// of a total in `last_mean`.
+    fn size(&self, s: &mut Scratch, direct: bool) -> f64 {
+        let rubric = self.award.rubric();
+        let n_c = rubric.criteria.len();
+        let (x, cells) = if direct {
+            (&s.direct, &s.cells)
+        } else {
+            (&s.round, &s.round_cells)
+        };
+        let mut mean = vec![0.0; n_c];
+        for &cell in cells.iter() {
+            mean[cell % n_c] += self.cell_weight[cell] * x[cell];
+        }
+        for (c, m) in mean.iter_mut().enumerate() {
+            *m /= self.criterion_weight[c];
+        }
+        let mut by_proposal: Vec<(usize, f64)> =
+            cells.iter().map(|&cell| (cell / n_c, 0.0)).collect();
+        by_proposal.sort_unstable_by_key(|e| e.0);
+        by_proposal.dedup_by_key(|e| e.0);
+        let shifted = |p: usize| -> f64 {
+            (0..n_c)
+                .map(|c| rubric.criteria[c].weight * (x[p * n_c + c] - mean[c]))
+                .sum()
+        };
+        let common: f64 = (0..n_c).map(|c| rubric.criteria[c].weight * mean[c]).sum();
+        let size = by_proposal
             .iter()
-            .map(|&i| i as usize)
-            .find(|&i| {
-                let sc = &self.award.scores()[i];
-                sc.juror_index() == j && sc.criterion_index() == c
-            })
-            .map_or(0.0, |i| self.award.weight(i))
+            .map(|&(p, _)| shifted(p).abs())
+            .fold(common.abs(), f64::max);
+        s.means = mean;
+        size
     }
 
     /// Whether, with every total moved by its worked-out change give or take its allowance,
     /// the ranking keeps its order down to the runner-up, nothing below overtakes the
-    /// runner-up, and no threshold or pass total is crossed. A proposal's allowance is
-    /// [`RIPPLE_ALLOWANCE`] times its own ripple, plus, for every proposal, the next ripple:
-    /// [`RIPPLE_ALLOWANCE`] times the largest ripple, shrunk by the ratio of the largest ripple
-    /// to the largest direct change (each round of re-estimation spreads the last one thinner).
+    /// runner-up, and no threshold or pass total is crossed. A proposal's allowance is the
+    /// allowance factor times its change in the last round worked out, plus, for every
+    /// proposal, the rounds after it: the factor times the last round's largest change, shrunk
+    /// by its ratio to the round before (each round spreads the last one thinner).
     fn order_holds(&self, j: usize, s: &mut Scratch) -> bool {
         s.cells.sort_unstable();
-        s.cells.dedup();
         let rubric = self.award.rubric();
         let n_c = rubric.criteria.len();
         let weight = |c: usize| rubric.criteria[c].weight;
@@ -271,15 +371,14 @@ impl<'a> Screen<'a> {
             |x: &[f64], p: usize| -> f64 { (0..n_c).map(|c| weight(c) * x[p * n_c + c]).sum() };
         let mut touched: Vec<usize> = s.cells.iter().map(|&cell| cell / n_c).collect();
         touched.dedup();
-        let largest = |x: &[f64]| touched.iter().map(|&p| on(x, p).abs()).fold(0.0, f64::max);
-        let (direct, ripple) = (largest(&s.direct), largest(&s.ripple));
-        if ripple > 0.5 * direct {
-            return false; // the ripple does not die down: no bound on the rest
-        }
-        let far = if direct > 0.0 {
-            self.allowance * ripple * ripple / direct
-        } else {
+        let rounds = s.sizes.len();
+        let (last, before) = (s.sizes[rounds - 1], s.sizes[rounds.saturating_sub(2)]);
+        let far = if rounds < 2 {
             0.0
+        } else if last > 0.5 * before {
+            return false; // the ripple does not die down: no bound on the rest
+        } else {
+            RIPPLE_ALLOWANCE * last * last / before
         };
         let values = &self.outcome.values;
         let total = |p: usize| values[p].total.unwrap_or(0.0);
@@ -291,14 +390,22 @@ impl<'a> Screen<'a> {
                 0.0
             }
         };
-        let slack = |p: usize| {
-            let own = if is_touched(p) {
-                self.allowance * on(&s.ripple, p).abs()
-            } else {
+        let common: f64 = (0..n_c)
+            .map(|c| weight(c) * s.means.get(c).copied().unwrap_or(0.0))
+            .sum();
+        let own = |p: usize| {
+            if rounds < 2 {
                 0.0
-            };
-            let moves = is_touched(p) || far > 0.0;
-            own + far
+            } else if is_touched(p) {
+                RIPPLE_ALLOWANCE * (on(&s.round, p) - common).abs()
+            } else {
+                RIPPLE_ALLOWANCE * common.abs()
+            }
+        };
+        let slack = |p: usize| {
+            let moves = is_touched(p) || far > 0.0 || own(p) > 0.0;
+            own(p)
+                + far
                 + if moves {
                     FLOOR * total(p).abs().max(1.0)
                 } else {
@@ -335,7 +442,7 @@ impl<'a> Screen<'a> {
         }
         let bars = touched
             .iter()
-            .all(|&p| self.far_from_bars(j, p, s, far + self.allowance * on(&s.ripple, p).abs()));
+            .all(|&p| self.far_from_bars(j, p, s, far + own(p)));
         bars && (far == 0.0 || self.no_bars())
     }
 
@@ -392,12 +499,13 @@ impl<'a> Screen<'a> {
 
     fn reset(&self, s: &mut Scratch) {
         for &cell in &s.cells {
-            (s.direct[cell], s.ripple[cell]) = (0.0, 0.0);
+            (s.direct[cell], s.ripple[cell], s.seen[cell]) = (0.0, 0.0, false);
+            s.mine[cell] = 0.0;
         }
-        for &key in &s.shifts {
-            s.shift[key] = 0.0;
+        for &cell in &s.round_cells {
+            s.round[cell] = 0.0;
         }
         s.cells.clear();
-        s.shifts.clear();
+        s.round_cells.clear();
     }
 }
