@@ -1,6 +1,8 @@
 //! The shared-scale affine fit: every criterion at once, one scale per juror (the `affine`
 //! method).
 
+use rayon::prelude::*;
+
 use super::super::additive::additive;
 use super::super::components::NONE;
 use super::super::design::Design;
@@ -98,12 +100,10 @@ pub fn fit_affine_shared(
 pub(crate) fn fit_affine_shared_from(
     n_jurors: usize,
     n_proposals: usize,
-    criteria: impl Iterator<Item = Vec<Observation>>,
+    criteria: impl Iterator<Item = Vec<Observation>> + Send,
     opts: &AffineOptions,
 ) -> SharedAffineFit {
-    let designs: Vec<Design> = criteria
-        .map(|obs| Design::new(n_jurors, n_proposals, &obs))
-        .collect();
+    let designs = Design::each(n_jurors, n_proposals, criteria);
     shared(n_jurors, &designs, opts)
 }
 
@@ -131,15 +131,18 @@ pub(super) fn held_jurors(designs: &[Design], min: usize) -> Vec<bool> {
 /// [`fit_affine_shared`] on the criteria's designs.
 fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAffineFit {
     let held = held_jurors(designs, opts.min_proposals);
-    let mut crits: Vec<Criterion> = designs
-        .iter()
-        .map(|d| {
-            let mut c = Criterion::new(d, additive(d, &opts.fit), opts, false).holding(&held);
-            c.shared = true;
-            c.joint_steps = joint::SHARED_STEPS;
-            c
-        })
-        .collect();
+    let parallel = Design::parallel(designs);
+    let start = |d| {
+        let mut c = Criterion::new(d, additive(d, &opts.fit), opts, false).holding(&held);
+        c.shared = true;
+        c.joint_steps = joint::SHARED_STEPS;
+        c
+    };
+    let mut crits: Vec<Criterion> = if parallel {
+        designs.par_iter().map(start).collect()
+    } else {
+        designs.iter().map(start).collect()
+    };
     let groups = juror_groups(designs, n_jurors);
     let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
     let mut squarem = Extrapolation::default();
@@ -147,18 +150,18 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
     let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
     while live(&crits) && sweeps < opts.fit.max_iterations {
         sweeps += 1;
-        for c in crits.iter_mut() {
+        each(&mut crits, parallel, |c| {
             c.sweep_start();
             c.regress();
-        }
+        });
         shared_scales(&mut crits, &groups, &mut scale);
-        for c in crits.iter_mut() {
+        each(&mut crits, parallel, |c| {
             c.biases();
             if c.joint_now(sweeps) {
                 c.joint(&opts.fit);
             }
             c.values_and_gauge();
-        }
+        });
         let done = crits
             .iter()
             .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
@@ -186,6 +189,16 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
         },
         iterations: sweeps,
         converged,
+    }
+}
+
+/// `step` on every criterion, one task each when `parallel` (each criterion's step reads and
+/// writes only its own state, so the split changes no number).
+fn each(crits: &mut [Criterion], parallel: bool, step: impl Fn(&mut Criterion) + Sync + Send) {
+    if parallel {
+        crits.par_iter_mut().for_each(step);
+    } else {
+        crits.iter_mut().for_each(step);
     }
 }
 
