@@ -15,7 +15,7 @@ const CHUNK_SCORES: usize = if cfg!(test) { 64 } else { 1 << 18 };
 /// Proposals per rayon task in per-proposal maps (these sums are per proposal: any split of
 /// the work gives the same bits).
 const MIN_PROPOSALS_PER_TASK: usize = 4096;
-/// Scores (over all criteria) from which the criteria of a fit are built and stepped in
+/// Scores (over all criteria) from which the criteria of a fit are started and stepped in
 /// parallel, one task per criterion: below it a task costs more than it saves (a bootstrap
 /// fits a small award thousands of times, in parallel already). Each criterion's numbers do
 /// not depend on the split.
@@ -203,31 +203,6 @@ impl Design {
             n_comps: comps.count,
             chunks,
         }
-    }
-
-    /// One design per criterion, from each criterion's observations in turn: built in
-    /// parallel when the first is large (each list is dropped once its design is built, so
-    /// only about one list per thread is held at once), in the order given.
-    pub(super) fn each(
-        n_jurors: usize,
-        n_proposals: usize,
-        criteria: impl Iterator<Item = Vec<Observation>> + Send,
-    ) -> Vec<Design> {
-        let build = |obs: Vec<Observation>| Design::new(n_jurors, n_proposals, &obs);
-        let mut criteria = criteria.peekable();
-        let large = criteria
-            .peek()
-            .is_some_and(|first| first.len().saturating_mul(2) >= PARALLEL_CRITERIA_FROM);
-        if !large {
-            return criteria.map(build).collect();
-        }
-        let mut designs: Vec<(usize, Design)> = criteria
-            .enumerate()
-            .par_bridge()
-            .map(|(k, obs)| (k, build(obs)))
-            .collect();
-        designs.sort_unstable_by_key(|&(k, _)| k);
-        designs.into_iter().map(|(_, d)| d).collect()
     }
 
     /// Whether the criteria of `designs` are worth stepping in parallel, one task each.

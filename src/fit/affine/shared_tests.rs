@@ -241,7 +241,7 @@ fn a_large_fit_is_the_same_on_any_thread_count_and_built_either_way() {
     };
     let (one, from_one) = run(1);
     assert!(one.iterations > 1, "the sweeps are exercised");
-    assert_eq!(one, from_one, "designs built in turn or in parallel");
+    assert_eq!(one, from_one, "from the designs or from the lists");
     let (two, from_two) = run(2);
     assert_eq!(one, two);
     assert_eq!(one, from_two);
