@@ -140,9 +140,9 @@ fn shared(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> SharedAf
         c.joint_steps = joint::SHARED_STEPS;
         c
     };
-    // Started in turn: what a criterion holds through the fit is allocated on this thread,
-    // so glibc keeps no other thread's arena grown by it after the fit (15 MB more peak
-    // memory on 1M scores when the starts ran in parallel).
+    // Started in turn, so that what each criterion holds through the fit is allocated on this
+    // thread: glibc would keep a second thread's arena grown by it after the fit
+    // (docs/performance.md, tenth session).
     let mut crits: Vec<Criterion> = designs.iter().map(start).collect();
     let groups = juror_groups(designs, n_jurors);
     let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
