@@ -4,7 +4,10 @@
 //! The award (40,000 proposals × 5 reviews × 5 criteria, 2,000 jurors, long form) is written
 //! once to `target/bench-award-1m` and reused; run `jury score target/bench-award-1m` under
 //! `/usr/bin/time -v` to see peak memory. The fitted methods are also timed on the same award
-//! with jurors assigned at random (`target/bench-award-1m-random`), see [`Assignment`].
+//! with jurors assigned at random (`target/bench-award-1m-random`), see [`Assignment`], and
+//! the default method (`affine`) on it twice: ranking only, as `jury score --format csv`
+//! does, and writing the whole bundle, as `jury score --out` does (into
+//! `target/bench-bundle-1m-random`).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -223,7 +226,6 @@ fn bench(c: &mut Criterion) {
         (Method::Zscore, &dir, ""),
         (Method::Additive, &dir, ""),
         (Method::Additive, &random, "_random"),
-        (Method::Affine, &random, "_random"),
     ];
     for (method, dir, which) in awards {
         g.bench_function(format!("score_{method}_end_to_end{which}"), |b| {
@@ -236,6 +238,24 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The default method (`affine`, the award's own setting) as the command runs it: ranking
+    // only (what `score_affine_end_to_end_random` timed before), and the whole bundle.
+    g.bench_function("score_affine_ranking_random", |b| {
+        b.iter(|| {
+            let award = jury::load(&random).unwrap();
+            let outcome = jury::score(&award);
+            RankingCsv.write(&award, &outcome, &mut io::sink()).unwrap();
+            black_box(outcome.winners())
+        })
+    });
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-bundle-1m-random");
+    g.bench_function("score_affine_out_random", |b| {
+        b.iter(|| {
+            let award = jury::load(&random).unwrap();
+            let outcome = jury::score(&award);
+            black_box(jury::write_bundle(&award, &outcome, &out).unwrap())
+        })
+    });
     g.finish();
 }
 

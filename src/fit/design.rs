@@ -15,6 +15,11 @@ const CHUNK_SCORES: usize = if cfg!(test) { 64 } else { 1 << 18 };
 /// Proposals per rayon task in per-proposal maps (these sums are per proposal: any split of
 /// the work gives the same bits).
 const MIN_PROPOSALS_PER_TASK: usize = 4096;
+/// Scores (over all criteria) from which the sweeps of the shared affine fit step its
+/// criteria in parallel, one task per criterion: below it a task costs more than it saves (a bootstrap
+/// fits a small award thousands of times, in parallel already). Each criterion's numbers do
+/// not depend on the split.
+const PARALLEL_CRITERIA_FROM: usize = 20_000;
 
 /// The scores of one proposal.
 #[derive(Clone, Copy)]
@@ -198,6 +203,12 @@ impl Design {
             n_comps: comps.count,
             chunks,
         }
+    }
+
+    /// Whether the criteria of `designs` are worth stepping in parallel, one task each.
+    pub(super) fn parallel(designs: &[Design]) -> bool {
+        designs.len() > 1
+            && designs.iter().map(|d| d.juror.len()).sum::<usize>() >= PARALLEL_CRITERIA_FROM
     }
 
     pub(super) fn seg(&self, p: usize) -> Seg<'_> {

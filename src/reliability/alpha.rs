@@ -66,7 +66,8 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
     if metric == Metric::Ratio && pooled.iter().any(|&v| v < 0.0) {
         return None;
     }
-    pooled.sort_by(f64::total_cmp);
+    // Values equal under `total_cmp` are the same bits: an unstable sort gives the same list.
+    pooled.sort_unstable_by(f64::total_cmp);
     let n_pairable = pooled.len();
     let (values, counts) = distinct_counts(pooled);
     if values.len() < 2 {
@@ -76,9 +77,9 @@ pub fn krippendorff_alpha(ratings: &Ratings, metric: Metric) -> Option<Alpha> {
     let n = n_pairable as f64;
 
     // Observed disagreement: Σ_u Σ_{i≠j in u} δ²(v_i, v_j) / (m_u − 1), divided by n.
-    let mut observed = 0.0;
+    let (mut observed, mut idx) = (0.0, Vec::new());
     for unit in units() {
-        observed += unit_disagreement(unit, &values, &distance)?;
+        observed += unit_disagreement(unit, &values, &distance, &mut idx)?;
     }
     let observed = observed / n;
 
@@ -131,9 +132,14 @@ fn distinct_counts(pooled: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// One unit's term of the observed disagreement, `Σ_{i≠j} δ²(v_i, v_j) / (m_u − 1)`; `None`
-/// when a value is not among `values`.
-fn unit_disagreement(unit: &[f64], values: &[f64], distance: &Distance) -> Option<f64> {
-    let mut idx = Vec::with_capacity(unit.len());
+/// when a value is not among `values`. `idx` is a buffer for the values' places.
+fn unit_disagreement(
+    unit: &[f64],
+    values: &[f64],
+    distance: &Distance,
+    idx: &mut Vec<usize>,
+) -> Option<f64> {
+    idx.clear();
     for v in unit {
         idx.push(values.binary_search_by(|p| p.total_cmp(v)).ok()?);
     }

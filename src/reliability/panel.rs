@@ -151,7 +151,7 @@ fn statistics(name: &str, packed: &Ratings, full: Option<&Ratings>, out: &mut Ve
         })
     };
     let mut distinct: Vec<f64> = packed.rows().iter().flatten().flatten().copied().collect();
-    distinct.sort_by(f64::total_cmp);
+    distinct.sort_unstable_by(f64::total_cmp);
     distinct.dedup();
     for (statistic, metric) in [
         ("krippendorff_alpha_interval", Metric::Interval),

@@ -33,9 +33,10 @@
 //! the folders above `DIR` that it made too.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -49,10 +50,14 @@ use crate::outcome::Outcome;
 use crate::util::digest::hex;
 
 mod leftovers;
+mod target;
 
-use leftovers::{
-    leftovers, make_own, recover, remove_own, Kind, MOVED, OLD_PREFIX, STAGING_PREFIX,
-};
+#[cfg(test)]
+use target::BUNDLE_FILES;
+use target::{bare, contents};
+pub use target::{check_bundle_dir, check_report_dir};
+
+use leftovers::{make_own, recover, remove_own, MOVED, OLD_PREFIX, STAGING_PREFIX};
 #[cfg(test)]
 use leftovers::{marker_name, marker_text, MARKER};
 
@@ -68,32 +73,30 @@ pub fn write_bundle(award: &Award, outcome: &Outcome, dir: &Path) -> Result<Vec<
     let dir = &bare(dir);
     check_bundle_dir(dir)?;
     let swap = Swap::begin(dir)?;
-    let methods = winners_by_method(award, outcome);
-    let summary = SummaryJson {
-        methods: Some(&methods),
-    };
-    let reports: [&dyn Report; 6] = [
+    let folder = swap.folder();
+    let own: [&(dyn Report + Sync); 5] = [
         &RankingCsv,
         &ScoresCsv,
         &JurorsCsv,
         &WarningsCsv,
         &ReliabilityCsv,
-        &summary,
     ];
-    let mut written = Vec::new();
-    for report in reports {
-        let path = swap.folder().join(report.file_name());
-        let sha256 = write_one(report, award, outcome, &path).map_err(fail(&path))?;
-        written.push(InputFile {
-            path: report.file_name().to_string(),
-            sha256,
-        });
-    }
+    // Every other method's winners (for summary.json) are found while the reports that do
+    // not need them are written: each report is one task, writing its own file.
+    let (methods, written) = rayon::join(
+        || winners_by_method(award, outcome),
+        || write_each(&own, award, outcome, &folder),
+    );
+    let mut written = written?;
+    let summary = SummaryJson {
+        methods: Some(&methods),
+    };
+    written.extend(write_each(&[&summary], award, outcome, &folder)?);
     let manifest = Manifest { reports: written };
-    let path = swap.folder().join(manifest.file_name());
+    let path = folder.join(manifest.file_name());
     write_one(&manifest, award, outcome, &path).map_err(fail(&path))?;
     // The page is drawn from the files just written, as `jury report` draws it again.
-    html::write_staged(&swap.folder())?;
+    html::write_staged(&folder)?;
     checkpoint(Step::Written).map_err(fail(&path))?;
     // Everything is complete: swap it into place.
     swap.finish()
@@ -174,88 +177,6 @@ impl std::fmt::Display for Housekeeping {
             ),
         }
     }
-}
-
-/// Whether [`write_report`] may write `report` into `dir`: it must be new, empty, or hold
-/// only that report. The command line asks before scoring, so that a run bound to fail is
-/// refused at once.
-pub fn check_report_dir(report: &dyn Report, dir: &Path) -> Result<()> {
-    check_report_target(report.file_name(), &bare(dir)).map_err(|source| Error::Output {
-        path: dir.to_path_buf(),
-        source,
-    })
-}
-
-/// Refuses a target that exists and is neither empty nor a folder of that one report.
-fn check_report_target(name: &str, dir: &Path) -> io::Result<()> {
-    check_place(dir)?;
-    let dir = &standing(dir);
-    if !dir.exists() {
-        return Ok(());
-    }
-    if !dir.is_dir() {
-        return Err(io::Error::other("it exists and is not a folder"));
-    }
-    if dir.join("manifest.json").is_file() {
-        return Err(io::Error::other(format!(
-            "the folder holds a jury audit bundle (manifest.json), whose own {name} its manifest lists; choose a new or empty folder"
-        )));
-    }
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() != name || !entry.file_type()?.is_file() {
-            return Err(io::Error::other(format!(
-                "the folder exists and holds more than {name}; choose a new or empty folder"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// `dir` without a trailing separator: `link/` names the link itself, as `link` does (with
-/// the separator, the system would look through the link).
-fn bare(dir: &Path) -> PathBuf {
-    dir.components().collect()
-}
-
-/// What will stand at `dir` when a run begins: `dir`, or when it is missing, the previous
-/// contents an interrupted run moved aside and the run will put back.
-fn standing(dir: &Path) -> PathBuf {
-    if fs::symlink_metadata(dir).is_err() {
-        if let Some(aside) = leftovers(dir)
-            .into_iter()
-            .find(|l| l.kind == Kind::Old && l.path.join(MOVED).is_dir())
-        {
-            return aside.path.join(MOVED);
-        }
-    }
-    dir.to_path_buf()
-}
-
-/// Refuses, before any scoring, a target that is a symbolic link (the swap into place would
-/// replace the link, not the folder it points to) or that lies under a file. `dir` is
-/// [`bare`].
-fn check_place(dir: &Path) -> io::Result<()> {
-    if dir.file_name().is_none() {
-        return Err(io::Error::other(
-            "it names no folder of its own (it ends in . or .., or is the root); give the folder's own name",
-        ));
-    }
-    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(io::Error::other(
-            "it is a symbolic link; give the folder it points to",
-        ));
-    }
-    // The nearest part of the path that exists must be a folder.
-    if let Some(there) = dir.ancestors().skip(1).find(|a| a.exists()) {
-        if !there.is_dir() {
-            return Err(io::Error::other(format!(
-                "{} is a file, not a folder",
-                there.display()
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// How a failure to write `path` is reported.
@@ -451,124 +372,27 @@ fn killed() -> bool {
     }
 }
 
-/// Whether [`write_bundle`] may write into `dir`: it must be new, empty, or a bundle written
-/// before (which is replaced whole). The command line asks before scoring, so that a run
-/// bound to fail is refused at once.
-pub fn check_bundle_dir(dir: &Path) -> Result<()> {
-    check_target(&bare(dir)).map_err(|source| Error::Output {
-        path: dir.to_path_buf(),
-        source,
-    })
+/// Writes each report into its file in `folder`, in parallel, returning the files and
+/// their SHA-256 in the order given, or the first report's failure in that order.
+fn write_each(
+    reports: &[&(dyn Report + Sync)],
+    award: &Award,
+    outcome: &Outcome,
+    folder: &Path,
+) -> Result<Vec<InputFile>> {
+    let results: Vec<Result<InputFile>> = reports
+        .par_iter()
+        .map(|report| {
+            let path = folder.join(report.file_name());
+            let sha256 = write_one(*report, award, outcome, &path).map_err(fail(&path))?;
+            Ok(InputFile {
+                path: report.file_name().to_string(),
+                sha256,
+            })
+        })
+        .collect();
+    results.into_iter().collect()
 }
-
-/// Refuses a target that exists and is neither empty nor a `jury` bundle.
-fn check_target(dir: &Path) -> io::Result<()> {
-    check_place(dir)?;
-    let dir = &standing(dir);
-    if !dir.exists() {
-        return Ok(());
-    }
-    if !dir.is_dir() {
-        return Err(io::Error::other("it exists and is not a folder"));
-    }
-    // A bundle holds the reports and nothing else, and its manifest is jury's: a folder that
-    // merely has a `manifest.json` (a browser extension's, a build's) is not replaced.
-    let Contents {
-        mut others,
-        entries,
-        ..
-    } = contents(dir)?;
-    others.sort();
-    let refuse = |why: String| {
-        Err(io::Error::other(format!(
-            "the folder exists and is not a jury report folder ({why}); choose a new or empty folder"
-        )))
-    };
-    if let Some(first) = others.first() {
-        let more = match others.len() {
-            1 => String::new(),
-            n => format!(" and {} more", n - 1),
-        };
-        return refuse(format!("it holds '{first}'{more}, which no bundle has"));
-    }
-    let manifest = dir.join("manifest.json");
-    if !manifest.exists() {
-        // Empty, or report files without a manifest: nothing says they are a bundle.
-        return match entries {
-            0 => Ok(()),
-            _ => refuse("no manifest.json".to_string()),
-        };
-    }
-    let mut text = String::new();
-    File::open(&manifest)?
-        .take(MAX_MANIFEST)
-        .read_to_string(&mut text)
-        .ok();
-    let jury = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .is_some_and(|m| m.get("tool").and_then(|t| t.as_str()) == Some("jury"));
-    if jury {
-        Ok(())
-    } else {
-        refuse("its manifest.json is not one jury wrote".to_string())
-    }
-}
-
-/// What a folder holds, judged as a report folder.
-struct Contents {
-    /// Entries that are neither a report file nor a file the operating system leaves.
-    others: Vec<String>,
-    /// Report files of a bundle.
-    reports: usize,
-    /// Every entry.
-    entries: usize,
-}
-
-/// Reads `dir` once and sorts its entries into [`Contents`].
-fn contents(dir: &Path) -> io::Result<Contents> {
-    let mut found = Contents {
-        others: Vec::new(),
-        reports: 0,
-        entries: 0,
-    };
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        found.entries += 1;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if BUNDLE_FILES.contains(&name.as_str()) && entry.file_type()?.is_file() {
-            found.reports += 1;
-        } else if !system_file(&name) && !html::stray(&name) {
-            found.others.push(name);
-        }
-    }
-    Ok(found)
-}
-
-/// A file the operating system leaves in a folder it has shown (Finder's `.DS_Store` and
-/// `._*`, Windows Explorer's `Thumbs.db` and `desktop.ini`): no reason to keep a bundle that
-/// was opened once from being replaced.
-fn system_file(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    lower == ".ds_store"
-        || lower.starts_with("._")
-        || lower == "thumbs.db"
-        || lower == "desktop.ini"
-}
-
-/// The files of an audit bundle.
-const BUNDLE_FILES: [&str; 8] = [
-    "ranking.csv",
-    "scores.csv",
-    "jurors.csv",
-    "warnings.csv",
-    "reliability.csv",
-    "summary.json",
-    "manifest.json",
-    "report.html",
-];
-
-/// A manifest is a few kilobytes; one longer than this is not jury's.
-const MAX_MANIFEST: u64 = 1 << 20;
 
 /// Writes one report to a file, returning its SHA-256.
 fn write_one(
@@ -605,262 +429,4 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::outcome::score;
-    use crate::settings::Settings;
-    use crate::testkit;
-
-    fn award() -> Award {
-        testkit::single(
-            testkit::one_criterion(0.0, 10.0),
-            Settings::default(),
-            &[("a", "P1", 4.0), ("b", "P1", 5.0), ("a", "P2", 2.0)],
-        )
-    }
-
-    /// Writes the bundle with a fault injected at `step`.
-    fn write_with(fault: Option<(Step, Fault)>, dir: &Path) -> Result<Vec<Housekeeping>> {
-        FAULT.set((fault, false));
-        let award = award();
-        let result = write_bundle(&award, &score(&award), dir);
-        FAULT.set((None, false));
-        result
-    }
-
-    /// The names in `dir`, sorted.
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    /// A bundle told apart from another by a file of its own (a bundle may hold one).
-    fn mark(dir: &Path, which: &str) {
-        fs::write(dir.join("Thumbs.db"), which).unwrap();
-    }
-
-    fn which(dir: &Path) -> Option<String> {
-        fs::read_to_string(dir.join("Thumbs.db")).ok()
-    }
-
-    /// A bundle is whole: its manifest lists every report with its digest.
-    fn whole(dir: &Path) -> bool {
-        let Ok(text) = fs::read_to_string(dir.join("manifest.json")) else {
-            return false;
-        };
-        BUNDLE_FILES[..5].iter().all(|f| {
-            let digest = fs::read(dir.join(f)).map(|b| hex(&Sha256::digest(&b)));
-            digest.is_ok_and(|d| text.contains(f) && text.contains(&d))
-        })
-    }
-
-    #[test]
-    fn a_kill_at_any_step_of_the_swap_leaves_a_whole_bundle_or_one_the_next_run_restores() {
-        let steps = [
-            Step::Written,
-            Step::AsideMade,
-            Step::MovedAside,
-            Step::Swapped,
-            Step::Emptied,
-        ];
-        for step in steps {
-            let tmp = tempfile::tempdir().unwrap();
-            let out = tmp.path().join("bundle");
-            write_with(None, &out).unwrap();
-            mark(&out, "old");
-            assert!(
-                write_with(Some((step, Fault::Kill)), &out).is_err(),
-                "{step:?}"
-            );
-            // What the kill left: the old bundle or the new one at `out`, whole, except
-            // between the renames, where it is aside.
-            match fs::symlink_metadata(&out) {
-                Ok(_) => {
-                    assert!(whole(&out), "{step:?}");
-                    let expect_old = matches!(step, Step::Written | Step::AsideMade);
-                    assert_eq!(which(&out).is_some(), expect_old, "{step:?}");
-                }
-                Err(_) => {
-                    assert_eq!(step, Step::MovedAside);
-                    // Checked as what the next run will put back: a bundle, so accepted.
-                    check_bundle_dir(&out).unwrap();
-                }
-            }
-            assert!(
-                names(tmp.path()).len() > 1,
-                "{step:?}: the kill left its folders"
-            );
-            // The next run recovers and cleans up: only the new bundle remains.
-            let notes = write_with(None, &out).unwrap();
-            assert_eq!(
-                notes
-                    .iter()
-                    .any(|n| matches!(n, Housekeeping::Restored { .. })),
-                step == Step::MovedAside,
-                "{step:?}: {notes:?}"
-            );
-            assert!(
-                notes
-                    .iter()
-                    .all(|n| matches!(n, Housekeeping::Restored { .. })),
-                "{notes:?}"
-            );
-            assert_eq!(names(tmp.path()), ["bundle"], "{step:?}");
-            assert!(whole(&out) && which(&out).is_none(), "{step:?}");
-        }
-    }
-
-    #[test]
-    fn a_kill_writing_a_new_folder_leaves_nothing_the_next_run_keeps() {
-        for step in [Step::Written, Step::Swapped, Step::Emptied] {
-            let tmp = tempfile::tempdir().unwrap();
-            let out = tmp.path().join("bundle");
-            assert!(write_with(Some((step, Fault::Kill)), &out).is_err());
-            write_with(None, &out).unwrap();
-            assert_eq!(names(tmp.path()), ["bundle"], "{step:?}");
-            assert!(whole(&out));
-        }
-    }
-
-    #[test]
-    fn a_failed_write_removes_every_folder_it_made_and_keeps_the_old_bundle() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("new/deep/bundle");
-        let err = write_with(Some((Step::Written, Fault::Fail)), &out).unwrap_err();
-        assert!(err.to_string().contains("injected"), "{err}");
-        assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
-        // Over an existing bundle, a failure at the swap's first step leaves it as it was.
-        let out = tmp.path().join("bundle");
-        write_with(None, &out).unwrap();
-        mark(&out, "old");
-        for step in [Step::Written, Step::AsideMade] {
-            assert!(write_with(Some((step, Fault::Fail)), &out).is_err());
-            assert_eq!(names(tmp.path()), ["bundle"], "{step:?}");
-            assert_eq!(which(&out).as_deref(), Some("old"));
-        }
-        // A folder above that existed already is kept.
-        let kept = tmp.path().join("kept");
-        fs::create_dir(&kept).unwrap();
-        assert!(write_with(Some((Step::Written, Fault::Fail)), &kept.join("a/b")).is_err());
-        assert!(names(&kept).is_empty());
-    }
-
-    #[test]
-    fn a_cleanup_that_fails_is_a_note_not_silence() {
-        // The replaced bundle's folder cannot be removed (the fault strikes once its bundle is
-        // gone, before its marker): it stays, a note says so, and the next run removes it.
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("bundle");
-        write_with(None, &out).unwrap();
-        let notes = write_with(Some((Step::Emptied, Fault::Fail)), &out).unwrap();
-        assert!(
-            matches!(&notes[..], [Housekeeping::NotRemoved { path, .. }] if path.file_name().unwrap().to_string_lossy().starts_with(OLD_PREFIX)),
-            "{notes:?}"
-        );
-        assert!(
-            notes[0].to_string().starts_with("could not remove "),
-            "{}",
-            notes[0]
-        );
-        assert_eq!(names(tmp.path()).len(), 2);
-        assert!(write_with(None, &out).unwrap().is_empty());
-        assert_eq!(names(tmp.path()), ["bundle"]);
-    }
-
-    #[test]
-    fn a_read_only_folder_fails_the_write_and_gains_nothing() {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let tmp = tempfile::tempdir().unwrap();
-            let ro = tmp.path().join("ro");
-            fs::create_dir(&ro).unwrap();
-            fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
-            // As root, permissions do not stop a write: nothing to test.
-            if File::create(ro.join("probe")).is_ok() {
-                eprintln!("skipped: the read-only folder is writable (running as root)");
-                return;
-            }
-            for out in [ro.join("bundle"), ro.join("new/deep/bundle")] {
-                assert!(write_with(None, &out).is_err());
-                assert!(names(&ro).is_empty());
-            }
-            fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
-        }
-    }
-
-    #[test]
-    fn a_trailing_slash_names_the_link_itself() {
-        #[cfg(unix)]
-        {
-            let tmp = tempfile::tempdir().unwrap();
-            let real = tmp.path().join("real");
-            write_with(None, &real).unwrap();
-            let link = tmp.path().join("link");
-            std::os::unix::fs::symlink(&real, &link).unwrap();
-            let slash = PathBuf::from(format!("{}/", link.display()));
-            let err = check_bundle_dir(&slash).unwrap_err();
-            assert!(err.to_string().contains("symbolic link"), "{err}");
-            assert!(write_with(None, &slash).is_err());
-            assert!(fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink());
-        }
-    }
-
-    #[test]
-    fn a_target_without_a_name_of_its_own_is_refused_before_anything() {
-        let root = tempfile::tempdir().unwrap();
-        for dir in [Path::new("."), &root.path().join("nx/..")] {
-            let err = check_bundle_dir(dir).unwrap_err().to_string();
-            assert!(err.contains("names no folder of its own"), "{err}");
-        }
-        assert!(!root.path().join("nx").exists());
-    }
-
-    #[test]
-    fn a_creation_that_fails_halfway_leaves_no_folder_it_made() {
-        // The second folder's name is too long for any file system: creating it fails after
-        // the first was made.
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("newp").join("a".repeat(300)).join("out");
-        assert!(write_with(None, &dir).is_err());
-        assert_eq!(names(root.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn an_empty_folder_at_the_target_gets_back_what_a_killed_run_moved_aside() {
-        // A kill after the old bundle was moved aside, then an empty folder made at the
-        // target: the next run puts the old bundle back before replacing it, and removes the
-        // folder it was kept in.
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("out");
-        write_with(None, &dir).unwrap();
-        let aside = root.path().join(".jury-old-killed");
-        fs::create_dir(&aside).unwrap();
-        fs::write(aside.join(MARKER), marker_text(&dir)).unwrap();
-        fs::rename(&dir, aside.join(MOVED)).unwrap();
-        fs::create_dir(&dir).unwrap();
-        let notes = write_with(None, &dir).unwrap();
-        assert!(
-            matches!(notes.as_slice(), [Housekeeping::Restored { .. }]),
-            "{notes:?}"
-        );
-        assert!(whole(&dir));
-        assert_eq!(names(root.path()), vec!["out"]);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn names_that_differ_only_in_bytes_that_are_not_utf8_are_two_targets() {
-        use std::os::unix::ffi::OsStrExt;
-        let a = Path::new(std::ffi::OsStr::from_bytes(b"out\xff"));
-        let b = Path::new(std::ffi::OsStr::from_bytes(b"out\xfe"));
-        assert_ne!(marker_name(a), marker_name(b));
-    }
-}
+mod tests;

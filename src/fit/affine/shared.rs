@@ -1,6 +1,8 @@
 //! The shared-scale affine fit: every criterion at once, one scale per juror (the `affine`
 //! method).
 
+use rayon::prelude::*;
+
 use super::super::additive::{additive, AdditiveFit};
 use super::super::components::NONE;
 use super::super::design::Design;
@@ -168,6 +170,10 @@ fn shared(
     start: Option<&SharedAffineFit>,
 ) -> SharedAffineFit {
     let held = held_jurors(designs, opts.min_proposals);
+    let parallel = Design::parallel(designs);
+    // Started in turn, so that what each criterion holds through the fit is allocated on this
+    // thread: glibc would keep a second thread's arena grown by it after the fit
+    // (docs/performance.md, tenth session).
     let mut crits: Vec<Criterion> = designs
         .iter()
         .enumerate()
@@ -193,18 +199,18 @@ fn shared(
     let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
     while live(&crits) && sweeps < opts.fit.max_iterations {
         sweeps += 1;
-        for c in crits.iter_mut() {
+        each(&mut crits, parallel, |c| {
             c.sweep_start();
             c.regress();
-        }
+        });
         shared_scales(&mut crits, &groups, &mut scale);
-        for c in crits.iter_mut() {
+        each(&mut crits, parallel, |c| {
             c.biases();
             if c.joint_now(sweeps) {
                 c.joint(&opts.fit);
             }
             c.values_and_gauge();
-        }
+        });
         let done = crits
             .iter()
             .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
@@ -232,6 +238,16 @@ fn shared(
         },
         iterations: sweeps,
         converged,
+    }
+}
+
+/// `step` on every criterion, one task each when `parallel` (each criterion's step reads and
+/// writes only its own state, so the split changes no number).
+fn each(crits: &mut [Criterion], parallel: bool, step: impl Fn(&mut Criterion) + Sync + Send) {
+    if parallel {
+        crits.par_iter_mut().for_each(step);
+    } else {
+        crits.iter_mut().for_each(step);
     }
 }
 

@@ -5,7 +5,9 @@
 use proptest::prelude::*;
 
 use crate::fit::testkit::{affine_gradient, affine_opts, assert_close, sparse_design, Rng};
-use crate::fit::{components, fit_additive, fit_affine_shared, AffineOptions, Observation};
+use crate::fit::{
+    components, fit_additive, fit_affine_shared, fit_affine_shared_from, AffineOptions, Observation,
+};
 
 /// Every juror scores every proposal on `nc` criteria: `scale[j] × value[p][c] + bias[j][c]`.
 fn complete(scale: &[f64], bias: &[Vec<f64>], value: &[Vec<f64>]) -> Vec<Vec<Observation>> {
@@ -198,4 +200,49 @@ fn a_sparse_design_of_jurors_reading_about_two_proposals_converges_in_few_sweeps
         .fold((f64::MAX, f64::MIN), |(l, h), &g| (l.min(g), h.max(g)));
     assert!(hi - lo < 1e-6, "scale gradients from {lo} to {hi}");
     assert!(fit.scale.iter().all(|&a| a > 0.1));
+}
+
+#[test]
+fn a_large_fit_is_the_same_on_any_thread_count_and_built_either_way() {
+    // 3 criteria × 7,000 scores: above the size from which the criteria are built and
+    // stepped in parallel.
+    let mut rng = Rng(29);
+    let (nj, np) = (300, 1750);
+    let pairs = sparse_design(&mut rng, nj, np, 4);
+    let scale: Vec<f64> = (0..nj).map(|_| rng.uniform(0.5, 2.0)).collect();
+    let criteria: Vec<Vec<Observation>> = (0..3)
+        .map(|_| {
+            let value: Vec<f64> = (0..np).map(|_| rng.uniform(1.0, 5.0)).collect();
+            let bias: Vec<f64> = (0..nj).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            (pairs.iter())
+                .map(|&(j, p)| {
+                    let (j, p) = (j as usize, p as usize);
+                    let y = scale[j] * value[p] + bias[j] + 0.3 * rng.normal();
+                    Observation::new(j as u32, p as u32, y)
+                })
+                .collect()
+        })
+        .collect();
+    let opts = AffineOptions {
+        min_proposals: 5,
+        ..affine_opts(5.0)
+    };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            (
+                fit_affine_shared(nj, np, &criteria, &opts),
+                fit_affine_shared_from(nj, np, criteria.iter().cloned(), &opts),
+            )
+        })
+    };
+    let (one, from_one) = run(1);
+    assert!(one.iterations > 1, "the sweeps are exercised");
+    assert_eq!(one, from_one, "from the designs or from the lists");
+    let (two, from_two) = run(2);
+    assert_eq!(one, two);
+    assert_eq!(one, from_two);
 }
