@@ -129,12 +129,13 @@ impl Posterior {
         &self.totals[d * self.proposals..(d + 1) * self.proposals]
     }
 
-    /// The largest split R-hat over the proposals that have one (1 when none has).
+    /// The largest split R-hat over the proposals that have one (1 when none has); infinite
+    /// when some total's chains each stayed at one value, not all the same.
     pub fn worst_rhat(&self) -> f64 {
         self.rhat
             .iter()
             .copied()
-            .filter(|r| r.is_finite())
+            .filter(|r| !r.is_nan())
             .fold(1.0, f64::max)
     }
 }
