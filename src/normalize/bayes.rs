@@ -131,6 +131,10 @@ mod tests {
     use std::cell::RefCell;
 
     use super::*;
+    use crate::ids::ProposalId;
+    use crate::outcome::score;
+    use crate::settings::{Method, Settings};
+    use crate::testkit;
 
     /// A posterior whose only content is the split R-hat of each total.
     fn with_rhat(rhat: &[f64]) -> Posterior {
@@ -229,65 +233,50 @@ mod tests {
         );
     }
 
-    /// Scores of 6 jurors on 8 proposals, 2 criteria of a 1–5 scale in whole points: juror
-    /// `j` reads proposals `j, j + 1, j + 2` (mod 8), more lenient the higher `j`.
-    fn small_award() -> (Vec<BayesCriterion>, Vec<BayesScore>) {
-        let k = BayesCriterion {
-            min: 1.0,
-            max: 5.0,
-            step: Some(1.0),
-            weight: 1.0,
-        };
-        let mut scores = Vec::new();
-        for j in 0..6u32 {
-            for p in [j, (j + 1) % 8, (j + 2) % 8] {
-                for c in 0..2u32 {
-                    let score = (1 + (p + c + j / 2) % 5) as f64;
-                    scores.push(BayesScore {
-                        criterion: c,
-                        juror: j,
-                        proposal: p,
-                        score,
-                        weight: 1.0,
-                        count: 1.0,
-                    });
-                }
-            }
-        }
-        (vec![k, k], scores)
-    }
-
     #[test]
-    fn the_real_sampler_cut_short_is_rerun_and_warned_of() {
-        // Sweeps far too few to mix, from the same start in every chain: 6 sweeps, 2 burn-in,
-        // every one kept (4 draws a chain), then the rerun's 24, 8 and every 4th (4 draws).
-        let (criteria, scores) = small_award();
-        let options = BayesOptions {
-            sweeps: 6,
-            burn_in: 2,
-            thin: 1,
-            chains: 4,
-            seed: 3,
+    fn an_award_the_sampler_cannot_mix_is_rerun_warned_of_and_still_ranked() {
+        // Every score is the top of its 1–5 scale, so every latent is only known to be above
+        // 4.5: the flat prior of each criterion's level leaves its posterior without an upper
+        // bound, and the chains wander off, each its own way. Every total holds the levels,
+        // so none mixes, after the first run or the 4 times longer rerun.
+        let rubric = testkit::stepped(1.0, 5.0, 1.0, &[("a", 1.0), ("b", 1.0)]);
+        let settings = Settings {
+            method: Method::Bayes,
+            ..Settings::default()
         };
-        let calls = RefCell::new(Vec::new());
-        let (posterior, warnings) = mixed(options, |o| {
-            calls.borrow_mut().push(*o);
-            sample(&criteria, 6, 8, &scores, o)
-        });
-        let calls = calls.into_inner();
-        assert_eq!(calls.len(), 2);
-        assert_eq!(
-            (calls[1].sweeps, calls[1].burn_in, calls[1].thin),
-            (24, 8, 4)
-        );
-        assert_eq!(posterior.per_chain, 4);
-        let Some(Warning::NotMixed {
+        let reads = [
+            ("J1", "P1"),
+            ("J1", "P2"),
+            ("J1", "P3"),
+            ("J2", "P2"),
+            ("J2", "P3"),
+            ("J2", "P4"),
+            ("J3", "P3"),
+            ("J3", "P4"),
+            ("J3", "P1"),
+            ("J4", "P4"),
+            ("J4", "P1"),
+            ("J4", "P2"),
+        ];
+        let reviews: Vec<(&str, &str, &[f64])> = reads
+            .iter()
+            .map(|&(j, p)| (j, p, &[5.0, 5.0][..]))
+            .collect();
+        let outcome = score(&testkit::award(rubric, settings, &reviews));
+        let not_mixed: Vec<&Warning> = (outcome.warnings().iter())
+            .filter(|w| matches!(w, Warning::NotMixed { .. }))
+            .collect();
+        let [Warning::NotMixed {
             proposals, sweeps, ..
-        }) = warnings.first()
+        }] = not_mixed[..]
         else {
-            panic!("a sampler of 24 sweeps has not mixed, yet no warning: {warnings:?}");
+            panic!("one not_mixed warning expected: {:?}", outcome.warnings());
         };
-        assert_eq!(*sweeps, 24);
-        assert!((1..=8).contains(proposals));
+        // The rerun's sweeps: 4 × 800; all 4 proposals' totals above the limit.
+        assert_eq!((*proposals, *sweeps), (4, 3200));
+        let posterior = outcome.correction().posterior.as_ref().unwrap();
+        assert_eq!(posterior.per_chain, (3200 - 800) / 8);
+        // The ranking stands: every proposal ranked, the posterior means as totals.
+        assert!((0..4).all(|p| outcome.rank(ProposalId::from(p)).is_some()));
     }
 }
