@@ -4,7 +4,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::draw::{gamma, normal, truncated_normal};
-use super::linalg::{backward, cholesky, forward, inverse, wishart};
+use super::linalg::{backward, cholesky, cholesky_into, forward, inverse, wishart};
 use super::{BayesCriterion, BayesScore};
 
 /// One review in the model's units: the latent's interval `[lo, hi]` (equal ends when the
@@ -198,7 +198,7 @@ impl Model {
     /// `d_c = Σ a² w / σ²`, and linear term `h_c = Σ a w (y − μ_c − b) / σ²`.
     pub fn draw_values(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c;
-        let (mut lambda, mut h, mut z) = (vec![0.0; c * c], vec![0.0; c], vec![0.0; c]);
+        let (mut lambda, mut l, mut h) = (vec![0.0; c * c], vec![0.0; c * c], vec![0.0; c]);
         for (i, reviews) in self.by_proposal.iter().enumerate() {
             lambda.copy_from_slice(&s.precision);
             h.iter_mut().for_each(|x| *x = 0.0);
@@ -209,13 +209,12 @@ impl Model {
                 h[rev.c] += a * rev.w * (s.y[r as usize] - s.mu[rev.c] - s.b[rev.j]) / s.sigma2;
             }
             // Positive in exact arithmetic; a state whose numbers lost it keeps its values.
-            let Some(l) = cholesky(&lambda, c) else {
+            if !cholesky_into(&lambda, c, &mut l) {
                 continue;
-            };
+            }
             forward(&l, c, &mut h);
-            z.iter_mut().for_each(|x| *x = normal(rng));
-            for k in 0..c {
-                h[k] += z[k];
+            for x in h.iter_mut() {
+                *x += normal(rng);
             }
             backward(&l, c, &mut h);
             s.v[i * c..(i + 1) * c].copy_from_slice(&h);
@@ -261,9 +260,10 @@ impl Model {
                 h2 += w * t;
             }
             // Positive by the priors in exact arithmetic; else the juror keeps (a, b).
-            let Some(l) = cholesky(&[p11, p12, p12, p22], 2) else {
+            let mut l = [0.0; 4];
+            if !cholesky_into(&[p11, p12, p12, p22], 2, &mut l) {
                 continue;
-            };
+            }
             let mut m = [h1, h2];
             forward(&l, 2, &mut m);
             m[0] += normal(rng);

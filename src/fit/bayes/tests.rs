@@ -52,6 +52,18 @@ fn truncated_normal_draws_have_the_closed_form_moments() {
         (5.0, 9.0),
         (f64::NEG_INFINITY, -7.0),
         (f64::NEG_INFINITY, f64::INFINITY),
+        // Either side of each switch between proposals: width √(2π) ≈ 2.5066 about 0, and
+        // Robert's width at lo = 0 (√e ≈ 1.6487), lo = 1 (0.749) and lo = 20 (0.0499).
+        (-1.2, 1.3),
+        (-1.3, 1.3),
+        (0.0, 1.6),
+        (0.0, 1.7),
+        (1.0, 1.7),
+        (1.0, 1.8),
+        (-1.8, -1.0),
+        (20.0, 20.04),
+        (20.0, 20.06),
+        (20.0, f64::INFINITY),
     ];
     let mut r = rng(1);
     let n = 100_000;
