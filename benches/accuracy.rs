@@ -183,8 +183,10 @@ fn main() {
         report(&scenarios, &summaries)
     };
     let seeds = bayes::seeds();
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
-    let studies: Vec<bayes::Study> = (scenarios.iter())
+    let probes = bayes::probes();
+    let paired: Vec<&Scenario> = scenarios.iter().chain(&probes).collect();
+    let names: Vec<&str> = paired.iter().map(|s| s.name).collect();
+    let studies: Vec<bayes::Study> = (paired.iter())
         .map(|s| bayes::study(&s.options, seeds))
         .collect();
     report += &bayes::report(&names, &studies, seeds);

@@ -8,7 +8,7 @@ use jury::simulate::{simulate, SimulationOptions};
 use jury::{Method, ProposalId};
 use rayon::prelude::*;
 
-use super::{mean_se, outcome};
+use super::{mean_se, outcome, Scenario};
 
 /// Seeds of the paired study: `JURY_BAYES_SEEDS`, or 300.
 pub fn seeds() -> u64 {
@@ -23,6 +23,35 @@ pub const SECTION: &str = "\n## bayes against affine, on the same awards";
 
 /// The edges of the calibration bins of `p_winner`.
 const BINS: [f64; 8] = [0.0, 0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0 + 1e-9];
+
+/// Two designs beside the main scenarios, for the paired study only: "20 jurors, 3 reads"
+/// without batch offsets, and with half of the reads across panels. Where panels read batches
+/// of different strength and each juror reads few proposals, the priors of the model (every
+/// juror's leniency about 0, every value about 0) put part of a batch's strength into its
+/// panel's leniency; these show how much of `bayes`'s loss there is that.
+pub fn probes() -> Vec<Scenario> {
+    let twenty = || SimulationOptions {
+        jurors: 20,
+        reviews: 3,
+        ..SimulationOptions::default()
+    };
+    vec![
+        Scenario {
+            name: "20 jurors, 3 reads, no batch offsets",
+            options: SimulationOptions {
+                batch_strength: 0.0,
+                ..twenty()
+            },
+        },
+        Scenario {
+            name: "20 jurors, 3 reads, half read across",
+            options: SimulationOptions {
+                cross_reading: 0.5,
+                ..twenty()
+            },
+        },
+    ]
+}
 
 /// What one scenario's paired study found.
 pub struct Study {
@@ -88,7 +117,11 @@ pub fn report(names: &[&str], studies: &[Study], seeds: u64) -> String {
          for more), each award scored by `affine` and by `bayes` (its seed the simulation's). \
          Each cell is the mean over seeds, with the standard error of the mean in brackets; \
          a gain is `bayes` minus `affine` award by award, with the standard error of the \
-         paired difference.\n\n| measure |"
+         paired difference. The last two columns are not scenarios of the tables above but \
+         probes of the design \"20 jurors, 3 reads\": the same without batch offsets \
+         (panels that read batches of equal strength), and with half of the reads across \
+         panels (batch offsets ±0.5 as there); `docs/methods.md` (\"Why not with \
+         20 jurors reading 3\") reads them.\n\n| measure |"
     );
     for name in names {
         let _ = write!(r, " {name} |");

@@ -8,7 +8,8 @@
 //! open-ended at the scale's ends (a continuous scale reads `y` itself, clipped at the ends).
 //! Priors: `v_i ~ N_C(0, Σ_v)`, `b_j ~ N(0, τ_b²)`, `ln a_j ~ N(0, τ_a²)`, `μ_c` flat,
 //! `p(σ²) ∝ 1/σ²`, `Σ_v ~ inverse-Wishart(C + 2, (C + 2)(1/8)² I)` (a range of 8 spreads),
-//! flat priors on `τ_b` and `τ_a`. `docs/methods.md` derives each conditional.
+//! `τ_b ~ half-Cauchy(0, 1/4)` (a flat prior, as on `τ_a`, leaves the posterior improper with
+//! two jurors), a flat prior on `τ_a`. `docs/methods.md` derives each conditional.
 //!
 //! Chains run in parallel, each from its own ChaCha8 stream (the seed, stream
 //! `2⁶³ + chain`), and are combined in chain order: the result is the same bytes for any
@@ -129,12 +130,13 @@ impl Posterior {
         &self.totals[d * self.proposals..(d + 1) * self.proposals]
     }
 
-    /// The largest split R-hat over the proposals that have one (1 when none has).
+    /// The largest split R-hat over the proposals that have one (1 when none has); infinite
+    /// when some total's chains each stayed at one value, not all the same.
     pub fn worst_rhat(&self) -> f64 {
         self.rhat
             .iter()
             .copied()
-            .filter(|r| r.is_finite())
+            .filter(|r| !r.is_nan())
             .fold(1.0, f64::max)
     }
 }

@@ -6,7 +6,6 @@
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
-use statrs::function::erf::{erfc, erfc_inv};
 
 /// A uniform number in the open interval (0, 1): 53 random bits, offset by half a step so
 /// that neither end is ever drawn.
@@ -42,95 +41,74 @@ pub(crate) fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
     }
 }
 
-/// The upper tail of the standard normal, `Q(x) = P(Z > x)`, accurate in the far tail.
-pub(crate) fn upper_tail(x: f64) -> f64 {
-    0.5 * erfc(x / std::f64::consts::SQRT_2)
-}
-
-/// The `x` with `Q(x) = q`, `0 < q < 1`.
-fn upper_tail_inverse(q: f64) -> f64 {
-    std::f64::consts::SQRT_2 * erfc_inv(2.0 * q)
-}
-
-/// Where the inverse-CDF draw hands over to rejection: beyond this many standard deviations
-/// the tail's mass (below 3·10⁻⁷) leaves too few digits for the inverse.
-const TAIL: f64 = 5.0;
-
-/// A standard normal number truncated to `[lo, hi]` (either end may be infinite; `lo < hi`).
+/// A standard normal number truncated to `[lo, hi]` (either end may be infinite; `lo < hi`),
+/// by rejection only (Robert 1995), so that no draw needs the normal's distribution function
+/// or its inverse:
 ///
-/// A narrow finite interval inside `(−5, 5)` by uniform rejection ([`narrow`]);
-/// any other inside `(−5, 5)` by the inverse of the upper-tail function on the side of zero the
-/// interval lies on (`Q` keeps its relative precision there). An interval lying wholly beyond
-/// 5 standard deviations is drawn by rejection (Robert 1995): from a uniform proposal when it
-/// is narrower than `1/lo`, else from the exponential proposal of rate
-/// `(lo + √(lo² + 4)) / 2`, redrawn while above `hi`.
+/// * an interval holding 0 from a uniform proposal accepted with `exp(−x²/2)` when it is
+///   narrower than `√(2π)`, else from standard normal proposals kept when inside (either way
+///   at least about half are accepted);
+/// * an interval wholly on one side of 0 by [`one_side`] (mirrored when below 0).
 pub(crate) fn truncated_normal(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
-    if lo >= TAIL {
-        return tail(rng, lo, hi);
-    }
-    if hi <= -TAIL {
-        return -tail(rng, -hi, -lo);
-    }
-    let m = nearest_zero(lo, hi);
-    if (hi - lo) * (1.0 + m.abs()) <= NARROW {
-        return narrow(rng, lo, hi, m);
-    }
-    let u = uniform(rng);
     if lo >= 0.0 {
-        // Q falls from Q(lo) to Q(hi): a draw between them, inverted.
-        let (a, b) = (upper_tail(lo), upper_tail(hi));
-        upper_tail_inverse(b + u * (a - b)).clamp(lo, hi)
-    } else {
-        // By symmetry, P(Z < x) = Q(−x), which keeps precision for x below zero.
-        let (a, b) = (upper_tail(-lo), upper_tail(-hi));
-        (-upper_tail_inverse(a + u * (b - a))).clamp(lo, hi)
+        return one_side(rng, lo, hi);
     }
-}
-
-/// The largest `w·(1 + |m|)` of an interval of width `w` whose point nearest zero is `m`
-/// drawn by uniform rejection: its acceptance, `∫ exp((m² − x²)/2) dx / w` over the interval,
-/// is then at least about 0.4, and a draw costs no inverse of the normal's distribution
-/// function.
-const NARROW: f64 = 2.0;
-
-/// The point of `[lo, hi]` nearest zero.
-fn nearest_zero(lo: f64, hi: f64) -> f64 {
-    if lo > 0.0 {
-        lo
-    } else if hi < 0.0 {
-        hi
-    } else {
-        0.0
+    if hi <= 0.0 {
+        return -one_side(rng, -hi, -lo);
     }
-}
-
-/// A standard normal number truncated to the finite `[lo, hi]` whose point nearest zero is
-/// `m`: a uniform proposal accepted with `exp((m² − x²) / 2)` (Robert 1995, section 2.2).
-fn narrow(rng: &mut ChaCha8Rng, lo: f64, hi: f64, m: f64) -> f64 {
+    if hi - lo < SQRT_TAU {
+        loop {
+            let x = lo + (hi - lo) * uniform(rng);
+            if accept(uniform(rng), 0.5 * x * x) {
+                return x;
+            }
+        }
+    }
     loop {
-        let x = lo + (hi - lo) * uniform(rng);
-        if uniform(rng).ln() <= 0.5 * (m * m - x * x) {
+        let x = normal(rng);
+        if lo <= x && x <= hi {
             return x;
         }
     }
 }
 
-/// A standard normal number truncated to `[lo, hi]`, `lo ≥ 5` (Robert 1995, section 2).
-fn tail(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
-    if hi - lo < 1.0 / lo {
-        // Uniform proposal: accept with exp((lo² − x²) / 2), at least e^(−1) here.
+/// `√(2π)`: below this width a uniform proposal accepts more often than a normal one
+/// (Robert 1995, section 2.2).
+const SQRT_TAU: f64 = 2.506_628_274_631_000_2;
+
+/// A standard normal number truncated to `[lo, hi]`, `0 ≤ lo < hi` (Robert 1995,
+/// proposition 2.3): from a uniform proposal on `[lo, hi]`, accepted with
+/// `exp((lo² − x²)/2)`, when the interval is narrower than
+/// `2√e / (lo + √(lo² + 4)) · exp((lo² − lo·√(lo² + 4)) / 4)`; else from the exponential
+/// proposal `lo + Exp(α)` of rate `α = (lo + √(lo² + 4)) / 2`, accepted with
+/// `exp(−(x − α)²/2)` when not above `hi`. Each accepts at least about a third of its
+/// proposals, at any distance from 0.
+fn one_side(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
+    let root = (lo * lo + 4.0).sqrt();
+    let rate = 0.5 * (lo + root);
+    let uniform_below = 2.0 * E_SQRT / (lo + root) * (0.25 * lo * (lo - root)).exp();
+    if hi - lo < uniform_below {
         loop {
             let x = lo + (hi - lo) * uniform(rng);
-            if uniform(rng).ln() <= 0.5 * (lo * lo - x * x) {
+            // (x² − lo²)/2 written as a product, exact where lo is large.
+            if accept(uniform(rng), 0.5 * (x - lo) * (x + lo)) {
                 return x;
             }
         }
     }
-    let rate = 0.5 * (lo + (lo * lo + 4.0).sqrt());
     loop {
         let x = lo - uniform(rng).ln() / rate;
         if x <= hi && uniform(rng).ln() <= -0.5 * (x - rate) * (x - rate) {
             return x;
         }
     }
+}
+
+/// `√e`.
+const E_SQRT: f64 = 1.648_721_270_700_128_1;
+
+/// Whether the uniform `u` accepts with probability `e^(−t)`, `t ≥ 0`: `u ≤ 1 − t` accepts
+/// without a logarithm (`e^(−t) ≥ 1 − t`), else `ln u ≤ −t` decides.
+fn accept(u: f64, t: f64) -> bool {
+    u <= 1.0 - t || u.ln() <= -t
 }

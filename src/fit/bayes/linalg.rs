@@ -9,6 +9,12 @@ use super::draw::{gamma, normal};
 /// when a pivot is not positive.
 pub(crate) fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
+    cholesky_into(a, n, &mut l).then_some(l)
+}
+
+/// [`cholesky`] into `l` (`n × n`, its upper triangle set to 0); false, `l` unspecified,
+/// when a pivot is not positive.
+pub(crate) fn cholesky_into(a: &[f64], n: usize, l: &mut [f64]) -> bool {
     for i in 0..n {
         for j in 0..=i {
             let mut s = a[i * n + j];
@@ -17,15 +23,18 @@ pub(crate) fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
             }
             if i == j {
                 if s <= 0.0 || !s.is_finite() {
-                    return None;
+                    return false;
                 }
                 l[i * n + i] = s.sqrt();
             } else {
                 l[i * n + j] = s / l[j * n + j];
             }
         }
+        for j in i + 1..n {
+            l[i * n + j] = 0.0;
+        }
     }
-    Some(l)
+    true
 }
 
 /// Solves `L x = b` in place (`L` lower triangular).

@@ -4,7 +4,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::draw::{gamma, normal, truncated_normal};
-use super::linalg::{backward, cholesky, forward, inverse, wishart};
+use super::linalg::{backward, cholesky, cholesky_into, forward, inverse, wishart};
 use super::{BayesCriterion, BayesScore};
 
 /// One review in the model's units: the latent's interval `[lo, hi]` (equal ends when the
@@ -51,6 +51,8 @@ pub(super) struct State {
     pub b: Vec<f64>,
     pub sigma2: f64,
     pub tau_b2: f64,
+    /// The auxiliary variable of `τ_b`'s half-Cauchy prior: `τ_b² | ν ~ Inv-Gamma(1/2, 1/ν)`.
+    pub nu_b: f64,
     pub tau_a2: f64,
     /// `Σ_v⁻¹`, `C × C`.
     pub precision: Vec<f64>,
@@ -158,6 +160,7 @@ impl Model {
             b: vec![0.0; self.juror_of.len()],
             sigma2: 0.01,
             tau_b2: 0.01,
+            nu_b: LENIENCY_SCALE * LENIENCY_SCALE,
             tau_a2: 0.04,
             precision,
         }
@@ -198,7 +201,7 @@ impl Model {
     /// `d_c = Σ a² w / σ²`, and linear term `h_c = Σ a w (y − μ_c − b) / σ²`.
     pub fn draw_values(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c;
-        let (mut lambda, mut h, mut z) = (vec![0.0; c * c], vec![0.0; c], vec![0.0; c]);
+        let (mut lambda, mut l, mut h) = (vec![0.0; c * c], vec![0.0; c * c], vec![0.0; c]);
         for (i, reviews) in self.by_proposal.iter().enumerate() {
             lambda.copy_from_slice(&s.precision);
             h.iter_mut().for_each(|x| *x = 0.0);
@@ -209,13 +212,12 @@ impl Model {
                 h[rev.c] += a * rev.w * (s.y[r as usize] - s.mu[rev.c] - s.b[rev.j]) / s.sigma2;
             }
             // Positive in exact arithmetic; a state whose numbers lost it keeps its values.
-            let Some(l) = cholesky(&lambda, c) else {
+            if !cholesky_into(&lambda, c, &mut l) {
                 continue;
-            };
+            }
             forward(&l, c, &mut h);
-            z.iter_mut().for_each(|x| *x = normal(rng));
-            for k in 0..c {
-                h[k] += z[k];
+            for x in h.iter_mut() {
+                *x += normal(rng);
             }
             backward(&l, c, &mut h);
             s.v[i * c..(i + 1) * c].copy_from_slice(&h);
@@ -261,9 +263,10 @@ impl Model {
                 h2 += w * t;
             }
             // Positive by the priors in exact arithmetic; else the juror keeps (a, b).
-            let Some(l) = cholesky(&[p11, p12, p12, p22], 2) else {
+            let mut l = [0.0; 4];
+            if !cholesky_into(&[p11, p12, p12, p22], 2, &mut l) {
                 continue;
-            };
+            }
             let mut m = [h1, h2];
             forward(&l, 2, &mut m);
             m[0] += normal(rng);
@@ -360,7 +363,8 @@ impl Model {
         s.precision.iter_mut().for_each(|p| *p *= up * up);
     }
 
-    /// `σ²`, `τ_b²` and `τ_a²` from their inverse-gamma conditionals.
+    /// `σ²`, `τ_b²` (then its auxiliary `ν`) and `τ_a²` from their inverse-gamma
+    /// conditionals.
     pub fn draw_variances(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let (mut ss, mut n) = (0.0, 0.0);
         for (r, rev) in self.reviews.iter().enumerate() {
@@ -373,10 +377,15 @@ impl Model {
         }
         let jurors = s.b.len();
         if jurors >= 2 {
+            // Half-Cauchy(0, A) on τ_b as τ_b² | ν ~ Inv-Gamma(1/2, 1/ν), ν ~ Inv-Gamma(1/2,
+            // 1/A²) (Makalic & Schmidt 2016): both conditionals inverse-gamma.
             let sb = s.b.iter().map(|b| b * b).sum::<f64>();
+            let shape_b = 0.5 * (jurors as f64 + 1.0);
+            s.tau_b2 = ((0.5 * sb + 1.0 / s.nu_b) / gamma(rng, shape_b)).max(FLOOR);
+            let a2 = LENIENCY_SCALE * LENIENCY_SCALE;
+            s.nu_b = (1.0 / a2 + 1.0 / s.tau_b2) / gamma(rng, 1.0);
             let sa = s.a.iter().map(|a| a.ln() * a.ln()).sum::<f64>();
             let shape = 0.5 * (jurors as f64 - 1.0);
-            s.tau_b2 = (0.5 * sb / gamma(rng, shape)).max(FLOOR);
             s.tau_a2 = (0.5 * sa / gamma(rng, shape)).max(FLOOR);
         }
     }
@@ -405,6 +414,12 @@ impl Model {
         s.precision = wishart(rng, &l, c, dof);
     }
 }
+
+/// The scale `A` of the half-Cauchy prior of the jurors' leniency spread `τ_b`, in ranges: a
+/// quarter of the range. A flat prior on `τ_b` leaves the posterior improper with fewer than 3
+/// jurors (the levels are flat too: the data fix only each `μ_c + b_j`; Gelman 2006, §3.2 and
+/// §5), and the chains of a two-juror award wander off without bound.
+pub(super) const LENIENCY_SCALE: f64 = 0.25;
 
 /// The smallest noise variance, in squared ranges (a millionth of the range): scores that the
 /// model fits exactly (a continuous scale, every juror on one line) would otherwise drive it

@@ -52,6 +52,18 @@ fn truncated_normal_draws_have_the_closed_form_moments() {
         (5.0, 9.0),
         (f64::NEG_INFINITY, -7.0),
         (f64::NEG_INFINITY, f64::INFINITY),
+        // Either side of each switch between proposals: width √(2π) ≈ 2.5066 about 0, and
+        // Robert's width at lo = 0 (√e ≈ 1.6487), lo = 1 (0.749) and lo = 20 (0.0499).
+        (-1.2, 1.3),
+        (-1.3, 1.3),
+        (0.0, 1.6),
+        (0.0, 1.7),
+        (1.0, 1.7),
+        (1.0, 1.8),
+        (-1.8, -1.0),
+        (20.0, 20.04),
+        (20.0, 20.06),
+        (20.0, f64::INFINITY),
     ];
     let mut r = rng(1);
     let n = 100_000;
@@ -281,6 +293,40 @@ fn a_criterions_level_is_normal_about_the_weighted_mean() {
         "{m}"
     );
     assert!((v / 0.01 - 1.0).abs() < 0.03, "{v}");
+}
+
+#[test]
+fn the_leniency_spread_and_its_auxiliary_follow_their_inverse_gamma_conditionals() {
+    // Four jurors with leniencies 0.1, −0.2, 0.05, 0.15 (Σ b² = 0.075) and ν = 0.5: τ_b² is
+    // Inv-Gamma((4 + 1)/2, 0.075/2 + 1/0.5) = Inv-Gamma(2.5, 2.0375), of mean
+    // 2.0375 / 1.5 = 1.358333 and variance 2.0375² / (1.5² · 0.5) = 3.690; then ν given that
+    // τ_b² is Inv-Gamma(1, 4² + 1/τ_b²), that is (4² + 1/τ_b²) / Exp(1), whose median is
+    // (4² + 1/τ_b²) / ln 2 (Makalic & Schmidt 2016, the half-Cauchy of scale 1/4).
+    let scores: Vec<BayesScore> = (0..4).map(|j| score(0, j, 0, 50.0)).collect();
+    let model = Model::new(&[continuous()], 4, 1, &scores);
+    let mut s = model.start();
+    let mut r = rng(8);
+    let n = 100_000;
+    let (mut sum, mut below_median) = (0.0, 0usize);
+    for _ in 0..n {
+        s.b = vec![0.1, -0.2, 0.05, 0.15];
+        s.a = vec![1.0; 4];
+        s.nu_b = 0.5;
+        model.draw_variances(&mut s, &mut r);
+        sum += s.tau_b2;
+        if s.nu_b * std::f64::consts::LN_2 <= 16.0 + 1.0 / s.tau_b2 {
+            below_median += 1;
+        }
+    }
+    let mean = sum / n as f64;
+    let se = (3.690f64 / n as f64).sqrt();
+    assert!((mean - 1.358333).abs() < 5.0 * se, "τ_b² mean {mean}");
+    // A share of one half: binomial standard error 0.0016.
+    let share = below_median as f64 / n as f64;
+    assert!(
+        (share - 0.5).abs() < 5.0 * 0.0016,
+        "ν below its median {share}"
+    );
 }
 
 #[test]
