@@ -235,7 +235,7 @@ fn a_large_fit_is_the_same_on_any_thread_count_and_built_either_way() {
         pool.install(|| {
             (
                 fit_affine_shared(nj, np, &criteria, &opts),
-                fit_affine_shared_from(nj, np, criteria.iter().cloned(), &opts),
+                fit_affine_shared_from(nj, np, criteria.iter().cloned(), &opts, None),
             )
         })
     };
