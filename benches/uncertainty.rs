@@ -60,16 +60,20 @@ fn conference() -> Award {
 }
 
 fn conference_300k(c: &mut Criterion) {
-    let award = conference();
-    let outcome = jury::score(&award);
+    let mut award = conference();
     let mut g = c.benchmark_group("conference_300k");
     g.sample_size(10);
     let pool = pool(2);
-    g.bench_function("score", |b| {
+    g.bench_function("score_affine", |b| {
+        b.iter(|| pool.install(|| black_box(jury::score(&award).winners())))
+    });
+    award.settings_mut().method = Method::Additive;
+    let outcome = jury::score(&award);
+    g.bench_function("score_additive", |b| {
         b.iter(|| pool.install(|| black_box(jury::score(&award).winners())))
     });
     for replicates in [0, 10] {
-        g.bench_function(format!("estimate_{replicates}_replicates_2_threads"), |b| {
+        g.bench_function(format!("estimate_additive_{replicates}_replicates"), |b| {
             b.iter(|| {
                 pool.install(|| {
                     black_box(estimate(
