@@ -176,10 +176,11 @@ impl<'a> Screen<'a> {
         scratch.sizes.clear();
         let direct = self.size(scratch, true);
         scratch.sizes.push(direct);
-        if self.ripples {
-            self.ripple(j, scratch);
-        }
-        let clear = self.order_holds(j, scratch);
+        let clear = if self.ripples {
+            self.ripple(j, scratch)
+        } else {
+            self.order_holds(j, scratch)
+        };
         self.reset(scratch);
         clear
     }
@@ -232,8 +233,12 @@ impl<'a> Screen<'a> {
     /// shift by the weighted mean of the changes over their scores), and every cell they
     /// scored moves by its share of the shift. Leaves the sum of the rounds in `ripple`, and
     /// in `sizes` each round's largest change of a total, its mean over the award taken out (a
-    /// change common to every proposal moves no place).
-    fn ripple(&self, j: usize, s: &mut Scratch) {
+    /// change common to every proposal moves no place). Whether the juror is cleared.
+    ///
+    /// After each round the order is checked ([`Screen::order_holds`]), and the juror cleared
+    /// as soon as it holds: most jurors read nothing near the cut, and one round, on what
+    /// their co-readers read, settles them; a later round reaches about the whole award.
+    fn ripple(&self, j: usize, s: &mut Scratch) -> bool {
         s.round_cells.clone_from(&s.cells);
         for &cell in &s.round_cells {
             s.round[cell] = s.direct[cell];
@@ -259,10 +264,14 @@ impl<'a> Screen<'a> {
             s.next_cells.clear();
             let size = self.size(s, false);
             s.sizes.push(size);
+            if self.order_holds(j, s) {
+                return true;
+            }
             if size <= 1e-3 * s.sizes[0] {
                 break;
             }
         }
+        false
     }
 
     /// Each co-reader's shift this round: the weighted mean of the round's changes over their
