@@ -154,6 +154,9 @@ pub(crate) struct Start(Arc<SharedAffineFit>);
 /// The start of `method`'s fit on the valid scores of the award (`None` for a method without
 /// an iteration to start).
 pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<Start> {
+    if method != Method::Affine {
+        return None; // (no other method's fit iterates from a start)
+    }
     let scores = award.scores();
     let ranges = runs(scores.len(), |i| scores[i].criterion_index());
     let used = |i: usize| status[i] == Status::Used;
