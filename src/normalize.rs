@@ -122,8 +122,7 @@ pub fn correct_seeded(
     method: Method,
     seed: u64,
 ) -> Correction {
-    let options = FitOptions::default();
-    correct_seeded_within(award, status, counts, method, &options, seed)
+    correct_from(award, status, counts, method, seed, None)
 }
 
 /// [`correct_counted`] with the fitted methods' tolerance and iteration limit.
@@ -135,14 +134,8 @@ fn correct_within(
     method: Method,
     options: &FitOptions,
 ) -> Correction {
-    correct_seeded_within(
-        award,
-        status,
-        counts,
-        method,
-        options,
-        award.settings().seed,
-    )
+    let seed = award.settings().seed;
+    correct_started(award, status, counts, method, options, seed, None)
 }
 
 /// Where the iteration of a fitted method stopped on the whole award: the fits of a bootstrap
@@ -187,19 +180,7 @@ pub(crate) fn correct_from(
     correct_started(award, status, counts, method, &options, seed, start)
 }
 
-/// [`correct_seeded`] with the fitted methods' tolerance and iteration limit.
-fn correct_seeded_within(
-    award: &Award,
-    status: &[Status],
-    counts: Option<&[u32]>,
-    method: Method,
-    options: &FitOptions,
-    seed: u64,
-) -> Correction {
-    correct_started(award, status, counts, method, options, seed, None)
-}
-
-/// [`correct_seeded_within`] from `start`.
+/// [`correct_from`] with the fitted methods' tolerance and iteration limit.
 fn correct_started(
     award: &Award,
     status: &[Status],

@@ -58,16 +58,15 @@ pub fn estimate(
     replicates: usize,
     tick: &(dyn Fn(Run) + Sync),
 ) -> Uncertainty {
+    let replay = Replay::new(award, settings);
     if let Some(u) = outcome.uncertainty.as_ref().filter(|u| u.posterior) {
         // A sampled method's posterior already gives the probabilities: only the runs
         // without each juror are made.
-        let replay = Replay::new(award, settings);
         return Uncertainty {
             without: without_each_juror(award, settings, outcome, &replay, tick),
             ..u.clone()
         };
     }
-    let replay = Replay::new(award, settings);
     let reviews = Reviews::new(award, &outcome.status);
     let n = award.proposals().len();
     let runs: Vec<Replicate> = (0..replicates)

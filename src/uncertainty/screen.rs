@@ -330,8 +330,8 @@ impl<'a> Screen<'a> {
     }
 
     /// The largest change of a total in this round (`direct`: the direct change), its weighted
-    /// mean over every cell of the award taken out per criterion; records that mean's change
-    /// of a total in `last_mean`.
+    /// mean over every cell of the award taken out per criterion; leaves those means in
+    /// `means`.
     fn size(&self, s: &mut Scratch, direct: bool) -> f64 {
         let rubric = self.award.rubric();
         let n_c = rubric.criteria.len();
@@ -347,19 +347,18 @@ impl<'a> Screen<'a> {
         for (c, m) in mean.iter_mut().enumerate() {
             *m /= self.criterion_weight[c];
         }
-        let mut by_proposal: Vec<(usize, f64)> =
-            cells.iter().map(|&cell| (cell / n_c, 0.0)).collect();
-        by_proposal.sort_unstable_by_key(|e| e.0);
-        by_proposal.dedup_by_key(|e| e.0);
+        let mut proposals: Vec<usize> = cells.iter().map(|&cell| cell / n_c).collect();
+        proposals.sort_unstable();
+        proposals.dedup();
         let shifted = |p: usize| -> f64 {
             (0..n_c)
                 .map(|c| rubric.criteria[c].weight * (x[p * n_c + c] - mean[c]))
                 .sum()
         };
         let common: f64 = (0..n_c).map(|c| rubric.criteria[c].weight * mean[c]).sum();
-        let size = by_proposal
+        let size = proposals
             .iter()
-            .map(|&(p, _)| shifted(p).abs())
+            .map(|&p| shifted(p).abs())
             .fold(common.abs(), f64::max);
         s.means = mean;
         size
