@@ -60,7 +60,10 @@ pub(super) struct Criterion<'a> {
     pub(super) live: Vec<bool>,
     /// The last joint step stopped at its cap: take another on the next sweep.
     pub(super) joint_due: bool,
-    /// Most conjugate-gradient steps of a joint step.
+    /// The last joint step met its reduction within [`joint::EASY_STEPS`] conjugate-gradient
+    /// steps: the periodic joint steps are skipped.
+    pub(super) joint_easy: bool,
+    /// Most conjugate-gradient steps of a joint step (doubled after a slow step, [`joint::SLOW`]).
     pub(super) joint_steps: usize,
     /// Each proposal's `(G_p, H_p)` of the value step: `Σ w a (score − b)` and `Σ w a²`.
     pub(super) value_terms: Vec<(f64, f64)>,
@@ -195,6 +198,7 @@ impl<'a> Criterion<'a> {
             syy,
             live: vec![true; nc],
             joint_due: false,
+            joint_easy: false,
             joint_steps: joint::STEPS,
             value_terms: vec![(0.0, 0.0); d.n_proposals],
             regression_sums: Vec::new(),
@@ -397,13 +401,19 @@ impl<'a> Criterion<'a> {
             &mut self.bias,
         );
         self.joint_due = stop.capped;
+        self.joint_easy = stop.steps <= joint::EASY_STEPS;
+        if stop.slow {
+            self.joint_steps = (2 * self.joint_steps).min(joint::MOST_STEPS);
+        }
     }
 
     /// Whether this sweep takes the joint step: on the first sweep and every
-    /// [`joint::EVERY`]th after, and on the sweep after one whose joint step stopped at its
-    /// cap of conjugate-gradient steps.
+    /// [`joint::EVERY`]th after (unless the last joint step was easy,
+    /// [`joint::EASY_STEPS`]), and on the sweep after one whose joint step stopped at its
+    /// cap of conjugate-gradient steps (the cap doubled if it was slow, up to
+    /// [`joint::MOST_STEPS`]).
     pub(super) fn joint_now(&self, sweep: usize) -> bool {
-        self.joint_due || sweep % joint::EVERY == 1
+        self.joint_due || (sweep % joint::EVERY == 1 && !(sweep > 1 && self.joint_easy))
     }
 
     /// 2. Value step: minimise Σ_p [H_p (v_p − G_p/H_p)² ] + k_c Σ_p D_p (v_p − mean)²;

@@ -38,6 +38,26 @@ pub(super) const STEPS: usize = 20;
 /// sweeps at four times the cost of each joint step, and on 1M scores as 5 criteria both
 /// took 17 (docs/performance.md).
 pub(super) const SHARED_STEPS: usize = 5;
+/// The cap of a joint step ([`STEPS`], [`SHARED_STEPS`]) doubles after each step that stopped
+/// at it without cutting its residual tenfold ([`SLOW`]), up to this many conjugate-gradient steps
+/// (5 × 2⁷). On the rigid 1M-score bench award
+/// (a juror graph nearly a ring, whose additive fit needs about 365 steps) a cap held at 5 left
+/// the shared fit unconverged after 1,000 sweeps; doubling, it converges in 75
+/// (docs/performance.md, eleventh session).
+pub(super) const MOST_STEPS: usize = 640;
+/// A step stopped at its cap is slow when a component's squared residual is still above this
+/// share of where it started (its residual not cut tenfold). The capped steps of the sparse
+/// design of issue 20 cut it at least thirtyfold (squared shares up to 0.001), where doubling
+/// their cap anyway took 36 sweeps against 30; on a nearly-ring design the median share was
+/// 0.024 (`shared_tests::a_nearly_ring_design_converges`).
+pub(super) const SLOW: f64 = 0.01;
+/// A joint step that met its reduction within this many conjugate-gradient steps shows a
+/// well-connected design, where the sweeps carry the biases as fast: the periodic joint steps
+/// ([`EVERY`]) are then skipped, and one is taken only after a step that stopped at its cap.
+/// On the shipped example's bootstrap replicates this takes 22.1 sweeps on average against
+/// 24.5 with the periodic steps, and the 2,000 replicates 30% less time; the thresholds 3 to 6
+/// gave the same sweeps there.
+pub(super) const EASY_STEPS: usize = 3;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;
@@ -53,6 +73,11 @@ pub(super) struct Pull<'a> {
 pub(super) struct Stop {
     /// At its cap of steps, short of its reduction: take another joint step next sweep.
     pub(super) capped: bool,
+    /// Conjugate-gradient steps taken.
+    pub(super) steps: usize,
+    /// At its cap with a component's residual not cut tenfold ([`SLOW`]): the cap is too
+    /// small for this design.
+    pub(super) slow: bool,
 }
 
 /// Whether proposal `p` is observed, in a live component.
@@ -121,8 +146,12 @@ pub(super) fn joint_step(
     for j in (0..d.n_jurors).filter(|&j| on_j(d, j, live)) {
         b[j] = a[j] * u[j];
     }
+    let capped = steps == cap && going.contains(&true);
+    let left = comp_dot(&r, &r, live);
     Stop {
-        capped: steps == cap && going.contains(&true),
+        capped,
+        steps,
+        slow: capped && (0..nc).any(|c| going[c] && left[c] > SLOW * rr[c]),
     }
 }
 
