@@ -247,12 +247,20 @@ impl Design {
         out
     }
 
-    /// Per-proposal map: `f(p, scores of p, out[p])`, in parallel.
+    /// Per-proposal map: `f(p, scores of p, out[p])`, in parallel on designs of more than
+    /// [`MIN_PROPOSALS_PER_TASK`] proposals (on fewer, one task would do it all: a plain loop
+    /// spares rayon's set-up, which a bootstrap of a small award pays thousands of times).
     pub(super) fn per_proposal<T, F>(&self, out: &mut [T], f: F)
     where
         T: Send,
         F: Fn(usize, Seg<'_>, &mut T) + Sync,
     {
+        if out.len() <= MIN_PROPOSALS_PER_TASK {
+            out.iter_mut()
+                .enumerate()
+                .for_each(|(p, o)| f(p, self.seg(p), o));
+            return;
+        }
         out.par_iter_mut()
             .enumerate()
             .with_min_len(MIN_PROPOSALS_PER_TASK)

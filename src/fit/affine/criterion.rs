@@ -258,12 +258,15 @@ impl<'a> Criterion<'a> {
                 return;
             }
             let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
-            for k in 0..s.juror.len() {
-                let (j, w, dy) = (4 * s.juror[k] as usize, s.weight[k], s.score[k] - yc);
-                acc[j] += w * dv;
-                acc[j + 1] += w * dy;
-                acc[j + 2] += w * dv * dv;
-                acc[j + 3] += w * dv * dy;
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let (j, dy) = (4 * j as usize, y - yc);
+                let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
+                    unreachable!("a slice of 4")
+                };
+                *sv += w * dv;
+                *sy += w * dy;
+                *svv += w * dv * dv;
+                *svy += w * dv * dy;
             }
         });
         for j in 0..d.n_jurors {
@@ -373,10 +376,15 @@ impl<'a> Criterion<'a> {
             let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
             dp / (h + k[pc(p)] * dp)
         };
-        let live = &self.live;
-        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
-        let num = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].0 } else { 0.0 });
-        let den = d.comp_sum(false, |p| if on_p(p) { shrunk(p) * gh[p].1 } else { 0.0 });
+        // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order.
+        let (mut num, mut den) = (vec![0.0; nc], vec![0.0; nc]);
+        for (p, &c) in d.proposal_comp.iter().enumerate() {
+            if c != NONE && self.live[c as usize] {
+                let r = shrunk(p);
+                num[c as usize] += r * gh[p].0;
+                den[c as usize] += r * gh[p].1;
+            }
+        }
         let m = (0..nc)
             .map(|c| if k[c] > 0.0 { num[c] / den[c] } else { 0.0 })
             .collect();
