@@ -227,7 +227,26 @@ impl Design {
     where
         F: Fn(usize, Seg<'_>, &mut [f64]) + Sync,
     {
+        let mut out = Vec::new();
+        self.juror_sums_into(width, f, &mut out);
+        out
+    }
+
+    /// [`Design::juror_sums`] into `out`, whose allocation it reuses when the design is one
+    /// chunk (the same numbers).
+    pub(super) fn juror_sums_into<F>(&self, width: usize, f: F, out: &mut Vec<f64>)
+    where
+        F: Fn(usize, Seg<'_>, &mut [f64]) + Sync,
+    {
         let len = self.n_jurors * width;
+        if self.chunks.len() <= 1 {
+            out.clear();
+            out.resize(len, 0.0);
+            for p in self.chunks.first().cloned().unwrap_or_default() {
+                f(p, self.seg(p), out);
+            }
+            return;
+        }
         let run = |r: &Range<usize>| {
             let mut acc = vec![0.0; len];
             for p in r.clone() {
@@ -235,16 +254,12 @@ impl Design {
             }
             acc
         };
-        if self.chunks.len() <= 1 {
-            return self.chunks.first().map_or_else(|| vec![0.0; len], run);
-        }
         let parts: Vec<Vec<f64>> = self.chunks.par_iter().map(run).collect();
         let mut parts = parts.into_iter();
-        let mut out = parts.next().unwrap_or_default();
+        *out = parts.next().unwrap_or_default();
         for part in parts {
             out.iter_mut().zip(&part).for_each(|(o, x)| *o += x);
         }
-        out
     }
 
     /// Per-proposal map: `f(p, scores of p, out[p])`, in parallel on designs of more than

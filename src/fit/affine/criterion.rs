@@ -243,7 +243,9 @@ impl<'a> Criterion<'a> {
     }
 
     pub(super) fn sweep_start(&mut self) {
-        self.previous = (self.scale.clone(), self.bias.clone(), self.value.clone());
+        self.previous.0.clone_from(&self.scale);
+        self.previous.1.clone_from(&self.bias);
+        self.previous.2.clone_from(&self.value);
     }
 
     /// 1a. Each juror's weighted regression of score on value, centred in the component:
@@ -253,22 +255,27 @@ impl<'a> Criterion<'a> {
         let pc = |p: usize| d.proposal_comp[p] as usize;
         let (mean, var) = moments(d, &self.value, &self.weight_sum);
         let (v, ybar) = (&self.value, &self.mean_score);
-        let sums = d.juror_sums(4, |p, s, acc| {
-            if !self.on_p(p) {
-                return;
-            }
-            let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
-            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
-                let (j, dy) = (4 * j as usize, y - yc);
-                let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
-                    unreachable!("a slice of 4")
-                };
-                *sv += w * dv;
-                *sy += w * dy;
-                *svv += w * dv * dv;
-                *svy += w * dv * dy;
-            }
-        });
+        let mut sums = std::mem::take(&mut self.regression_sums);
+        d.juror_sums_into(
+            4,
+            |p, s, acc| {
+                if !self.on_p(p) {
+                    return;
+                }
+                let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
+                for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                    let (j, dy) = (4 * j as usize, y - yc);
+                    let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
+                        unreachable!("a slice of 4")
+                    };
+                    *sv += w * dv;
+                    *sy += w * dy;
+                    *svv += w * dv * dv;
+                    *svy += w * dv * dy;
+                }
+            },
+            &mut sums,
+        );
         for j in 0..d.n_jurors {
             if !self.on_j(j) {
                 continue;
@@ -555,19 +562,22 @@ fn normalise(
             && live[d.juror_comp[j] as usize]
             && identified.get(j) == Some(&true)
     };
-    let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
-    let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
-    let s: Vec<f64> = (0..d.n_comps)
-        .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
-        .collect();
-    for (j, &c) in d.juror_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            a[j] /= s[c as usize];
+    // With no juror identified (the shared fit's case) every `s` is 1: nothing to rescale.
+    if identified.contains(&true) {
+        let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
+        let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
+        let s: Vec<f64> = (0..d.n_comps)
+            .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
+            .collect();
+        for (j, &c) in d.juror_comp.iter().enumerate() {
+            if c != NONE && live[c as usize] {
+                a[j] /= s[c as usize];
+            }
         }
-    }
-    for (p, &c) in d.proposal_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            v[p] *= s[c as usize];
+        for (p, &c) in d.proposal_comp.iter().enumerate() {
+            if c != NONE && live[c as usize] {
+                v[p] *= s[c as usize];
+            }
         }
     }
     let nb = d.comp_sum(true, |j| d.juror_count[j] * b[j]);

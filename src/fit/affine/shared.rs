@@ -353,12 +353,16 @@ struct Extrapolation {
     off: bool,
     /// Jumps in a row that made things worse.
     strikes: usize,
+    /// Buffers of states no longer needed.
+    spare: Vec<Vec<f64>>,
 }
 
 impl Extrapolation {
-    /// Every criterion's biases then values, end to end (`previous`: those before the sweep).
-    fn state(crits: &[Criterion], previous: bool) -> Vec<f64> {
-        let mut x = Vec::new();
+    /// Every criterion's biases then values, end to end (`previous`: those before the sweep),
+    /// in a buffer of an earlier state when there is one.
+    fn state(&mut self, crits: &[Criterion], previous: bool) -> Vec<f64> {
+        let mut x = self.spare.pop().unwrap_or_default();
+        x.clear();
         for c in crits {
             let (b, v) = if previous {
                 (&c.previous.1, &c.previous.2)
@@ -389,9 +393,11 @@ impl Extrapolation {
             return;
         }
         if self.states.is_empty() {
-            self.states.push(Self::state(crits, true));
+            let x = self.state(crits, true);
+            self.states.push(x);
         }
-        self.states.push(Self::state(crits, false));
+        let x = self.state(crits, false);
+        self.states.push(x);
         let sq = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum();
         if let (Some(last), 2) = (self.last.take(), self.states.len()) {
             let moved: f64 = sq(&self.states[1], &self.states[0]);
@@ -423,6 +429,6 @@ impl Extrapolation {
             self.last = Some(sq(x2, x1));
             Self::set(crits, &x);
         }
-        self.states.clear();
+        self.spare.append(&mut self.states);
     }
 }
