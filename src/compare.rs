@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::ids::ProposalId;
-use crate::outcome::{score_with, Outcome};
+use crate::outcome::{score_with, Outcome, Replay};
 use crate::settings::Method;
 use crate::winners::Winner;
 
@@ -67,13 +67,18 @@ pub(crate) fn winners_by_method(award: &Award, own: &Outcome) -> Vec<(Method, Ve
     let methods: Vec<Method> = (Method::ALL.into_iter())
         .filter(|&m| m != Method::Bayes || m == chosen)
         .collect();
+    // The statuses are worked out once for every method (conflicts follow the award's own
+    // settings), and the warnings are not: only the winners are kept.
+    let replay = Replay::statuses(award);
     methods
         .par_iter()
         .map(|&method| {
             let winners = if method == chosen {
                 own.winners()
             } else {
-                score_as(award, method).winners()
+                let mut settings = award.settings().clone();
+                settings.method = method;
+                replay.score_all(award, &settings).winners()
             };
             (method, winners)
         })

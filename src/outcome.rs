@@ -182,6 +182,15 @@ impl Replay {
         Replay { status, start }
     }
 
+    /// The statuses of `award` alone, with no start: for scoring the award as it is under
+    /// other methods ([`Replay::score_all`]), where the fit starts cold as in [`score_with`].
+    pub(crate) fn statuses(award: &Award) -> Replay {
+        Replay {
+            status: conflicts::statuses(award),
+            start: None,
+        }
+    }
+
     /// [`score_counted`] with the fit started from the whole award's (the same outcome to
     /// within the fit's tolerance, [`crate::advanced::fit::FitOptions::tolerance`]), and no
     /// warnings: a replicate is asked only for its values, ranking and winners.
@@ -196,6 +205,16 @@ impl Replay {
             replay: Some(self),
         };
         scored_as(award, settings, Some(counts), run)
+    }
+
+    /// [`score_with`] on the statuses of this replay and without warnings: the same values,
+    /// ranking and winners.
+    pub(crate) fn score_all(&self, award: &Award, settings: &Settings) -> Outcome {
+        let run = Run {
+            diagnose: false,
+            replay: Some(self),
+        };
+        scored_as(award, settings, None, run)
     }
 }
 
