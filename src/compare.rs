@@ -67,9 +67,9 @@ pub(crate) fn winners_by_method(award: &Award, own: &Outcome) -> Vec<(Method, Ve
     let methods: Vec<Method> = (Method::ALL.into_iter())
         .filter(|&m| m != Method::Bayes || m == chosen)
         .collect();
-    // The statuses are worked out once for every method (conflicts follow the award's own
-    // settings), and the warnings are not: only the winners are kept.
-    let replay = Replay::statuses(award);
+    // The statuses are the award's own (conflicts follow the award's own settings), and the
+    // warnings are not worked out: only the winners are kept.
+    let replay = Replay::statuses_of(own);
     methods
         .par_iter()
         .map(|&method| {
@@ -139,5 +139,20 @@ mod tests {
             1,
             "the methods must disagree on this award"
         );
+    }
+
+    #[test]
+    fn the_bundles_winners_by_method_are_those_of_scoring_under_each_method() {
+        // The shipped example: conflicts, a blank score, eligibility rules and caps. Each
+        // method's winners as `winners_by_method` finds them (statuses shared, no warnings)
+        // against a whole scoring under that method.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ineli-balkans-2016");
+        let award = crate::load(std::path::Path::new(dir)).unwrap();
+        let own = crate::score(&award);
+        let listed = winners_by_method(&award, &own);
+        assert_eq!(listed.len(), Method::ALL.len() - 1, "all but bayes");
+        for (method, winners) in listed {
+            assert_eq!(winners, score_as(&award, method).winners(), "{method}");
+        }
     }
 }

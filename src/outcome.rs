@@ -168,7 +168,8 @@ pub fn score_counted(award: &Award, settings: &Settings, counts: Option<&[u32]>)
 
 /// What every scoring of one award under one settings in a bootstrap shares: the statuses
 /// (conflicts are decided by the award's own settings) and where the fitted method's
-/// iteration starts, the fit of the whole award. Made once per estimate.
+/// iteration starts, the fit of the whole award. Made once per estimate; also, with no start,
+/// for the bundle's scorings of the award under other methods.
 pub(crate) struct Replay {
     status: Vec<Status>,
     start: Option<Start>,
@@ -182,11 +183,13 @@ impl Replay {
         Replay { status, start }
     }
 
-    /// The statuses of `award` alone, with no start: for scoring the award as it is under
-    /// other methods ([`Replay::score_all`]), where the fit starts cold as in [`score_with`].
-    pub(crate) fn statuses(award: &Award) -> Replay {
+    /// The statuses of `outcome`, an outcome of the award, with no start: for scoring the award
+    /// as it is under other methods ([`Replay::score_all`]), where the fit starts cold as in
+    /// [`score_with`]. (Any outcome of an award has its statuses: conflicts are decided by the
+    /// award's own settings.)
+    pub(crate) fn statuses_of(outcome: &Outcome) -> Replay {
         Replay {
-            status: conflicts::statuses(award),
+            status: outcome.status.clone(),
             start: None,
         }
     }

@@ -416,7 +416,10 @@ impl<'a> Criterion<'a> {
             &mut self.bias,
         );
         self.joint_due = stop.capped;
-        self.joint_easy = stop.steps <= joint::EASY_STEPS;
+        // A step with nothing to do (no conjugate-gradient step) says nothing of the design.
+        if stop.steps > 0 {
+            self.joint_easy = self.shared && stop.steps <= joint::EASY_STEPS;
+        }
         if stop.slow {
             self.joint_steps = (2 * self.joint_steps).min(joint::MOST_STEPS);
         }
@@ -428,7 +431,12 @@ impl<'a> Criterion<'a> {
     /// cap of conjugate-gradient steps (the cap doubled if it was slow, up to
     /// [`joint::MOST_STEPS`]).
     pub(super) fn joint_now(&self, sweep: usize) -> bool {
-        self.joint_due || (sweep % joint::EVERY == 1 && !(sweep > 1 && self.joint_easy))
+        let every = if self.joint_easy {
+            joint::EASY_EVERY
+        } else {
+            joint::EVERY
+        };
+        self.joint_due || sweep % every == 1
     }
 
     /// 2. Value step: minimise Σ_p [H_p (v_p − G_p/H_p)² ] + k_c Σ_p D_p (v_p − mean)²;

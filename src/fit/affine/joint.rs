@@ -24,15 +24,17 @@ use super::super::components::NONE;
 use super::super::design::Design;
 use super::super::FitOptions;
 
-/// The joint step is taken on the first sweep and every `EVERY`th after, and on the sweep
-/// after one that stopped at its cap ([`STEPS`], [`SHARED_STEPS`]) (the measurements behind both constants:
+/// The joint step is taken on the first sweep and every `EVERY`th after (every
+/// [`EASY_EVERY`]th where the last was easy, [`EASY_STEPS`]), and on the sweep after one that
+/// stopped at its cap ([`STEPS`], [`SHARED_STEPS`]) (the measurements behind both constants:
 /// `docs/methods.md`, "`fit_affine`: the sweep").
 pub(super) const EVERY: usize = 5;
 
-/// Most conjugate-gradient steps of one joint step of the one-criterion and pooled fits. A
-/// step need not be exact: the next sweep starts from where it stopped.
+/// Most conjugate-gradient steps of one joint step of the one-criterion and pooled fits, at
+/// first (the cap doubles after a slow step, [`SLOW`], up to [`MOST_STEPS`]). A step need not
+/// be exact: the next sweep starts from where it stopped.
 pub(super) const STEPS: usize = 20;
-/// The same for the shared-scale fit, whose squared extrapolation
+/// The same for the shared-scale fit, at first, whose squared extrapolation
 /// (`shared::Extrapolation`) carries the biases further: on the sparse design of issue 20
 /// (10,000 jurors reading about two proposals each) 5 steps took 18 sweeps, 20 steps 22
 /// sweeps at four times the cost of each joint step, and on 1M scores as 5 criteria both
@@ -42,8 +44,8 @@ pub(super) const SHARED_STEPS: usize = 5;
 /// at it without cutting its residual tenfold ([`SLOW`]), up to this many conjugate-gradient steps
 /// (5 × 2⁷). On the rigid 1M-score bench award
 /// (a juror graph nearly a ring, whose additive fit needs about 365 steps) a cap held at 5 left
-/// the shared fit unconverged after 1,000 sweeps; doubling, it converges in 75
-/// (docs/performance.md, eleventh session).
+/// the shared fit unconverged after 1,000 sweeps; doubling, it converges in 76
+/// (docs/performance.md, "Fewer and leaner sweeps").
 pub(super) const MOST_STEPS: usize = 640;
 /// A step stopped at its cap is slow when a component's squared residual is still above this
 /// share of where it started (its residual not cut tenfold). The capped steps of the sparse
@@ -51,13 +53,18 @@ pub(super) const MOST_STEPS: usize = 640;
 /// their cap anyway took 36 sweeps against 30; on a nearly-ring design the median share was
 /// 0.024 (`shared_tests::a_nearly_ring_design_converges`).
 pub(super) const SLOW: f64 = 0.01;
-/// A joint step that met its reduction within this many conjugate-gradient steps shows a
-/// well-connected design, where the sweeps carry the biases as fast: the periodic joint steps
-/// ([`EVERY`]) are then skipped, and one is taken only after a step that stopped at its cap.
-/// On the shipped example's bootstrap replicates this takes 22.1 sweeps on average against
-/// 24.5 with the periodic steps, and the 2,000 replicates 30% less time; the thresholds 3 to 6
-/// gave the same sweeps there.
+/// A joint step of the shared fit that met its reduction within this many (and at least one)
+/// conjugate-gradient steps shows a well-connected design, where the sweeps carry the biases
+/// as fast: the periodic joint steps then come every [`EASY_EVERY`] sweeps instead of every
+/// [`EVERY`], each of them judging the design again (and a step that stopped at its cap is
+/// still taken again on the next sweep). On the shipped example's bootstrap replicates the
+/// fit then takes 22.3 sweeps on average against 24.5, and the 2,000 replicates about 30%
+/// less time; the thresholds 3 to 6 gave the same sweeps there. The one-criterion and pooled
+/// fits keep a joint step every [`EVERY`] sweeps.
 pub(super) const EASY_STEPS: usize = 3;
+/// The sweeps between the periodic joint steps on a design whose last one was easy
+/// ([`EASY_STEPS`]): on sweeps 1, 21, 41…
+pub(super) const EASY_EVERY: usize = 20;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;

@@ -332,7 +332,7 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
 /// the extrapolation off. On a nearly-ring design of 1M scores (5 criteria, juror
 /// `(7p + 401r) mod 2000` for review `r` of proposal `p`, the pattern of `benches/score.rs`)
 /// 15 single such jumps came and went: turned off at the first, the fit took 345 sweeps; as it
-/// is, 122.
+/// is, 122 (measured with continuous scores, before the joint step's cap could double).
 const STRIKES: usize = 3;
 
 /// The squared extrapolation of the sweeps (SQUAREM, Varadhan and Roland 2008): every two
