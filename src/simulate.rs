@@ -23,7 +23,7 @@
 //! * **Scores.** Juror `j` scores proposal `p` on each criterion
 //!   `x = m + ℓ + s × (v − m) + N(0, noise_sd)`, rounded half up to the scale's step and clamped
 //!   to its range (on a scale without a step: rounded to 6 decimals, clamped). In the terms of
-//!   [`crate::normalize`], `x = s × v + bias` with `bias = ℓ + m × (1 − s)`.
+//!   [`crate::advanced::normalize`], `x = s × v + bias` with `bias = ℓ + m × (1 − s)`.
 //!
 //! # Measuring a method
 //! [`Simulation::accuracy`] compares an outcome with the truth (true winners found, Kendall's

@@ -45,7 +45,7 @@ pub enum Run {
 /// replicates only [`Uncertainty::without`] means anything: every `p_winner` and the cut's
 /// share are 0 and every interval `None` (`jury score` estimates nothing then). Every
 /// replicate's ranks and totals are held until the end: `replicates` is meant to be a checked
-/// `bootstrap` (at most [`crate::MAX_BOOTSTRAP`], as [`Settings::validate`] requires).
+/// `bootstrap` (at most [`crate::advanced::limits::MAX_BOOTSTRAP`], as [`Settings::validate`] requires).
 ///
 /// # Panics
 ///

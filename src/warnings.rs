@@ -118,7 +118,7 @@ pub enum Warning {
         /// The cap.
         cap: usize,
     },
-    /// A juror gave nearly the same score everywhere (see [`crate::diagnostics`]).
+    /// A juror gave nearly the same score everywhere (see [`crate::advanced::diagnostics`]).
     StraightLining {
         /// The juror's id.
         juror: String,

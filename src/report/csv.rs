@@ -18,7 +18,7 @@ pub struct RankingCsv;
 /// `scores.csv`: every input score with its raw and corrected value and its status.
 pub struct ScoresCsv;
 
-/// `jurors.csv`: per juror diagnostics ([`crate::diagnostics`]), one row a juror.
+/// `jurors.csv`: per juror diagnostics ([`crate::advanced::diagnostics`]), one row a juror.
 ///
 /// Columns: `juror`, `name`, the juror attributes (prefixed `juror_`, as many times as it
 /// takes, when another column has the name), then `scores` (rows in scores.csv, whatever

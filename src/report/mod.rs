@@ -31,7 +31,7 @@ pub trait Report {
     /// The file name in the audit bundle.
     fn file_name(&self) -> &'static str;
     /// Writes the report. Any outcome of the award will do: from [`crate::score`],
-    /// [`crate::score_with`] or [`crate::score_counted`], with or without uncertainty.
+    /// [`crate::score_with`] or [`crate::advanced::uncertainty::score_counted`], with or without uncertainty.
     ///
     /// # Panics
     ///

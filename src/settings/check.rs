@@ -291,8 +291,8 @@ pub(crate) fn bad_disagreement(x: f64) -> Option<&'static str> {
 
 impl Settings {
     /// Checks settings made or changed in code as `award.toml`'s are checked on reading:
-    /// at least one winner, `trim` and `bootstrap` within their limits ([`crate::MAX_TRIM`],
-    /// [`crate::MAX_BOOTSTRAP`]), tie-break criteria the rubric has, caps of at least one, a
+    /// at least one winner, `trim` and `bootstrap` within their limits ([`crate::advanced::limits::MAX_TRIM`],
+    /// [`crate::advanced::limits::MAX_BOOTSTRAP`]), tie-break criteria the rubric has, caps of at least one, a
     /// disagreement bar above 0 and at most 1. [`crate::score_with`] takes settings as they
     /// are; an embedding platform that builds its own checks them here first. Each problem
     /// names the field, as `Settings: column 'winners'`.
