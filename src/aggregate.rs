@@ -268,7 +268,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(crate::testkit::cases(300))]
         /// The sums taken criterion by criterion in the award's order are the cell-by-cell
         /// sums, to the bit (−0 included), with blanks, conflicts, confidences and bootstrap
         /// counts (0 included, and differing between one juror's criteria); and without

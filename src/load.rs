@@ -361,6 +361,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::testkit::cases(256))]
         #[test]
         fn any_decimal_reads_as_the_standard_library_reads_it(
             text in "-?[0-9]{0,17}(\\.[0-9]{0,17})?|[-+.0-9e]{1,8}",
@@ -372,6 +373,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::testkit::cases(256))]
         /// The manifest's digest of each input is the SHA-256 of the file (as
         /// `sha256sum` gives it, here the public `sha256`, which reads the file again),
         /// though `scores.csv` is hashed from the blocks read to check it: blocks much smaller
@@ -462,7 +464,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(crate::testkit::cases(256))]
         /// Reading scores.csv in pieces gives exactly what reading it record by record gives
         /// (whose fields are the csv crate's, `records::tests`): the same award, or the same
         /// problems on the same lines, whatever the block and piece sizes, line ends, long

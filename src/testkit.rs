@@ -78,6 +78,21 @@ pub(crate) fn single(rubric: Rubric, settings: Settings, scores: &[(&str, &str, 
     single_builder(rubric, settings, scores).build().unwrap()
 }
 
+/// The property tests' settings: `cases` cases, and the seeds of failures found before kept
+/// in `tests/proptest-regressions/` (the path of the test's file under `src/`, as `.txt`),
+/// so that the top level of the project holds only what it should.
+pub(crate) fn cases(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::SourceParallel(
+                "tests/proptest-regressions",
+            ),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -302,7 +302,14 @@ mod same_award {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        #![proptest_config(ProptestConfig {
+            cases: 24,
+            // Kept under tests/, not in a folder at the top of the project.
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+                "tests/proptest-regressions/workbooks.txt",
+            ))),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn csv_xlsx_and_a_folder_of_sheets_give_the_same_reports(reviews in reviews()) {
             let rows: Vec<_> = reviews.iter().collect();

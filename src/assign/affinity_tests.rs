@@ -140,7 +140,7 @@ fn total(plan: &Plan, aff: &[Vec<f64>]) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::testkit::cases(256))]
 
     /// On 4 proposals × 4 jurors (and 3 or 5 jurors) with 1 or 2 reads, random conflicts,
     /// capacities and affinities in eighths (sums exact): before the components are joined,
@@ -229,7 +229,7 @@ fn a_chain_of_exchanges_beyond_the_reach_of_two_exchanges_is_found() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::testkit::cases(48))]
 
     /// On awards too large to enumerate (up to 14 jurors × 40 proposals, 1–3 reads): the plan
     /// keeps the rules (allowed pairs, K distinct readers), its loads are in the even ranges

@@ -80,7 +80,7 @@ fn first_rules(award: &Award, setup: &Setup, k: usize, plan: &Plan) -> Result<()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(crate::testkit::cases(64))]
 
     /// Without conflicts or capacities: K distinct readers each, loads within one, one
     /// component whenever K ≥ 2.
@@ -257,7 +257,7 @@ fn scored(base: &Award, reads: &[(usize, usize)], seed: u64) -> Award {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::testkit::cases(48))]
 
     /// A later round: every extra read goes to a juror who neither read the proposal before
     /// nor is conflicted with it, within capacities over both rounds; the plan is the same on

@@ -220,6 +220,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::testkit::cases(256))]
         /// Each juror's list is their used scores sorted by (proposal, criterion), and each
         /// run is one (criterion, juror) pair's scores, whatever the design.
         #[test]

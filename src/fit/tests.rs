@@ -140,7 +140,7 @@ fn results_do_not_depend_on_thread_count() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(crate::testkit::cases(200))]
 
     #[test]
     fn shuffled_input_gives_identical_fits((nj, np, obs) in small_design(), seed in 1u64..) {

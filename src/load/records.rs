@@ -410,6 +410,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::testkit::cases(256))]
         /// The fields are the csv crate's, on any input; and each record's line is one more
         /// than the line breaks before its first byte, counted as an editor counts them
         /// (`\n`, `\r\n` and a lone `\r` each end a line), the first byte found from the

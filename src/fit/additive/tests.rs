@@ -184,7 +184,7 @@ fn additive_juror_shift_moves_that_bias_and_only_recentres_the_rest() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(crate::testkit::cases(200))]
 
     #[test]
     fn solvers_match_dense_normal_equations((nj, np, obs) in small_design()) {

@@ -399,7 +399,7 @@ fn small_criteria() -> impl Strategy<Value = (usize, usize, Vec<Vec<Observation>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(crate::testkit::cases(200))]
 
     #[test]
     fn pooled_output_is_finite_identified_and_order_free(

@@ -87,6 +87,7 @@ fn a_juror_who_read_too_few_proposals_is_held_and_the_rest_is_additive() {
 }
 
 proptest! {
+    #![proptest_config(crate::testkit::cases(256))]
     /// On a complete design (every juror scores every proposal on every criterion), the
     /// corrected weighted totals `Σ_c w_c mean_j (y − b[j,c]) / a[j]` never reverse a pair
     /// that every juror's raw weighted total orders strictly: their difference is

@@ -213,7 +213,7 @@ fn affine_with_overwhelming_shrinkage_is_the_additive_fit() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(crate::testkit::cases(200))]
 
     #[test]
     fn affine_output_is_finite_and_identified((nj, np, obs) in small_design(), shrinkage in 0.0f64..10.0) {
