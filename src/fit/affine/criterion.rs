@@ -60,8 +60,9 @@ pub(super) struct Criterion<'a> {
     pub(super) live: Vec<bool>,
     /// The last joint step stopped at its cap: take another on the next sweep.
     pub(super) joint_due: bool,
-    /// The last joint step met its reduction within [`joint::EASY_STEPS`] conjugate-gradient
-    /// steps: the periodic joint steps are skipped.
+    /// The last joint step of the shared fit met its reduction within 1 to
+    /// [`joint::EASY_STEPS`] conjugate-gradient steps: the periodic joint steps come every
+    /// [`joint::EASY_EVERY`] sweeps.
     pub(super) joint_easy: bool,
     /// Most conjugate-gradient steps of a joint step (doubled after a slow step, [`joint::SLOW`]).
     pub(super) joint_steps: usize,
@@ -426,8 +427,8 @@ impl<'a> Criterion<'a> {
     }
 
     /// Whether this sweep takes the joint step: on the first sweep and every
-    /// [`joint::EVERY`]th after (unless the last joint step was easy,
-    /// [`joint::EASY_STEPS`]), and on the sweep after one whose joint step stopped at its
+    /// [`joint::EVERY`]th after (every [`joint::EASY_EVERY`]th when the last joint step was
+    /// easy, [`joint::EASY_STEPS`]), and on the sweep after one whose joint step stopped at its
     /// cap of conjugate-gradient steps (the cap doubled if it was slow, up to
     /// [`joint::MOST_STEPS`]).
     pub(super) fn joint_now(&self, sweep: usize) -> bool {
