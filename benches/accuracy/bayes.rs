@@ -26,9 +26,9 @@ const BINS: [f64; 8] = [0.0, 0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0 + 1e-9];
 
 /// Two designs beside the main scenarios, for the paired study only: "20 jurors, 3 reads"
 /// without batch offsets, and with half of the reads across panels. Where panels read batches
-/// of different strength and each juror reads few proposals, the priors of the model (every
-/// juror's leniency about 0, every value about 0) put part of a batch's strength into its
-/// panel's leniency; these show how much of `bayes`'s loss there is that.
+/// of different strength and each juror reads few proposals, a prior of every value about 0
+/// puts part of a batch's strength into its panel's leniency (the batch levels of the model
+/// are there for that, `docs/methods.md`); these show how much of a loss there is that.
 pub fn probes() -> Vec<Scenario> {
     let twenty = || SimulationOptions {
         jurors: 20,

@@ -3,6 +3,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
+use super::batch::BATCH_SCALE;
 use super::draw::{gamma, normal, truncated_normal};
 use super::linalg::{backward, cholesky, cholesky_into, forward, inverse, wishart};
 use super::{BayesCriterion, BayesScore};
@@ -35,6 +36,13 @@ pub(super) struct Model {
     pub weight: Vec<f64>,
     pub jurors: usize,
     pub proposals: usize,
+    /// Each compact proposal's distinct readers (compact jurors), and each compact juror's
+    /// distinct proposals: who shares a batch level with whom.
+    pub readers: Vec<Vec<u32>>,
+    pub read: Vec<Vec<u32>>,
+    /// Each compact juror's share `w_j = Σ_{i read} 1/n_i / P` of the proposals' prior
+    /// means (`n_i` readers of proposal `i`, `P` proposals); the shares sum to 1.
+    pub share: Vec<f64>,
 }
 
 /// The prior scale of a proposal's value on a criterion: an eighth of the range.
@@ -56,6 +64,11 @@ pub(super) struct State {
     pub tau_a2: f64,
     /// `Σ_v⁻¹`, `C × C`.
     pub precision: Vec<f64>,
+    /// Each juror's batch level `g_j` (`super::batch`).
+    pub g: Vec<f64>,
+    pub tau_g2: f64,
+    /// The auxiliary variable of `τ_g`'s half-Cauchy prior.
+    pub nu_g: f64,
 }
 
 /// The latent interval of `score` on a criterion of scale `k`, standardised: `(z, lo, hi)`.
@@ -116,10 +129,27 @@ impl Model {
         }
         let mut by_proposal = vec![Vec::new(); proposal_of.len()];
         let mut by_juror = vec![Vec::new(); juror_of.len()];
+        let mut readers: Vec<Vec<u32>> = vec![Vec::new(); proposal_of.len()];
+        let mut read: Vec<Vec<u32>> = vec![Vec::new(); juror_of.len()];
         for (r, rev) in reviews.iter().enumerate() {
             by_proposal[rev.i].push(r as u32);
             by_juror[rev.j].push(r as u32);
+            // A proposal has a handful of readers: a scan is quicker than a set.
+            if !readers[rev.i].contains(&(rev.j as u32)) {
+                readers[rev.i].push(rev.j as u32);
+                read[rev.j].push(rev.i as u32);
+            }
         }
+        let share = read
+            .iter()
+            .map(|ps| {
+                let inverse: f64 = ps
+                    .iter()
+                    .map(|&i| 1.0 / readers[i as usize].len() as f64)
+                    .sum();
+                inverse / proposal_of.len() as f64
+            })
+            .collect();
         Model {
             c: criteria.len(),
             reviews,
@@ -132,11 +162,15 @@ impl Model {
             weight: criteria.iter().map(|k| k.weight).collect(),
             jurors,
             proposals,
+            readers,
+            read,
+            share,
         }
     }
 
     /// The starting state: each latent at its score, each criterion's level at the mean of its
-    /// scores, every value 0, every juror neutral, and spreads of a tenth of the range.
+    /// scores, every value and batch level 0, every juror neutral, and spreads of a tenth of
+    /// the range.
     pub fn start(&self) -> State {
         let c = self.c;
         let mut mu = vec![0.0; c];
@@ -163,6 +197,9 @@ impl Model {
             nu_b: LENIENCY_SCALE * LENIENCY_SCALE,
             tau_a2: 0.04,
             precision,
+            g: vec![0.0; self.juror_of.len()],
+            tau_g2: 0.01,
+            nu_g: BATCH_SCALE * BATCH_SCALE,
         }
     }
 
@@ -175,6 +212,7 @@ impl Model {
     pub fn sweep(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         self.draw_latents(s, rng);
         self.draw_values(s, rng);
+        self.draw_batch_levels(s, rng);
         self.draw_levels(s, rng);
         self.draw_jurors(s, rng);
         self.shift_levels(s, rng);
@@ -198,13 +236,20 @@ impl Model {
     }
 
     /// Each proposal's values from their C-variate normal: precision `Σ_v⁻¹ + diag(d)`,
-    /// `d_c = Σ a² w / σ²`, and linear term `h_c = Σ a w (y − μ_c − b) / σ²`.
+    /// `d_c = Σ a² w / σ²`, and linear term `h_c = (Σ_v⁻¹1)_c ḡ_i + Σ a w (y − μ_c − b) / σ²`
+    /// (`ḡ_i` the mean batch level of its readers).
     pub fn draw_values(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c;
         let (mut lambda, mut l, mut h) = (vec![0.0; c * c], vec![0.0; c * c], vec![0.0; c]);
+        let row: Vec<f64> = (0..c)
+            .map(|k| (0..c).map(|l| s.precision[k * c + l]).sum())
+            .collect();
+        let m = self.batch_means(s);
         for (i, reviews) in self.by_proposal.iter().enumerate() {
             lambda.copy_from_slice(&s.precision);
-            h.iter_mut().for_each(|x| *x = 0.0);
+            for (h, r) in h.iter_mut().zip(&row) {
+                *h = r * m[i];
+            }
             for &r in reviews {
                 let rev = &self.reviews[r as usize];
                 let a = s.a[rev.j];
@@ -302,7 +347,8 @@ impl Model {
 
     /// Shifts every value up by `δ` and each leniency down by `a_j δ`, `δ` drawn from its
     /// normal conditional: precision `P·1ᵀΣ_v⁻¹1 + Σ a²/τ_b²`, linear term
-    /// `−Σ_i 1ᵀΣ_v⁻¹v_i + Σ a b/τ_b²`.
+    /// `−Σ_i 1ᵀΣ_v⁻¹(v_i − ḡ_i1) + Σ a b/τ_b²`, where `Σ_i ḡ_i = 0` (`super::batch`) leaves
+    /// `−Σ_i 1ᵀΣ_v⁻¹v_i`.
     pub fn shift_values(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c;
         let row: Vec<f64> = (0..c)
@@ -329,20 +375,25 @@ impl Model {
         }
     }
 
-    /// Scales every juror's `a` by `e^κ`, every value by `e^(−κ)` and `Σ_v` by `e^(−2κ)` (the
-    /// likelihood does not see it): two random-walk Metropolis steps on `κ`, whose log target
-    /// (priors and Jacobian) is `−Σ(ln a_j + κ)²/2τ_a² + κ·C·ν₀ − e^(2κ)·ψ₀·tr(Σ_v⁻¹)/2`, with
-    /// `ν₀ = C + 2` and `ψ₀ = (C + 2)/8²` the inverse-Wishart prior's.
+    /// Scales every juror's `a` by `e^κ`, every value and batch level by `e^(−κ)` and `Σ_v` by
+    /// `e^(−2κ)` (the likelihood does not see it): two random-walk Metropolis steps on `κ`,
+    /// whose log target (priors and Jacobian) is `−Σ(ln a_j + κ)²/2τ_a² + κ·C·ν₀ −
+    /// e^(2κ)·ψ₀·tr(Σ_v⁻¹)/2 − κJ − (e^(−2κ) − 1)·Σg²/2τ_g²`, with `ν₀ = C + 2` and
+    /// `ψ₀ = (C + 2)/8²` the inverse-Wishart prior's (the values' density and Jacobian
+    /// cancel; the batch levels' prior and Jacobian give the last two terms).
     pub fn rescale(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c as f64;
         let j = s.a.len() as f64;
         let (nu, psi) = (c + 2.0, (c + 2.0) * PRIOR_SPREAD * PRIOR_SPREAD);
         let trace: f64 = (0..self.c).map(|k| s.precision[k * self.c + k]).sum();
         let ln_a: Vec<f64> = s.a.iter().map(|a| a.ln()).collect();
+        let sg = s.g.iter().map(|g| g * g).sum::<f64>();
         let log_target = |kappa: f64| {
             -ln_a.iter().map(|l| (l + kappa) * (l + kappa)).sum::<f64>() / (2.0 * s.tau_a2)
                 + kappa * c * nu
                 - (2.0 * kappa).exp() * psi * trace / 2.0
+                - kappa * j
+                - ((-2.0 * kappa).exp() - 1.0) * sg / (2.0 * s.tau_g2)
         };
         let step = 1.7 / (j / s.tau_a2 + 2.0 * psi * trace).sqrt();
         let mut kappa = 0.0;
@@ -360,6 +411,7 @@ impl Model {
         let (up, down) = (kappa.exp(), (-kappa).exp());
         s.a.iter_mut().for_each(|a| *a *= up);
         s.v.iter_mut().for_each(|v| *v *= down);
+        s.g.iter_mut().for_each(|g| *g *= down);
         s.precision.iter_mut().for_each(|p| *p *= up * up);
     }
 
@@ -391,7 +443,7 @@ impl Model {
     }
 
     /// `Σ_v⁻¹` from its Wishart conditional: `C + 2 + P` degrees of freedom, scale
-    /// `((C + 2)(1/8)² I + Σ_i v_i v_iᵀ)⁻¹`.
+    /// `((C + 2)(1/8)² I + Σ_i (v_i − ḡ_i1)(v_i − ḡ_i1)ᵀ)⁻¹`.
     pub fn draw_value_precision(&self, s: &mut State, rng: &mut ChaCha8Rng) {
         let c = self.c;
         let prior = (c as f64 + 2.0) * PRIOR_SPREAD * PRIOR_SPREAD;
@@ -399,10 +451,11 @@ impl Model {
         for k in 0..c {
             scatter[k * c + k] = prior;
         }
-        for vi in s.v.chunks_exact(c) {
+        let m = self.batch_means(s);
+        for (vi, m) in s.v.chunks_exact(c).zip(&m) {
             for k in 0..c {
                 for l in 0..c {
-                    scatter[k * c + l] += vi[k] * vi[l];
+                    scatter[k * c + l] += (vi[k] - m) * (vi[l] - m);
                 }
             }
         }
@@ -428,7 +481,7 @@ const SIGMA2_FLOOR: f64 = 1e-12;
 
 /// The smallest spread of the jurors' leniencies or log scales (squared): a panel whose
 /// jurors agree exactly would otherwise pin them at zero.
-const FLOOR: f64 = 1e-10;
+pub(super) const FLOOR: f64 = 1e-10;
 
 /// The log of a uniform number in (0, 1).
 fn uniform_log(rng: &mut ChaCha8Rng) -> f64 {

@@ -422,3 +422,86 @@ fn the_same_seed_gives_the_same_draws_on_any_number_of_threads() {
     let other = sample(&[k], 6, 20, &scores, &BayesOptions { seed: 4, ..options });
     assert_ne!(one.totals, other.totals);
 }
+
+#[test]
+fn a_jurors_batch_level_follows_its_conditional_by_quadrature() {
+    // Three jurors, three proposals, two criteria: proposal 0 read by jurors 0 and 1,
+    // proposal 1 by 1 and 2, proposal 2 by all three. The conditional of one juror's level
+    // g_j, the values and the other levels fixed, is computed here on a grid from the model's
+    // definition: ḡ_i = Σ_{k reads i} g_k / n_i − Σ_k w_k g_k, w_k = Σ_{k reads i} 1/n_i / P,
+    // density exp(−Σ_i (v_i − ḡ_i 1)ᵀ Λ (v_i − ḡ_i 1)/2 − g_j²/2τ_g²).
+    let reads: [(u32, u32); 7] = [(0, 0), (1, 0), (1, 1), (2, 1), (0, 2), (1, 2), (2, 2)];
+    let scores: Vec<BayesScore> = reads
+        .iter()
+        .flat_map(|&(j, p)| [score(0, j, p, 5.0), score(1, j, p, 5.0)])
+        .collect();
+    let model = Model::new(&[continuous(), continuous()], 3, 3, &scores);
+    let mut s = model.start();
+    s.g = vec![0.1, -0.2, 0.05];
+    s.v = vec![0.3, 0.1, -0.15, -0.05, 0.02, 0.12];
+    s.precision = vec![50.0, -20.0, -20.0, 40.0];
+    s.tau_g2 = 0.04;
+    let readers: [&[usize]; 3] = [&[0, 1], &[1, 2], &[0, 1, 2]];
+    let shares: Vec<f64> = (0..3)
+        .map(|k| {
+            readers
+                .iter()
+                .filter(|r| r.contains(&k))
+                .map(|r| 1.0 / r.len() as f64)
+                .sum::<f64>()
+                / 3.0
+        })
+        .collect();
+    let prior_means = |g: &[f64]| -> Vec<f64> {
+        let centre: f64 = shares.iter().zip(g).map(|(w, g)| w * g).sum();
+        readers
+            .iter()
+            .map(|r| r.iter().map(|&k| g[k]).sum::<f64>() / r.len() as f64 - centre)
+            .collect()
+    };
+    let lam = &s.precision;
+    let log_density = |g: &[f64], j: usize| {
+        let m = prior_means(g);
+        let mut q = 0.0;
+        for (vi, mi) in s.v.chunks_exact(2).zip(&m) {
+            let d = [vi[0] - mi, vi[1] - mi];
+            q += d[0] * d[0] * lam[0] + 2.0 * d[0] * d[1] * lam[1] + d[1] * d[1] * lam[3];
+        }
+        -q / 2.0 - g[j] * g[j] / (2.0 * s.tau_g2)
+    };
+    let means = model.batch_raw(&s);
+    let u = model.batch_targets(&s);
+    let sum_u = u.iter().sum::<f64>();
+    for j in 0..3 {
+        let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+        let mut g = s.g.clone();
+        for step in -40_000..=40_000 {
+            g[j] = step as f64 * 0.00005;
+            let p = log_density(&g, j).exp();
+            z += p;
+            m1 += g[j] * p;
+            m2 += g[j] * g[j] * p;
+        }
+        let (mean, var) = (m1 / z, m2 / z - (m1 / z).powi(2));
+        let (precision, linear) = model.batch_conditional(&s, j, &means, sum_u, &u);
+        assert!(
+            (linear / precision - mean).abs() < 1e-9,
+            "{j}: {} vs {mean}",
+            linear / precision
+        );
+        assert!(
+            (1.0 / precision / var - 1.0).abs() < 1e-6,
+            "{j}: {} vs {var}",
+            1.0 / precision
+        );
+    }
+    // The prior means sum to 0, and a shift of every level leaves them.
+    let m = model.batch_means(&s);
+    assert!(m.iter().sum::<f64>().abs() < 1e-15, "{m:?}");
+    assert!((m[0] - prior_means(&s.g)[0]).abs() < 1e-15);
+    s.g.iter_mut().for_each(|g| *g += 0.3);
+    let shifted = model.batch_means(&s);
+    for (x, y) in shifted.iter().zip(&m) {
+        assert!((x - y).abs() < 1e-12, "{shifted:?} vs {m:?}");
+    }
+}
