@@ -295,18 +295,25 @@ impl Design {
 
     /// Sums `x[j]` (if `jurors`) or `x[p]` over each component's members, in index order.
     pub(super) fn comp_sum(&self, jurors: bool, x: impl Fn(usize) -> f64) -> Vec<f64> {
+        let mut out = Vec::new();
+        self.comp_sum_into(jurors, x, &mut out);
+        out
+    }
+
+    /// [`Design::comp_sum`] into `out`, reusing its allocation.
+    pub(super) fn comp_sum_into(&self, jurors: bool, x: impl Fn(usize) -> f64, out: &mut Vec<f64>) {
         let comp = if jurors {
             &self.juror_comp
         } else {
             &self.proposal_comp
         };
-        let mut out = vec![0.0; self.n_comps];
+        out.clear();
+        out.resize(self.n_comps, 0.0);
         for (i, &c) in comp.iter().enumerate() {
             if c != NONE {
                 out[c as usize] += x(i);
             }
         }
-        out
     }
 }
 

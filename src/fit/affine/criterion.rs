@@ -74,6 +74,11 @@ pub(super) struct Criterion<'a> {
     pub(super) regression_sums: Vec<f64>,
     pub(super) value_mean: Vec<f64>,
     pub(super) value_var: Vec<f64>,
+    /// The value step's pull of each component ([`Criterion::pull`]): its strength `k_c`, its
+    /// mean `m_c`, and the two sums behind the mean (two numbers a component).
+    pull_strength: Vec<f64>,
+    pull_mean: Vec<f64>,
+    pull_sums: Vec<f64>,
     /// The previous iterate: scales, biases, values.
     pub(super) previous: (Vec<f64>, Vec<f64>, Vec<f64>),
 }
@@ -205,6 +210,9 @@ impl<'a> Criterion<'a> {
             regression_sums: Vec::new(),
             value_mean: Vec::new(),
             value_var: Vec::new(),
+            pull_strength: Vec::new(),
+            pull_mean: Vec::new(),
+            pull_sums: Vec::new(),
             previous: (Vec::new(), Vec::new(), Vec::new()),
         }
     }
@@ -254,7 +262,11 @@ impl<'a> Criterion<'a> {
     pub(super) fn regress(&mut self) {
         let d = self.design;
         let pc = |p: usize| d.proposal_comp[p] as usize;
-        let (mean, var) = moments(d, &self.value, &self.weight_sum);
+        let (mut mean, mut var) = (
+            std::mem::take(&mut self.value_mean),
+            std::mem::take(&mut self.value_var),
+        );
+        moments(d, &self.value, &self.weight_sum, &mut mean, &mut var);
         let (v, ybar) = (&self.value, &self.mean_score);
         let mut sums = std::mem::take(&mut self.regression_sums);
         d.juror_sums_into(
@@ -351,9 +363,9 @@ impl<'a> Criterion<'a> {
     }
 
     /// The value step's pull toward each component's mean: its strength `k_c` and the mean
-    /// `m_c` that goes with the current biases; leaves each proposal's `(G_p, H_p)` in
-    /// `value_terms`.
-    fn pull(&mut self) -> (Vec<f64>, Vec<f64>) {
+    /// `m_c` that goes with the current biases, into `pull_strength` and `pull_mean`; leaves
+    /// each proposal's `(G_p, H_p)` in `value_terms`.
+    fn pull(&mut self) {
         let d = self.design;
         let nc = d.n_comps;
         let pc = |p: usize| d.proposal_comp[p] as usize;
@@ -369,43 +381,58 @@ impl<'a> Criterion<'a> {
                 });
             }
         });
-        let spread = d.comp_sum(true, |j| {
-            if self.on_j(j) {
-                (a[j] - 1.0).powi(2)
-            } else {
-                0.0
-            }
-        });
-        let k: Vec<f64> = (0..nc)
-            .map(|c| self.shrinkage * self.mean_weight[c] * spread[c] / self.weight_sum[c])
-            .collect();
+        let (mut k, mut m) = (
+            std::mem::take(&mut self.pull_strength),
+            std::mem::take(&mut self.pull_mean),
+        );
+        d.comp_sum_into(
+            true,
+            |j| {
+                if self.on_j(j) {
+                    (a[j] - 1.0).powi(2)
+                } else {
+                    0.0
+                }
+            },
+            &mut k,
+        );
+        for (c, k) in k.iter_mut().enumerate() {
+            *k = self.shrinkage * self.mean_weight[c] * *k / self.weight_sum[c];
+        }
         let gh = &self.value_terms;
         let shrunk = |p: usize| {
             let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
             dp / (h + k[pc(p)] * dp)
         };
         // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order.
-        let (mut num, mut den) = (vec![0.0; nc], vec![0.0; nc]);
+        let sums = &mut self.pull_sums;
+        sums.clear();
+        sums.resize(2 * nc, 0.0);
         for (p, &c) in d.proposal_comp.iter().enumerate() {
             if c != NONE && self.live[c as usize] {
                 let r = shrunk(p);
-                num[c as usize] += r * gh[p].0;
-                den[c as usize] += r * gh[p].1;
+                sums[2 * c as usize] += r * gh[p].0;
+                sums[2 * c as usize + 1] += r * gh[p].1;
             }
         }
-        let m = (0..nc)
-            .map(|c| if k[c] > 0.0 { num[c] / den[c] } else { 0.0 })
-            .collect();
-        (k, m)
+        m.clear();
+        m.extend((0..nc).map(|c| {
+            if k[c] > 0.0 {
+                sums[2 * c] / sums[2 * c + 1]
+            } else {
+                0.0
+            }
+        }));
+        (self.pull_strength, self.pull_mean) = (k, m);
     }
 
     /// 1d. The joint step ([`joint`]): every bias (and value) at once, at the current scales
     /// and pull; the value step then sets the values given the biases.
     pub(super) fn joint(&mut self, opts: &FitOptions) {
-        let (k, m) = self.pull();
+        self.pull();
         let pull = joint::Pull {
-            strength: &k,
-            mean: &m,
+            strength: &self.pull_strength,
+            mean: &self.pull_mean,
         };
         let stop = joint::joint_step(
             self.design,
@@ -445,7 +472,8 @@ impl<'a> Criterion<'a> {
     pub(super) fn values_and_gauge(&mut self) {
         let d = self.design;
         let pc = |p: usize| d.proposal_comp[p] as usize;
-        let (k, m) = self.pull();
+        self.pull();
+        let (k, m) = (&self.pull_strength, &self.pull_mean);
         let gh = &self.value_terms;
         let live = &self.live;
         let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
@@ -536,23 +564,18 @@ impl<'a> Criterion<'a> {
     }
 }
 
-/// Weighted mean and variance of the values over each component's scores.
-fn moments(d: &Design, v: &[f64], wsum: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let mean: Vec<f64> = d
-        .comp_sum(false, |p| d.proposal_weight[p] * v[p])
-        .iter()
-        .zip(wsum)
-        .map(|(s, w)| s / w)
-        .collect();
-    let var = d
-        .comp_sum(false, |p| {
-            d.proposal_weight[p] * (v[p] - mean[d.proposal_comp[p] as usize]).powi(2)
-        })
-        .iter()
-        .zip(wsum)
-        .map(|(s, w)| s / w)
-        .collect();
-    (mean, var)
+/// Weighted mean and variance of the values over each component's scores, into `mean` and
+/// `var` (their allocations reused).
+fn moments(d: &Design, v: &[f64], wsum: &[f64], mean: &mut Vec<f64>, var: &mut Vec<f64>) {
+    d.comp_sum_into(false, |p| d.proposal_weight[p] * v[p], mean);
+    mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
+    let m = &*mean;
+    d.comp_sum_into(
+        false,
+        |p| d.proposal_weight[p] * (v[p] - m[d.proposal_comp[p] as usize]).powi(2),
+        var,
+    );
+    var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
 }
 
 /// Moves each live component along the model's gauge orbit, which leaves every fitted score

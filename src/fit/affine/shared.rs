@@ -292,11 +292,14 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
         let comp = c.design.juror_comp[j];
         comp != NONE && c.live[comp as usize]
     };
+    let (mut ids, mut hs, mut ts, mut a) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for group in groups {
         if !group.iter().any(|&j| crits.iter().any(|c| on(c, j))) {
             continue; // converged on every criterion
         }
-        let (mut ids, mut hs, mut ts) = (Vec::new(), Vec::new(), Vec::new());
+        ids.clear();
+        hs.clear();
+        ts.clear();
         for &j in group {
             let (h, ht) = crits
                 .iter()
@@ -311,7 +314,8 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
                 ts.push(ht / h);
             }
         }
-        let mut a = vec![1.0; ids.len()];
+        a.clear();
+        a.resize(ids.len(), 1.0);
         if ids.is_empty() || !scale_step_mean_one(&hs, &ts, floor, &mut a) {
             a.fill(1.0); // no positive solution: additive
         }
