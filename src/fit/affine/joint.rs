@@ -51,7 +51,8 @@ pub(super) const MOST_STEPS: usize = 640;
 /// share of where it started (its residual not cut tenfold). The capped steps of the sparse
 /// design of issue 20 cut it at least thirtyfold (squared shares up to 0.001), where doubling
 /// their cap anyway took 36 sweeps against 30; on a nearly-ring design the median share was
-/// 0.024 (`shared_tests::a_nearly_ring_design_converges`).
+/// 0.024 (the design of `shared_tests::a_nearly_ring_design_converges`, another draw of its
+/// scores).
 pub(super) const SLOW: f64 = 0.01;
 /// A joint step of the shared fit that met its reduction within this many (and at least one)
 /// conjugate-gradient steps shows a well-connected design, where the sweeps carry the biases
