@@ -144,6 +144,13 @@ fn correct_within(
 #[derive(Clone, Debug)]
 pub(crate) struct Start(Arc<SharedAffineFit>);
 
+impl Start {
+    /// The fit itself.
+    pub(crate) fn fit(&self) -> &SharedAffineFit {
+        &self.0
+    }
+}
+
 /// The start of `method`'s fit on the valid scores of the award (`None` for a method without
 /// an iteration to start).
 pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<Start> {

@@ -194,6 +194,12 @@ impl Replay {
         }
     }
 
+    /// The whole award's `affine` fit, the start of every replay's (`None` under another
+    /// method).
+    pub(crate) fn affine_fit(&self) -> Option<&crate::fit::SharedAffineFit> {
+        self.start.as_ref().map(normalize::Start::fit)
+    }
+
     /// [`score_counted`] with the fit started from the whole award's (the same outcome to
     /// within the fit's tolerance, [`crate::advanced::fit::FitOptions::tolerance`]), and no
     /// warnings: a replicate is asked only for its values, ranking and winners.

@@ -26,6 +26,7 @@ pub use crate::outcome::INTERVAL_TAIL;
 
 mod cut;
 mod screen;
+mod screen_affine;
 
 use screen::{Scratch, Screen};
 
@@ -128,7 +129,7 @@ fn without_each_juror(
     replay: &Replay,
     tick: &(dyn Fn(Run) + Sync),
 ) -> Vec<Vec<ProposalId>> {
-    let screen = Screen::new(award, settings, outcome);
+    let screen = Screen::new(award, settings, outcome, replay.affine_fit());
     let winners = outcome.winners();
     (0..award.jurors().len())
         .into_par_iter()

@@ -138,16 +138,20 @@ fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
 }
 
 mod criterion;
+mod influence;
 mod joint;
 mod pooled;
 mod pooled_scales;
 mod scale_step;
 mod shared;
 
+pub(crate) use influence::{Adjoint, Influence};
 pub use pooled::{fit_affine_pooled, PooledAffineFit};
 pub(crate) use shared::fit_affine_shared_from;
 pub use shared::{fit_affine_shared, SharedAffineFit};
 
+#[cfg(test)]
+mod influence_tests;
 #[cfg(test)]
 mod pooled_tests;
 #[cfg(test)]

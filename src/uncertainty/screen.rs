@@ -10,15 +10,19 @@
 //! last round, and a floor), and clears the juror only when, even so, no proposal can change
 //! its eligibility and the ranking's order down to the runner-up stays as it is: then the
 //! winners, which depend on nothing else, stay as they are. Every juror it does not clear is
-//! scored again exactly. It applies to `none` and `additive`; under `affine` a juror's absence
-//! also moves the co-readers' scales, which this linear account misses (a case is in
-//! `docs/methods.md`), so every juror is scored again. The rule and its checks:
-//! `docs/methods.md`, "Leave-one-juror-out screen".
+//! scored again exactly. The ripple applies to `none` and `additive`; under `affine` a juror's
+//! absence also moves every scale, which this linear account misses (a case is in
+//! `docs/methods.md`), and the change of the places near the cut is worked out globally
+//! instead ([`super::screen_affine`]). The rule and its checks: `docs/methods.md`,
+//! "Leave-one-juror-out screen".
 
 use crate::award::Award;
 use crate::conflicts::Status;
+use crate::fit::SharedAffineFit;
 use crate::outcome::Outcome;
 use crate::settings::{Aggregate, Method, Settings};
+
+use super::screen_affine::Affine;
 
 /// The screen's allowance for the rounds of re-estimation it does not work out, as a multiple
 /// of the last round it works out.
@@ -33,8 +37,8 @@ pub(super) struct Screen<'a> {
     award: &'a Award,
     settings: &'a Settings,
     outcome: &'a Outcome,
-    /// Whether a juror's absence moves other jurors' effects (a fitted method).
-    ripples: bool,
+    /// How a juror's absence moves the other scores.
+    kind: Kind,
     /// Each juror's used scores, and each proposal's.
     by_juror: Vec<Vec<u32>>,
     by_proposal: Vec<Vec<u32>>,
@@ -48,6 +52,16 @@ pub(super) struct Screen<'a> {
     cut_vertex: Vec<bool>,
     /// The ranking down to the runner-up (or all of it): the places the winners depend on.
     prefix: usize,
+}
+
+/// How a juror's absence moves the other scores.
+enum Kind {
+    /// Not at all (`none`).
+    Direct,
+    /// The co-readers' leniencies are re-estimated (`additive`).
+    Ripple,
+    /// Every juror's scale and leniencies are re-estimated (`affine`).
+    Affine(Box<Affine>),
 }
 
 /// Most rounds of re-estimation the screen works out after the direct change.
@@ -83,21 +97,21 @@ pub(super) struct Scratch {
 }
 
 impl<'a> Screen<'a> {
-    /// The screen of `outcome`, scored from `award` under `settings`; `None` when it does not
-    /// apply: a method other than `none` and `additive` (their corrections move every score of
-    /// a criterion, move the jurors' scales, or come from a posterior), an aggregate other
-    /// than the mean, or no winners.
+    /// The screen of `outcome`, scored from `award` under `settings` (`fit`: the whole award's
+    /// fit under `affine`); `None` when it does not apply: a method other than `none`,
+    /// `additive` and `affine` (their corrections move every score of a criterion, or come
+    /// from a posterior), an aggregate other than the mean, no winners, or an `affine` award
+    /// the affine screen does not take ([`Affine::new`]).
     pub(super) fn new(
         award: &'a Award,
         settings: &'a Settings,
         outcome: &'a Outcome,
+        fit: Option<&SharedAffineFit>,
     ) -> Option<Self> {
-        let ripples = match settings.method {
-            Method::None => false,
-            Method::Additive => true,
-            _ => return None,
-        };
-        if settings.aggregate != Aggregate::Mean
+        if !matches!(
+            settings.method,
+            Method::None | Method::Additive | Method::Affine
+        ) || settings.aggregate != Aggregate::Mean
             || outcome.selection.winner.iter().all(Option::is_none)
         {
             return None;
@@ -129,11 +143,16 @@ impl<'a> Screen<'a> {
             .runner_up
             .and_then(|r| order.iter().position(|&p| p == r))
             .map_or(order.len(), |k| k + 1);
+        let kind = match settings.method {
+            Method::None => Kind::Direct,
+            Method::Additive => Kind::Ripple,
+            _ => Kind::Affine(Box::new(Affine::new(award, outcome, fit?, prefix)?)),
+        };
         Some(Screen {
             award,
             settings,
             outcome,
-            ripples,
+            kind,
             by_juror,
             by_proposal,
             cell_weight,
@@ -173,16 +192,42 @@ impl<'a> Screen<'a> {
             self.reset(scratch);
             return false;
         };
-        scratch.sizes.clear();
-        let direct = self.size(scratch, true);
-        scratch.sizes.push(direct);
-        let clear = if self.ripples {
-            self.ripple(j, scratch)
-        } else {
-            self.order_holds(j, scratch)
+        let clear = match &self.kind {
+            Kind::Affine(affine) => {
+                let direct = self.direct_totals(scratch);
+                affine.clears(j, self.outcome, &direct)
+            }
+            kind => {
+                scratch.sizes.clear();
+                let direct = self.size(scratch, true);
+                scratch.sizes.push(direct);
+                if matches!(kind, Kind::Ripple) {
+                    self.ripple(j, scratch)
+                } else {
+                    self.order_holds(j, scratch)
+                }
+            }
         };
         self.reset(scratch);
         clear
+    }
+
+    /// The direct change of each total the juror read (the sum of its cells' direct changes,
+    /// weighted by their criteria), as (proposal, change) in proposal order.
+    fn direct_totals(&self, s: &mut Scratch) -> Vec<(usize, f64)> {
+        let rubric = self.award.rubric();
+        let n_c = rubric.criteria.len();
+        s.cells.sort_unstable();
+        let mut out: Vec<(usize, f64)> = Vec::new();
+        for &cell in &s.cells {
+            let (p, c) = (cell / n_c, cell % n_c);
+            let d = rubric.criteria[c].weight * s.direct[cell];
+            match out.last_mut() {
+                Some((q, total)) if *q == p => *total += d,
+                _ => out.push((p, d)),
+            }
+        }
+        out
     }
 
     /// Whether every proposal juror `j` read that places at or above the runner-up keeps its

@@ -41,12 +41,13 @@ fn awards() -> Vec<Award> {
 
 /// Every juror the screen clears has, scored again exactly without them, the award's own
 /// winners in the same order; and on these awards the screen does clear some (so the test
-/// sees both answers). `affine` is not screened.
+/// sees both answers), under each method it applies to.
 #[test]
 fn a_juror_the_screen_clears_changes_no_winner_when_scored_exactly() {
     let (mut cleared, mut jurors) = (0, 0);
+    let mut affine = (0, 0);
     for award in awards() {
-        for method in [Method::None, Method::Additive] {
+        for method in [Method::None, Method::Additive, Method::Affine] {
             for min_reviews in [1, 3] {
                 let settings = Settings {
                     method,
@@ -54,15 +55,18 @@ fn a_juror_the_screen_clears_changes_no_winner_when_scored_exactly() {
                     ..award.settings().clone()
                 };
                 let outcome = score_with(&award, &settings);
-                let Some(screen) = Screen::new(&award, &settings, &outcome) else {
+                let replay = Replay::new(&award, &settings);
+                let Some(screen) = Screen::new(&award, &settings, &outcome, replay.affine_fit())
+                else {
                     continue;
                 };
-                let replay = Replay::new(&award, &settings);
                 let mut scratch = Scratch::default();
                 for j in 0..award.jurors().len() {
                     jurors += 1;
+                    affine.1 += usize::from(method == Method::Affine);
                     if screen.clears(j, &mut scratch) {
                         cleared += 1;
+                        affine.0 += usize::from(method == Method::Affine);
                         let exact = without_juror(&award, &settings, &replay, j);
                         assert_eq!(
                             exact,
@@ -74,15 +78,18 @@ fn a_juror_the_screen_clears_changes_no_winner_when_scored_exactly() {
             }
         }
     }
+    eprintln!(
+        "cleared {cleared} of {jurors}; under affine {} of {}",
+        affine.0, affine.1
+    );
     assert!(cleared > jurors / 3, "cleared {cleared} of {jurors}");
-    let award = &awards()[0];
-    let settings = Settings {
-        method: Method::Affine,
-        ..award.settings().clone()
-    };
-    let outcome = score_with(award, &settings);
-    assert!(Screen::new(award, &settings, &outcome).is_none());
     assert!(cleared < jurors, "cleared all {jurors}");
+    assert!(
+        affine.0 > 0 && affine.0 < affine.1,
+        "affine cleared {} of {}",
+        affine.0,
+        affine.1
+    );
 }
 
 /// The shipped example (caps by country, conflicts, a blank): the same check.
@@ -96,8 +103,9 @@ fn the_screen_holds_on_the_example() {
             ..award.settings().clone()
         };
         let outcome = score_with(&award, &settings);
-        let screen = Screen::new(&award, &settings, &outcome).expect("the screen applies");
         let replay = Replay::new(&award, &settings);
+        let screen = Screen::new(&award, &settings, &outcome, replay.affine_fit())
+            .expect("the screen applies");
         let mut scratch = Scratch::default();
         for j in 0..award.jurors().len() {
             if screen.clears(j, &mut scratch) {
@@ -147,4 +155,69 @@ fn a_warm_replay_is_the_cold_scoring_to_within_the_tolerance() {
             }
         }
     }
+}
+
+/// What the affine screen assumes of the proposals it does not watch, checked by brute force
+/// on the four larger awards of the tests (80 jurors, 400 proposals): without a juror, a
+/// total moves from the award's mean change by its direct change and at most the juror's
+/// largest direct change (once for a proposal they did not read, twice for one they did). The
+/// largest ratios measured were 0.47 and 0.84 of that largest change.
+#[test]
+fn without_a_juror_a_total_moves_from_the_mean_by_its_direct_change_and_little_more() {
+    use crate::conflicts::Status;
+    let (mut unread, mut read): (f64, f64) = (0.0, 0.0);
+    for award in awards().into_iter().take(4) {
+        let settings = Settings {
+            method: Method::Affine,
+            ..award.settings().clone()
+        };
+        let outcome = score_with(&award, &settings);
+        let replay = Replay::new(&award, &settings);
+        let (n_p, n_c) = (award.proposals().len(), award.rubric().criteria.len());
+        let mut cell = vec![0.0; n_p * n_c];
+        for (i, s) in award.scores().iter().enumerate() {
+            if outcome.status[i] == Status::Used {
+                cell[s.proposal_index() * n_c + s.criterion_index()] += award.weight(i);
+            }
+        }
+        for j in 0..award.jurors().len() {
+            let mut direct = vec![None; n_p];
+            for (i, s) in award.scores().iter().enumerate() {
+                if s.juror_index() != j || outcome.status[i] != Status::Used {
+                    continue;
+                }
+                let (p, c) = (s.proposal_index(), s.criterion_index());
+                let (w, v) = (award.weight(i), outcome.values[p].values[c].unwrap());
+                let d =
+                    award.rubric().criteria[c].weight * w * (v - outcome.correction.corrected[i])
+                        / (cell[p * n_c + c] - w);
+                direct[p] = Some(direct[p].unwrap_or(0.0) + d);
+            }
+            let most = direct
+                .iter()
+                .flatten()
+                .fold(0.0f64, |m: f64, d: &f64| m.max(d.abs()));
+            let counts: Vec<u32> = (award.scores().iter())
+                .map(|s| u32::from(s.juror_index() != j))
+                .collect();
+            let without = replay.score(&award, &settings, &counts);
+            let moved: Vec<(usize, f64)> = (0..n_p)
+                .filter_map(|p| {
+                    let change = without.values[p].total? - outcome.values[p].total?;
+                    Some((p, change - direct[p].unwrap_or(0.0)))
+                })
+                .collect();
+            let mean = moved.iter().map(|m| m.1).sum::<f64>() / moved.len() as f64;
+            for (p, m) in moved {
+                let ratio = (m - mean).abs() / most;
+                if direct[p].is_some() {
+                    read = read.max(ratio);
+                } else {
+                    unread = unread.max(ratio);
+                }
+            }
+        }
+    }
+    eprintln!("largest indirect change over the largest direct change: unread {unread:.3}, read {read:.3}");
+    assert!(unread <= 1.0 && read <= 2.0, "unread {unread}, read {read}");
 }

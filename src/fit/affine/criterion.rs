@@ -10,7 +10,7 @@ use super::scale_step::scale_step;
 use super::{AffineFit, AffineOptions};
 
 /// A juror's scale is identified when `S_xx > IDENTIFIED × W_j × σ²`.
-const IDENTIFIED: f64 = 1e-10;
+pub(super) const IDENTIFIED: f64 = 1e-10;
 /// Changes this many times the size of a number are at the rounding level.
 const ROUNDING: f64 = 16.0 * f64::EPSILON;
 
