@@ -6,7 +6,8 @@
 //!   jurors, 300,000 scores): plain scoring under `affine` (the default), and under
 //!   `additive` the runs without each juror alone (`estimate` with 0 replicates: the screen,
 //!   then the exact scorings it leaves) and with 10 replicates on 2 threads. Under `affine`
-//!   every juror is scored again (about 3,000 plain scorings), too long for criterion.
+//!   the screen leaves about 1,100 jurors to score again, too long for criterion: timed whole
+//!   (`jury score --bootstrap 1`) in docs/performance.md.
 
 use std::path::Path;
 

@@ -18,7 +18,7 @@ use crate::conflicts::Status;
 use crate::fit::{FitOptions, Observation, Posterior, SharedAffineFit};
 use crate::rubric::Criterion;
 use crate::settings::Method;
-use crate::util::stats::{runs, weighted_mean_sd};
+use crate::util::stats::weighted_mean_sd;
 use crate::warnings::Warning;
 
 mod additive;
@@ -157,8 +157,7 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
     if method != Method::Affine {
         return None; // (no other method's fit iterates from a start)
     }
-    let scores = award.scores();
-    let ranges = runs(scores.len(), |i| scores[i].criterion_index());
+    let ranges = criterion_runs(award);
     let used = |i: usize| status[i] == Status::Used;
     let input = FitInput {
         award,
@@ -170,6 +169,16 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
         start: None,
     };
     corrector(method).fit(&input).and_then(|f| f.start)
+}
+
+/// The runs of the award's scores, one per criterion that has scores, in criterion order
+/// (the award keeps its scores by criterion, then juror, then proposal).
+fn criterion_runs(award: &Award) -> Vec<Range<usize>> {
+    let index = award.runs();
+    (0..award.rubric().criteria.len())
+        .map(|c| index.criterion(c))
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// [`correct_seeded`] with the fit started at `start` (see [`start`]): the same correction to
@@ -213,7 +222,7 @@ fn correct_started(
     // The criteria are contiguous runs of the scores: after the fit (which shares the affine
     // scales across criteria), each is corrected on its own, in parallel, into its own part
     // of `corrected`.
-    let ranges = runs(scores.len(), |i| scores[i].criterion_index());
+    let ranges = criterion_runs(award);
     let split = split_at(scores.len());
     let used = |i: usize| status[i] == Status::Used && counts.is_none_or(|k| k[i] > 0);
     let rule = corrector(method);
@@ -378,10 +387,8 @@ fn correct_criterion(
     rule.check_criterion(criterion, &mut out.warnings);
     // Each juror's valid scores in turn, in one reused list.
     let mut mine: Vec<u32> = Vec::new();
-    for juror_run in runs(of.scores.len(), |k| {
-        scores[of.scores.start + k].juror_index()
-    }) {
-        let run = of.scores.start + juror_run.start..of.scores.start + juror_run.end;
+    let index = award.runs();
+    for run in (0..award.jurors().len()).map(|j| index.of(c, j)) {
         mine.clear();
         mine.extend(run.filter(|&i| used(i)).map(|i| i as u32));
         if mine.is_empty() {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::fit::{fit_affine, AffineOptions};
 use crate::testkit;
+use crate::util::stats::runs;
 use crate::Settings;
 
 fn award(rows: &[(&str, &str, f64)]) -> Award {
