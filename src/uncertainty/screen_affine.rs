@@ -50,7 +50,9 @@ pub(super) struct Affine {
 impl Affine {
     /// The parts for `outcome` (scored under `affine` with the mean), from the whole award's
     /// `fit`; `None` when the screen cannot apply: thresholds or a pass total (a criterion
-    /// value's change is not worked out), or too many watched places, or an adjoint whose
+    /// value's change is not worked out), a fit that did not converge (the step starts from a
+    /// stationary point), a criterion whose design is split (a juror's absence shifts their
+    /// part's level, [`Influence::connected`]), too many watched places, or an adjoint whose
     /// iteration did not converge.
     pub(super) fn new(
         award: &Award,
@@ -59,7 +61,10 @@ impl Affine {
         prefix: usize,
     ) -> Option<Affine> {
         let rubric = award.rubric();
-        if rubric.pass_total.is_some() || rubric.criteria.iter().any(|c| c.threshold.is_some()) {
+        if rubric.pass_total.is_some()
+            || rubric.criteria.iter().any(|c| c.threshold.is_some())
+            || !fit.converged
+        {
             return None;
         }
         let order = &outcome.ranking.order;
@@ -102,6 +107,9 @@ impl Affine {
             AFFINE_SHRINKAGE,
             AffineOptions::default().min_scale,
         );
+        if !influence.connected() {
+            return None;
+        }
         let with_total: Vec<usize> = (0..n_p)
             .filter(|&p| outcome.values[p].total.is_some())
             .collect();

@@ -152,6 +152,15 @@ impl Influence {
         out
     }
 
+    /// Whether every criterion's design is one component. Across components the fit fixes
+    /// each one's level apart (`Σ n_j b_j = 0` in each), and a juror's absence shifts every
+    /// corrected score of their component: a shift the adjoint, made regular along each
+    /// component's gauge direction, does not see. Differences of totals within one component
+    /// are free of it.
+    pub(crate) fn connected(&self) -> bool {
+        self.designs.iter().all(|d| d.n_comps <= 1)
+    }
+
     fn len(&self) -> usize {
         let (nj, np) = (self.scale.len(), self.value.first().map_or(0, Vec::len));
         nj + self.designs.len() * (nj + np)

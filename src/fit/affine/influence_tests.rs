@@ -61,11 +61,11 @@ fn totals(obs: &[Vec<Observation>], fit: &SharedAffineFit, np: usize) -> Vec<f64
 }
 
 /// For every juror who read neither proposal of a pair, the refitted change of the gap
-/// between the two totals is within the screen's allowance of the first-order change: twice
-/// the size of the juror's local terms for the gap (`src/uncertainty/screen_affine.rs`). One
-/// Newton step is exact to first order only: leaving a juror out of an award where each
+/// between the two totals is within twice the size of the juror's local terms for the gap of
+/// the first-order change (the screen allows three times, `src/uncertainty/screen_affine.rs`).
+/// One Newton step is exact to first order only: leaving a juror out of an award where each
 /// proposal has three or four readers is no small change, and the largest error measured here
-/// was 0.56 times that size (printed, with the ratios' median).
+/// was 0.78 times that size, the median 0.14 (both printed).
 #[test]
 fn the_refitted_change_of_a_gap_is_within_the_allowance_of_the_first_order_one() {
     let mut ratios = Vec::new();
@@ -213,4 +213,29 @@ fn a_small_change_of_a_jurors_weights_is_one_newton_step() {
             "juror {j}: exact {exact:e}, Newton {newton:e}"
         );
     }
+}
+
+/// Two awards side by side, no juror in both: the design is split, and a juror's absence
+/// shifts their part's level, which the regular adjoint does not see. The screen refuses such
+/// a design ([`Influence::connected`]); on a pair across the parts the first-order change is
+/// indeed far off (up to six times the local terms' size, found by a review).
+#[test]
+fn a_split_design_is_not_connected() {
+    let (one, two) = (award(11, 20, 100, 3), award(12, 20, 100, 3));
+    let both: Vec<Vec<Observation>> = one
+        .iter()
+        .zip(&two)
+        .map(|(a, b)| {
+            let moved = b.iter().map(|o| Observation {
+                juror: o.juror + 20,
+                proposal: o.proposal + 100,
+                ..*o
+            });
+            a.iter().copied().chain(moved).collect()
+        })
+        .collect();
+    let fit = fit_affine_shared(40, 200, &both, &options());
+    assert!(!Influence::new(40, 200, &both, &fit, 5.0, 0.1).connected());
+    let fit = fit_affine_shared(20, 100, &one, &options());
+    assert!(Influence::new(20, 100, &one, &fit, 5.0, 0.1).connected());
 }
