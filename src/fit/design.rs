@@ -211,12 +211,45 @@ impl Design {
             && designs.iter().map(|d| d.juror.len()).sum::<usize>() >= PARALLEL_CRITERIA_FROM
     }
 
+    #[inline]
     pub(super) fn seg(&self, p: usize) -> Seg<'_> {
         let r = self.start[p]..self.start[p + 1];
         Seg {
             juror: &self.juror[r.clone()],
             weight: &self.weight[r.clone()],
             score: &self.score[r],
+        }
+    }
+
+    /// `f(p, scores of p)` for each proposal `p` of `r`, in order: one pass along the stored
+    /// scores, each proposal's window split off the rest.
+    #[inline]
+    fn walk(&self, r: Range<usize>, mut f: impl FnMut(usize, Seg<'_>)) {
+        let starts = &self.start[r.start..r.end + 1];
+        let span = starts[0]..starts[starts.len() - 1];
+        let mut rest = Seg {
+            juror: &self.juror[span.clone()],
+            weight: &self.weight[span.clone()],
+            score: &self.score[span],
+        };
+        for (p, w) in r.zip(starts.windows(2)) {
+            let n = w[1] - w[0];
+            let (juror, js) = rest.juror.split_at(n);
+            let (weight, ws) = rest.weight.split_at(n);
+            let (score, ss) = rest.score.split_at(n);
+            rest = Seg {
+                juror: js,
+                weight: ws,
+                score: ss,
+            };
+            f(
+                p,
+                Seg {
+                    juror,
+                    weight,
+                    score,
+                },
+            );
         }
     }
 
@@ -239,22 +272,22 @@ impl Design {
         F: Fn(usize, Seg<'_>, &mut [f64]) + Sync,
     {
         let len = self.n_jurors * width;
+        let run = |r: &Range<usize>, acc: &mut [f64]| self.walk(r.clone(), |p, s| f(p, s, acc));
         if self.chunks.len() <= 1 {
             out.clear();
             out.resize(len, 0.0);
-            for p in self.chunks.first().cloned().unwrap_or_default() {
-                f(p, self.seg(p), out);
-            }
+            run(&self.chunks.first().cloned().unwrap_or_default(), out);
             return;
         }
-        let run = |r: &Range<usize>| {
-            let mut acc = vec![0.0; len];
-            for p in r.clone() {
-                f(p, self.seg(p), &mut acc);
-            }
-            acc
-        };
-        let parts: Vec<Vec<f64>> = self.chunks.par_iter().map(run).collect();
+        let parts: Vec<Vec<f64>> = self
+            .chunks
+            .par_iter()
+            .map(|r| {
+                let mut acc = vec![0.0; len];
+                run(r, &mut acc);
+                acc
+            })
+            .collect();
         let mut parts = parts.into_iter();
         *out = parts.next().unwrap_or_default();
         for part in parts {
@@ -270,16 +303,21 @@ impl Design {
         T: Send,
         F: Fn(usize, Seg<'_>, &mut T) + Sync,
     {
+        let run = |first: usize, out: &mut [T]| {
+            let mut out = out.iter_mut();
+            self.walk(first..first + out.len(), |p, s| {
+                if let Some(o) = out.next() {
+                    f(p, s, o);
+                }
+            });
+        };
         if out.len() <= MIN_PROPOSALS_PER_TASK {
-            out.iter_mut()
-                .enumerate()
-                .for_each(|(p, o)| f(p, self.seg(p), o));
+            run(0, out);
             return;
         }
-        out.par_iter_mut()
+        out.par_chunks_mut(MIN_PROPOSALS_PER_TASK)
             .enumerate()
-            .with_min_len(MIN_PROPOSALS_PER_TASK)
-            .for_each(|(p, o)| f(p, self.seg(p), o));
+            .for_each(|(i, o)| run(i * MIN_PROPOSALS_PER_TASK, o));
     }
 
     /// The observed jurors of each component, in index order.

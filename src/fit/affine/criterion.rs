@@ -261,21 +261,21 @@ impl<'a> Criterion<'a> {
     /// the shrunk slope and its curvature (and, in the pooled fit, the unpenalised slope).
     pub(super) fn regress(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
         let (mut mean, mut var) = (
             std::mem::take(&mut self.value_mean),
             std::mem::take(&mut self.value_var),
         );
         moments(d, &self.value, &self.weight_sum, &mut mean, &mut var);
-        let (v, ybar) = (&self.value, &self.mean_score);
+        let (v, ybar, live) = (&self.value, &self.mean_score, &self.live);
         let mut sums = std::mem::take(&mut self.regression_sums);
         d.juror_sums_into(
             4,
             |p, s, acc| {
-                if !self.on_p(p) {
+                let c = d.proposal_comp[p];
+                if c == NONE || !live[c as usize] {
                     return;
                 }
-                let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
+                let (dv, yc) = (v[p] - mean[c as usize], ybar[c as usize]);
                 for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
                     let (j, dy) = (4 * j as usize, y - yc);
                     let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
@@ -369,16 +369,17 @@ impl<'a> Criterion<'a> {
         let d = self.design;
         let nc = d.n_comps;
         let pc = |p: usize| d.proposal_comp[p] as usize;
-        let (a, b) = (&self.scale, &self.bias);
+        let (a, b, live) = (&self.scale, &self.bias, &self.live);
         d.per_proposal(&mut self.value_terms, |p, s, o| {
-            if self.design.proposal_comp[p] != NONE && self.live[pc(p)] {
-                *o = (0..s.juror.len()).fold((0.0, 0.0), |(g, h), k| {
-                    let (w, aj) = (s.weight[k], a[s.juror[k] as usize]);
-                    (
-                        g + w * aj * (s.score[k] - b[s.juror[k] as usize]),
-                        h + w * aj * aj,
-                    )
-                });
+            let c = d.proposal_comp[p];
+            if c != NONE && live[c as usize] {
+                let (mut g, mut h) = (0.0, 0.0);
+                for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                    let aj = a[j as usize];
+                    g += w * aj * (y - b[j as usize]);
+                    h += w * aj * aj;
+                }
+                *o = (g, h);
             }
         });
         let (mut k, mut m) = (
