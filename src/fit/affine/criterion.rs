@@ -5,6 +5,7 @@ use super::super::additive::AdditiveFit;
 use super::super::components::NONE;
 use super::super::design::Design;
 use super::super::FitOptions;
+use super::gauge::{moments, normalise, ComponentSums};
 use super::joint;
 use super::scale_step::scale_step;
 use super::{AffineFit, AffineOptions};
@@ -79,6 +80,8 @@ pub(super) struct Criterion<'a> {
     pull_strength: Vec<f64>,
     pull_mean: Vec<f64>,
     pull_sums: Vec<f64>,
+    /// The gauge step's sums ([`normalise`]).
+    gauge_sums: ComponentSums,
     /// The previous iterate: scales, biases, values.
     pub(super) previous: (Vec<f64>, Vec<f64>, Vec<f64>),
 }
@@ -213,6 +216,7 @@ impl<'a> Criterion<'a> {
             pull_strength: Vec::new(),
             pull_mean: Vec::new(),
             pull_sums: Vec::new(),
+            gauge_sums: ComponentSums::default(),
             previous: (Vec::new(), Vec::new(), Vec::new()),
         }
     }
@@ -368,7 +372,6 @@ impl<'a> Criterion<'a> {
     fn pull(&mut self) {
         let d = self.design;
         let nc = d.n_comps;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
         let (a, b, live) = (&self.scale, &self.bias, &self.live);
         d.per_proposal(&mut self.value_terms, |p, s, o| {
             let c = d.proposal_comp[p];
@@ -400,20 +403,22 @@ impl<'a> Criterion<'a> {
         for (c, k) in k.iter_mut().enumerate() {
             *k = self.shrinkage * self.mean_weight[c] * *k / self.weight_sum[c];
         }
-        let gh = &self.value_terms;
-        let shrunk = |p: usize| {
-            let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
-            dp / (h + k[pc(p)] * dp)
-        };
-        // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order.
+        // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order,
+        // `shrunk = D_p / (H_p + k_c D_p)`.
         let sums = &mut self.pull_sums;
         sums.clear();
         sums.resize(2 * nc, 0.0);
-        for (p, &c) in d.proposal_comp.iter().enumerate() {
-            if c != NONE && self.live[c as usize] {
-                let r = shrunk(p);
-                sums[2 * c as usize] += r * gh[p].0;
-                sums[2 * c as usize + 1] += r * gh[p].1;
+        let per_p = d
+            .proposal_comp
+            .iter()
+            .zip(&self.value_terms)
+            .zip(&d.proposal_weight);
+        for ((&c, &(g, h)), &dp) in per_p {
+            if c != NONE && live[c as usize] {
+                let c = c as usize;
+                let r = dp / (h + k[c] * dp);
+                sums[2 * c] += r * g;
+                sums[2 * c + 1] += r * h;
             }
         }
         m.clear();
@@ -472,16 +477,20 @@ impl<'a> Criterion<'a> {
     /// 3. gauge step: mean identified scale 1, Σ n_j b_j = 0.
     pub(super) fn values_and_gauge(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
         self.pull();
         let (k, m) = (&self.pull_strength, &self.pull_mean);
-        let gh = &self.value_terms;
         let live = &self.live;
-        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
-        for p in (0..d.n_proposals).filter(|&p| on_p(p)) {
-            let (c, (g, h)) = (pc(p), gh[p]);
-            self.value[p] =
-                (g + k[c] * d.proposal_weight[p] * m[c]) / (h + k[c] * d.proposal_weight[p]);
+        let per_p = self
+            .value
+            .iter_mut()
+            .zip(&d.proposal_comp)
+            .zip(&self.value_terms)
+            .zip(&d.proposal_weight);
+        for (((v, &c), &(g, h)), &dp) in per_p {
+            if c != NONE && live[c as usize] {
+                let c = c as usize;
+                *v = (g + k[c] * dp * m[c]) / (h + k[c] * dp);
+            }
         }
         // Shared scales keep their mean of 1 from the shared scale step: a rescaling here
         // would move this criterion's scales alone.
@@ -494,40 +503,66 @@ impl<'a> Criterion<'a> {
             d,
             rescaled,
             &self.live,
-            &mut self.scale,
-            &mut self.bias,
-            &mut self.value,
+            (&mut self.scale, &mut self.bias, &mut self.value),
+            &mut self.gauge_sums,
         );
     }
 
     /// Step 4, convergence of each component in this sweep: every change within the
     /// tolerance, or at the rounding level.
     pub(super) fn done(&self, tol: f64) -> Vec<bool> {
+        let mut done = self.live.clone();
+        self.each_check(tol, |c, met| {
+            done[c] = done[c] && met;
+            true
+        });
+        done
+    }
+
+    /// Whether every component converged in this sweep (every entry of [`Criterion::done`]
+    /// true), stopping at the first change beyond the tolerance.
+    pub(super) fn all_done(&self, tol: f64) -> bool {
+        let mut all = self.live.iter().all(|&l| l);
+        if all {
+            self.each_check(tol, |_, met| {
+                all = met;
+                met
+            });
+        }
+        all
+    }
+
+    /// Step 4's tests of the live components' scales, biases and values, in turn:
+    /// `check(c, met)` with `met` whether the change is within what component `c` allows
+    /// (false for a NaN tolerance), until `check` returns false.
+    fn each_check(&self, tol: f64, mut check: impl FnMut(usize, bool) -> bool) {
         let d = self.design;
         let (a0, b0, v0) = &self.previous;
         let (a, b, v) = (&self.scale, &self.bias, &self.value);
-        let mut done = self.live.clone();
-        let mut check = |c: usize, change: f64, allowed: f64| {
-            done[c] = done[c] && change <= allowed; // false for a NaN tolerance
-        };
+        let mut within = |c: usize, change: f64, allowed: f64| check(c, change <= allowed);
         for j in (0..d.n_jurors).filter(|&j| self.on_j(j)) {
             let c = d.juror_comp[j] as usize;
-            check(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j]);
-            check(
-                c,
-                (b[j] - b0[j]).abs(),
-                tol * self.spread[c] + ROUNDING * (b[j].abs() + self.magnitude[c]),
-            );
+            let going = within(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j])
+                && within(
+                    c,
+                    (b[j] - b0[j]).abs(),
+                    tol * self.spread[c] + ROUNDING * (b[j].abs() + self.magnitude[c]),
+                );
+            if !going {
+                return;
+            }
         }
         for p in (0..d.n_proposals).filter(|&p| self.on_p(p)) {
             let c = d.proposal_comp[p] as usize;
-            check(
+            let going = within(
                 c,
                 (v[p] - v0[p]).abs(),
                 tol * self.spread[c] + ROUNDING * (v[p].abs() + self.magnitude[c]),
             );
+            if !going {
+                return;
+            }
         }
-        done
     }
 
     /// Jurors whose scale is not identified: scale exactly 1 (or, given `shared`, their
@@ -551,9 +586,8 @@ impl<'a> Criterion<'a> {
             d,
             &none,
             &all,
-            &mut self.scale,
-            &mut self.bias,
-            &mut self.value,
+            (&mut self.scale, &mut self.bias, &mut self.value),
+            &mut self.gauge_sums,
         );
         AffineFit {
             scale: self.scale,
@@ -561,68 +595,6 @@ impl<'a> Criterion<'a> {
             value: self.value,
             iterations: sweeps,
             converged: !self.live.contains(&true),
-        }
-    }
-}
-
-/// Weighted mean and variance of the values over each component's scores, into `mean` and
-/// `var` (their allocations reused).
-fn moments(d: &Design, v: &[f64], wsum: &[f64], mean: &mut Vec<f64>, var: &mut Vec<f64>) {
-    d.comp_sum_into(false, |p| d.proposal_weight[p] * v[p], mean);
-    mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
-    let m = &*mean;
-    d.comp_sum_into(
-        false,
-        |p| d.proposal_weight[p] * (v[p] - m[d.proposal_comp[p] as usize]).powi(2),
-        var,
-    );
-    var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
-}
-
-/// Moves each live component along the model's gauge orbit, which leaves every fitted score
-/// unchanged: `value → s·value + t`, `scale → scale / s`, `bias → bias − scale·t/s`, with `s`
-/// the mean scale of the identified jurors (1 if none) and `t` making `Σ n_j b_j = 0`.
-fn normalise(
-    d: &Design,
-    identified: &[bool],
-    live: &[bool],
-    a: &mut [f64],
-    b: &mut [f64],
-    v: &mut [f64],
-) {
-    let on = |j: usize| {
-        d.juror_comp[j] != NONE
-            && live[d.juror_comp[j] as usize]
-            && identified.get(j) == Some(&true)
-    };
-    // With no juror identified (the shared fit's case) every `s` is 1: nothing to rescale.
-    if identified.contains(&true) {
-        let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
-        let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
-        let s: Vec<f64> = (0..d.n_comps)
-            .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
-            .collect();
-        for (j, &c) in d.juror_comp.iter().enumerate() {
-            if c != NONE && live[c as usize] {
-                a[j] /= s[c as usize];
-            }
-        }
-        for (p, &c) in d.proposal_comp.iter().enumerate() {
-            if c != NONE && live[c as usize] {
-                v[p] *= s[c as usize];
-            }
-        }
-    }
-    let nb = d.comp_sum(true, |j| d.juror_count[j] * b[j]);
-    let na = d.comp_sum(true, |j| d.juror_count[j] * a[j]);
-    for (j, &c) in d.juror_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            b[j] -= a[j] * nb[c as usize] / na[c as usize];
-        }
-    }
-    for (p, &c) in d.proposal_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            v[p] += nb[c as usize] / na[c as usize];
         }
     }
 }
