@@ -222,34 +222,21 @@ impl Design {
     }
 
     /// `f(p, scores of p)` for each proposal `p` of `r`, in order: one pass along the stored
-    /// scores, each proposal's window split off the rest.
+    /// scores.
     #[inline]
     fn walk(&self, r: Range<usize>, mut f: impl FnMut(usize, Seg<'_>)) {
+        let n = self.juror.len();
+        let (juror, weight, score) = (&self.juror[..], &self.weight[..n], &self.score[..n]);
         let starts = &self.start[r.start..r.end + 1];
-        let span = starts[0]..starts[starts.len() - 1];
-        let mut rest = Seg {
-            juror: &self.juror[span.clone()],
-            weight: &self.weight[span.clone()],
-            score: &self.score[span],
-        };
-        for (p, w) in r.zip(starts.windows(2)) {
-            let n = w[1] - w[0];
-            let (juror, js) = rest.juror.split_at(n);
-            let (weight, ws) = rest.weight.split_at(n);
-            let (score, ss) = rest.score.split_at(n);
-            rest = Seg {
-                juror: js,
-                weight: ws,
-                score: ss,
+        let mut lo = starts[0];
+        for (p, &hi) in r.zip(&starts[1..]) {
+            let seg = Seg {
+                juror: &juror[lo..hi],
+                weight: &weight[lo..hi],
+                score: &score[lo..hi],
             };
-            f(
-                p,
-                Seg {
-                    juror,
-                    weight,
-                    score,
-                },
-            );
+            f(p, seg);
+            lo = hi;
         }
     }
 

@@ -270,16 +270,18 @@ impl<'a> Criterion<'a> {
             std::mem::take(&mut self.value_var),
         );
         moments(d, &self.value, &self.weight_sum, &mut mean, &mut var);
-        let (v, ybar, live) = (&self.value, &self.mean_score, &self.live);
+        // Slices, captured by value: the loop over the scores keeps them in registers.
+        let (v, ybar, live) = (&self.value[..], &self.mean_score[..], &self.live[..]);
+        let (pcomp, mean_v) = (&d.proposal_comp[..], &mean[..]);
         let mut sums = std::mem::take(&mut self.regression_sums);
         d.juror_sums_into(
             4,
-            |p, s, acc| {
-                let c = d.proposal_comp[p];
+            move |p, s, acc| {
+                let c = pcomp[p];
                 if c == NONE || !live[c as usize] {
                     return;
                 }
-                let (dv, yc) = (v[p] - mean[c as usize], ybar[c as usize]);
+                let (dv, yc) = (v[p] - mean_v[c as usize], ybar[c as usize]);
                 for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
                     let (j, dy) = (4 * j as usize, y - yc);
                     let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
@@ -372,9 +374,11 @@ impl<'a> Criterion<'a> {
     fn pull(&mut self) {
         let d = self.design;
         let nc = d.n_comps;
-        let (a, b, live) = (&self.scale, &self.bias, &self.live);
-        d.per_proposal(&mut self.value_terms, |p, s, o| {
-            let c = d.proposal_comp[p];
+        // Slices, captured by value: the loop over the scores keeps them in registers.
+        let (a, b, live) = (&self.scale[..], &self.bias[..], &self.live[..]);
+        let pcomp = &d.proposal_comp[..];
+        d.per_proposal(&mut self.value_terms, move |p, s, o| {
+            let c = pcomp[p];
             if c != NONE && live[c as usize] {
                 let (mut g, mut h) = (0.0, 0.0);
                 for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
