@@ -3,7 +3,7 @@
 
 use super::super::additive::AdditiveFit;
 use super::super::components::NONE;
-use super::super::design::Design;
+use super::super::design::{Design, Seg};
 use super::super::FitOptions;
 use super::gauge::{moments, normalise, ComponentSums};
 use super::joint;
@@ -75,6 +75,10 @@ pub(super) struct Criterion<'a> {
     pub(super) regression_sums: Vec<f64>,
     pub(super) value_mean: Vec<f64>,
     pub(super) value_var: Vec<f64>,
+    /// Each observed proposal's value less its component's mean value (of the current
+    /// sweep's regression), and its component's mean score.
+    value_dev: Vec<f64>,
+    score_centre: Vec<f64>,
     /// The value step's pull of each component ([`Criterion::pull`]): its strength `k_c`, its
     /// mean `m_c`, and the two sums behind the mean (two numbers a component).
     pull_strength: Vec<f64>,
@@ -183,6 +187,12 @@ impl<'a> Criterion<'a> {
             Vec::new()
         };
         let jurors = if pooled { nj } else { 0 };
+        let score_centre = (d.proposal_comp.iter())
+            .map(|&c| match c {
+                NONE => 0.0,
+                c => constants.mean_score[c as usize],
+            })
+            .collect();
         Criterion {
             design: d,
             shrinkage,
@@ -213,6 +223,8 @@ impl<'a> Criterion<'a> {
             regression_sums: Vec::new(),
             value_mean: Vec::new(),
             value_var: Vec::new(),
+            value_dev: Vec::new(),
+            score_centre,
             pull_strength: Vec::new(),
             pull_mean: Vec::new(),
             pull_sums: Vec::new(),
@@ -247,6 +259,12 @@ impl<'a> Criterion<'a> {
         (dof > 0.0).then(|| rss / dof)
     }
 
+    /// Whether every component is still iterating (always so in the shared and pooled fits,
+    /// whose components stop together): the passes over the scores then test no proposal.
+    fn all_live(&self) -> bool {
+        self.live.iter().all(|&l| l)
+    }
+
     fn on_j(&self, j: usize) -> bool {
         self.design.juror_comp[j] != NONE && self.live[self.design.juror_comp[j] as usize]
     }
@@ -265,36 +283,46 @@ impl<'a> Criterion<'a> {
     /// the shrunk slope and its curvature (and, in the pooled fit, the unpenalised slope).
     pub(super) fn regress(&mut self) {
         let d = self.design;
-        let (mut mean, mut var) = (
+        let (mut mean, mut var, mut dev) = (
             std::mem::take(&mut self.value_mean),
             std::mem::take(&mut self.value_var),
+            std::mem::take(&mut self.value_dev),
         );
-        moments(d, &self.value, &self.weight_sum, &mut mean, &mut var);
-        // Slices, captured by value: the loop over the scores keeps them in registers.
-        let (v, ybar, live) = (&self.value[..], &self.mean_score[..], &self.live[..]);
-        let (pcomp, mean_v) = (&d.proposal_comp[..], &mean[..]);
+        moments(
+            d,
+            &self.value,
+            &self.weight_sum,
+            (&mut mean, &mut var, &mut dev),
+        );
         let mut sums = std::mem::take(&mut self.regression_sums);
-        d.juror_sums_into(
-            4,
-            move |p, s, acc| {
+        // Slices, captured by value: the loop over the scores keeps them in registers.
+        let (live, pcomp) = (&self.live[..], &d.proposal_comp[..]);
+        let (dev_p, centre) = (&dev[..], &self.score_centre[..]);
+        let add = move |p: usize, s: Seg<'_>, acc: &mut [f64]| {
+            let (dv, yc) = (dev_p[p], centre[p]);
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let (j, dy) = (4 * j as usize, y - yc);
+                let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
+                    unreachable!("a slice of 4")
+                };
+                *sv += w * dv;
+                *sy += w * dy;
+                *svv += w * dv * dv;
+                *svy += w * dv * dy;
+            }
+        };
+        if self.all_live() {
+            // (A proposal no one read has no scores: nothing to test.)
+            d.juror_sums_into(4, add, &mut sums);
+        } else {
+            let add_live = move |p: usize, s: Seg<'_>, acc: &mut [f64]| {
                 let c = pcomp[p];
-                if c == NONE || !live[c as usize] {
-                    return;
+                if c != NONE && live[c as usize] {
+                    add(p, s, acc);
                 }
-                let (dv, yc) = (v[p] - mean_v[c as usize], ybar[c as usize]);
-                for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
-                    let (j, dy) = (4 * j as usize, y - yc);
-                    let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
-                        unreachable!("a slice of 4")
-                    };
-                    *sv += w * dv;
-                    *sy += w * dy;
-                    *svv += w * dv * dv;
-                    *svy += w * dv * dy;
-                }
-            },
-            &mut sums,
-        );
+            };
+            d.juror_sums_into(4, add_live, &mut sums);
+        }
         for j in 0..d.n_jurors {
             if !self.on_j(j) {
                 continue;
@@ -322,6 +350,7 @@ impl<'a> Criterion<'a> {
             }
         }
         (self.regression_sums, self.value_mean, self.value_var) = (sums, mean, var);
+        self.value_dev = dev;
     }
 
     /// 1b. The exact scale step of each component, to the targets in `target` and
@@ -377,18 +406,26 @@ impl<'a> Criterion<'a> {
         // Slices, captured by value: the loop over the scores keeps them in registers.
         let (a, b, live) = (&self.scale[..], &self.bias[..], &self.live[..]);
         let pcomp = &d.proposal_comp[..];
-        d.per_proposal(&mut self.value_terms, move |p, s, o| {
-            let c = pcomp[p];
-            if c != NONE && live[c as usize] {
-                let (mut g, mut h) = (0.0, 0.0);
-                for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
-                    let aj = a[j as usize];
-                    g += w * aj * (y - b[j as usize]);
-                    h += w * aj * aj;
-                }
-                *o = (g, h);
+        let terms = move |s: Seg<'_>, o: &mut (f64, f64)| {
+            let (mut g, mut h) = (0.0, 0.0);
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let aj = a[j as usize];
+                g += w * aj * (y - b[j as usize]);
+                h += w * aj * aj;
             }
-        });
+            *o = (g, h);
+        };
+        if self.all_live() {
+            // A proposal no one read gets (0, 0), the terms it starts with.
+            d.per_proposal(&mut self.value_terms, move |_, s, o| terms(s, o));
+        } else {
+            d.per_proposal(&mut self.value_terms, move |p, s, o| {
+                let c = pcomp[p];
+                if c != NONE && live[c as usize] {
+                    terms(s, o);
+                }
+            });
+        }
         let (mut k, mut m) = (
             std::mem::take(&mut self.pull_strength),
             std::mem::take(&mut self.pull_mean),

@@ -38,13 +38,13 @@ impl ComponentSums {
 }
 
 /// Weighted mean and variance of the values over each component's scores, into `mean` and
-/// `var` (their allocations reused).
+/// `var`, and each observed proposal's deviation `v[p] − mean` into `dev` (their allocations
+/// reused; 0 for a proposal no one read).
 pub(super) fn moments(
     d: &Design,
     v: &[f64],
     wsum: &[f64],
-    mean: &mut Vec<f64>,
-    var: &mut Vec<f64>,
+    (mean, var, dev): (&mut Vec<f64>, &mut Vec<f64>, &mut Vec<f64>),
 ) {
     let per_p = || d.proposal_comp.iter().zip(&d.proposal_weight).zip(v);
     mean.clear();
@@ -57,9 +57,12 @@ pub(super) fn moments(
     mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
     var.clear();
     var.resize(d.n_comps, 0.0);
-    for ((&c, &dp), &v) in per_p() {
+    dev.clear();
+    dev.resize(d.n_proposals, 0.0);
+    for (((&c, &dp), &v), dev) in per_p().zip(dev.iter_mut()) {
         if c != NONE {
-            var[c as usize] += dp * (v - mean[c as usize]).powi(2);
+            *dev = v - mean[c as usize];
+            var[c as usize] += dp * dev.powi(2);
         }
     }
     var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
