@@ -138,6 +138,7 @@ fn affine(d: &Design, start: AdditiveFit, opts: &AffineOptions) -> AffineFit {
 }
 
 mod criterion;
+mod gauge;
 mod influence;
 mod joint;
 mod pooled;

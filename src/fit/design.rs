@@ -76,31 +76,54 @@ fn sort_scores(js: &mut [u32], ss: &mut [f64], ws: &mut [f64], buf: &mut Vec<(u3
 }
 
 /// The used observations bucketed by proposal (counting sort, in input order within a
-/// proposal): the start of each proposal's scores (`n_proposals + 1` entries), and the
-/// jurors, weights and scores.
-#[allow(clippy::type_complexity)]
-fn bucket(
-    n_jurors: usize,
-    n_proposals: usize,
-    obs: &[Observation],
-) -> (Vec<usize>, Vec<u32>, Vec<f64>, Vec<f64>) {
-    let used = || obs.iter().filter(|o| o.is_used(n_jurors, n_proposals));
+/// proposal).
+struct Buckets {
+    /// The start of each proposal's scores (`n_proposals + 1` entries).
+    start: Vec<usize>,
+    juror: Vec<u32>,
+    weight: Vec<f64>,
+    score: Vec<f64>,
+    /// The number of each juror's scores, summed in input order.
+    juror_count: Vec<f64>,
+}
+
+fn bucket(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Buckets {
+    // Each observation's proposal, NONE for one not used: one test of each.
+    let slot: Vec<u32> = obs
+        .iter()
+        .map(|o| {
+            if o.is_used(n_jurors, n_proposals) {
+                o.proposal
+            } else {
+                NONE
+            }
+        })
+        .collect();
+    let used = || obs.iter().zip(&slot).filter(|&(_, &p)| p != NONE);
     let mut start = vec![0usize; n_proposals + 1];
-    for o in used() {
-        start[o.proposal as usize + 1] += 1;
+    for &p in slot.iter().filter(|&&p| p != NONE) {
+        start[p as usize + 1] += 1;
     }
     for p in 0..n_proposals {
         start[p + 1] += start[p];
     }
     let n = start[n_proposals];
     let (mut juror, mut weight, mut score) = (vec![0u32; n], vec![0.0; n], vec![0.0; n]);
+    let mut juror_count = vec![0.0; n_jurors];
     let mut next = start.clone();
-    for o in used() {
-        let k = &mut next[o.proposal as usize];
+    for (o, &p) in used() {
+        let k = &mut next[p as usize];
         (juror[*k], score[*k], weight[*k]) = (o.juror, o.score, o.weight);
         *k += 1;
+        juror_count[o.juror as usize] += o.count;
     }
-    (start, juror, weight, score)
+    Buckets {
+        start,
+        juror,
+        weight,
+        score,
+        juror_count,
+    }
 }
 
 /// The proposal ranges of the chunks of the parallel juror sums: about [`CHUNK_SCORES`]
@@ -125,6 +148,22 @@ fn sort_buckets(
     score: &mut [f64],
     weight: &mut [f64],
 ) {
+    let sort = |r: Range<usize>, js: &mut [u32], ss: &mut [f64], ws: &mut [f64]| {
+        let (base, mut buf) = (start[r.start], Vec::new());
+        for p in r {
+            let seg = start[p] - base..start[p + 1] - base;
+            sort_scores(
+                &mut js[seg.clone()],
+                &mut ss[seg.clone()],
+                &mut ws[seg],
+                &mut buf,
+            );
+        }
+    };
+    if let [r] = chunks {
+        sort(r.clone(), juror, score, weight); // one chunk: no task to spawn
+        return;
+    }
     let mut pieces = Vec::with_capacity(chunks.len());
     let (mut js, mut ss, mut ws) = (juror, score, weight);
     for r in chunks {
@@ -137,44 +176,31 @@ fn sort_buckets(
         ws = rest;
         pieces.push((r.clone(), j, s, w));
     }
-    pieces.into_par_iter().for_each(|(r, js, ss, ws)| {
-        let (base, mut buf) = (start[r.start], Vec::new());
-        for p in r {
-            let seg = start[p] - base..start[p + 1] - base;
-            sort_scores(
-                &mut js[seg.clone()],
-                &mut ss[seg.clone()],
-                &mut ws[seg],
-                &mut buf,
-            );
-        }
-    });
+    pieces
+        .into_par_iter()
+        .for_each(|(r, js, ss, ws)| sort(r, js, ss, ws));
 }
 
 impl Design {
     pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
         // Bucket by proposal (counting sort), then sort each bucket canonically.
-        let (start, mut juror, mut weight, mut score) = bucket(n_jurors, n_proposals, obs);
-        let n = start[n_proposals];
+        let Buckets {
+            start,
+            mut juror,
+            mut weight,
+            mut score,
+            juror_count: jcount,
+        } = bucket(n_jurors, n_proposals, obs);
         let chunks = chunk_ranges(&start, n_proposals);
         sort_buckets(&start, &chunks, &mut juror, &mut score, &mut weight);
 
         let pweight = (0..n_proposals)
             .map(|p| weight[start[p]..start[p + 1]].iter().sum())
             .collect();
-        let (mut jweight, mut jscore, mut jcount) = (
-            vec![0.0; n_jurors],
-            vec![0.0; n_jurors],
-            vec![0.0; n_jurors],
-        );
-        for k in 0..n {
-            let j = juror[k] as usize;
-            jweight[j] += weight[k];
-            jscore[j] += weight[k] * score[k];
-        }
-        // Counts are whole numbers in practice, so their sum does not depend on the order.
-        for o in obs.iter().filter(|o| o.is_used(n_jurors, n_proposals)) {
-            jcount[o.juror as usize] += o.count;
+        let (mut jweight, mut jscore) = (vec![0.0; n_jurors], vec![0.0; n_jurors]);
+        for ((&j, &w), &y) in juror.iter().zip(&weight).zip(&score) {
+            jweight[j as usize] += w;
+            jscore[j as usize] += w * y;
         }
 
         let comps = label(
@@ -211,12 +237,32 @@ impl Design {
             && designs.iter().map(|d| d.juror.len()).sum::<usize>() >= PARALLEL_CRITERIA_FROM
     }
 
+    #[inline]
     pub(super) fn seg(&self, p: usize) -> Seg<'_> {
         let r = self.start[p]..self.start[p + 1];
         Seg {
             juror: &self.juror[r.clone()],
             weight: &self.weight[r.clone()],
             score: &self.score[r],
+        }
+    }
+
+    /// `f(p, scores of p)` for each proposal `p` of `r`, in order: one pass along the stored
+    /// scores.
+    #[inline]
+    fn walk(&self, r: Range<usize>, mut f: impl FnMut(usize, Seg<'_>)) {
+        let n = self.juror.len();
+        let (juror, weight, score) = (&self.juror[..], &self.weight[..n], &self.score[..n]);
+        let starts = &self.start[r.start..r.end + 1];
+        let mut lo = starts[0];
+        for (p, &hi) in r.zip(&starts[1..]) {
+            let seg = Seg {
+                juror: &juror[lo..hi],
+                weight: &weight[lo..hi],
+                score: &score[lo..hi],
+            };
+            f(p, seg);
+            lo = hi;
         }
     }
 
@@ -239,22 +285,22 @@ impl Design {
         F: Fn(usize, Seg<'_>, &mut [f64]) + Sync,
     {
         let len = self.n_jurors * width;
+        let run = |r: &Range<usize>, acc: &mut [f64]| self.walk(r.clone(), |p, s| f(p, s, acc));
         if self.chunks.len() <= 1 {
             out.clear();
             out.resize(len, 0.0);
-            for p in self.chunks.first().cloned().unwrap_or_default() {
-                f(p, self.seg(p), out);
-            }
+            run(&self.chunks.first().cloned().unwrap_or_default(), out);
             return;
         }
-        let run = |r: &Range<usize>| {
-            let mut acc = vec![0.0; len];
-            for p in r.clone() {
-                f(p, self.seg(p), &mut acc);
-            }
-            acc
-        };
-        let parts: Vec<Vec<f64>> = self.chunks.par_iter().map(run).collect();
+        let parts: Vec<Vec<f64>> = self
+            .chunks
+            .par_iter()
+            .map(|r| {
+                let mut acc = vec![0.0; len];
+                run(r, &mut acc);
+                acc
+            })
+            .collect();
         let mut parts = parts.into_iter();
         *out = parts.next().unwrap_or_default();
         for part in parts {
@@ -270,16 +316,21 @@ impl Design {
         T: Send,
         F: Fn(usize, Seg<'_>, &mut T) + Sync,
     {
+        let run = |first: usize, out: &mut [T]| {
+            let mut out = out.iter_mut();
+            self.walk(first..first + out.len(), |p, s| {
+                if let Some(o) = out.next() {
+                    f(p, s, o);
+                }
+            });
+        };
         if out.len() <= MIN_PROPOSALS_PER_TASK {
-            out.iter_mut()
-                .enumerate()
-                .for_each(|(p, o)| f(p, self.seg(p), o));
+            run(0, out);
             return;
         }
-        out.par_iter_mut()
+        out.par_chunks_mut(MIN_PROPOSALS_PER_TASK)
             .enumerate()
-            .with_min_len(MIN_PROPOSALS_PER_TASK)
-            .for_each(|(p, o)| f(p, self.seg(p), o));
+            .for_each(|(i, o)| run(i * MIN_PROPOSALS_PER_TASK, o));
     }
 
     /// The observed jurors of each component, in index order.

@@ -3,8 +3,9 @@
 
 use super::super::additive::AdditiveFit;
 use super::super::components::NONE;
-use super::super::design::Design;
+use super::super::design::{Design, Seg};
 use super::super::FitOptions;
+use super::gauge::{moments, normalise, ComponentSums};
 use super::joint;
 use super::scale_step::scale_step;
 use super::{AffineFit, AffineOptions};
@@ -74,11 +75,17 @@ pub(super) struct Criterion<'a> {
     pub(super) regression_sums: Vec<f64>,
     pub(super) value_mean: Vec<f64>,
     pub(super) value_var: Vec<f64>,
+    /// Each observed proposal's value less its component's mean value (of the current
+    /// sweep's regression), and its component's mean score.
+    value_dev: Vec<f64>,
+    score_centre: Vec<f64>,
     /// The value step's pull of each component ([`Criterion::pull`]): its strength `k_c`, its
     /// mean `m_c`, and the two sums behind the mean (two numbers a component).
     pull_strength: Vec<f64>,
     pull_mean: Vec<f64>,
     pull_sums: Vec<f64>,
+    /// The gauge step's sums ([`normalise`]).
+    gauge_sums: ComponentSums,
     /// The previous iterate: scales, biases, values.
     pub(super) previous: (Vec<f64>, Vec<f64>, Vec<f64>),
 }
@@ -180,6 +187,12 @@ impl<'a> Criterion<'a> {
             Vec::new()
         };
         let jurors = if pooled { nj } else { 0 };
+        let score_centre = (d.proposal_comp.iter())
+            .map(|&c| match c {
+                NONE => 0.0,
+                c => constants.mean_score[c as usize],
+            })
+            .collect();
         Criterion {
             design: d,
             shrinkage,
@@ -210,9 +223,12 @@ impl<'a> Criterion<'a> {
             regression_sums: Vec::new(),
             value_mean: Vec::new(),
             value_var: Vec::new(),
+            value_dev: Vec::new(),
+            score_centre,
             pull_strength: Vec::new(),
             pull_mean: Vec::new(),
             pull_sums: Vec::new(),
+            gauge_sums: ComponentSums::default(),
             previous: (Vec::new(), Vec::new(), Vec::new()),
         }
     }
@@ -243,6 +259,12 @@ impl<'a> Criterion<'a> {
         (dof > 0.0).then(|| rss / dof)
     }
 
+    /// Whether every component is still iterating (always so in the shared and pooled fits,
+    /// whose components stop together): the passes over the scores then test no proposal.
+    fn all_live(&self) -> bool {
+        self.live.iter().all(|&l| l)
+    }
+
     fn on_j(&self, j: usize) -> bool {
         self.design.juror_comp[j] != NONE && self.live[self.design.juror_comp[j] as usize]
     }
@@ -261,34 +283,46 @@ impl<'a> Criterion<'a> {
     /// the shrunk slope and its curvature (and, in the pooled fit, the unpenalised slope).
     pub(super) fn regress(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
-        let (mut mean, mut var) = (
+        let (mut mean, mut var, mut dev) = (
             std::mem::take(&mut self.value_mean),
             std::mem::take(&mut self.value_var),
+            std::mem::take(&mut self.value_dev),
         );
-        moments(d, &self.value, &self.weight_sum, &mut mean, &mut var);
-        let (v, ybar) = (&self.value, &self.mean_score);
+        moments(
+            d,
+            &self.value,
+            &self.weight_sum,
+            (&mut mean, &mut var, &mut dev),
+        );
         let mut sums = std::mem::take(&mut self.regression_sums);
-        d.juror_sums_into(
-            4,
-            |p, s, acc| {
-                if !self.on_p(p) {
-                    return;
+        // Slices, captured by value: the loop over the scores keeps them in registers.
+        let (live, pcomp) = (&self.live[..], &d.proposal_comp[..]);
+        let (dev_p, centre) = (&dev[..], &self.score_centre[..]);
+        let add = move |p: usize, s: Seg<'_>, acc: &mut [f64]| {
+            let (dv, yc) = (dev_p[p], centre[p]);
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let (j, dy) = (4 * j as usize, y - yc);
+                let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
+                    unreachable!("a slice of 4")
+                };
+                *sv += w * dv;
+                *sy += w * dy;
+                *svv += w * dv * dv;
+                *svy += w * dv * dy;
+            }
+        };
+        if self.all_live() {
+            // (A proposal no one read has no scores: nothing to test.)
+            d.juror_sums_into(4, add, &mut sums);
+        } else {
+            let add_live = move |p: usize, s: Seg<'_>, acc: &mut [f64]| {
+                let c = pcomp[p];
+                if c != NONE && live[c as usize] {
+                    add(p, s, acc);
                 }
-                let (dv, yc) = (v[p] - mean[pc(p)], ybar[pc(p)]);
-                for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
-                    let (j, dy) = (4 * j as usize, y - yc);
-                    let [sv, sy, svv, svy] = &mut acc[j..j + 4] else {
-                        unreachable!("a slice of 4")
-                    };
-                    *sv += w * dv;
-                    *sy += w * dy;
-                    *svv += w * dv * dv;
-                    *svy += w * dv * dy;
-                }
-            },
-            &mut sums,
-        );
+            };
+            d.juror_sums_into(4, add_live, &mut sums);
+        }
         for j in 0..d.n_jurors {
             if !self.on_j(j) {
                 continue;
@@ -316,6 +350,7 @@ impl<'a> Criterion<'a> {
             }
         }
         (self.regression_sums, self.value_mean, self.value_var) = (sums, mean, var);
+        self.value_dev = dev;
     }
 
     /// 1b. The exact scale step of each component, to the targets in `target` and
@@ -368,19 +403,29 @@ impl<'a> Criterion<'a> {
     fn pull(&mut self) {
         let d = self.design;
         let nc = d.n_comps;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
-        let (a, b) = (&self.scale, &self.bias);
-        d.per_proposal(&mut self.value_terms, |p, s, o| {
-            if self.design.proposal_comp[p] != NONE && self.live[pc(p)] {
-                *o = (0..s.juror.len()).fold((0.0, 0.0), |(g, h), k| {
-                    let (w, aj) = (s.weight[k], a[s.juror[k] as usize]);
-                    (
-                        g + w * aj * (s.score[k] - b[s.juror[k] as usize]),
-                        h + w * aj * aj,
-                    )
-                });
+        // Slices, captured by value: the loop over the scores keeps them in registers.
+        let (a, b, live) = (&self.scale[..], &self.bias[..], &self.live[..]);
+        let pcomp = &d.proposal_comp[..];
+        let terms = move |s: Seg<'_>, o: &mut (f64, f64)| {
+            let (mut g, mut h) = (0.0, 0.0);
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let aj = a[j as usize];
+                g += w * aj * (y - b[j as usize]);
+                h += w * aj * aj;
             }
-        });
+            *o = (g, h);
+        };
+        if self.all_live() {
+            // A proposal no one read gets (0, 0), the terms it starts with.
+            d.per_proposal(&mut self.value_terms, move |_, s, o| terms(s, o));
+        } else {
+            d.per_proposal(&mut self.value_terms, move |p, s, o| {
+                let c = pcomp[p];
+                if c != NONE && live[c as usize] {
+                    terms(s, o);
+                }
+            });
+        }
         let (mut k, mut m) = (
             std::mem::take(&mut self.pull_strength),
             std::mem::take(&mut self.pull_mean),
@@ -399,20 +444,22 @@ impl<'a> Criterion<'a> {
         for (c, k) in k.iter_mut().enumerate() {
             *k = self.shrinkage * self.mean_weight[c] * *k / self.weight_sum[c];
         }
-        let gh = &self.value_terms;
-        let shrunk = |p: usize| {
-            let (dp, (_, h)) = (d.proposal_weight[p], gh[p]);
-            dp / (h + k[pc(p)] * dp)
-        };
-        // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order.
+        // Σ shrunk × G and Σ shrunk × H over each component's live proposals, in index order,
+        // `shrunk = D_p / (H_p + k_c D_p)`.
         let sums = &mut self.pull_sums;
         sums.clear();
         sums.resize(2 * nc, 0.0);
-        for (p, &c) in d.proposal_comp.iter().enumerate() {
-            if c != NONE && self.live[c as usize] {
-                let r = shrunk(p);
-                sums[2 * c as usize] += r * gh[p].0;
-                sums[2 * c as usize + 1] += r * gh[p].1;
+        let per_p = d
+            .proposal_comp
+            .iter()
+            .zip(&self.value_terms)
+            .zip(&d.proposal_weight);
+        for ((&c, &(g, h)), &dp) in per_p {
+            if c != NONE && live[c as usize] {
+                let c = c as usize;
+                let r = dp / (h + k[c] * dp);
+                sums[2 * c] += r * g;
+                sums[2 * c + 1] += r * h;
             }
         }
         m.clear();
@@ -471,16 +518,20 @@ impl<'a> Criterion<'a> {
     /// 3. gauge step: mean identified scale 1, Σ n_j b_j = 0.
     pub(super) fn values_and_gauge(&mut self) {
         let d = self.design;
-        let pc = |p: usize| d.proposal_comp[p] as usize;
         self.pull();
         let (k, m) = (&self.pull_strength, &self.pull_mean);
-        let gh = &self.value_terms;
         let live = &self.live;
-        let on_p = |p: usize| d.proposal_comp[p] != NONE && live[pc(p)];
-        for p in (0..d.n_proposals).filter(|&p| on_p(p)) {
-            let (c, (g, h)) = (pc(p), gh[p]);
-            self.value[p] =
-                (g + k[c] * d.proposal_weight[p] * m[c]) / (h + k[c] * d.proposal_weight[p]);
+        let per_p = self
+            .value
+            .iter_mut()
+            .zip(&d.proposal_comp)
+            .zip(&self.value_terms)
+            .zip(&d.proposal_weight);
+        for (((v, &c), &(g, h)), &dp) in per_p {
+            if c != NONE && live[c as usize] {
+                let c = c as usize;
+                *v = (g + k[c] * dp * m[c]) / (h + k[c] * dp);
+            }
         }
         // Shared scales keep their mean of 1 from the shared scale step: a rescaling here
         // would move this criterion's scales alone.
@@ -493,40 +544,66 @@ impl<'a> Criterion<'a> {
             d,
             rescaled,
             &self.live,
-            &mut self.scale,
-            &mut self.bias,
-            &mut self.value,
+            (&mut self.scale, &mut self.bias, &mut self.value),
+            &mut self.gauge_sums,
         );
     }
 
     /// Step 4, convergence of each component in this sweep: every change within the
     /// tolerance, or at the rounding level.
     pub(super) fn done(&self, tol: f64) -> Vec<bool> {
+        let mut done = self.live.clone();
+        self.each_check(tol, |c, met| {
+            done[c] = done[c] && met;
+            true
+        });
+        done
+    }
+
+    /// Whether every component converged in this sweep (every entry of [`Criterion::done`]
+    /// true), stopping at the first change beyond the tolerance.
+    pub(super) fn all_done(&self, tol: f64) -> bool {
+        let mut all = self.live.iter().all(|&l| l);
+        if all {
+            self.each_check(tol, |_, met| {
+                all = met;
+                met
+            });
+        }
+        all
+    }
+
+    /// Step 4's tests of the live components' scales, biases and values, in turn:
+    /// `check(c, met)` with `met` whether the change is within what component `c` allows
+    /// (false for a NaN tolerance), until `check` returns false.
+    fn each_check(&self, tol: f64, mut check: impl FnMut(usize, bool) -> bool) {
         let d = self.design;
         let (a0, b0, v0) = &self.previous;
         let (a, b, v) = (&self.scale, &self.bias, &self.value);
-        let mut done = self.live.clone();
-        let mut check = |c: usize, change: f64, allowed: f64| {
-            done[c] = done[c] && change <= allowed; // false for a NaN tolerance
-        };
+        let mut within = |c: usize, change: f64, allowed: f64| check(c, change <= allowed);
         for j in (0..d.n_jurors).filter(|&j| self.on_j(j)) {
             let c = d.juror_comp[j] as usize;
-            check(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j]);
-            check(
-                c,
-                (b[j] - b0[j]).abs(),
-                tol * self.spread[c] + ROUNDING * (b[j].abs() + self.magnitude[c]),
-            );
+            let going = within(c, (a[j] - a0[j]).abs(), tol + ROUNDING * a[j])
+                && within(
+                    c,
+                    (b[j] - b0[j]).abs(),
+                    tol * self.spread[c] + ROUNDING * (b[j].abs() + self.magnitude[c]),
+                );
+            if !going {
+                return;
+            }
         }
         for p in (0..d.n_proposals).filter(|&p| self.on_p(p)) {
             let c = d.proposal_comp[p] as usize;
-            check(
+            let going = within(
                 c,
                 (v[p] - v0[p]).abs(),
                 tol * self.spread[c] + ROUNDING * (v[p].abs() + self.magnitude[c]),
             );
+            if !going {
+                return;
+            }
         }
-        done
     }
 
     /// Jurors whose scale is not identified: scale exactly 1 (or, given `shared`, their
@@ -550,9 +627,8 @@ impl<'a> Criterion<'a> {
             d,
             &none,
             &all,
-            &mut self.scale,
-            &mut self.bias,
-            &mut self.value,
+            (&mut self.scale, &mut self.bias, &mut self.value),
+            &mut self.gauge_sums,
         );
         AffineFit {
             scale: self.scale,
@@ -560,68 +636,6 @@ impl<'a> Criterion<'a> {
             value: self.value,
             iterations: sweeps,
             converged: !self.live.contains(&true),
-        }
-    }
-}
-
-/// Weighted mean and variance of the values over each component's scores, into `mean` and
-/// `var` (their allocations reused).
-fn moments(d: &Design, v: &[f64], wsum: &[f64], mean: &mut Vec<f64>, var: &mut Vec<f64>) {
-    d.comp_sum_into(false, |p| d.proposal_weight[p] * v[p], mean);
-    mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
-    let m = &*mean;
-    d.comp_sum_into(
-        false,
-        |p| d.proposal_weight[p] * (v[p] - m[d.proposal_comp[p] as usize]).powi(2),
-        var,
-    );
-    var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
-}
-
-/// Moves each live component along the model's gauge orbit, which leaves every fitted score
-/// unchanged: `value → s·value + t`, `scale → scale / s`, `bias → bias − scale·t/s`, with `s`
-/// the mean scale of the identified jurors (1 if none) and `t` making `Σ n_j b_j = 0`.
-fn normalise(
-    d: &Design,
-    identified: &[bool],
-    live: &[bool],
-    a: &mut [f64],
-    b: &mut [f64],
-    v: &mut [f64],
-) {
-    let on = |j: usize| {
-        d.juror_comp[j] != NONE
-            && live[d.juror_comp[j] as usize]
-            && identified.get(j) == Some(&true)
-    };
-    // With no juror identified (the shared fit's case) every `s` is 1: nothing to rescale.
-    if identified.contains(&true) {
-        let sum = d.comp_sum(true, |j| if on(j) { a[j] } else { 0.0 });
-        let ids = d.comp_sum(true, |j| if on(j) { 1.0 } else { 0.0 });
-        let s: Vec<f64> = (0..d.n_comps)
-            .map(|c| if ids[c] > 0.0 { sum[c] / ids[c] } else { 1.0 })
-            .collect();
-        for (j, &c) in d.juror_comp.iter().enumerate() {
-            if c != NONE && live[c as usize] {
-                a[j] /= s[c as usize];
-            }
-        }
-        for (p, &c) in d.proposal_comp.iter().enumerate() {
-            if c != NONE && live[c as usize] {
-                v[p] *= s[c as usize];
-            }
-        }
-    }
-    let nb = d.comp_sum(true, |j| d.juror_count[j] * b[j]);
-    let na = d.comp_sum(true, |j| d.juror_count[j] * a[j]);
-    for (j, &c) in d.juror_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            b[j] -= a[j] * nb[c as usize] / na[c as usize];
-        }
-    }
-    for (p, &c) in d.proposal_comp.iter().enumerate() {
-        if c != NONE && live[c as usize] {
-            v[p] += nb[c as usize] / na[c as usize];
         }
     }
 }

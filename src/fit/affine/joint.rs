@@ -169,7 +169,7 @@ fn proposal_terms(d: &Design, a: &[f64], live: &[bool], pull: &Pull<'_>) -> Vec<
     let ridge = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.strength[c] * d.proposal_weight[p]);
     let target = |p: usize| comp_of_p(p).map_or(0.0, |c| pull.mean[c]);
     let mut per_p = vec![(0.0, 0.0); d.n_proposals];
-    d.per_proposal(&mut per_p, |p, s, o| {
+    d.per_proposal(&mut per_p, move |p, s, o| {
         if !on_p(d, p, live) {
             return;
         }
@@ -187,7 +187,7 @@ fn proposal_terms(d: &Design, a: &[f64], live: &[bool], pull: &Pull<'_>) -> Vec<
 
 /// `S x`, over the live proposals (`x` per juror).
 fn apply_system(d: &Design, a: &[f64], per_p: &[(f64, f64)], x: &[f64], live: &[bool]) -> Vec<f64> {
-    d.juror_sums(1, |p, s, acc| {
+    d.juror_sums(1, move |p, s, acc| {
         if !on_p(d, p, live) {
             return;
         }
@@ -208,7 +208,7 @@ fn apply_system(d: &Design, a: &[f64], per_p: &[(f64, f64)], x: &[f64], live: &[
 /// Two sums per juror: `g_j = Σ_{i∈j} ω_i (z_i − c_p)`, and the diagonal of `S`:
 /// `Σ ω − Σ_p N_pj² / (Ω_p + r_p)`.
 fn rhs_and_diagonal(d: &Design, a: &[f64], live: &[bool], per_p: &[(f64, f64)]) -> Vec<f64> {
-    d.juror_sums(2, |p, s, acc| {
+    d.juror_sums(2, move |p, s, acc| {
         if !on_p(d, p, live) {
             return;
         }

@@ -130,9 +130,7 @@ fn pooled(n_jurors: usize, designs: &[Design], opts: &AffineOptions) -> PooledAf
             }
             c.values_and_gauge();
         }
-        let done = crits
-            .iter()
-            .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
+        let done = crits.iter().all(|c| c.all_done(opts.fit.tolerance));
         if done {
             crits.iter_mut().for_each(|c| c.live.fill(false));
         }

@@ -195,6 +195,7 @@ fn shared(
     let groups = juror_groups(designs, n_jurors);
     let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
     let mut squarem = Extrapolation::default();
+    let mut lists = ScaleLists::default();
     let mut sweeps = 0;
     let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
     while live(&crits) && sweeps < opts.fit.max_iterations {
@@ -203,7 +204,7 @@ fn shared(
             c.sweep_start();
             c.regress();
         });
-        shared_scales(&mut crits, &groups, &mut scale);
+        shared_scales(&mut crits, &groups, &mut scale, &mut lists);
         each(&mut crits, parallel, |c| {
             c.biases();
             if c.joint_now(sweeps) {
@@ -211,9 +212,7 @@ fn shared(
             }
             c.values_and_gauge();
         });
-        let done = crits
-            .iter()
-            .all(|c| c.done(opts.fit.tolerance).iter().all(|&d| d));
+        let done = crits.iter().all(|c| c.all_done(opts.fit.tolerance));
         if done {
             crits.iter_mut().for_each(|c| c.live.fill(false));
         } else {
@@ -286,13 +285,19 @@ fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize>> {
 /// scale objective), under a mean of 1 and the floor in each part of the juror graph
 /// ([`scale_step_mean_one`]); jurors identified on no criterion keep scale 1. Writes every juror's
 /// scale into each criterion, and into `scale` (`None` for a juror without a fitted scale).
-fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Option<f64>]) {
+/// `lists` holds the step's lists, their allocations reused from one sweep to the next.
+fn shared_scales(
+    crits: &mut [Criterion],
+    groups: &[Vec<usize>],
+    scale: &mut [Option<f64>],
+    lists: &mut ScaleLists,
+) {
     let floor = crits.first().map_or(0.1, |c| c.floor);
     let on = |c: &Criterion, j: usize| {
         let comp = c.design.juror_comp[j];
         comp != NONE && c.live[comp as usize]
     };
-    let (mut ids, mut hs, mut ts, mut a) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let ScaleLists { ids, hs, ts, a } = lists;
     for group in groups {
         if !group.iter().any(|&j| crits.iter().any(|c| on(c, j))) {
             continue; // converged on every criterion
@@ -316,10 +321,10 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
         }
         a.clear();
         a.resize(ids.len(), 1.0);
-        if ids.is_empty() || !scale_step_mean_one(&hs, &ts, floor, &mut a) {
+        if ids.is_empty() || !scale_step_mean_one(hs, ts, floor, a) {
             a.fill(1.0); // no positive solution: additive
         }
-        for (&j, &a) in ids.iter().zip(&a) {
+        for (&j, &a) in ids.iter().zip(a.iter()) {
             scale[j] = Some(a);
         }
         for &j in group {
@@ -330,6 +335,16 @@ fn shared_scales(crits: &mut [Criterion], groups: &[Vec<usize>], scale: &mut [Op
             }
         }
     }
+}
+
+/// The lists of one group of the shared scale step: its jurors with a fitted scale, their
+/// curvatures, targets and scales.
+#[derive(Default)]
+struct ScaleLists {
+    ids: Vec<usize>,
+    hs: Vec<f64>,
+    ts: Vec<f64>,
+    a: Vec<f64>,
 }
 
 /// Jumps in a row after which the next sweep moved further than the sweep before, that turn

@@ -1,0 +1,123 @@
+//! The per-component passes of the affine fits' sweeps over jurors and proposals: the values'
+//! moments, and the gauge step.
+
+use super::super::components::NONE;
+use super::super::design::Design;
+
+/// Two sums per component and the gauge step's scale `s`, kept from one sweep to the next
+/// for their allocations.
+#[derive(Default)]
+pub(super) struct ComponentSums {
+    first: Vec<f64>,
+    second: Vec<f64>,
+    scale: Vec<f64>,
+}
+
+impl ComponentSums {
+    /// `Σ x(i).0` and `Σ x(i).1` over each component's jurors (if `jurors`) or proposals, in
+    /// index order, into `first` and `second`.
+    fn sum(&mut self, d: &Design, jurors: bool, x: impl Fn(usize) -> (f64, f64)) {
+        let comp = if jurors {
+            &d.juror_comp
+        } else {
+            &d.proposal_comp
+        };
+        let (first, second) = (&mut self.first, &mut self.second);
+        first.clear();
+        first.resize(d.n_comps, 0.0);
+        second.clear();
+        second.resize(d.n_comps, 0.0);
+        for (i, &c) in comp.iter().enumerate() {
+            if c != NONE {
+                let (x, y) = x(i);
+                first[c as usize] += x;
+                second[c as usize] += y;
+            }
+        }
+    }
+}
+
+/// Weighted mean and variance of the values over each component's scores, into `mean` and
+/// `var`, and each observed proposal's deviation `v[p] − mean` into `dev` (their allocations
+/// reused; 0 for a proposal no one read).
+pub(super) fn moments(
+    d: &Design,
+    v: &[f64],
+    wsum: &[f64],
+    (mean, var, dev): (&mut Vec<f64>, &mut Vec<f64>, &mut Vec<f64>),
+) {
+    let per_p = || d.proposal_comp.iter().zip(&d.proposal_weight).zip(v);
+    mean.clear();
+    mean.resize(d.n_comps, 0.0);
+    for ((&c, &dp), &v) in per_p() {
+        if c != NONE {
+            mean[c as usize] += dp * v;
+        }
+    }
+    mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
+    var.clear();
+    var.resize(d.n_comps, 0.0);
+    dev.clear();
+    dev.resize(d.n_proposals, 0.0);
+    for (((&c, &dp), &v), dev) in per_p().zip(dev.iter_mut()) {
+        if c != NONE {
+            *dev = v - mean[c as usize];
+            var[c as usize] += dp * dev.powi(2);
+        }
+    }
+    var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
+}
+
+/// Moves each live component along the model's gauge orbit, which leaves every fitted score
+/// unchanged: `value → s·value + t`, `scale → scale / s`, `bias → bias − scale·t/s`, with `s`
+/// the mean scale of the identified jurors (1 if none) and `t` making `Σ n_j b_j = 0`.
+/// `sums` holds the per-component sums (its allocations reused).
+pub(super) fn normalise(
+    d: &Design,
+    identified: &[bool],
+    live: &[bool],
+    (a, b, v): (&mut [f64], &mut [f64], &mut [f64]),
+    sums: &mut ComponentSums,
+) {
+    let on = |j: usize| {
+        d.juror_comp[j] != NONE
+            && live[d.juror_comp[j] as usize]
+            && identified.get(j) == Some(&true)
+    };
+    // With no juror identified (the shared fit's case) every `s` is 1: nothing to rescale.
+    let rescale = identified.contains(&true);
+    if rescale {
+        sums.sum(d, true, |j| if on(j) { (a[j], 1.0) } else { (0.0, 0.0) });
+        sums.scale.clear();
+        sums.scale
+            .extend(sums.first.iter().zip(&sums.second).map(|(&sum, &ids)| {
+                if ids > 0.0 {
+                    sum / ids
+                } else {
+                    1.0
+                }
+            }));
+        for (a, &c) in a.iter_mut().zip(&d.juror_comp) {
+            if c != NONE && live[c as usize] {
+                *a /= sums.scale[c as usize];
+            }
+        }
+    }
+    let count = &d.juror_count;
+    sums.sum(d, true, |j| (count[j] * b[j], count[j] * a[j]));
+    let (nb, na, s) = (&sums.first, &sums.second, &sums.scale);
+    for ((b, &a), &c) in b.iter_mut().zip(&*a).zip(&d.juror_comp) {
+        if c != NONE && live[c as usize] {
+            *b -= a * nb[c as usize] / na[c as usize];
+        }
+    }
+    for (v, &c) in v.iter_mut().zip(&d.proposal_comp) {
+        if c != NONE && live[c as usize] {
+            let c = c as usize;
+            if rescale {
+                *v *= s[c];
+            }
+            *v += nb[c] / na[c];
+        }
+    }
+}
