@@ -24,8 +24,9 @@ use crate::util::stats::runs;
 pub(super) const EXTRA: usize = 20;
 /// The allowance for the second-order terms, as a multiple of the size of a juror's local
 /// terms (the largest ratio of the error of the first-order change of a gap to that size was
-/// 0.78 over 178 gaps of five random awards, `src/fit/affine/influence_tests.rs`).
-pub(super) const ALLOWANCE: f64 = 3.0;
+/// 1.69 over 215 gaps of six random awards, with held jurors and one at the floor in one of
+/// them, `src/fit/affine/influence_tests.rs`).
+pub(super) const ALLOWANCE: f64 = 4.0;
 /// Most watched places: beyond, the screen does not apply (every juror is scored again).
 const MOST_WATCHED: usize = 64;
 /// The least allowance, relative to a total's size (at least 1).

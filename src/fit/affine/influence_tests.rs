@@ -26,6 +26,35 @@ fn options() -> AffineOptions {
 fn award(seed: u64, nj: usize, np: usize, reads: usize) -> Vec<Vec<Observation>> {
     let mut rng = Rng(seed);
     let pairs = sparse_design(&mut rng, nj, np, reads);
+    scored(&mut rng, nj, np, &pairs)
+}
+
+/// [`award`] with three more jurors who read 3 proposals each (held at scale 1, fewer than 5)
+/// and one more who reads 60 and gives nearly the same score to each (their scale at the
+/// floor): `nj + 4` jurors.
+fn award_with_held_and_flat(
+    seed: u64,
+    nj: usize,
+    np: usize,
+    reads: usize,
+) -> Vec<Vec<Observation>> {
+    let mut rng = Rng(seed);
+    let mut pairs = sparse_design(&mut rng, nj, np, reads);
+    for j in nj..nj + 3 {
+        pairs.extend((0..3).map(|k| (j as u32, ((7 * j + 11 * k) % np) as u32)));
+    }
+    let mut obs = scored(&mut rng, nj + 3, np, &pairs);
+    for (c, o) in obs.iter_mut().enumerate() {
+        o.extend((0..60).map(|k| {
+            let y = 3.0 + 0.001 * ((k * 7 + c) % 5) as f64;
+            Observation::new((nj + 3) as u32, ((13 * k + 5) % np) as u32, y)
+        }));
+    }
+    obs
+}
+
+/// Scores of the (juror, proposal) `pairs` on three criteria.
+fn scored(rng: &mut Rng, nj: usize, np: usize, pairs: &[(u32, u32)]) -> Vec<Vec<Observation>> {
     let scale: Vec<f64> = (0..nj).map(|_| rng.uniform(0.6, 1.6)).collect();
     let lenient: Vec<f64> = (0..nj).map(|_| rng.uniform(-0.8, 0.8)).collect();
     let quality: Vec<f64> = (0..np).map(|_| rng.normal() * 0.7).collect();
@@ -62,10 +91,11 @@ fn totals(obs: &[Vec<Observation>], fit: &SharedAffineFit, np: usize) -> Vec<f64
 
 /// For every juror who read neither proposal of a pair, the refitted change of the gap
 /// between the two totals is within twice the size of the juror's local terms for the gap of
-/// the first-order change (the screen allows three times, `src/uncertainty/screen_affine.rs`).
+/// the first-order change (the screen allows four times, `src/uncertainty/screen_affine.rs`).
 /// One Newton step is exact to first order only: leaving a juror out of an award where each
-/// proposal has three or four readers is no small change, and the largest error measured here
-/// was 0.78 times that size, the median 0.14 (both printed).
+/// proposal has three or four readers is no small change. The largest error measured here was
+/// 0.78 times that size on the five plain awards, and 1.69 on the sixth, with held jurors and
+/// one at the floor (0.95 with that juror's scores spread out instead); the median 0.14.
 #[test]
 fn the_refitted_change_of_a_gap_is_within_the_allowance_of_the_first_order_one() {
     let mut ratios = Vec::new();
@@ -75,10 +105,25 @@ fn the_refitted_change_of_a_gap_is_within_the_allowance_of_the_first_order_one()
         (3, 8, 40, 4),
         (4, 60, 400, 4),
         (5, 100, 1000, 3),
+        (6, 40, 200, 3),
     ] {
-        let obs = award(seed, nj, np, reads);
+        let (obs, nj) = if seed == 6 {
+            (award_with_held_and_flat(seed, nj, np, reads), nj + 4)
+        } else {
+            (award(seed, nj, np, reads), nj)
+        };
         let fit = fit_affine_shared(nj, np, &obs, &options());
         assert!(fit.converged);
+        if seed == 6 {
+            assert!(
+                fit.held[nj - 4] && fit.held[nj - 2],
+                "the light jurors are held"
+            );
+            assert!(
+                fit.scale[nj - 1] < 0.1 + 1e-9,
+                "the flat juror is at the floor"
+            );
+        }
         let base = totals(&obs, &fit, np);
         let influence = Influence::new(nj, np, &obs, &fit, 5.0, 0.1);
         let (a, b) = (0, np / 2);
