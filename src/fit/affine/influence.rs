@@ -17,6 +17,7 @@ use super::super::components::NONE;
 use super::super::design::Design;
 use super::super::Observation;
 use super::criterion::IDENTIFIED;
+use super::shared::juror_groups;
 use super::SharedAffineFit;
 
 /// Relative residual at which the adjoint's conjugate gradients stop: the changes it gives are
@@ -619,36 +620,17 @@ fn constants(d: &Design, v: &[f64], a: &[f64]) -> Vec<Comp> {
     out
 }
 
-/// The parts of the juror graph joined over the criteria, for the fitted jurors: each fitted
-/// juror's part (`NONE` for the others) and the number of parts.
+/// The parts of the juror graph joined over the criteria ([`juror_groups`]), for the fitted
+/// jurors: each fitted juror's part (`NONE` for the others) and the number of parts.
 fn parts(designs: &[Design], fitted: &[bool]) -> (Vec<u32>, usize) {
-    let n = fitted.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for d in designs {
-        for members in d.members() {
-            for w in members.windows(2) {
-                let (x, y) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
-                parent[x.max(y)] = x.min(y);
-            }
-        }
-    }
-    let mut id = vec![NONE; n];
-    let mut part = vec![NONE; n];
+    let mut part = vec![NONE; fitted.len()];
     let mut count = 0;
-    for j in (0..n).filter(|&j| fitted[j]) {
-        let root = find(&mut parent, j);
-        if id[root] == NONE {
-            id[root] = count;
+    for group in juror_groups(designs, fitted.len()) {
+        let mut members = group.into_iter().filter(|&j| fitted[j]).peekable();
+        if members.peek().is_some() {
+            members.for_each(|j| part[j] = count);
             count += 1;
         }
-        part[j] = id[root];
     }
     (part, count as usize)
 }

@@ -252,7 +252,7 @@ fn each(crits: &mut [Criterion], parallel: bool, step: impl Fn(&mut Criterion) +
 
 /// The parts of the juror graph joined over the criteria: jurors who share a component on
 /// some criterion are in one part. Each part's observed jurors, in index order.
-fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize>> {
+pub(super) fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..n_jurors).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
