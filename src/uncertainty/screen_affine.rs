@@ -6,9 +6,11 @@
 //! [`EXTRA`] places below it. A juror who read a watched proposal is scored again exactly.
 //! For any other juror, each watched total's change is worked out to first order, with its
 //! own allowance ([`ALLOWANCE`] times the size of the juror's local terms, which carry the
-//! nonlinearity); the proposals below `S` are checked against the runner-up with their
-//! direct change and twice that for their co-readers' re-estimation. The rule and the checks
-//! against brute force: `docs/methods.md`, "Leave-one-juror-out screen".
+//! nonlinearity); the proposals below `S` are checked against the runner-up, both measured
+//! from the award's mean change, with their direct change and once (unread) or twice (read)
+//! the juror's largest direct change for the rest. Refused: thresholds or a pass total, a
+//! split design, an unconverged fit. The rule and the checks against brute force:
+//! `docs/methods.md`, "Leave-one-juror-out screen".
 
 use rayon::prelude::*;
 
