@@ -171,6 +171,28 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
     corrector(method).fit(&input).and_then(|f| f.start)
 }
 
+/// The observations the fitted methods fit on the whole award (its used scores, each of its
+/// own weight), per criterion that has scores: (criterion index, observations), in criterion
+/// order, as [`start`]'s fit has them.
+pub(crate) fn observations(award: &Award, status: &[Status]) -> Vec<(usize, Vec<Observation>)> {
+    let ranges = criterion_runs(award);
+    let used = |i: usize| status[i] == Status::Used;
+    let input = FitInput {
+        award,
+        ranges: &ranges,
+        used: &used,
+        counts: None,
+        options: &FitOptions::default(),
+        seed: award.settings().seed,
+        start: None,
+    };
+    let criterion = |r: &Range<usize>| award.scores()[r.start].criterion_index();
+    ranges
+        .iter()
+        .map(|r| (criterion(r), input.observations(r)))
+        .collect()
+}
+
 /// The runs of the award's scores, one per criterion that has scores, in criterion order
 /// (the award keeps its scores by criterion, then juror, then proposal).
 fn criterion_runs(award: &Award) -> Vec<Range<usize>> {

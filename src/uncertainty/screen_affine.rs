@@ -15,12 +15,10 @@
 use rayon::prelude::*;
 
 use crate::award::Award;
-use crate::conflicts::Status;
 use crate::fit::AffineOptions;
 use crate::fit::{Adjoint, Influence, Observation, SharedAffineFit};
-use crate::normalize::AFFINE_SHRINKAGE;
+use crate::normalize::{self, AFFINE_SHRINKAGE};
 use crate::outcome::Outcome;
-use crate::util::stats::runs;
 
 /// Places watched below the runner-up.
 pub(super) const EXTRA: usize = 20;
@@ -79,28 +77,11 @@ impl Affine {
             .get(watched.len())
             .and_then(|&p| outcome.values[p].total)
             .unwrap_or(f64::NEG_INFINITY);
-        let scores = award.scores();
-        let ranges = runs(scores.len(), |i| scores[i].criterion_index());
-        let criteria: Vec<Vec<Observation>> = ranges
-            .iter()
-            .map(|r| {
-                r.clone()
-                    .filter(|&i| outcome.status[i] == Status::Used)
-                    .map(|i| {
-                        let s = &scores[i];
-                        let (j, p) = (s.juror_index() as u32, s.proposal_index() as u32);
-                        Observation {
-                            weight: award.weight(i),
-                            ..Observation::new(j, p, s.raw().unwrap_or(0.0))
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let weights: Vec<f64> = ranges
-            .iter()
-            .map(|r| rubric.criteria[scores[r.start].criterion_index()].weight)
-            .collect();
+        let (criteria, weights): (Vec<Vec<Observation>>, Vec<f64>) =
+            normalize::observations(award, &outcome.status)
+                .into_iter()
+                .map(|(c, obs)| (obs, rubric.criteria[c].weight))
+                .unzip();
         let (n_j, n_p) = (award.jurors().len(), award.proposals().len());
         let influence = Influence::new(
             n_j,
