@@ -122,7 +122,15 @@ pub fn correct_seeded(
     method: Method,
     seed: u64,
 ) -> Correction {
-    correct_from(award, status, counts, method, seed, None)
+    correct_started(
+        award,
+        status,
+        counts,
+        method,
+        &FitOptions::default(),
+        seed,
+        None,
+    )
 }
 
 /// [`correct_counted`] with the fitted methods' tolerance and iteration limit.
@@ -203,9 +211,9 @@ fn criterion_runs(award: &Award) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// [`correct_seeded`] with the fit started at `start` (see [`start`]): the same correction to
-/// within the fit's tolerance ([`FitOptions::tolerance`]), in fewer sweeps when the data are
-/// close to those of the start.
+/// [`correct_seeded`] with the fit started at `start` (see [`start`]) and stopped as `options`
+/// say: the same correction to within their tolerance ([`FitOptions::tolerance`]), in fewer
+/// sweeps when the data are close to those of the start.
 pub(crate) fn correct_from(
     award: &Award,
     status: &[Status],
@@ -213,9 +221,9 @@ pub(crate) fn correct_from(
     method: Method,
     seed: u64,
     start: Option<&Start>,
+    options: &FitOptions,
 ) -> Correction {
-    let options = FitOptions::default();
-    correct_started(award, status, counts, method, &options, seed, start)
+    correct_started(award, status, counts, method, options, seed, start)
 }
 
 /// [`correct_from`] with the fitted methods' tolerance and iteration limit.

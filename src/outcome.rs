@@ -7,7 +7,7 @@ use crate::award::Award;
 use crate::conflicts::{self, Status};
 use crate::diagnostics::{self, Diagnostics};
 use crate::eligibility::{self, Ineligible, RawRanges};
-use crate::fit::components_of_edges;
+use crate::fit::{components_of_edges, FitOptions};
 use crate::ids::ProposalId;
 use crate::normalize::{self, Correction, Start};
 use crate::rank::{self, Ranking};
@@ -204,6 +204,19 @@ impl Replay {
     /// within the fit's tolerance, [`crate::advanced::fit::FitOptions::tolerance`]), and no
     /// warnings: a replicate is asked only for its values, ranking and winners.
     pub(crate) fn score(&self, award: &Award, settings: &Settings, counts: &[u32]) -> Outcome {
+        self.score_within(award, settings, counts, &FitOptions::default())
+    }
+
+    /// [`Replay::score`] with the fitted methods stopped as `options` say (to within their
+    /// tolerance of the fit [`Replay::score`] stops at, and unconverged, with a
+    /// [`Warning::NotConverged`] in the correction's warnings, after their most sweeps).
+    pub(crate) fn score_within(
+        &self,
+        award: &Award,
+        settings: &Settings,
+        counts: &[u32],
+        options: &FitOptions,
+    ) -> Outcome {
         assert_eq!(
             counts.len(),
             award.scores().len(),
@@ -212,6 +225,7 @@ impl Replay {
         let run = Run {
             diagnose: false,
             replay: Some(self),
+            options: *options,
         };
         scored_as(award, settings, Some(counts), run)
     }
@@ -222,17 +236,19 @@ impl Replay {
         let run = Run {
             diagnose: false,
             replay: Some(self),
+            options: FitOptions::default(),
         };
         scored_as(award, settings, None, run)
     }
 }
 
 /// How [`scored_as`] runs: with the diagnostics, or as a replay (statuses and start given,
-/// no warnings).
+/// no warnings); the fitted methods stopped as `options` say.
 #[derive(Clone, Copy)]
 struct Run<'a> {
     diagnose: bool,
     replay: Option<&'a Replay>,
+    options: FitOptions,
 }
 
 /// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
@@ -240,6 +256,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
     let run = Run {
         diagnose,
         replay: None,
+        options: FitOptions::default(),
     };
     scored_as(award, settings, counts, run)
 }
@@ -281,6 +298,7 @@ fn scored_as(award: &Award, settings: &Settings, counts: Option<&[u32]>, run: Ru
                 settings.method,
                 settings.seed,
                 start,
+                &run.options,
             );
             let aggregated = aggregate::aggregate_counted(
                 award,

@@ -19,7 +19,7 @@ use crate::award::Award;
 use crate::conflicts::Status;
 use crate::ids::ProposalId;
 use crate::outcome::{interval, Cut, Outcome, Replay, Uncertainty};
-use crate::settings::Settings;
+use crate::settings::{Method, Settings};
 use crate::winners::Winner;
 
 pub use crate::outcome::INTERVAL_TAIL;
@@ -27,6 +27,7 @@ pub use crate::outcome::INTERVAL_TAIL;
 mod cut;
 mod screen;
 mod screen_affine;
+mod settle;
 
 use screen::{Scratch, Screen};
 
@@ -146,14 +147,25 @@ fn without_each_juror(
         .collect()
 }
 
-/// The winners of the award scored without juror `j`.
+/// The winners of the award scored without juror `j`: under `affine`, those of a fit to a
+/// looser tolerance when they are settled there ([`settle::settled`]), otherwise (and under
+/// every other method) those of the full fit.
 fn without_juror(award: &Award, settings: &Settings, replay: &Replay, j: usize) -> Vec<ProposalId> {
-    let counts: Vec<u32> = award
-        .scores()
-        .iter()
-        .map(|s| u32::from(s.juror_index() != j))
-        .collect();
+    let counts = without_counts(award, j);
+    if settings.method == Method::Affine {
+        let first = replay.score_within(award, settings, &counts, &settle::LOOSE);
+        if settle::settled(award, &first) {
+            return first.winners();
+        }
+    }
     replay.score(award, settings, &counts).winners()
+}
+
+/// Each score counted once, juror `j`'s not at all.
+fn without_counts(award: &Award, j: usize) -> Vec<u32> {
+    (award.scores().iter())
+        .map(|s| u32::from(s.juror_index() != j))
+        .collect()
 }
 
 /// The share of the replicates `runs` in which last winner `w` stays ahead of runner-up `r`:
@@ -458,3 +470,5 @@ mod tests {
 
 #[cfg(test)]
 mod screen_tests;
+#[cfg(test)]
+mod settle_tests;

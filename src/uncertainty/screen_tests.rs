@@ -1,15 +1,28 @@
 //! The screen against brute force, and the warm-started replays against cold scorings.
 
 use super::screen::{Scratch, Screen};
-use super::{without_juror, Replay};
+use super::{without_counts, Replay};
 use crate::award::Award;
+use crate::ids::ProposalId;
 use crate::outcome::{score_counted, score_with};
 use crate::settings::{Method, Settings};
 use crate::simulate::{simulate, SimulationOptions};
 
+/// The winners of the award without juror `j`, by a fit to the full tolerance (what the runs
+/// without a juror report, by any route).
+pub(super) fn exact_without(
+    award: &Award,
+    settings: &Settings,
+    replay: &Replay,
+    j: usize,
+) -> Vec<ProposalId> {
+    let counts = without_counts(award, j);
+    replay.score(award, settings, &counts).winners()
+}
+
 /// The simulated awards of the tests: small and large, well and poorly joined panels, 2 to 4
 /// reads, every fitted method the screen applies to.
-fn awards() -> Vec<Award> {
+pub(super) fn awards() -> Vec<Award> {
     let mut out = Vec::new();
     for seed in 0..4u64 {
         let options = SimulationOptions {
@@ -67,7 +80,7 @@ fn a_juror_the_screen_clears_changes_no_winner_when_scored_exactly() {
                     if screen.clears(j, &mut scratch) {
                         cleared += 1;
                         affine.0 += usize::from(method == Method::Affine);
-                        let exact = without_juror(&award, &settings, &replay, j);
+                        let exact = exact_without(&award, &settings, &replay, j);
                         assert_eq!(
                             exact,
                             outcome.winners(),
@@ -110,7 +123,7 @@ fn the_screen_holds_on_the_example() {
         for j in 0..award.jurors().len() {
             if screen.clears(j, &mut scratch) {
                 assert_eq!(
-                    without_juror(&award, &settings, &replay, j),
+                    exact_without(&award, &settings, &replay, j),
                     outcome.winners()
                 );
             }
@@ -247,7 +260,7 @@ fn the_affine_screen_holds_on_a_larger_award() {
     for j in 0..award.jurors().len() {
         if screen.clears(j, &mut scratch) {
             cleared += 1;
-            let exact = without_juror(&award, &settings, &replay, j);
+            let exact = exact_without(&award, &settings, &replay, j);
             assert_eq!(exact, outcome.winners(), "juror {j}");
         }
     }
