@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
-use crate::fit::{FitOptions, Observation, Posterior, SharedAffineFit};
+use crate::fit::{Designs, FitOptions, Observation, Posterior, SharedAffineFit};
 use crate::rubric::Criterion;
 use crate::settings::Method;
 use crate::util::stats::weighted_mean_sd;
@@ -149,13 +149,33 @@ fn correct_within(
 /// Where the iteration of a fitted method stopped on the whole award: the fits of a bootstrap
 /// replicate and of the award without one juror start from it ([`correct_from`]). Only
 /// `affine` has one; every other method fits from scratch, or fits nothing.
-#[derive(Clone, Debug)]
-pub(crate) struct Start(Arc<SharedAffineFit>);
+#[derive(Clone)]
+pub(crate) struct Start {
+    fit: Arc<SharedAffineFit>,
+    /// The designs of the whole award's fit, each observation numbered by its score in the
+    /// award, to recount for a replay's (kept by [`start`]).
+    base: Option<Arc<Designs>>,
+}
 
 impl Start {
+    /// A start at `fit`, with no designs kept.
+    fn of(fit: SharedAffineFit) -> Start {
+        Start {
+            fit: Arc::new(fit),
+            base: None,
+        }
+    }
+
     /// The fit itself.
     pub(crate) fn fit(&self) -> &SharedAffineFit {
-        &self.0
+        &self.fit
+    }
+
+    /// The designs of a replay that counts score `i` `counts[i]` times: the whole award's,
+    /// recounted (`None` when this start kept none).
+    fn designs(&self, counts: &[u32]) -> Option<Designs> {
+        let base = self.base.as_ref()?;
+        Some(base.recounted(|i| counts[i]))
     }
 }
 
@@ -176,7 +196,15 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
         seed: award.settings().seed,
         start: None,
     };
-    corrector(method).fit(&input).and_then(|f| f.start)
+    let fit = corrector(method).fit(&input)?.start?.fit;
+    let (n_j, n_p) = (award.jurors().len(), award.proposals().len());
+    let mut designs = Designs::new(n_j, n_p, ranges.iter().map(|r| input.observations(r)));
+    let index: Vec<Vec<u32>> = (ranges.iter())
+        .map(|r| r.clone().filter(|&i| used(i)).map(|i| i as u32).collect())
+        .collect();
+    designs.renumber(|k, q| index[k][q]);
+    let base = Some(Arc::new(designs));
+    Some(Start { fit, base })
 }
 
 /// The observations the fitted methods fit on the whole award (its used scores, each of its

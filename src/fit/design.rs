@@ -53,6 +53,9 @@ pub(super) struct Design {
     pub(super) n_comps: usize,
     /// Proposal ranges of the chunks of the parallel juror sums.
     chunks: Vec<Range<usize>>,
+    /// Each score's number: its position among the observations the design was made of,
+    /// until [`Design::renumber`] renumbers them.
+    source: Vec<u32>,
 }
 
 fn entry_cmp(a: &(u32, f64, f64), b: &(u32, f64, f64)) -> Ordering {
@@ -61,17 +64,22 @@ fn entry_cmp(a: &(u32, f64, f64), b: &(u32, f64, f64)) -> Ordering {
         .then(a.2.total_cmp(&b.2))
 }
 
-/// Puts one proposal's scores in canonical order: by juror, then score, then weight.
-fn sort_scores(js: &mut [u32], ss: &mut [f64], ws: &mut [f64], buf: &mut Vec<(u32, f64, f64)>) {
+/// One proposal's scores: jurors, scores, weights, positions among the observations.
+type Piece<'a> = (&'a mut [u32], &'a mut [f64], &'a mut [f64], &'a mut [u32]);
+
+/// Puts one proposal's scores in canonical order: by juror, then score, then weight (each
+/// score's position among the observations goes with it).
+fn sort_scores(piece: Piece<'_>, buf: &mut Vec<((u32, f64, f64), u32)>) {
+    let (js, ss, ws, qs) = piece;
     let entry = |k: usize| (js[k], ss[k], ws[k]);
     if (1..js.len()).all(|k| entry_cmp(&entry(k - 1), &entry(k)) != Ordering::Greater) {
         return;
     }
     buf.clear();
-    buf.extend((0..js.len()).map(entry));
-    buf.sort_unstable_by(entry_cmp);
-    for (k, e) in buf.iter().enumerate() {
-        (js[k], ss[k], ws[k]) = *e;
+    buf.extend((0..js.len()).map(|k| (entry(k), qs[k])));
+    buf.sort_unstable_by(|a, b| entry_cmp(&a.0, &b.0));
+    for (k, ((j, s, w), q)) in buf.iter().enumerate() {
+        (js[k], ss[k], ws[k], qs[k]) = (*j, *s, *w, *q);
     }
 }
 
@@ -83,6 +91,8 @@ struct Buckets {
     juror: Vec<u32>,
     weight: Vec<f64>,
     score: Vec<f64>,
+    /// The position of each score among the observations.
+    source: Vec<u32>,
     /// The number of each juror's scores, summed in input order.
     juror_count: Vec<f64>,
 }
@@ -99,7 +109,6 @@ fn bucket(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Buckets {
             }
         })
         .collect();
-    let used = || obs.iter().zip(&slot).filter(|&(_, &p)| p != NONE);
     let mut start = vec![0usize; n_proposals + 1];
     for &p in slot.iter().filter(|&&p| p != NONE) {
         start[p as usize + 1] += 1;
@@ -109,11 +118,16 @@ fn bucket(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Buckets {
     }
     let n = start[n_proposals];
     let (mut juror, mut weight, mut score) = (vec![0u32; n], vec![0.0; n], vec![0.0; n]);
+    let mut source = vec![0u32; n];
     let mut juror_count = vec![0.0; n_jurors];
     let mut next = start.clone();
-    for (o, &p) in used() {
+    for (q, (o, &p)) in obs.iter().zip(&slot).enumerate() {
+        if p == NONE {
+            continue;
+        }
         let k = &mut next[p as usize];
         (juror[*k], score[*k], weight[*k]) = (o.juror, o.score, o.weight);
+        source[*k] = q as u32;
         *k += 1;
         juror_count[o.juror as usize] += o.count;
     }
@@ -122,6 +136,7 @@ fn bucket(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Buckets {
         juror,
         weight,
         score,
+        source,
         juror_count,
     }
 }
@@ -141,31 +156,27 @@ fn chunk_ranges(start: &[usize], n_proposals: usize) -> Vec<Range<usize>> {
 }
 
 /// Sorts each proposal's scores canonically, chunks in parallel.
-fn sort_buckets(
-    start: &[usize],
-    chunks: &[Range<usize>],
-    juror: &mut [u32],
-    score: &mut [f64],
-    weight: &mut [f64],
-) {
-    let sort = |r: Range<usize>, js: &mut [u32], ss: &mut [f64], ws: &mut [f64]| {
+fn sort_buckets(start: &[usize], chunks: &[Range<usize>], all: Piece<'_>) {
+    let sort = |r: Range<usize>, piece: Piece<'_>| {
         let (base, mut buf) = (start[r.start], Vec::new());
+        let (js, ss, ws, qs) = piece;
         for p in r {
             let seg = start[p] - base..start[p + 1] - base;
-            sort_scores(
+            let piece = (
                 &mut js[seg.clone()],
                 &mut ss[seg.clone()],
-                &mut ws[seg],
-                &mut buf,
+                &mut ws[seg.clone()],
+                &mut qs[seg],
             );
+            sort_scores(piece, &mut buf);
         }
     };
     if let [r] = chunks {
-        sort(r.clone(), juror, score, weight); // one chunk: no task to spawn
+        sort(r.clone(), all); // one chunk: no task to spawn
         return;
     }
     let mut pieces = Vec::with_capacity(chunks.len());
-    let (mut js, mut ss, mut ws) = (juror, score, weight);
+    let (mut js, mut ss, mut ws, mut qs) = all;
     for r in chunks {
         let len = start[r.end] - start[r.start];
         let (j, rest) = std::mem::take(&mut js).split_at_mut(len);
@@ -174,25 +185,81 @@ fn sort_buckets(
         ss = rest;
         let (w, rest) = std::mem::take(&mut ws).split_at_mut(len);
         ws = rest;
-        pieces.push((r.clone(), j, s, w));
+        let (q, rest) = std::mem::take(&mut qs).split_at_mut(len);
+        qs = rest;
+        pieces.push((r.clone(), (j, s, w, q)));
     }
-    pieces
-        .into_par_iter()
-        .for_each(|(r, js, ss, ws)| sort(r, js, ss, ws));
+    pieces.into_par_iter().for_each(|(r, piece)| sort(r, piece));
 }
 
 impl Design {
     pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
         // Bucket by proposal (counting sort), then sort each bucket canonically.
+        Design::of(n_jurors, n_proposals, bucket(n_jurors, n_proposals, obs))
+    }
+
+    /// Gives the score numbered `q` the number `number(q)` (see [`Design::recounted`]).
+    pub(super) fn renumber(&mut self, number: impl Fn(usize) -> u32) {
+        self.source
+            .iter_mut()
+            .for_each(|q| *q = number(*q as usize));
+    }
+
+    /// The design of the same observations, the one numbered `q` (its position among them,
+    /// unless renumbered) counted `count(q)` times instead of once (its weight and count
+    /// multiplied; one counted 0 times left out): the same as [`Design::new`] on observations
+    /// so counted, bit for bit, without bucketing them again. `self` must be a design of
+    /// observations each counted once.
+    pub(super) fn recounted(&self, count: impl Fn(usize) -> u32) -> Design {
+        let n = self.juror.len();
+        let mut b = Buckets {
+            start: Vec::with_capacity(self.n_proposals + 1),
+            juror: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            score: Vec::with_capacity(n),
+            source: Vec::with_capacity(n),
+            juror_count: vec![0.0; self.n_jurors],
+        };
+        b.start.push(0);
+        for p in 0..self.n_proposals {
+            for k in self.start[p]..self.start[p + 1] {
+                let q = self.source[k];
+                let c = count(q as usize);
+                if c == 0 {
+                    continue;
+                }
+                let (j, c) = (self.juror[k], f64::from(c));
+                b.juror.push(j);
+                b.weight.push(self.weight[k] * c);
+                b.score.push(self.score[k]);
+                b.source.push(q);
+                // Whole counts: their sum is exact in any order.
+                b.juror_count[j as usize] += c;
+            }
+            b.start.push(b.juror.len());
+        }
+        Design::of(self.n_jurors, self.n_proposals, b)
+    }
+
+    /// The design of bucketed observations: each bucket sorted canonically, then the sums and
+    /// components.
+    fn of(n_jurors: usize, n_proposals: usize, buckets: Buckets) -> Design {
         let Buckets {
             start,
             mut juror,
             mut weight,
             mut score,
+            mut source,
             juror_count: jcount,
-        } = bucket(n_jurors, n_proposals, obs);
+        } = buckets;
         let chunks = chunk_ranges(&start, n_proposals);
-        sort_buckets(&start, &chunks, &mut juror, &mut score, &mut weight);
+        let all = (
+            &mut juror[..],
+            &mut score[..],
+            &mut weight[..],
+            &mut source[..],
+        );
+        sort_buckets(&start, &chunks, all);
 
         let pweight = (0..n_proposals)
             .map(|p| weight[start[p]..start[p + 1]].iter().sum())
@@ -228,6 +295,7 @@ impl Design {
             proposal_comp: pcomp,
             n_comps: comps.count,
             chunks,
+            source,
         }
     }
 
@@ -370,4 +438,64 @@ impl Design {
 
 pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::Rng;
+    use super::*;
+
+    /// Every field of two designs but the observations' positions, floats bit for bit.
+    fn same(a: &Design, b: &Design) -> bool {
+        let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        (a.start == b.start && a.juror == b.juror && a.chunks == b.chunks)
+            && (bits(&a.weight), bits(&a.score)) == (bits(&b.weight), bits(&b.score))
+            && bits(&a.proposal_weight) == bits(&b.proposal_weight)
+            && bits(&a.juror_weight) == bits(&b.juror_weight)
+            && bits(&a.juror_score_sum) == bits(&b.juror_score_sum)
+            && bits(&a.juror_count) == bits(&b.juror_count)
+            && (a.juror_comp == b.juror_comp && a.proposal_comp == b.proposal_comp)
+            && a.n_comps == b.n_comps
+    }
+
+    /// A design recounted (each observation 0 to 3 times) is the design of the observations so
+    /// counted, on observations in shuffled order with a juror reading a proposal twice, a
+    /// weight of 0, and enough scores for several chunks.
+    #[test]
+    fn a_recounted_design_is_the_design_of_the_recounted_observations() {
+        let mut rng = Rng(0x5eed);
+        let (nj, np) = (12, 60);
+        let mut obs: Vec<Observation> = (0..400)
+            .map(|k| Observation {
+                juror: rng.below(nj) as u32,
+                proposal: rng.below(np) as u32,
+                score: (1 + rng.below(5)) as f64,
+                weight: if k % 50 == 0 {
+                    0.0
+                } else {
+                    rng.uniform(0.5, 2.0)
+                },
+                count: 1.0,
+            })
+            .collect();
+        rng.shuffle(&mut obs);
+        let base = Design::new(nj, np, &obs);
+        for round in 0..20 {
+            let counts: Vec<u32> = (0..obs.len())
+                .map(|_| if round == 0 { 1 } else { rng.below(4) as u32 })
+                .collect();
+            let counted: Vec<Observation> = (obs.iter().zip(&counts))
+                .map(|(o, &c)| Observation {
+                    weight: o.weight * f64::from(c),
+                    count: f64::from(c),
+                    ..*o
+                })
+                .collect();
+            let recounted = base.recounted(|q| counts[q]);
+            assert!(
+                same(&recounted, &Design::new(nj, np, &counted)),
+                "round {round}"
+            );
+        }
+    }
 }

@@ -1,8 +1,6 @@
 //! `affine`: fit of `score = scale(juror) × value(proposal) + bias(juror)` on every criterion
 //! at once, one scale per juror ([`crate::fit::fit_affine_shared`]).
 
-use std::sync::Arc;
-
 use super::{
     Corrector, FitInput, Fitted, JurorScores, Part, Start, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
 };
@@ -24,14 +22,19 @@ impl Corrector for Affine {
             fit: *input.options,
             ..AffineOptions::default()
         };
-        let observations = input.ranges.iter().map(|range| input.observations(range));
-        let f = fit_affine_shared_from(
-            jurors,
-            proposals,
-            observations,
-            &options,
-            input.start.map(|s| &*s.0),
-        );
+        let start = input.start.map(Start::fit);
+        // A replay's designs are the whole award's recounted, when its start kept them.
+        let recounted = input
+            .start
+            .zip(input.counts)
+            .and_then(|(s, k)| s.designs(k));
+        let f = match recounted {
+            Some(designs) => designs.fit(&options, start),
+            None => {
+                let observations = input.ranges.iter().map(|range| input.observations(range));
+                fit_affine_shared_from(jurors, proposals, observations, &options, start)
+            }
+        };
         let held: Vec<usize> = (0..jurors).filter(|&j| f.held[j]).collect();
         let warnings = held
             .first()
@@ -53,7 +56,7 @@ impl Corrector for Affine {
             effects: (f.criteria.iter())
                 .map(|f| (f.bias.clone(), f.scale.clone()))
                 .collect(),
-            start: Some(Start(Arc::new(f))),
+            start: Some(Start::of(f)),
         })
     }
 

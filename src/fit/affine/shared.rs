@@ -110,10 +110,58 @@ pub(crate) fn fit_affine_shared_from(
     opts: &AffineOptions,
     start: Option<&SharedAffineFit>,
 ) -> SharedAffineFit {
-    let designs: Vec<Design> = criteria
-        .map(|obs| Design::new(n_jurors, n_proposals, &obs))
-        .collect();
-    shared(n_jurors, &designs, opts, start)
+    Designs::new(n_jurors, n_proposals, criteria).fit(opts, start)
+}
+
+/// The criteria's designs of a shared fit: those of a whole award are kept to make those of
+/// its replays, the same observations each counted some number of times
+/// ([`Designs::recounted`]), without bucketing them again.
+pub(crate) struct Designs {
+    n_jurors: usize,
+    designs: Vec<Design>,
+}
+
+impl Designs {
+    /// The designs of each criterion's observations, in the order given.
+    pub(crate) fn new(
+        n_jurors: usize,
+        n_proposals: usize,
+        criteria: impl Iterator<Item = Vec<Observation>>,
+    ) -> Designs {
+        let designs = criteria
+            .map(|obs| Design::new(n_jurors, n_proposals, &obs))
+            .collect();
+        Designs { n_jurors, designs }
+    }
+
+    /// Numbers observation `q` of criterion `k` `number(k, q)`, for [`Designs::recounted`]
+    /// (at first, `q`).
+    pub(crate) fn renumber(&mut self, number: impl Fn(usize, usize) -> u32) {
+        for (k, d) in self.designs.iter_mut().enumerate() {
+            d.renumber(|q| number(k, q));
+        }
+    }
+
+    /// The designs with the observation numbered `i` counted `count(i)` times instead of
+    /// once: bit for bit those of [`Designs::new`] on the observations so counted (their
+    /// weights and counts multiplied, one counted 0 times left out). `self` must be designs of
+    /// observations each counted once, numbered apart across the criteria.
+    pub(crate) fn recounted(&self, count: impl Fn(usize) -> u32) -> Designs {
+        let designs = (self.designs.iter()).map(|d| d.recounted(&count)).collect();
+        Designs {
+            n_jurors: self.n_jurors,
+            designs,
+        }
+    }
+
+    /// [`fit_affine_shared_from`] on these designs.
+    pub(crate) fn fit(
+        &self,
+        opts: &AffineOptions,
+        start: Option<&SharedAffineFit>,
+    ) -> SharedAffineFit {
+        shared(self.n_jurors, &self.designs, opts, start)
+    }
 }
 
 /// Where criterion `k`'s iteration starts: the additive fit of its design, or the biases and
