@@ -56,7 +56,7 @@ pub(crate) struct Rows<'a> {
     /// `ties[tie_start[p]..tie_start[p + 1]]` (one list for all, not a list each).
     tie_start: Vec<usize>,
     ties: Vec<usize>,
-    /// Per tie of more than [`NAMED_IN_NOTE`] + 1 proposals, its note for the members not
+    /// Per tie of more than [`NAMED_IN_NOTE`] proposals, its note for the members not
     /// named in it (all but the first [`NAMED_IN_NOTE`]): the same text for each of them.
     unnamed: Vec<Option<String>>,
 }
