@@ -10,7 +10,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-use crate::award::Award;
+use crate::award::{Award, Score};
 use crate::ids::{JurorId, ProposalId};
 
 /// What became of one input score.
@@ -45,16 +45,21 @@ impl fmt::Display for Status {
 /// The status of every score of the award, in [`Award::scores`] order.
 pub fn statuses(award: &Award) -> Vec<Status> {
     let rule = SameRule::new(award);
+    // Each rule is looked up only when the award has it.
+    let conflicts = award.conflicts();
+    let declared = |s: &Score| {
+        let key = (s.juror(), s.proposal());
+        let search = || conflicts.binary_search_by(|c| (c.juror, c.proposal).cmp(&key));
+        !conflicts.is_empty() && search().is_ok()
+    };
+    let same = !rule.attributes.is_empty();
+    let shared = |s: &Score| same && rule.shared(s.juror_index(), s.proposal_index()).is_some();
     award
         .scores()
         .par_iter()
         .with_min_len(1 << 14)
         .map(|s| {
-            let declared = award
-                .conflicts()
-                .binary_search_by(|c| (c.juror, c.proposal).cmp(&(s.juror(), s.proposal())))
-                .is_ok();
-            if declared || rule.shared(s.juror_index(), s.proposal_index()).is_some() {
+            if declared(s) || shared(s) {
                 Status::Conflict
             } else if s.raw().is_none() {
                 Status::Missing

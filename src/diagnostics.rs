@@ -51,13 +51,12 @@ mod juror;
 use std::fmt;
 
 use crate::aggregate::ProposalValues;
-use crate::award::index::{juror_scores, Runs};
+use crate::award::index::{juror_reviews, Runs};
 use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::conflicts::Status;
 use crate::normalize::Correction;
-use crate::util::stats::runs as runs_of;
 use crate::warnings::Warning;
 
 use cells::Cells;
@@ -200,29 +199,43 @@ pub fn diagnose(
     let home_attributes = home_attributes(award);
     // Each juror's scores merged into (proposal, criterion) order, one juror at a time: the
     // reviews that give no row at all for some criterion, then the valid scores.
-    let scores = award.scores();
     let criteria = award.rubric().criteria.len();
     let (mut jurors, short): (Vec<JurorDiagnostics>, Vec<Vec<u32>>) = (0..award.jurors().len())
         .into_par_iter()
         .map_init(
-            || (Vec::new(), Vec::new()),
-            |(given, mine), j| {
-                juror_scores(award, runs, j, |_| true, given);
-                let proposal = |k: usize| scores[given[k] as usize].proposal_index();
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(given, mine, reviews), j| {
                 let mut short = Vec::new();
                 mine.clear();
-                for run in runs_of(given.len(), proposal) {
-                    if run.len() < criteria {
-                        short.push(given[run.start]);
-                    }
-                    let start = mine.len();
-                    mine.extend(given[run].iter().filter(|&&i| used(i as usize)));
-                    if mine.len() > start {
-                        cells.review(award, correction, &mine[start..]);
-                    }
-                }
-                let mut d =
-                    juror::juror(award, correction, values, &cells, &home_attributes, j, mine);
+                reviews.clear();
+                juror_reviews(
+                    award,
+                    runs,
+                    j,
+                    |_| true,
+                    given,
+                    |review| {
+                        if review.len() < criteria {
+                            short.push(review[0]);
+                        }
+                        let start = mine.len();
+                        mine.extend(review.iter().filter(|&&i| used(i as usize)));
+                        if mine.len() > start {
+                            cells.review(award, correction, &mine[start..]);
+                            reviews.push(start..mine.len());
+                        }
+                    },
+                );
+                let theirs = juror::Scores { mine, reviews };
+                let mut d = juror::juror(
+                    award,
+                    correction,
+                    values,
+                    &cells,
+                    &home_attributes,
+                    j,
+                    &theirs,
+                );
                 count_statuses(award, runs, status, j, &mut d);
                 (d, short)
             },

@@ -215,17 +215,38 @@ impl RawRanges {
 
 /// Each proposal's lowest and highest valid score on each criterion. A score counted 0 times
 /// (`counts`, as a bootstrap replicate draws them) is left out.
+///
+/// Each criterion is one run of the award's scores: its ranges are taken over that run into a
+/// column of their own (one proposal's slot after another, small enough to stay in cache),
+/// then the columns are laid out proposal by proposal. Each cell's scores are met in the
+/// award's order either way.
 pub fn raw_ranges(award: &Award, status: &[Status], counts: Option<&[u32]>) -> RawRanges {
     let criteria = award.rubric().criteria.len();
-    let mut ranges = vec![None; award.proposals().len() * criteria];
-    for (i, s) in award.scores().iter().enumerate() {
-        let counted = counts.is_none_or(|k| k[i] > 0);
-        if let (Status::Used, true, Some(x)) = (status[i], counted, s.raw()) {
-            let at = &mut ranges[s.proposal_index() * criteria + s.criterion_index()];
-            *at = Some(match *at {
-                None => (x, x),
-                Some((lo, hi)) => (f64::min(lo, x), f64::max(hi, x)),
-            });
+    let proposals = award.proposals().len();
+    let (scores, runs) = (award.scores(), award.runs());
+    // A cell starts empty, at (+∞, −∞): its first score x then gives (x, x), as scores are
+    // finite.
+    let column = |c: usize, counted: &dyn Fn(usize) -> bool| {
+        let mut column = vec![(f64::INFINITY, f64::NEG_INFINITY); proposals];
+        for i in runs.criterion(c) {
+            if let (Status::Used, Some(x)) = (status[i], scores[i].raw()) {
+                if counted(i) {
+                    let (lo, hi) = &mut column[scores[i].proposal_index()];
+                    (*lo, *hi) = (f64::min(*lo, x), f64::max(*hi, x));
+                }
+            }
+        }
+        column
+    };
+    let columns: Vec<Vec<(f64, f64)>> = match counts {
+        None => (0..criteria).map(|c| column(c, &|_| true)).collect(),
+        Some(k) => (0..criteria).map(|c| column(c, &|i| k[i] > 0)).collect(),
+    };
+    let mut ranges = vec![None; proposals * criteria];
+    for (p, slots) in ranges.chunks_exact_mut(criteria.max(1)).enumerate() {
+        for (slot, column) in slots.iter_mut().zip(&columns) {
+            let (lo, hi) = column[p];
+            *slot = (lo <= hi).then_some((lo, hi));
         }
     }
     RawRanges { criteria, ranges }

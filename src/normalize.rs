@@ -441,7 +441,7 @@ fn correct_criterion(
         .clone()
         .filter(move |&i| used(i))
         .map(|i| i as u32);
-    let (pooled_mean, pooled_sd) = weighted_mean_sd(valid.map(|i| (raw(i), count(i))));
+    let pooled = (rule.uses_pooled()).then(|| weighted_mean_sd(valid.map(|i| (raw(i), count(i)))));
     rule.check_criterion(criterion, &mut out.warnings);
     // Each juror's valid scores in turn, in one reused list.
     let mut mine: Vec<u32> = Vec::new();
@@ -462,8 +462,7 @@ fn correct_criterion(
             counts,
             mean,
             sd,
-            pooled_mean,
-            pooled_sd,
+            pooled,
             fitted,
         };
         let map = rule.juror(&view, out);
@@ -497,6 +496,12 @@ trait Corrector: Sync {
     /// `None` (the fitted methods' [`Corrector::fit`] is used) for every other method.
     fn sample(&self, _input: &FitInput<'_>) -> Option<Sampled> {
         None
+    }
+
+    /// Whether the method corrects toward the criterion's pooled mean and spread
+    /// ([`JurorScores::pooled`]), which are taken only then.
+    fn uses_pooled(&self) -> bool {
+        false
     }
 
     /// Warns, once per criterion and before any juror's warning, of what the method makes of
@@ -534,9 +539,9 @@ struct JurorScores<'a> {
     /// Weighted mean and population standard deviation of the juror's raw scores.
     mean: f64,
     sd: f64,
-    /// The same over every valid score of the criterion.
-    pooled_mean: f64,
-    pooled_sd: f64,
+    /// The same over every valid score of the criterion, when the method uses them
+    /// ([`Corrector::uses_pooled`]; read them with [`JurorScores::pooled`]).
+    pooled: Option<(f64, f64)>,
     /// The fitted methods' biases and scales of the criterion's jurors.
     fitted: Option<(&'a [f64], &'a [f64])>,
 }
@@ -550,6 +555,17 @@ impl JurorScores<'_> {
     /// How many times score `i` counts.
     fn count(&self, i: u32) -> f64 {
         self.counts.map_or(1.0, |k| k[i as usize] as f64)
+    }
+
+    /// The weighted mean and population standard deviation of every valid raw score of the
+    /// criterion.
+    ///
+    /// # Panics
+    ///
+    /// When the method does not say it uses them ([`Corrector::uses_pooled`]).
+    fn pooled(&self) -> (f64, f64) {
+        self.pooled
+            .expect("a method reading the pooled mean and spread says so (uses_pooled)")
     }
 
     /// Whether the juror gave the same score everywhere (or only one score).

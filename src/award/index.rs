@@ -67,6 +67,19 @@ pub(crate) fn juror_scores(
     used: impl Fn(usize) -> bool,
     out: &mut Vec<u32>,
 ) {
+    juror_reviews(award, runs, j, used, out, |_| {});
+}
+
+/// [`juror_scores`], handing each review (the run of `out` on one proposal) to `review` as
+/// soon as it is merged, in order.
+pub(crate) fn juror_reviews(
+    award: &Award,
+    runs: &Runs,
+    j: usize,
+    used: impl Fn(usize) -> bool,
+    out: &mut Vec<u32>,
+    mut review: impl FnMut(&[u32]),
+) {
     out.clear();
     let scores = award.scores();
     // The next valid score of each criterion's run, its proposal (`usize::MAX` past the
@@ -95,10 +108,12 @@ pub(crate) fn juror_scores(
         if p == usize::MAX {
             break;
         }
+        let start = out.len();
         for h in heads.iter_mut().filter(|h| h.1 == p) {
             out.push(h.0 as u32);
             *h = head(h.0 + 1, h.2);
         }
+        review(&out[start..]);
     }
 }
 

@@ -1,16 +1,25 @@
 //! One juror's statistics: counts, mean and spread, leniency and scale, agreement with the
 //! leave-one-out consensus, reviews, and home residuals.
 
+use std::ops::Range;
+
 use super::cells::Cells;
 use super::{Home, JurorDiagnostics, MIN_AGREEMENT_PAIRS};
 use crate::aggregate::ProposalValues;
 use crate::award::Award;
 use crate::normalize::{Correction, JurorEffect};
 use crate::tolerance;
-use crate::util::stats::{runs, weighted_mean_sd};
+use crate::util::stats::weighted_mean_sd;
 
-/// Everything about juror `j`, whose valid scores are `mine` (by proposal, then criterion),
-/// but the flags and the status counts.
+/// A juror's valid scores, by proposal, then criterion, and their reviews: the runs of
+/// `mine` on one proposal, in order.
+pub(super) struct Scores<'a> {
+    pub(super) mine: &'a [u32],
+    pub(super) reviews: &'a [Range<usize>],
+}
+
+/// Everything about juror `j`, whose valid scores and reviews are `theirs`, but the flags
+/// and the status counts.
 pub(super) fn juror(
     award: &Award,
     correction: &Correction,
@@ -18,8 +27,9 @@ pub(super) fn juror(
     cells: &Cells,
     home_attributes: &[String],
     j: usize,
-    mine: &[u32],
+    theirs: &Scores<'_>,
 ) -> JurorDiagnostics {
+    let mine = theirs.mine;
     let scores = award.scores();
     let criteria = &award.rubric().criteria;
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
@@ -59,7 +69,7 @@ pub(super) fn juror(
         .collect();
     d.pairs = pairs.len();
     d.agreement = pearson(&pairs);
-    count_reviews(award, mine, &mut d);
+    count_reviews(award, theirs, &mut d);
     d.home = home_attributes
         .iter()
         .map(|a| home(award, correction, values, j, a, mine))
@@ -67,9 +77,9 @@ pub(super) fn juror(
     d
 }
 
-/// Counts the juror's reviews (runs of `mine` on one proposal) into `d`: all of them, those
-/// of two scores or more, and those of these whose scores sit at one position on their scales.
-fn count_reviews(award: &Award, mine: &[u32], d: &mut JurorDiagnostics) {
+/// Counts the juror's reviews into `d`: all of them, those of two scores or more, and those
+/// of these whose scores sit at one position on their scales.
+fn count_reviews(award: &Award, theirs: &Scores<'_>, d: &mut JurorDiagnostics) {
     let scores = award.scores();
     let criteria = &award.rubric().criteria;
     let raw = |i: u32| scores[i as usize].raw().unwrap_or(0.0);
@@ -77,8 +87,8 @@ fn count_reviews(award: &Award, mine: &[u32], d: &mut JurorDiagnostics) {
         let scale = criteria[scores[i as usize].criterion_index()].scale;
         (raw(i) - scale.min) / scale.width()
     };
-    for run in runs(mine.len(), |k| scores[mine[k] as usize].proposal_index()) {
-        let review = &mine[run];
+    for run in theirs.reviews {
+        let review = &theirs.mine[run.clone()];
         d.reviews += 1;
         if review.len() >= 2 {
             d.multi_reviews += 1;

@@ -20,17 +20,22 @@ impl Corrector for Ratio {
         }
     }
 
+    fn uses_pooled(&self) -> bool {
+        true
+    }
+
     fn juror(&self, of: &JurorScores<'_>, out: &mut Part<'_>) -> Option<(f64, f64)> {
-        if of.mean <= 0.0 || of.pooled_mean <= 0.0 {
+        let (pooled_mean, _) = of.pooled();
+        if of.mean <= 0.0 || pooled_mean <= 0.0 {
             // Not a matter of spread: the juror's scores may well differ.
             out.warnings.push(Warning::RatioUndefined {
                 juror: of.award.jurors().id(of.juror).to_string(),
                 criterion: of.criterion.id.clone(),
                 mean: number(of.mean),
-                pooled_mean: number(of.pooled_mean),
+                pooled_mean: number(pooled_mean),
             });
             return Some((0.0, 1.0));
         }
-        Some((0.0, of.mean / of.pooled_mean))
+        Some((0.0, of.mean / pooled_mean))
     }
 }

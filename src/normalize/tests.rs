@@ -1,7 +1,6 @@
 use super::*;
 use crate::fit::{fit_affine, AffineOptions};
 use crate::testkit;
-use crate::util::stats::runs;
 use crate::Settings;
 
 fn award(rows: &[(&str, &str, f64)]) -> Award {
@@ -449,11 +448,4 @@ fn a_fit_stopped_at_its_iteration_limit_is_a_loud_warning() {
         let c = correct(&award, &status, method);
         assert!(c.warnings.iter().all(|w| w.kind() != "not_converged"));
     }
-}
-
-#[test]
-fn runs_split_on_key_changes() {
-    let keys = [1, 1, 2, 3, 3, 3];
-    assert_eq!(runs(6, |i| keys[i]), vec![0..2, 2..3, 3..6]);
-    assert!(runs(0, |i| keys[i]).is_empty());
 }

@@ -6,6 +6,7 @@ use crate::award::index::bucket_starts;
 use crate::award::Award;
 use crate::ids::ProposalId;
 use crate::outcome::Outcome;
+use crate::rank::Tie;
 use crate::winners::Winner;
 
 /// One proposal's line in the ranking.
@@ -55,6 +56,9 @@ pub(crate) struct Rows<'a> {
     /// `ties[tie_start[p]..tie_start[p + 1]]` (one list for all, not a list each).
     tie_start: Vec<usize>,
     ties: Vec<usize>,
+    /// Per tie of more than [`NAMED_IN_NOTE`] proposals, its note for the members not
+    /// named in it (all but the first [`NAMED_IN_NOTE`]): the same text for each of them.
+    unnamed: Vec<Option<String>>,
 }
 
 impl<'a> Rows<'a> {
@@ -70,12 +74,22 @@ impl<'a> Rows<'a> {
                 fill[p] += 1;
             }
         }
-        Rows {
+        let mut rows = Rows {
             award,
             outcome,
             tie_start,
             ties,
-        }
+            unnamed: Vec::new(),
+        };
+        rows.unnamed = (all.iter())
+            .map(|tie| {
+                let outsider = tie.proposals.get(NAMED_IN_NOTE)?;
+                let mut note = String::new();
+                rows.push_tie(&mut note, tie, *outsider);
+                Some(note)
+            })
+            .collect();
+        rows
     }
 
     /// The ties proposal `p` took part in, in ranking order.
@@ -102,19 +116,52 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// Tie `tie`'s note in proposal `p`'s row (`p` one of its proposals), pushed to `note`.
+    fn push_tie(&self, note: &mut String, tie: &Tie, p: usize) {
+        match &tie.rule {
+            Some(_) => note.push_str("tie on total with "),
+            None => note.push_str("equal with "),
+        }
+        self.push_ids(note, &tie.proposals, p);
+        match &tie.rule {
+            Some(rule) => {
+                // Writing to a String cannot fail.
+                let _ = write!(note, " broken by {rule}");
+            }
+            None => note.push_str(" after every tie-break rule"),
+        }
+    }
+
     /// Proposal `p`'s row.
     pub(crate) fn row(&self, p: usize) -> RankingRow {
-        let outcome = self.outcome;
-        let v = &outcome.values[p];
-        // The notes, separated by "; ".
+        let v = &self.outcome.values[p];
         let mut note = String::with_capacity(256);
+        self.note_into(&mut note, p);
+        RankingRow {
+            proposal: ProposalId::from(p),
+            rank: self.outcome.ranking.rank[p],
+            total: v.total,
+            winner: self.outcome.selection.winner[p],
+            eligible: self.outcome.ineligible[p].is_empty(),
+            reviews: v.reviews,
+            values: v.values.clone(),
+            spread: v.spread,
+            note,
+        }
+    }
+
+    /// Proposal `p`'s note ([`RankingRow::note`]), written into `note` (cleared first).
+    pub(crate) fn note_into(&self, note: &mut String, p: usize) {
+        note.clear();
+        let outcome = self.outcome;
+        // The notes, separated by "; ".
         let next = |note: &mut String| {
             if !note.is_empty() {
                 note.push_str("; ");
             }
         };
         if !outcome.ineligible[p].is_empty() {
-            next(&mut note);
+            next(note);
             note.push_str("not eligible: ");
             for (k, reason) in outcome.ineligible[p].iter().enumerate() {
                 if k > 0 {
@@ -123,42 +170,25 @@ impl<'a> Rows<'a> {
                 let _ = write!(note, "{reason}");
             }
         }
-        for tie in self.ties_of(p).iter().map(|&t| &outcome.ranking.ties[t]) {
-            next(&mut note);
-            match &tie.rule {
-                Some(_) => note.push_str("tie on total with "),
-                None => note.push_str("equal with "),
-            }
-            self.push_ids(&mut note, &tie.proposals, p);
-            match &tie.rule {
-                Some(rule) => {
-                    // Writing to a String cannot fail.
-                    let _ = write!(note, " broken by {rule}");
-                }
-                None => note.push_str(" after every tie-break rule"),
+        for &t in self.ties_of(p) {
+            next(note);
+            let tie = &outcome.ranking.ties[t];
+            let named = &tie.proposals[..tie.proposals.len().min(NAMED_IN_NOTE)];
+            match &self.unnamed[t] {
+                Some(text) if !named.contains(&p) => note.push_str(text),
+                _ => self.push_tie(note, tie, p),
             }
         }
         if let Some(reason) = &outcome.selection.passed_over[p] {
-            next(&mut note);
+            next(note);
             let _ = write!(note, "{reason}");
         }
         // Outcomes from `score_with` carry no diagnostics: no reader flag then.
         let flag = outcome.diagnostics.proposals.get(p);
         if let Some(reason) = flag.and_then(|d| d.needs_reader.as_ref()) {
-            next(&mut note);
+            next(note);
             note.push_str("needs another reader: ");
             note.push_str(reason);
-        }
-        RankingRow {
-            proposal: ProposalId::from(p),
-            rank: outcome.ranking.rank[p],
-            total: v.total,
-            winner: outcome.selection.winner[p],
-            eligible: outcome.ineligible[p].is_empty(),
-            reviews: v.reviews,
-            values: v.values.clone(),
-            spread: v.spread,
-            note,
         }
     }
 }
@@ -166,6 +196,41 @@ impl<'a> Rows<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit;
+
+    #[test]
+    fn a_tie_of_eight_names_the_first_five_others_in_every_members_note() {
+        // One juror gives eight proposals the same score: one tie, broken by lottery. The
+        // five named first name the other four of them and the sixth; the three after
+        // share one note (kept once), naming the first five.
+        let ids: Vec<String> = (1..=8).map(|p| format!("P{p}")).collect();
+        let scores: Vec<(&str, &str, f64)> = ids.iter().map(|p| ("a", p.as_str(), 3.0)).collect();
+        let award = testkit::single(
+            testkit::one_criterion(0.0, 10.0),
+            crate::Settings::default(),
+            &scores,
+        );
+        let outcome = crate::score(&award);
+        let [tie] = &outcome.ranking.ties[..] else {
+            panic!("one tie: {:?}", outcome.ranking.ties)
+        };
+        let rows = Rows::new(&award, &outcome);
+        let mut note = String::from("left over");
+        for &p in &tie.proposals {
+            let named: Vec<&str> = (tie.proposals.iter())
+                .filter(|&&q| q != p)
+                .take(5)
+                .map(|&q| award.proposals().id(q))
+                .collect();
+            let want = format!(
+                "tie on total with {} and 2 others broken by lottery",
+                named.join(", ")
+            );
+            rows.note_into(&mut note, p);
+            assert_eq!(note, want);
+            assert_eq!(rows.row(p).note, want);
+        }
+    }
 
     #[test]
     fn an_outcome_without_diagnostics_ranks_the_same_without_reader_notes() {

@@ -36,6 +36,10 @@ pub(crate) fn push_number(out: &mut String, x: f64) {
 /// 10 to the power [`DECIMALS`].
 const SCALE: u64 = 10u64.pow(DECIMALS as u32);
 
+/// [`DECIMALS`] zeros, the most a fraction is padded with.
+const ZEROS: &str = "000000";
+const _: () = assert!(ZEROS.len() == DECIMALS);
+
 /// Appends `k / 10⁶` written out, without trailing zeros, never `-0`.
 fn push_scaled_integer(out: &mut String, k: i64) {
     if k < 0 {
@@ -55,7 +59,7 @@ fn push_scaled_integer(out: &mut String, k: i64) {
     }
     let frac = digits.format(frac);
     out.push('.');
-    out.extend(std::iter::repeat_n('0', width - frac.len()));
+    out.push_str(&ZEROS[..width - frac.len()]);
     out.push_str(frac);
 }
 

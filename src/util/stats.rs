@@ -1,7 +1,5 @@
 //! Small statistics shared by the stages.
 
-use std::ops::Range;
-
 /// Weighted population mean and standard deviation of `(value, weight)` pairs (two passes;
 /// 0 and 0 for no weight).
 pub fn weighted_mean_sd(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64) {
@@ -14,19 +12,4 @@ pub fn weighted_mean_sd(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> (f64
     let mean = sum / w;
     let ss: f64 = pairs.map(|(x, k)| k * (x - mean) * (x - mean)).sum();
     (mean, (ss / w).sqrt())
-}
-
-/// The maximal runs of consecutive indices `0..n` that share a key.
-pub fn runs<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=n {
-        if i == n || key(i) != key(start) {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i;
-        }
-    }
-    out
 }

@@ -2,10 +2,11 @@
 
 use std::io;
 
-use super::super::rows::{RankingRow, Rows};
+use super::super::rows::Rows;
 use super::super::{text, Report};
 use super::{write_blocks, writer, yes, Columns, RankingCsv};
 use crate::award::Award;
+use crate::ids::ProposalId;
 use crate::outcome::Outcome;
 use crate::util::number::push_number;
 use crate::winners::Winner;
@@ -25,7 +26,7 @@ impl Report for RankingCsv {
         write_blocks(&outcome.listing_positions(), 512, 256, out, |w, ps| {
             let mut row = RowWriter::new(award, outcome, &attributes);
             for &p in ps {
-                row.write(w, rows.row(p))?;
+                row.write(w, &rows, p)?;
             }
             Ok(())
         })
@@ -60,12 +61,14 @@ fn ranking_header(award: &Award, uncertainty: bool) -> Vec<String> {
     header
 }
 
-/// Writes ranking rows, numbers through reused buffers: no string per cell.
+/// Writes ranking rows ([`crate::report::RankingRow`]'s fields, read from the outcome), numbers and notes
+/// through reused buffers: no string per cell or row.
 struct RowWriter<'a> {
     award: &'a Award,
-    uncertainty: Option<&'a crate::outcome::Uncertainty>,
+    outcome: &'a Outcome,
     attributes: &'a [&'a String],
     cell: String,
+    note: String,
     digits: itoa::Buffer,
 }
 
@@ -73,9 +76,10 @@ impl<'a> RowWriter<'a> {
     fn new(award: &'a Award, outcome: &'a Outcome, attributes: &'a [&'a String]) -> RowWriter<'a> {
         RowWriter {
             award,
-            uncertainty: outcome.uncertainty.as_ref(),
+            outcome,
             attributes,
             cell: String::new(),
+            note: String::with_capacity(256),
             digits: itoa::Buffer::new(),
         }
     }
@@ -95,33 +99,42 @@ impl<'a> RowWriter<'a> {
         w.write_field(&self.cell)
     }
 
-    fn write<W: io::Write>(&mut self, w: &mut csv::Writer<W>, row: RankingRow) -> csv::Result<()> {
-        let proposals = self.award.proposals();
-        let p = row.proposal;
-        self.int(w, row.rank)?;
+    /// Proposal `p`'s row, as [`Rows::row`] makes it.
+    fn write<W: io::Write>(
+        &mut self,
+        w: &mut csv::Writer<W>,
+        rows: &Rows<'_>,
+        p: usize,
+    ) -> csv::Result<()> {
+        let (proposals, outcome) = (self.award.proposals(), self.outcome);
+        let v = &outcome.values[p];
+        self.int(w, outcome.ranking.rank[p])?;
         w.write_field(text(proposals.id(p)).as_bytes())?;
         w.write_field(text(proposals.label(p)).as_bytes())?;
-        self.num(w, row.total)?;
-        w.write_field(row.winner.unwrap_or(Winner::No).as_str())?;
-        w.write_field(yes(row.eligible))?;
-        self.int(w, Some(row.reviews))?;
-        for v in &row.values {
-            self.num(w, *v)?;
+        self.num(w, v.total)?;
+        let winner = outcome.selection.winner[p];
+        w.write_field(winner.unwrap_or(Winner::No).as_str())?;
+        w.write_field(yes(outcome.ineligible[p].is_empty()))?;
+        self.int(w, Some(v.reviews))?;
+        for x in &v.values {
+            self.num(w, *x)?;
         }
-        self.num(w, Some(row.spread))?;
-        if let Some(u) = self.uncertainty {
-            self.num(w, Some(u.p_winner(p)))?;
-            let (lo, hi) = u.rank_interval(p).unzip();
+        self.num(w, Some(v.spread))?;
+        if let Some(u) = &outcome.uncertainty {
+            let id = ProposalId::from(p);
+            self.num(w, Some(u.p_winner(id)))?;
+            let (lo, hi) = u.rank_interval(id).unzip();
             self.int(w, lo)?;
             self.int(w, hi)?;
-            let (lo, hi) = u.total_interval(p).unzip();
+            let (lo, hi) = u.total_interval(id).unzip();
             self.num(w, lo)?;
             self.num(w, hi)?;
         }
         for a in self.attributes {
             w.write_field(text(proposals.attribute(p, a).unwrap_or("")).as_bytes())?;
         }
-        w.write_field(text(&row.note).as_bytes())?;
+        rows.note_into(&mut self.note, p);
+        w.write_field(text(&self.note).as_bytes())?;
         w.write_record(None::<&[u8]>)
     }
 }
