@@ -152,17 +152,18 @@ fn correct_within(
 #[derive(Clone)]
 pub(crate) struct Start {
     fit: Arc<SharedAffineFit>,
-    /// The designs of the whole award's fit, each observation numbered by its score in the
-    /// award, to recount for a replay's (kept by [`start`]).
+    /// The designs of a whole-award fit, to recount for a replay's: kept by the fit,
+    /// each observation numbered by its position; [`start`] numbers them by their scores in
+    /// the award, as [`Start::designs`] reads them.
     base: Option<Arc<Designs>>,
 }
 
 impl Start {
-    /// A start at `fit`, with no designs kept.
-    fn of(fit: SharedAffineFit) -> Start {
+    /// A start at `fit`, keeping `designs` (those of a whole-award fit) when given.
+    fn of(fit: SharedAffineFit, designs: Option<Designs>) -> Start {
         Start {
             fit: Arc::new(fit),
-            base: None,
+            base: designs.map(Arc::new),
         }
     }
 
@@ -187,24 +188,17 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
     }
     let ranges = criterion_runs(award);
     let used = |i: usize| status[i] == Status::Used;
-    let input = FitInput {
-        award,
-        ranges: &ranges,
-        used: &used,
-        counts: None,
-        options: &FitOptions::default(),
-        seed: award.settings().seed,
-        start: None,
-    };
-    let fit = corrector(method).fit(&input)?.start?.fit;
-    let (n_j, n_p) = (award.jurors().len(), award.proposals().len());
-    let mut designs = Designs::new(n_j, n_p, ranges.iter().map(|r| input.observations(r)));
+    let options = FitOptions::default();
+    let mut start = corrector(method)
+        .fit(&FitInput::whole(award, &ranges, &used, &options))?
+        .start?;
+    // Its designs, numbered by each observation's score in the award for the replays.
     let index: Vec<Vec<u32>> = (ranges.iter())
         .map(|r| r.clone().filter(|&i| used(i)).map(|i| i as u32).collect())
         .collect();
+    let designs = start.base.as_mut().and_then(Arc::get_mut)?;
     designs.renumber(|k, q| index[k][q]);
-    let base = Some(Arc::new(designs));
-    Some(Start { fit, base })
+    Some(start)
 }
 
 /// The observations the fitted methods fit on the whole award (its used scores, each of its
@@ -213,15 +207,8 @@ pub(crate) fn start(award: &Award, status: &[Status], method: Method) -> Option<
 pub(crate) fn observations(award: &Award, status: &[Status]) -> Vec<(usize, Vec<Observation>)> {
     let ranges = criterion_runs(award);
     let used = |i: usize| status[i] == Status::Used;
-    let input = FitInput {
-        award,
-        ranges: &ranges,
-        used: &used,
-        counts: None,
-        options: &FitOptions::default(),
-        seed: award.settings().seed,
-        start: None,
-    };
+    let options = FitOptions::default();
+    let input = FitInput::whole(award, &ranges, &used, &options);
     let criterion = |r: &Range<usize>| award.scores()[r.start].criterion_index();
     ranges
         .iter()
@@ -611,7 +598,26 @@ struct FitInput<'a> {
     start: Option<&'a Start>,
 }
 
-impl FitInput<'_> {
+impl<'a> FitInput<'a> {
+    /// The input of a fit of the whole award: the scores of `ranges` that are `used`, each
+    /// counted once, from scratch.
+    fn whole(
+        award: &'a Award,
+        ranges: &'a [Range<usize>],
+        used: &'a (dyn Fn(usize) -> bool + Sync),
+        options: &'a FitOptions,
+    ) -> FitInput<'a> {
+        FitInput {
+            award,
+            ranges,
+            used,
+            counts: None,
+            options,
+            seed: award.settings().seed,
+            start: None,
+        }
+    }
+
     /// The valid scores of the run `range` as the observations of a fit. Each criterion's
     /// observations are made when its fit needs them and dropped after: on a large award only
     /// one or two criteria's lists are held at once.

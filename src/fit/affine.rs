@@ -148,8 +148,8 @@ mod shared;
 
 pub(crate) use influence::{Adjoint, Influence};
 pub use pooled::{fit_affine_pooled, PooledAffineFit};
+pub(crate) use shared::Designs;
 pub use shared::{fit_affine_shared, SharedAffineFit};
-pub(crate) use shared::{fit_affine_shared_from, Designs};
 
 #[cfg(test)]
 mod influence_tests;

@@ -43,8 +43,8 @@ mod testkit;
 mod tests;
 
 pub use additive::{fit_additive, AdditiveFit};
+pub(crate) use affine::Designs;
 pub use affine::{fit_affine, fit_affine_pooled, fit_affine_shared, AffineFit, AffineOptions};
-pub(crate) use affine::{fit_affine_shared_from, Designs};
 pub(crate) use affine::{Adjoint, Influence};
 pub use affine::{PooledAffineFit, SharedAffineFit};
 pub use bayes::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};

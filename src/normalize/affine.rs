@@ -4,7 +4,7 @@
 use super::{
     Corrector, FitInput, Fitted, JurorScores, Part, Start, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
 };
-use crate::fit::{fit_affine_shared_from, AffineOptions};
+use crate::fit::{AffineOptions, Designs};
 use crate::warnings::Warning;
 
 /// Each juror's fitted bias on each criterion and one scale on all of them. A juror who read
@@ -28,13 +28,13 @@ impl Corrector for Affine {
             .start
             .zip(input.counts)
             .and_then(|(s, k)| s.designs(k));
-        let f = match recounted {
-            Some(designs) => designs.fit(&options, start),
-            None => {
-                let observations = input.ranges.iter().map(|range| input.observations(range));
-                fit_affine_shared_from(jurors, proposals, observations, &options, start)
-            }
-        };
+        let designs = recounted.unwrap_or_else(|| {
+            let observations = input.ranges.iter().map(|range| input.observations(range));
+            Designs::new(jurors, proposals, observations)
+        });
+        let f = designs.fit(&options, start);
+        // A whole-award fit keeps its designs for the replays' (`normalize::start`).
+        let whole = input.counts.is_none().then_some(designs);
         let held: Vec<usize> = (0..jurors).filter(|&j| f.held[j]).collect();
         let warnings = held
             .first()
@@ -56,7 +56,7 @@ impl Corrector for Affine {
             effects: (f.criteria.iter())
                 .map(|f| (f.bias.clone(), f.scale.clone()))
                 .collect(),
-            start: Some(Start::of(f)),
+            start: Some(Start::of(f, whole)),
         })
     }
 

@@ -95,24 +95,6 @@ pub fn fit_affine_shared(
     shared(n_jurors, &designs, opts, None)
 }
 
-/// [`fit_affine_shared`] on criteria made one at a time, each list of observations dropped
-/// once its design is built: on a large award only one criterion's list is held at once.
-///
-/// **Warm start.** With `start`, a fit of the same jurors, proposals and criteria (of the whole
-/// award, say, for a bootstrap replicate or the award without one juror), the iteration starts
-/// from its biases, values and scales instead of from the additive fit. It stops on the same
-/// test ([`FitOptions::tolerance`]), so the result is the cold fit's to within that tolerance
-/// (`docs/methods.md`, "Warm starts").
-pub(crate) fn fit_affine_shared_from(
-    n_jurors: usize,
-    n_proposals: usize,
-    criteria: impl Iterator<Item = Vec<Observation>>,
-    opts: &AffineOptions,
-    start: Option<&SharedAffineFit>,
-) -> SharedAffineFit {
-    Designs::new(n_jurors, n_proposals, criteria).fit(opts, start)
-}
-
 /// The criteria's designs of a shared fit: those of a whole award are kept to make those of
 /// its replays, the same observations each counted some number of times
 /// ([`Designs::recounted`]), without bucketing them again.
@@ -122,7 +104,8 @@ pub(crate) struct Designs {
 }
 
 impl Designs {
-    /// The designs of each criterion's observations, in the order given.
+    /// The designs of each criterion's observations, in the order given, each list dropped
+    /// once its design is built: on a large award only one criterion's list is held at once.
     pub(crate) fn new(
         n_jurors: usize,
         n_proposals: usize,
@@ -154,7 +137,13 @@ impl Designs {
         }
     }
 
-    /// [`fit_affine_shared_from`] on these designs.
+    /// [`fit_affine_shared`] on these designs.
+    ///
+    /// **Warm start.** With `start`, a fit of the same jurors, proposals and criteria (of the
+    /// whole award, say, for a bootstrap replicate or the award without one juror), the
+    /// iteration starts from its biases, values and scales instead of from the additive fit.
+    /// It stops on the same test ([`FitOptions::tolerance`]), so the result is the cold fit's
+    /// to within that tolerance (`docs/methods.md`, "Warm starts").
     pub(crate) fn fit(
         &self,
         opts: &AffineOptions,

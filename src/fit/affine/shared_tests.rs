@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use crate::fit::testkit::{affine_gradient, affine_opts, assert_close, sparse_design, Rng};
 use crate::fit::{
-    components, fit_additive, fit_affine_shared, fit_affine_shared_from, AffineOptions, Observation,
+    components, fit_additive, fit_affine_shared, AffineOptions, Designs, Observation,
 };
 
 /// Every juror scores every proposal on `nc` criteria: `scale[j] × value[p][c] + bias[j][c]`.
@@ -236,7 +236,7 @@ fn a_large_fit_is_the_same_on_any_thread_count_and_built_either_way() {
         pool.install(|| {
             (
                 fit_affine_shared(nj, np, &criteria, &opts),
-                fit_affine_shared_from(nj, np, criteria.iter().cloned(), &opts, None),
+                Designs::new(nj, np, criteria.iter().cloned()).fit(&opts, None),
             )
         })
     };
