@@ -202,6 +202,11 @@ impl Rubric {
         TieRule::parse_with(text, |id| self.criterion_index(id).is_some())
     }
 
+    /// Whether a proposal's values can fail a bar: a criterion threshold or a pass total.
+    pub(crate) fn has_bars(&self) -> bool {
+        self.pass_total.is_some() || self.criteria.iter().any(|c| c.threshold.is_some())
+    }
+
     /// The sum of the weights.
     pub fn total_weight(&self) -> f64 {
         self.criteria.iter().map(|c| c.weight).sum()

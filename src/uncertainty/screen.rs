@@ -496,13 +496,7 @@ impl<'a> Screen<'a> {
         let bars = touched
             .iter()
             .all(|&p| self.far_from_bars(j, p, s, far + own(p)));
-        bars && (far == 0.0 || self.no_bars())
-    }
-
-    /// Whether the rubric has no threshold and no pass total.
-    fn no_bars(&self) -> bool {
-        let rubric = self.award.rubric();
-        rubric.pass_total.is_none() && rubric.criteria.iter().all(|c| c.threshold.is_none())
+        bars && (far == 0.0 || !self.award.rubric().has_bars())
     }
 
     /// Whether proposal `p`'s criterion values and their sum stay on the same side of every

@@ -62,10 +62,7 @@ impl Affine {
         prefix: usize,
     ) -> Option<Affine> {
         let rubric = award.rubric();
-        if rubric.pass_total.is_some()
-            || rubric.criteria.iter().any(|c| c.threshold.is_some())
-            || !fit.converged
-        {
+        if rubric.has_bars() || !fit.converged {
             return None;
         }
         let order = &outcome.ranking.order;

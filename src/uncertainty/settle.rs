@@ -50,8 +50,7 @@ pub(super) fn margin(award: &Award) -> f64 {
 /// it when there is no runner-up), are at least [`margin`] apart, plus twice the tie
 /// tolerance of their size (so that the full fit cannot tie them either).
 pub(super) fn settled(award: &Award, outcome: &Outcome) -> bool {
-    let rubric = award.rubric();
-    if rubric.pass_total.is_some() || rubric.criteria.iter().any(|c| c.threshold.is_some()) {
+    if award.rubric().has_bars() {
         return false;
     }
     let warnings = &outcome.correction.warnings;
