@@ -221,6 +221,28 @@ impl RawRanges {
 /// then the columns are laid out proposal by proposal. Each cell's scores are met in the
 /// award's order either way.
 pub fn raw_ranges(award: &Award, status: &[Status], counts: Option<&[u32]>) -> RawRanges {
+    ranges_of(award, status, counts, |_| true)
+}
+
+/// [`raw_ranges`] on the criteria with a threshold, `None` on every other: all that
+/// [`reasons`] reads (a criterion's range serves only its threshold), without a pass over the
+/// scores of a criterion that has none.
+pub(crate) fn threshold_ranges(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+) -> RawRanges {
+    let criteria = &award.rubric().criteria;
+    ranges_of(award, status, counts, |c| criteria[c].threshold.is_some())
+}
+
+/// [`raw_ranges`] on the criteria `wanted`, `None` on every other.
+fn ranges_of(
+    award: &Award,
+    status: &[Status],
+    counts: Option<&[u32]>,
+    wanted: impl Fn(usize) -> bool,
+) -> RawRanges {
     let criteria = award.rubric().criteria.len();
     let proposals = award.proposals().len();
     let (scores, runs) = (award.scores(), award.runs());
@@ -238,15 +260,23 @@ pub fn raw_ranges(award: &Award, status: &[Status], counts: Option<&[u32]>) -> R
         }
         column
     };
-    let columns: Vec<Vec<(f64, f64)>> = match counts {
-        None => (0..criteria).map(|c| column(c, &|_| true)).collect(),
-        Some(k) => (0..criteria).map(|c| column(c, &|i| k[i] > 0)).collect(),
-    };
+    let columns: Vec<Option<Vec<(f64, f64)>>> = (0..criteria)
+        .map(|c| {
+            wanted(c).then(|| match counts {
+                None => column(c, &|_| true),
+                Some(k) => column(c, &|i| k[i] > 0),
+            })
+        })
+        .collect();
     let mut ranges = vec![None; proposals * criteria];
-    for (p, slots) in ranges.chunks_exact_mut(criteria.max(1)).enumerate() {
-        for (slot, column) in slots.iter_mut().zip(&columns) {
-            let (lo, hi) = column[p];
-            *slot = (lo <= hi).then_some((lo, hi));
+    if columns.iter().any(Option::is_some) {
+        for (p, slots) in ranges.chunks_exact_mut(criteria.max(1)).enumerate() {
+            for (slot, column) in slots.iter_mut().zip(&columns) {
+                if let Some(column) = column {
+                    let (lo, hi) = column[p];
+                    *slot = (lo <= hi).then_some((lo, hi));
+                }
+            }
         }
     }
     RawRanges { criteria, ranges }
@@ -269,6 +299,7 @@ fn below_bar(x: f64, bar: f64) -> String {
 mod tests {
     use super::*;
     use crate::testkit;
+    use crate::Settings;
 
     fn rubric() -> Rubric {
         testkit::rubric(
@@ -340,6 +371,40 @@ mod tests {
                 "2 valid reviews, fewer than min_reviews = 3",
                 "no valid score on impact"
             ]
+        );
+    }
+
+    #[test]
+    fn threshold_ranges_are_the_raw_ranges_of_the_criteria_with_a_threshold() {
+        // Two criteria, a threshold on the second only. The scores, by hand: P1 gets 1 and 4
+        // on `a`, 2 and 5 on `b`; P2 gets 3 on each, from one juror.
+        let r = testkit::rubric(
+            "[rubric]\nscale = { min = 0, max = 5 }\n\
+             [[rubric.criterion]]\nid = 'a'\nweight = 1\n\
+             [[rubric.criterion]]\nid = 'b'\nweight = 1\nthreshold = 3\n",
+        );
+        let award = testkit::award(
+            r,
+            Settings::default(),
+            &[
+                ("x", "P1", &[1.0, 2.0]),
+                ("y", "P1", &[4.0, 5.0]),
+                ("x", "P2", &[3.0, 3.0]),
+            ],
+        );
+        let status = crate::conflicts::statuses(&award);
+        let barred = threshold_ranges(&award, &status, None);
+        assert_eq!(barred.proposal(0), &[None, Some((2.0, 5.0))]);
+        assert_eq!(barred.proposal(1), &[None, Some((3.0, 3.0))]);
+        let all = raw_ranges(&award, &status, None);
+        assert_eq!(all.proposal(0), &[Some((1.0, 4.0)), Some((2.0, 5.0))]);
+        // Without a threshold, nothing is read.
+        let plain = testkit::criteria(0.0, 5.0, &[("a", 1.0), ("b", 1.0)]);
+        let award = testkit::award(plain, Settings::default(), &[("x", "P1", &[1.0, 2.0])]);
+        let status = crate::conflicts::statuses(&award);
+        assert_eq!(
+            threshold_ranges(&award, &status, None).proposal(0),
+            &[None, None]
         );
     }
 

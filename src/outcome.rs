@@ -329,7 +329,7 @@ fn scored_as(award: &Award, settings: &Settings, counts: Option<&[u32]>, run: Ru
     // beside it.
     let ((ineligible, ranking, selection), diagnostics) = rayon::join(
         || {
-            let raw = eligibility::raw_ranges(award, &status, counts);
+            let raw = eligibility::threshold_ranges(award, &status, counts);
             rank_and_select(award, settings, &values, &raw)
         },
         || {
