@@ -3,7 +3,7 @@
 
 use super::super::additive::AdditiveFit;
 use super::super::components::NONE;
-use super::super::design::{Design, Seg};
+use super::super::design::{add_by_component, Design, Seg};
 use super::super::FitOptions;
 use super::gauge::{moments, normalise, ComponentSums};
 use super::joint;
@@ -449,19 +449,18 @@ impl<'a> Criterion<'a> {
         let sums = &mut self.pull_sums;
         sums.clear();
         sums.resize(2 * nc, 0.0);
-        let per_p = d
-            .proposal_comp
-            .iter()
-            .zip(&self.value_terms)
-            .zip(&d.proposal_weight);
-        for ((&c, &(g, h)), &dp) in per_p {
-            if c != NONE && live[c as usize] {
-                let c = c as usize;
-                let r = dp / (h + k[c] * dp);
-                sums[2 * c] += r * g;
-                sums[2 * c + 1] += r * h;
-            }
-        }
+        let (terms, dp) = (&self.value_terms, &d.proposal_weight);
+        add_by_component(
+            &d.proposal_comp,
+            |p, c| {
+                live[c].then(|| {
+                    let ((g, h), dp) = (terms[p], dp[p]);
+                    let r = dp / (h + k[c] * dp);
+                    [r * g, r * h]
+                })
+            },
+            sums,
+        );
         m.clear();
         m.extend((0..nc).map(|c| {
             if k[c] > 0.0 {

@@ -2,38 +2,41 @@
 //! moments, and the gauge step.
 
 use super::super::components::NONE;
-use super::super::design::Design;
+use super::super::design::{add_by_component, Design};
 
 /// Two sums per component and the gauge step's scale `s`, kept from one sweep to the next
 /// for their allocations.
 #[derive(Default)]
 pub(super) struct ComponentSums {
-    first: Vec<f64>,
-    second: Vec<f64>,
+    /// Component `c`'s two sums at `2c` and `2c + 1`.
+    pairs: Vec<f64>,
     scale: Vec<f64>,
 }
 
 impl ComponentSums {
     /// `Σ x(i).0` and `Σ x(i).1` over each component's jurors (if `jurors`) or proposals, in
-    /// index order, into `first` and `second`.
+    /// index order, into `pairs`.
     fn sum(&mut self, d: &Design, jurors: bool, x: impl Fn(usize) -> (f64, f64)) {
         let comp = if jurors {
             &d.juror_comp
         } else {
             &d.proposal_comp
         };
-        let (first, second) = (&mut self.first, &mut self.second);
-        first.clear();
-        first.resize(d.n_comps, 0.0);
-        second.clear();
-        second.resize(d.n_comps, 0.0);
-        for (i, &c) in comp.iter().enumerate() {
-            if c != NONE {
+        self.pairs.clear();
+        self.pairs.resize(2 * d.n_comps, 0.0);
+        add_by_component(
+            comp,
+            |i, _| {
                 let (x, y) = x(i);
-                first[c as usize] += x;
-                second[c as usize] += y;
-            }
-        }
+                Some([x, y])
+            },
+            &mut self.pairs,
+        );
+    }
+
+    /// Component `c`'s two sums.
+    fn of(&self, c: usize) -> (f64, f64) {
+        (self.pairs[2 * c], self.pairs[2 * c + 1])
     }
 }
 
@@ -46,25 +49,24 @@ pub(super) fn moments(
     wsum: &[f64],
     (mean, var, dev): (&mut Vec<f64>, &mut Vec<f64>, &mut Vec<f64>),
 ) {
-    let per_p = || d.proposal_comp.iter().zip(&d.proposal_weight).zip(v);
+    let dp = &d.proposal_weight;
     mean.clear();
     mean.resize(d.n_comps, 0.0);
-    for ((&c, &dp), &v) in per_p() {
-        if c != NONE {
-            mean[c as usize] += dp * v;
-        }
-    }
+    add_by_component(&d.proposal_comp, |p, _| Some([dp[p] * v[p]]), mean);
     mean.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
     var.clear();
     var.resize(d.n_comps, 0.0);
     dev.clear();
     dev.resize(d.n_proposals, 0.0);
-    for (((&c, &dp), &v), dev) in per_p().zip(dev.iter_mut()) {
-        if c != NONE {
-            *dev = v - mean[c as usize];
-            var[c as usize] += dp * dev.powi(2);
-        }
-    }
+    let m = &mean[..];
+    add_by_component(
+        &d.proposal_comp,
+        |p, c| {
+            dev[p] = v[p] - m[c];
+            Some([dp[p] * dev[p].powi(2)])
+        },
+        var,
+    );
     var.iter_mut().zip(wsum).for_each(|(s, w)| *s /= w);
 }
 
@@ -88,15 +90,13 @@ pub(super) fn normalise(
     let rescale = identified.contains(&true);
     if rescale {
         sums.sum(d, true, |j| if on(j) { (a[j], 1.0) } else { (0.0, 0.0) });
-        sums.scale.clear();
-        sums.scale
-            .extend(sums.first.iter().zip(&sums.second).map(|(&sum, &ids)| {
-                if ids > 0.0 {
-                    sum / ids
-                } else {
-                    1.0
-                }
-            }));
+        let scale: Vec<f64> = (0..d.n_comps)
+            .map(|c| match sums.of(c) {
+                (sum, ids) if ids > 0.0 => sum / ids,
+                _ => 1.0,
+            })
+            .collect();
+        sums.scale = scale;
         for (a, &c) in a.iter_mut().zip(&d.juror_comp) {
             if c != NONE && live[c as usize] {
                 *a /= sums.scale[c as usize];
@@ -105,10 +105,11 @@ pub(super) fn normalise(
     }
     let count = &d.juror_count;
     sums.sum(d, true, |j| (count[j] * b[j], count[j] * a[j]));
-    let (nb, na, s) = (&sums.first, &sums.second, &sums.scale);
+    let s = &sums.scale;
     for ((b, &a), &c) in b.iter_mut().zip(&*a).zip(&d.juror_comp) {
         if c != NONE && live[c as usize] {
-            *b -= a * nb[c as usize] / na[c as usize];
+            let (nb, na) = sums.of(c as usize);
+            *b -= a * nb / na;
         }
     }
     for (v, &c) in v.iter_mut().zip(&d.proposal_comp) {
@@ -117,7 +118,8 @@ pub(super) fn normalise(
             if rescale {
                 *v *= s[c];
             }
-            *v += nb[c] / na[c];
+            let (nb, na) = sums.of(c);
+            *v += nb / na;
         }
     }
 }
