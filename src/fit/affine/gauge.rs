@@ -90,13 +90,12 @@ pub(super) fn normalise(
     let rescale = identified.contains(&true);
     if rescale {
         sums.sum(d, true, |j| if on(j) { (a[j], 1.0) } else { (0.0, 0.0) });
-        let scale: Vec<f64> = (0..d.n_comps)
-            .map(|c| match sums.of(c) {
-                (sum, ids) if ids > 0.0 => sum / ids,
-                _ => 1.0,
-            })
-            .collect();
-        sums.scale = scale;
+        let ComponentSums { pairs, scale } = &mut *sums;
+        scale.clear();
+        scale.extend(pairs.chunks_exact(2).map(|sums| match sums {
+            &[sum, ids] if ids > 0.0 => sum / ids,
+            _ => 1.0,
+        }));
         for (a, &c) in a.iter_mut().zip(&d.juror_comp) {
             if c != NONE && live[c as usize] {
                 *a /= sums.scale[c as usize];
