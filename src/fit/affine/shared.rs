@@ -476,14 +476,15 @@ impl Extrapolation {
         }
         let alpha = -(rr / uu).sqrt();
         if alpha < -1.0 && alpha.is_finite() {
-            let x: Vec<f64> = (0..x0.len())
-                .map(|k| {
-                    let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
-                    x0[k] - 2.0 * alpha * r + alpha * alpha * u
-                })
-                .collect();
+            let mut x = self.spare.pop().unwrap_or_default();
+            x.clear();
+            x.extend((0..x0.len()).map(|k| {
+                let (r, u) = (x1[k] - x0[k], x2[k] - 2.0 * x1[k] + x0[k]);
+                x0[k] - 2.0 * alpha * r + alpha * alpha * u
+            }));
             self.last = Some(sq(x2, x1));
             Self::set(crits, &x);
+            self.spare.push(x);
         }
         self.spare.append(&mut self.states);
     }
