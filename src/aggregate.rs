@@ -18,7 +18,7 @@ mod column;
 mod reviews;
 
 use column::Column;
-use reviews::reviews;
+use reviews::reviews as reviews_of;
 
 /// What aggregation found for one proposal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -56,6 +56,19 @@ pub fn aggregate_counted(
     how: Aggregate,
     trim: usize,
 ) -> (Vec<ProposalValues>, Vec<Warning>) {
+    aggregate_reviewed(award, (status, counts, None), correction, how, trim)
+}
+
+/// [`aggregate_counted`] with each proposal's number of reviews given (`reviews`, as `counts`
+/// weigh them) instead of counted again: a bootstrap draw keeps it
+/// ([`crate::outcome::Replay::score_drawn`]).
+pub(crate) fn aggregate_reviewed(
+    award: &Award,
+    (status, counts, reviews): (&[Status], Option<&[u32]>, Option<&[usize]>),
+    correction: &Correction,
+    how: Aggregate,
+    trim: usize,
+) -> (Vec<ProposalValues>, Vec<Warning>) {
     let rubric = award.rubric();
     let count = |i: usize| counts.map_or(1, |k| k[i]);
     let used = |i: usize| status[i] == Status::Used && count(i) > 0;
@@ -70,7 +83,10 @@ pub fn aggregate_counted(
                 .map(|c| Column::new(award, runs, c, once, used, count, &correction.corrected))
                 .collect::<Vec<Column>>()
         },
-        || reviews(award, runs, counts.is_none(), used, count),
+        || match reviews {
+            Some(given) => given.to_vec(),
+            None => reviews_of(award, runs, counts.is_none(), used, count),
+        },
     );
     // The median and the trimmed mean need each cell's scores.
     let index = (how != Aggregate::Mean).then(|| ByProposal::new(award, used));

@@ -207,7 +207,7 @@ impl Replay {
         self.score_within(award, settings, counts, &FitOptions::default())
     }
 
-    /// [`Replay::score`] with the fitted methods stopped as `options` say (to within their
+    /// [`Replay::score_within`] with the fitted methods stopped as `options` say (to within their
     /// tolerance of the fit [`Replay::score`] stops at, and unconverged, with a
     /// [`Warning::NotConverged`] in the correction's warnings, after their most sweeps).
     pub(crate) fn score_within(
@@ -217,6 +217,32 @@ impl Replay {
         counts: &[u32],
         options: &FitOptions,
     ) -> Outcome {
+        self.scored(award, settings, counts, *options, None)
+    }
+
+    /// [`Replay::score`] of a bootstrap draw whose `counts` keep every proposal's number of
+    /// reviews, `reviews[p]` (each review's valid scores all counted as often as the review was
+    /// drawn, and as many draws as reviews): the same outcome, without counting the reviews
+    /// again.
+    pub(crate) fn score_drawn(
+        &self,
+        award: &Award,
+        settings: &Settings,
+        counts: &[u32],
+        reviews: &[usize],
+    ) -> Outcome {
+        let options = FitOptions::default();
+        self.scored(award, settings, counts, options, Some(reviews))
+    }
+
+    fn scored(
+        &self,
+        award: &Award,
+        settings: &Settings,
+        counts: &[u32],
+        options: FitOptions,
+        reviews: Option<&[usize]>,
+    ) -> Outcome {
         assert_eq!(
             counts.len(),
             award.scores().len(),
@@ -225,7 +251,8 @@ impl Replay {
         let run = Run {
             diagnose: false,
             replay: Some(self),
-            options: *options,
+            options,
+            reviews,
         };
         scored_as(award, settings, Some(counts), run)
     }
@@ -237,18 +264,21 @@ impl Replay {
             diagnose: false,
             replay: Some(self),
             options: FitOptions::default(),
+            reviews: None,
         };
         scored_as(award, settings, None, run)
     }
 }
 
 /// How [`scored_as`] runs: with the diagnostics, or as a replay (statuses and start given,
-/// no warnings); the fitted methods stopped as `options` say.
+/// no warnings); the fitted methods stopped as `options` say; each proposal's number of
+/// reviews given when the counts are known to keep it ([`Replay::score_drawn`]).
 #[derive(Clone, Copy)]
 struct Run<'a> {
     diagnose: bool,
     replay: Option<&'a Replay>,
     options: FitOptions,
+    reviews: Option<&'a [usize]>,
 }
 
 /// [`score_counted`], and the diagnostics when `diagnose` (their warnings last).
@@ -257,6 +287,7 @@ fn scored(award: &Award, settings: &Settings, counts: Option<&[u32]>, diagnose: 
         diagnose,
         replay: None,
         options: FitOptions::default(),
+        reviews: None,
     };
     scored_as(award, settings, counts, run)
 }
@@ -300,10 +331,9 @@ fn scored_as(award: &Award, settings: &Settings, counts: Option<&[u32]>, run: Ru
                 start,
                 &run.options,
             );
-            let aggregated = aggregate::aggregate_counted(
+            let aggregated = aggregate::aggregate_reviewed(
                 award,
-                &status,
-                counts,
+                (&status, counts, run.reviews),
                 &correction,
                 settings.aggregate,
                 settings.trim,

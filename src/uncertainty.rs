@@ -70,6 +70,7 @@ pub fn estimate(
         };
     }
     let reviews = Reviews::new(award, &outcome.status);
+    let per_proposal = reviews.per_proposal();
     let n = award.proposals().len();
     let runs: Vec<Replicate> = (0..replicates)
         .into_par_iter()
@@ -81,7 +82,7 @@ pub fn estimate(
                 seed: lottery,
                 ..settings.clone()
             };
-            let o = replay.score(award, &settings, &counts);
+            let o = replay.score_drawn(award, &settings, &counts, &per_proposal);
             tick(Run::Replicate);
             Replicate::of(&o)
         })
@@ -262,6 +263,11 @@ impl Reviews {
         }
     }
 
+    /// Each proposal's number of valid reviews, which every draw keeps.
+    fn per_proposal(&self) -> Vec<usize> {
+        self.of_proposal.iter().map(|r| r.len()).collect()
+    }
+
     /// Replicate `r`'s multiplicity of every score (each proposal's reviews drawn with
     /// replacement, as many times as it has reviews) and the seed of its lottery, the next
     /// number of the stream (seed, r).
@@ -334,6 +340,57 @@ mod tests {
             reviews.draw(7, 1).1,
             "each replicate its lottery"
         );
+    }
+
+    #[test]
+    fn a_draw_keeps_every_proposals_reviews_so_a_replicate_need_not_count_them() {
+        // Two criteria. c leaves one of P2's scores blank (the review still counts), a has a
+        // conflict on P3 (not a review), b scores P1 with a confidence of 2. By hand: P1 has 3
+        // reviews (a, b, c), P2 3 (a, b, c), P3 2 (b, c).
+        let rubric = testkit::criteria(0.0, 10.0, &[("q", 1.0), ("r", 2.0)]);
+        let rows: [(&str, &str, &[f64]); 7] = [
+            ("a", "P1", &[1.0, 2.0]),
+            ("c", "P1", &[5.0, 6.0]),
+            ("a", "P2", &[2.0, 2.0]),
+            ("b", "P2", &[7.0, 1.0]),
+            ("b", "P3", &[4.0, 4.0]),
+            ("c", "P3", &[6.0, 8.0]),
+            ("a", "P3", &[9.0, 9.0]),
+        ];
+        let mut b = testkit::builder(rubric, Settings::default(), &rows);
+        b.score_with_confidence("b", "P1", "q", Some(3.0), 2.0)
+            .score_with_confidence("b", "P1", "r", Some(4.0), 2.0)
+            .score("c", "P2", "q", Some(3.0))
+            .score("c", "P2", "r", None)
+            .conflict("a", "P3", "");
+        let award = b.build().unwrap();
+        let status = crate::conflicts::statuses(&award);
+        let reviews = Reviews::new(&award, &status);
+        let given = reviews.per_proposal();
+        assert_eq!(given, vec![3, 3, 2]);
+        for method in [
+            Method::None,
+            Method::Additive,
+            Method::Affine,
+            Method::Zscore,
+        ] {
+            let settings = Settings {
+                method,
+                ..Settings::default()
+            };
+            let replay = Replay::new(&award, &settings);
+            for r in 0..40 {
+                let (counts, _) = reviews.draw(3, r);
+                // Counted again, as any counts are, and given: the same outcome.
+                let counted = replay.score(&award, &settings, &counts);
+                let drawn = replay.score_drawn(&award, &settings, &counts, &given);
+                let seen: Vec<usize> = counted.values.iter().map(|v| v.reviews).collect();
+                assert_eq!(seen, given, "{method:?}, replicate {r}");
+                assert_eq!(drawn.values, counted.values, "{method:?}, replicate {r}");
+                assert_eq!(drawn.ranking.rank, counted.ranking.rank);
+                assert_eq!(drawn.winners(), counted.winners());
+            }
+        }
     }
 
     #[test]
