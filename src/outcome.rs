@@ -207,7 +207,7 @@ impl Replay {
         self.score_within(award, settings, counts, &FitOptions::default())
     }
 
-    /// [`Replay::score_within`] with the fitted methods stopped as `options` say (to within their
+    /// [`Replay::score`] with the fitted methods stopped as `options` say (to within their
     /// tolerance of the fit [`Replay::score`] stops at, and unconverged, with a
     /// [`Warning::NotConverged`] in the correction's warnings, after their most sweeps).
     pub(crate) fn score_within(
@@ -235,6 +235,7 @@ impl Replay {
         self.scored(award, settings, counts, options, Some(reviews))
     }
 
+    /// The replay of `counts` as `run` says, with `reviews` when the counts keep them.
     fn scored(
         &self,
         award: &Award,
