@@ -60,21 +60,12 @@ pub(super) const SLOW: f64 = 0.01;
 /// [`EVERY`], each of them judging the design again (and a step that stopped at its cap is
 /// still taken again on the next sweep). On the shipped example's bootstrap replicates the
 /// fit then takes 22.3 sweeps on average against 24.5, and the 2,000 replicates about 30%
-/// less time. At 3 (its first value) the replicates of a 60,000-score conference, whose joint
-/// steps take 4, took 35.5 sweeps and 171 conjugate-gradient passes; at 4, 31.3 and 54, a
-/// quarter fewer passes in all, and the fits of twelve other awards 0.5 to 18% fewer
-/// (docs/performance.md, fourteenth session). At 5 two of the four designs of panels joined
-/// by one chair took 6 and 9 more sweeps (a capped step takes 5); at 4 they, the nearly-ring
-/// design and the sparse one took what they took at 3, to a sweep. The one-criterion and
-/// pooled fits keep a joint step every [`EVERY`] sweeps.
-pub(super) const EASY_STEPS: usize = 4;
+/// less time; the thresholds 3 to 6 gave the same sweeps there. The one-criterion and pooled
+/// fits keep a joint step every [`EVERY`] sweeps.
+pub(super) const EASY_STEPS: usize = 3;
 /// The sweeps between the periodic joint steps on a design whose last one was easy
-/// ([`EASY_STEPS`]): on sweeps 1, 41, 81… It was 20 at first: the periodic step at sweep 21
-/// broke the extrapolation's stride, and the fits of the example's and of nine simulated
-/// awards' replicates and runs without a juror took 2 to 9% more passes over the scores than
-/// with none after the first (docs/performance.md, fourteenth session); the designs that need
-/// the periodic steps (panels joined by one chair, a nearly-ring design) are never easy.
-pub(super) const EASY_EVERY: usize = 40;
+/// ([`EASY_STEPS`]): on sweeps 1, 21, 41…
+pub(super) const EASY_EVERY: usize = 20;
 /// A joint step ends when its residual has fallen by this factor (or to the fit's tolerance
 /// × the norm of `g`): on well-connected designs that takes one or two steps.
 const REDUCTION: f64 = 1e-2;
