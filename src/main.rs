@@ -12,6 +12,7 @@ use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
 use cli::progress::{Mode, Stage};
 
 fn main() -> ExitCode {
+    cli::memory::keep_freed_memory();
     let args = Args::parse();
     let result = match args.command {
         Command::Score(a) => score(&a),

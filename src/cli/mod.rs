@@ -8,6 +8,7 @@ pub mod help;
 pub mod init;
 pub mod json;
 pub mod jurors;
+pub mod memory;
 pub mod progress;
 pub mod table;
 
