@@ -12,7 +12,6 @@ use cli::args::{Args, Command, Format, JurorsArgs, ScoreArgs, SimulateArgs};
 use cli::progress::{Mode, Stage};
 
 fn main() -> ExitCode {
-    cli::memory::keep_freed_memory();
     let args = Args::parse();
     let result = match args.command {
         Command::Score(a) => score(&a),
@@ -93,6 +92,9 @@ fn uncertainty(
     mode: Mode,
 ) -> jury::Uncertainty {
     use jury::advanced::uncertainty::{estimate, Run};
+    // Before the progress bars: no thread other than this one is running (rayon's workers
+    // wait idle between jobs).
+    cli::memory::keep_freed_memory();
     let bootstrap = Stage::new(mode, "bootstrap", "replicates", replicates);
     let without = Stage::new(mode, "without each juror", "jurors", award.jurors().len());
     bootstrap.start();
