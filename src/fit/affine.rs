@@ -146,7 +146,7 @@ mod pooled_scales;
 mod scale_step;
 mod shared;
 
-pub(crate) use influence::{Adjoint, Influence};
+pub(crate) use influence::{Adjoint, Gradient, Influence};
 pub use pooled::{fit_affine_pooled, PooledAffineFit};
 pub(crate) use shared::Designs;
 pub use shared::{fit_affine_shared, SharedAffineFit};

@@ -45,7 +45,7 @@ mod tests;
 pub use additive::{fit_additive, AdditiveFit};
 pub(crate) use affine::Designs;
 pub use affine::{fit_affine, fit_affine_pooled, fit_affine_shared, AffineFit, AffineOptions};
-pub(crate) use affine::{Adjoint, Influence};
+pub(crate) use affine::{Adjoint, Gradient, Influence};
 pub use affine::{PooledAffineFit, SharedAffineFit};
 pub use bayes::{sample, BayesCriterion, BayesOptions, BayesScore, Posterior, RHAT_POOR};
 pub(crate) use components::label as components_of_edges;

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::award::Award;
 use crate::fit::AffineOptions;
-use crate::fit::{Adjoint, Influence, Observation, SharedAffineFit};
+use crate::fit::{Adjoint, Gradient, Influence, Observation, SharedAffineFit};
 use crate::normalize::{self, AFFINE_SHRINKAGE};
 use crate::outcome::Outcome;
 
@@ -94,12 +94,21 @@ impl Affine {
         let with_total: Vec<usize> = (0..n_p)
             .filter(|&p| outcome.values[p].total.is_some())
             .collect();
-        let mut adjoints: Vec<Adjoint> = (0..=watched.len())
+        let gradients: Vec<Gradient> = (0..=watched.len())
             .into_par_iter()
             .map(|k| match watched.get(k) {
-                Some(&p) => influence.adjoint(&influence.total_gradient(p, &weights)),
-                None => influence.adjoint(&influence.mean_total_gradient(&with_total, &weights)),
+                Some(&p) => influence.total_gradient(p, &weights),
+                None => influence.mean_total_gradient(&with_total, &weights),
             })
+            .collect();
+        // Solved side by side, one group a thread: a pass over the scores serves a whole
+        // group, and each adjoint has the same bits in any group (Influence::adjoints).
+        let group = gradients
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
+        let mut adjoints: Vec<Adjoint> = (gradients.par_chunks(group))
+            .flat_map_iter(|gs| influence.adjoints(gs))
             .collect();
         if adjoints.iter().any(|a| !a.converged) {
             return None;

@@ -20,6 +20,8 @@ use super::criterion::IDENTIFIED;
 use super::shared::juror_groups;
 use super::SharedAffineFit;
 
+mod adjoint;
+
 /// Relative residual at which the adjoint's conjugate gradients stop: the changes it gives are
 /// first-order estimates with allowances of several times their second-order part, far above
 /// this (115 steps to 1e-8 on a 600-juror award, 83 to 1e-6).
@@ -80,6 +82,17 @@ pub(crate) struct Adjoint {
     sums: Vec<Vec<[f64; 3]>>,
     /// Whether the conjugate gradients met their tolerance (within [`MOST_STEPS`]).
     pub(crate) converged: bool,
+}
+
+impl Adjoint {
+    /// Every number of the solution, as bits: its `z`, `μ` and sums.
+    #[cfg(test)]
+    pub(crate) fn bits(&self) -> Vec<u64> {
+        let sums = self.sums.iter().flatten().flatten();
+        (self.z.iter().chain(&self.mu).chain(sums))
+            .map(|x| x.to_bits())
+            .collect()
+    }
 }
 
 /// The gradient of a functional: per juror scale, and per criterion per juror bias.
@@ -205,31 +218,11 @@ impl Influence {
         g
     }
 
-    /// Solves the adjoint system for the functional with gradient `g`.
+    /// Solves the adjoint system for the functional with gradient `g` ([`Influence::adjoints`]
+    /// of `g` alone).
+    #[cfg(test)]
     pub(crate) fn adjoint(&self, g: &Gradient) -> Adjoint {
-        let mut c = vec![0.0; self.len()];
-        c[..self.scale.len()].copy_from_slice(&g.scale);
-        for (k, gb) in g.bias.iter().enumerate() {
-            let (b, _) = self.at(k);
-            c[b..b + gb.len()].copy_from_slice(gb);
-        }
-        let (z, converged) = self.solve(&c);
-        let mut hz = vec![0.0; z.len()];
-        self.hessian(&z, &mut hz);
-        let mut mu = vec![0.0; self.parts];
-        let mut n = vec![0.0f64; self.parts];
-        for j in (0..self.scale.len()).filter(|&j| self.free[j]) {
-            mu[self.part[j] as usize] += c[j] - hz[j];
-            n[self.part[j] as usize] += 1.0;
-        }
-        mu.iter_mut().zip(&n).for_each(|(m, n)| *m /= n.max(1.0));
-        let sums = self.sums(&z);
-        Adjoint {
-            z,
-            mu,
-            sums,
-            converged,
-        }
+        self.adjoints(std::slice::from_ref(g)).remove(0)
     }
 
     fn sums(&self, z: &[f64]) -> Vec<Vec<[f64; 3]>> {
@@ -431,142 +424,9 @@ impl Influence {
         }
         out
     }
-
-    /// `out = H x` on the free variables (fixed scales read and give 0), plus the gauge term
-    /// `gauge × (uᵀx / uᵀu) u` for each component's gauge direction `u` (biases `−A`, values
-    /// 1), along which the objective is flat: it makes `H` regular without changing any
-    /// functional of the corrected scores.
-    fn hessian(&self, x: &[f64], out: &mut [f64]) {
-        out.fill(0.0);
-        let kappa = self.shrinkage;
-        let xa = |j: usize| if self.free[j] { x[j] } else { 0.0 };
-        for (c, d) in self.designs.iter().enumerate() {
-            let (b0, v0) = self.at(c);
-            let nc = d.n_comps;
-            // Per component: Σ (A − 1) xA, Σ D (v − m) xv, Σ D xv, and the gauge's uᵀx, uᵀu.
-            let mut dq = vec![0.0; nc];
-            let mut dvar = vec![0.0; nc];
-            let mut xbar = vec![0.0; nc];
-            let mut ux = vec![0.0; nc];
-            let mut uu = vec![0.0; nc];
-            for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE) {
-                let k = d.juror_comp[j] as usize;
-                dq[k] += 2.0 * (self.scale[j] - 1.0) * xa(j);
-                ux[k] -= self.scale[j] * x[b0 + j];
-                uu[k] += self.scale[j] * self.scale[j];
-            }
-            for p in (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE) {
-                let k = d.proposal_comp[p] as usize;
-                let dp = d.proposal_weight[p];
-                dvar[k] += 2.0 * dp * (self.value[c][p] - self.comps[c][k].mean) * x[v0 + p];
-                xbar[k] += dp * x[v0 + p];
-                ux[k] += x[v0 + p];
-                uu[k] += 1.0;
-            }
-            for p in 0..d.n_proposals {
-                let s = d.seg(p);
-                let (v, xv) = (self.value[c][p], x[v0 + p]);
-                for k in 0..s.juror.len() {
-                    let (j, w) = (s.juror[k] as usize, s.weight[k]);
-                    let a = self.scale[j];
-                    let e = s.score[k] - a * v - self.bias[c][j];
-                    let delta = v * xa(j) + a * xv + x[b0 + j];
-                    out[b0 + j] += w * delta;
-                    out[v0 + p] += w * a * delta - w * e * xa(j);
-                    if self.free[j] {
-                        out[j] += w * v * delta - w * e * xv;
-                    }
-                }
-                if d.proposal_comp[p] != NONE {
-                    let k = d.proposal_comp[p] as usize;
-                    let cc = self.comps[c][k];
-                    let dp = d.proposal_weight[p];
-                    let wbar = cc.weight / cc.count;
-                    out[v0 + p] +=
-                        kappa * wbar * cc.q / cc.weight * dp * (xv - xbar[k] / cc.weight)
-                            + kappa * wbar * dq[k] * dp * (v - cc.mean) / cc.weight;
-                    out[v0 + p] += self.gauge * ux[k] / uu[k];
-                }
-            }
-            for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE) {
-                let k = d.juror_comp[j] as usize;
-                let cc = self.comps[c][k];
-                let wbar = cc.weight / cc.count;
-                if self.free[j] {
-                    out[j] += kappa
-                        * wbar
-                        * (cc.var * x[j] + (self.scale[j] - 1.0) * dvar[k] / cc.weight);
-                }
-                out[b0 + j] -= self.gauge * self.scale[j] * ux[k] / uu[k];
-            }
-        }
-    }
-
-    /// Subtracts, in each part of the juror graph, the mean of the free scales' entries.
-    fn project(&self, x: &mut [f64]) {
-        let mut sum = vec![0.0; self.parts];
-        let mut n = vec![0.0; self.parts];
-        for j in 0..self.scale.len() {
-            if self.free[j] {
-                sum[self.part[j] as usize] += x[j];
-                n[self.part[j] as usize] += 1.0;
-            } else {
-                x[j] = 0.0;
-            }
-        }
-        for j in (0..self.scale.len()).filter(|&j| self.free[j]) {
-            let g = self.part[j] as usize;
-            x[j] -= sum[g] / n[g];
-        }
-    }
-
-    /// Projected, Jacobi-preconditioned conjugate gradients for `H z = c` with `C z = 0`.
-    fn solve(&self, c: &[f64]) -> (Vec<f64>, bool) {
-        let diag = self.diagonal();
-        let pre = |r: &[f64], out: &mut Vec<f64>| {
-            out.clear();
-            out.extend(
-                r.iter()
-                    .zip(&diag)
-                    .map(|(r, d)| if *d > 0.0 { r / d } else { 0.0 }),
-            );
-            self.project(out);
-        };
-        let n = c.len();
-        let mut z = vec![0.0; n];
-        let mut r = c.to_vec();
-        self.project(&mut r);
-        let r0 = dot(&r, &r).sqrt();
-        if r0 == 0.0 {
-            return (z, true);
-        }
-        let mut s = Vec::with_capacity(n);
-        pre(&r, &mut s);
-        let mut p = s.clone();
-        let mut q = vec![0.0; n];
-        let mut rs = dot(&r, &s);
-        for _ in 0..MOST_STEPS {
-            self.hessian(&p, &mut q);
-            self.project(&mut q);
-            let alpha = rs / dot(&p, &q);
-            if !alpha.is_finite() {
-                return (z, false);
-            }
-            z.iter_mut().zip(&p).for_each(|(z, p)| *z += alpha * p);
-            r.iter_mut().zip(&q).for_each(|(r, q)| *r -= alpha * q);
-            if dot(&r, &r).sqrt() <= TOLERANCE * r0 {
-                return (z, true);
-            }
-            pre(&r, &mut s);
-            let rs1 = dot(&r, &s);
-            let beta = rs1 / rs;
-            rs = rs1;
-            p.iter_mut().zip(&s).for_each(|(p, s)| *p = s + beta * *p);
-        }
-        (z, false)
-    }
 }
 
+#[cfg(test)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -1,7 +1,7 @@
 //! The first-order change of a total without one juror ([`Influence`]) against the shared
 //! affine fit done again without them.
 
-use super::influence::Influence;
+use super::influence::{Gradient, Influence};
 use crate::fit::testkit::{sparse_design, Rng};
 use crate::fit::{fit_affine_shared, AffineOptions, FitOptions, Observation, SharedAffineFit};
 
@@ -283,4 +283,40 @@ fn a_split_design_is_not_connected() {
     assert!(!Influence::new(40, 200, &both, &fit, 5.0, 0.1).connected());
     let fit = fit_affine_shared(20, 100, &one, &options());
     assert!(Influence::new(20, 100, &one, &fit, 5.0, 0.1).connected());
+}
+
+/// Adjoints solved side by side (one pass over the scores for all, each with its own
+/// conjugate-gradient steps, stopping at its own step) have the bits of each solved alone:
+/// the screen's groups, which follow the thread count, change no number. Among them a zero
+/// gradient (solved at once) and gradients of proposals read by a held juror and by the juror
+/// at the floor (fixed scales).
+#[test]
+fn adjoints_solved_side_by_side_have_the_bits_of_each_solved_alone() {
+    for (seed, nj, np, reads) in [(1, 12, 60, 3), (4, 60, 400, 4), (7, 30, 200, 3)] {
+        let obs = award_with_held_and_flat(seed, nj, np, reads);
+        let fit = fit_affine_shared(nj + 4, np, &obs, &options());
+        assert!(fit.held.iter().any(|&h| h), "a held juror");
+        let influence = Influence::new(nj + 4, np, &obs, &fit, 5.0, 0.1);
+        let mut gs: Vec<Gradient> = (0..5)
+            .map(|k| influence.total_gradient(k * 7 % np, &WEIGHTS))
+            .collect();
+        gs.push(influence.mean_total_gradient(&[1, 2, 3], &WEIGHTS));
+        let zero = influence.total_gradient(0, &[0.0; CRITERIA]);
+        gs.insert(2, zero);
+        let together = influence.adjoints(&gs);
+        assert_eq!(together.len(), gs.len());
+        for (g, t) in gs.iter().zip(&together) {
+            let alone = influence.adjoint(g);
+            assert!(alone.converged && t.converged, "seed {seed}");
+            assert!(
+                alone.bits() == t.bits(),
+                "seed {seed}: not the bits of the solve alone"
+            );
+        }
+        let split = influence.adjoints(&gs[..3]);
+        assert!(split
+            .iter()
+            .zip(&together)
+            .all(|(s, t)| s.bits() == t.bits()));
+    }
 }
