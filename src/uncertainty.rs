@@ -49,6 +49,11 @@ pub enum Run {
 /// replicate's ranks and totals are held until the end: `replicates` is meant to be a checked
 /// `bootstrap` (at most [`crate::advanced::limits::MAX_BOOTSTRAP`], as [`Settings::validate`] requires).
 ///
+/// Each replicate frees what it allocated before the next starts: on a large award, an
+/// allocator that hands freed memory back to the system at once (glibc's defaults) faults it
+/// in again every replicate. `jury score` asks glibc to keep it (docs/performance.md, "The
+/// allocator keeps what a replicate frees"); this function leaves the allocator alone.
+///
 /// # Panics
 ///
 /// When `outcome` was not scored from `award` (or, when the shapes happen to match, gives
