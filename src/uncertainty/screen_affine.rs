@@ -102,7 +102,8 @@ impl Affine {
             })
             .collect();
         // Solved side by side, one group a thread: a pass over the scores serves a whole
-        // group, and each adjoint has the same bits in any group (Influence::adjoints).
+        // group (as much of it as fits in Influence::adjoints' memory), and each adjoint has
+        // the same bits in any group.
         let group = gradients
             .len()
             .div_ceil(rayon::current_num_threads())
