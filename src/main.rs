@@ -92,8 +92,8 @@ fn uncertainty(
     mode: Mode,
 ) -> jury::Uncertainty {
     use jury::advanced::uncertainty::{estimate, Run};
-    // Before the progress bars: no thread other than this one is running (rayon's workers
-    // wait idle between jobs).
+    // Before the progress bars start their thread; rayon's workers have no job since the
+    // scoring returned.
     cli::memory::keep_freed_memory();
     let bootstrap = Stage::new(mode, "bootstrap", "replicates", replicates);
     let without = Stage::new(mode, "without each juror", "jurors", award.jurors().len());

@@ -42,7 +42,8 @@ struct CompSums {
 }
 
 /// Most memory of the blocks of one solve: on an award of 300,000 scores (93,000
-/// parameters) 14 vectors a block, on one of 10,000,000 scores one at a time.
+/// parameters) 18 vectors a block, on one of 1,000,000 scores 7, on one of 10,000,000 scores
+/// one at a time. Blocks solved on several threads at once take this much each.
 const BLOCK_BYTES: usize = 64 << 20;
 /// The blocks a solve holds: its residual, solution, search direction, preconditioned
 /// residual and Hessian product.
@@ -53,7 +54,12 @@ impl Influence {
     /// solution bit for bit the one of solving it alone. As many at once as
     /// [`BLOCK_BYTES`] holds.
     pub(crate) fn adjoints(&self, gs: &[Gradient]) -> Vec<Adjoint> {
-        let widest = (BLOCK_BYTES / (BLOCKS * 8 * self.len().max(1))).max(1);
+        self.adjoints_within(gs, BLOCK_BYTES)
+    }
+
+    /// [`Influence::adjoints`] in blocks of at most `bytes` (at least one vector a block).
+    pub(crate) fn adjoints_within(&self, gs: &[Gradient], bytes: usize) -> Vec<Adjoint> {
+        let widest = (bytes / (BLOCKS * 8 * self.len().max(1))).max(1);
         gs.chunks(widest).flat_map(|g| self.block(g)).collect()
     }
 
@@ -237,18 +243,6 @@ impl Influence {
     /// that has met the tolerance (or failed) keeps its solution while the others go on.
     fn solve(&self, c: Vec<f64>, k: usize) -> (Vec<f64>, Vec<bool>, Vec<f64>) {
         let diag = self.diagonal();
-        let pre = |r: &[f64], out: &mut Vec<f64>| {
-            out.clear();
-            out.extend(r.iter().enumerate().map(|(i, r)| {
-                let d = diag[i / k];
-                if d > 0.0 {
-                    r / d
-                } else {
-                    0.0
-                }
-            }));
-            self.project(out, k);
-        };
         let len = c.len();
         let mut z = vec![0.0; len];
         let mut r = c;
@@ -257,7 +251,7 @@ impl Influence {
         let mut converged: Vec<bool> = r0.iter().map(|&r0| r0 == 0.0).collect();
         let mut going: Vec<bool> = converged.iter().map(|&c| !c).collect();
         let mut s = Vec::with_capacity(len);
-        pre(&r, &mut s);
+        self.precondition(&diag, &r, k, &mut s);
         let mut p = s.clone();
         let mut q = vec![0.0; len];
         let mut rs = dots(&r, &s, k);
@@ -268,35 +262,62 @@ impl Influence {
             self.hessian(&p, k, &mut q);
             self.project(&mut q, k);
             let pq = dots(&p, &q, k);
-            let alpha: Vec<f64> = (0..k).map(|i| rs[i] / pq[i]).collect();
-            for i in 0..k {
-                going[i] = going[i] && alpha[i].is_finite();
+            let alpha: Vec<f64> = (0..k).map(|col| rs[col] / pq[col]).collect();
+            for col in 0..k {
+                going[col] = going[col] && alpha[col].is_finite();
             }
-            for (e, (zs, ps)) in z.chunks_exact_mut(k).zip(p.chunks_exact(k)).enumerate() {
-                let (rs_, qs) = (&mut r[e * k..(e + 1) * k], &q[e * k..(e + 1) * k]);
-                for i in (0..k).filter(|&i| going[i]) {
-                    zs[i] += alpha[i] * ps[i];
-                    rs_[i] -= alpha[i] * qs[i];
-                }
-            }
+            advance(&mut z, &mut r, (&p, &q), &alpha, &going);
             let rr = dots(&r, &r, k);
-            for i in 0..k {
-                if going[i] && rr[i].sqrt() <= TOLERANCE * r0[i] {
-                    (going[i], converged[i]) = (false, true);
+            for col in 0..k {
+                if going[col] && rr[col].sqrt() <= TOLERANCE * r0[col] {
+                    (going[col], converged[col]) = (false, true);
                 }
             }
-            pre(&r, &mut s);
+            self.precondition(&diag, &r, k, &mut s);
             let rs1 = dots(&r, &s, k);
-            let beta: Vec<f64> = (0..k).map(|i| rs1[i] / rs[i]).collect();
-            for (ps, ss) in p.chunks_exact_mut(k).zip(s.chunks_exact(k)) {
-                for i in (0..k).filter(|&i| going[i]) {
-                    ps[i] = ss[i] + beta[i] * ps[i];
-                }
-            }
-            for i in (0..k).filter(|&i| going[i]) {
-                rs[i] = rs1[i];
+            let beta: Vec<f64> = (0..k).map(|col| rs1[col] / rs[col]).collect();
+            turn(&mut p, &s, &beta, &going);
+            for col in (0..k).filter(|&col| going[col]) {
+                rs[col] = rs1[col];
             }
         }
         (z, converged, q)
+    }
+
+    /// `out = M⁻¹ r` for each of the `k` columns of `r` (`M` the diagonal `diag` of `H`, 0
+    /// where it is not positive), projected.
+    fn precondition(&self, diag: &[f64], r: &[f64], k: usize, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(r.iter().enumerate().map(|(e, r)| {
+            let d = diag[e / k];
+            if d > 0.0 {
+                r / d
+            } else {
+                0.0
+            }
+        }));
+        self.project(out, k);
+    }
+}
+
+/// One step along `p` in each column still `going`: `z += α p`, `r −= α q`.
+fn advance(z: &mut [f64], r: &mut [f64], (p, q): (&[f64], &[f64]), alpha: &[f64], going: &[bool]) {
+    let k = alpha.len();
+    let rows = z.chunks_exact_mut(k).zip(r.chunks_exact_mut(k));
+    for ((z, r), (p, q)) in rows.zip(p.chunks_exact(k).zip(q.chunks_exact(k))) {
+        for col in (0..k).filter(|&col| going[col]) {
+            z[col] += alpha[col] * p[col];
+            r[col] -= alpha[col] * q[col];
+        }
+    }
+}
+
+/// The next search direction of each column still `going`: `p = s + β p`.
+fn turn(p: &mut [f64], s: &[f64], beta: &[f64], going: &[bool]) {
+    let k = beta.len();
+    for (p, s) in p.chunks_exact_mut(k).zip(s.chunks_exact(k)) {
+        for col in (0..k).filter(|&col| going[col]) {
+            p[col] = s[col] + beta[col] * p[col];
+        }
     }
 }
