@@ -12,7 +12,8 @@
 //! Only the runs that score the award again and again ask for it: kept blocks fragment the
 //! heaps a little, and a single scoring of a 1,000,000-score award peaked at 146 MB with
 //! these settings against 114 MB without. A bootstrap's peak rises little: 265 MB against
-//! 259 MB for 200 replicates of that conference (the same settings through `GLIBC_TUNABLES`).
+//! 259 MB for 200 replicates of the 300,000-score conference (the same settings through
+//! `GLIBC_TUNABLES`).
 //! The settings override a user's `GLIBC_TUNABLES` for the two parameters.
 
 /// The largest block kept in the heaps rather than mapped on its own: glibc's own ceiling for
