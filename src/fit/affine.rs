@@ -141,6 +141,7 @@ mod criterion;
 mod gauge;
 mod influence;
 mod joint;
+mod newton;
 mod pooled;
 mod pooled_scales;
 mod scale_step;

@@ -299,6 +299,11 @@ impl Design {
         }
     }
 
+    /// The number of used scores.
+    pub(super) fn n_scores(&self) -> usize {
+        self.juror.len()
+    }
+
     /// Whether the criteria of `designs` are worth stepping in parallel, one task each.
     pub(super) fn parallel(designs: &[Design]) -> bool {
         designs.len() > 1

@@ -36,6 +36,7 @@ mod affine;
 mod bayes;
 mod cg;
 mod components;
+mod dense;
 mod design;
 #[cfg(test)]
 mod testkit;

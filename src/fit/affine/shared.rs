@@ -13,6 +13,7 @@ use super::criterion::Criterion;
 #[cfg(doc)]
 use super::fit_affine;
 use super::joint;
+use super::newton::Newton;
 use super::scale_step::scale_step_mean_one;
 use super::{AffineFit, AffineOptions};
 
@@ -92,7 +93,7 @@ pub fn fit_affine_shared(
         .iter()
         .map(|obs| Design::new(n_jurors, n_proposals, obs))
         .collect();
-    shared(n_jurors, &designs, opts, None)
+    shared(n_jurors, &designs, opts, None, true)
 }
 
 /// The criteria's designs of a shared fit: those of a whole award are kept to make those of
@@ -149,7 +150,7 @@ impl Designs {
         opts: &AffineOptions,
         start: Option<&SharedAffineFit>,
     ) -> SharedAffineFit {
-        shared(self.n_jurors, &self.designs, opts, start)
+        shared(self.n_jurors, &self.designs, opts, start, true)
     }
 }
 
@@ -199,12 +200,14 @@ pub(super) fn held_jurors(designs: &[Design], min: usize) -> Vec<bool> {
     most.iter().map(|&m| m > 0.0 && m < min as f64).collect()
 }
 
-/// [`fit_affine_shared`] on the criteria's designs.
-fn shared(
+/// [`fit_affine_shared`] on the criteria's designs; with `newton`, Newton steps between the
+/// sweeps on a small award ([`Newton`]), else the sweeps alone.
+pub(super) fn shared(
     n_jurors: usize,
     designs: &[Design],
     opts: &AffineOptions,
     start: Option<&SharedAffineFit>,
+    newton: bool,
 ) -> SharedAffineFit {
     let held = held_jurors(designs, opts.min_proposals);
     let parallel = Design::parallel(designs);
@@ -233,6 +236,8 @@ fn shared(
     let mut scale: Vec<Option<f64>> = vec![None; n_jurors];
     let mut squarem = Extrapolation::default();
     let mut lists = ScaleLists::default();
+    let mut newton =
+        Newton::new(designs, n_jurors, parallel).filter(|_| newton && groups.len() == 1);
     let mut sweeps = 0;
     let live = |crits: &[Criterion]| crits.iter().any(|c| c.live.contains(&true));
     while live(&crits) && sweeps < opts.fit.max_iterations {
@@ -242,9 +247,11 @@ fn shared(
             c.regress();
         });
         shared_scales(&mut crits, &groups, &mut scale, &mut lists);
+        // The joint steps and the extrapolation serve the sweeps alone.
+        let joint = newton.is_none();
         each(&mut crits, parallel, |c| {
             c.biases();
-            if c.joint_now(sweeps) {
+            if joint && c.joint_now(sweeps) {
                 c.joint(&opts.fit);
             }
             c.values_and_gauge();
@@ -252,6 +259,10 @@ fn shared(
         let done = crits.iter().all(|c| c.all_done(opts.fit.tolerance));
         if done {
             crits.iter_mut().for_each(|c| c.live.fill(false));
+        } else if let Some(n) = newton.as_mut() {
+            if !n.steps(&mut crits, &mut scale, opts.fit.tolerance) {
+                newton = None;
+            }
         } else {
             squarem.after_sweep(&mut crits);
         }

@@ -3,9 +3,10 @@
 
 use rand_chacha::ChaCha8Rng;
 
+use super::super::dense::{backward, cholesky, cholesky_into, forward, inverse};
 use super::batch::BATCH_SCALE;
 use super::draw::{gamma, normal, truncated_normal};
-use super::linalg::{backward, cholesky, cholesky_into, forward, inverse, wishart};
+use super::linalg::wishart;
 use super::{BayesCriterion, BayesScore};
 
 /// One review in the model's units: the latent's interval `[lo, hi]` (equal ends when the

@@ -4,8 +4,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
+use super::super::dense::cholesky;
 use super::draw::{gamma, truncated_normal};
-use super::linalg::{cholesky, wishart};
+use super::linalg::wishart;
 use super::sweep::{interval, Model};
 use super::*;
 

@@ -1,0 +1,237 @@
+//! Tests of the Newton steps: the reduced system against central differences of an
+//! independently written gradient, and Newton fits against fits by the sweeps alone.
+
+use super::super::super::additive::AdditiveFit;
+use super::super::super::components::NONE;
+use super::super::super::dense::{backward, cholesky, forward};
+use super::super::super::design::Design;
+use super::super::super::testkit::{affine_gradient, affine_opts, max_diff, sparse_design, Rng};
+use super::super::super::Observation;
+use super::super::criterion::Criterion;
+use super::super::shared::shared;
+use super::super::AffineOptions;
+use super::system::System;
+
+/// One criterion's scores: each proposal read by `reads` random jurors, the score
+/// `a_j v_p + b_j` plus noise, weights in `[0.5, 2)`.
+fn criterion_scores(rng: &mut Rng, nj: usize, np: usize, reads: usize) -> Vec<Observation> {
+    let scale: Vec<f64> = (0..nj).map(|_| rng.uniform(0.5, 1.8)).collect();
+    let bias: Vec<f64> = (0..nj).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let value: Vec<f64> = (0..np).map(|_| rng.uniform(1.0, 5.0)).collect();
+    let pairs = sparse_design(rng, nj, np, reads);
+    pairs
+        .into_iter()
+        .map(|(j, p)| {
+            let (ju, pu) = (j as usize, p as usize);
+            let score = scale[ju] * value[pu] + bias[ju] + 0.4 * rng.normal();
+            let mut o = Observation::new(j, p, score);
+            o.weight = rng.uniform(0.5, 2.0);
+            o
+        })
+        .collect()
+}
+
+/// The Hessian of the objective in (scale, bias, value), halved, by central differences of
+/// [`affine_gradient`].
+fn hessian(obs: &[Observation], a: &[f64], b: &[f64], v: &[f64], kappa: f64) -> Vec<Vec<f64>> {
+    let (nj, np) = (a.len(), v.len());
+    let x: Vec<f64> = a.iter().chain(b).chain(v).copied().collect();
+    let grad = |x: &[f64]| -> Vec<f64> {
+        let (a, rest) = x.split_at(nj);
+        let (b, v) = rest.split_at(nj);
+        affine_gradient(obs, (a, b, v), kappa).concat()
+    };
+    let dim = 2 * nj + np;
+    let mut h = vec![vec![0.0; dim]; dim];
+    for k in 0..dim {
+        let step = 1e-5 * x[k].abs().max(1.0);
+        let (mut up, mut down) = (x.clone(), x.clone());
+        up[k] += step;
+        down[k] -= step;
+        let (gu, gd) = (grad(&up), grad(&down));
+        for i in 0..dim {
+            h[i][k] = (gu[i] - gd[i]) / (4.0 * step);
+        }
+    }
+    h
+}
+
+/// `S = H_θθ − H_θv H_vv⁻¹ H_vθ` over `θ` (indices into the (scale, bias, value) order), by a
+/// dense solve.
+fn schur(h: &[Vec<f64>], theta: &[usize], values: &[usize]) -> Vec<Vec<f64>> {
+    let nv = values.len();
+    let hvv: Vec<f64> = values
+        .iter()
+        .flat_map(|&p| values.iter().map(move |&q| h[p][q]))
+        .collect();
+    let l = cholesky(&hvv, nv).expect("the values' block is positive definite");
+    let solved: Vec<Vec<f64>> = theta
+        .iter()
+        .map(|&t| {
+            let mut col: Vec<f64> = values.iter().map(|&p| h[p][t]).collect();
+            forward(&l, nv, &mut col);
+            backward(&l, nv, &mut col);
+            col
+        })
+        .collect();
+    theta
+        .iter()
+        .map(|&r| {
+            (theta.iter().zip(&solved))
+                .map(|(&s, col)| {
+                    let coupling: f64 = values.iter().zip(col).map(|(&p, x)| h[r][p] * x).sum();
+                    h[r][s] - coupling
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Juror 0's scale is fixed when `held_first`; every other juror's is fitted.
+fn system_matches_differences(seed: u64, held_first: bool) {
+    let mut rng = Rng(seed);
+    let (nj, np, kappa) = (5, 8, 5.0);
+    let obs = criterion_scores(&mut rng, nj, np, 3);
+    let d = Design::new(nj, np, &obs);
+    assert_eq!(d.n_comps, 1, "a connected design");
+    let a: Vec<f64> = (0..nj).map(|_| rng.uniform(0.7, 1.4)).collect();
+    let b: Vec<f64> = (0..nj).map(|_| rng.uniform(-0.5, 0.5)).collect();
+    let v: Vec<f64> = (0..np).map(|_| rng.uniform(1.0, 5.0)).collect();
+    let start = AdditiveFit {
+        bias: b.clone(),
+        value: v.clone(),
+        iterations: 0,
+        converged: true,
+    };
+    let opts = AffineOptions {
+        shrinkage: kappa,
+        ..AffineOptions::default()
+    };
+    let mut c = Criterion::new(&d, start, &opts, false);
+    c.scale.clone_from(&a);
+    let fitted: Vec<usize> = (usize::from(held_first)..nj).collect();
+    let mut var = vec![NONE; nj];
+    for (i, &j) in fitted.iter().enumerate() {
+        var[j] = i as u32;
+    }
+    let mut sys = System::default();
+    sys.assemble(&c, &var, fitted.len());
+
+    // θ in the system's order: every bias, then the fitted scales.
+    let theta: Vec<usize> = (0..nj)
+        .map(|j| nj + j)
+        .chain(fitted.iter().copied())
+        .collect();
+    let values: Vec<usize> = (0..np).map(|p| 2 * nj + p).collect();
+    let h = hessian(&obs, &a, &b, &v, kappa);
+    let want = schur(&h, &theta, &values);
+    let g = affine_gradient(&obs, (&a, &b, &v), kappa).concat();
+    let size = want.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
+    let dim = theta.len();
+    for (r, row) in want.iter().enumerate() {
+        for (s, w) in row.iter().enumerate() {
+            let got = sys.m[r * dim + s];
+            assert!(
+                (got - w).abs() <= 1e-7 * size,
+                "seed {seed}: entry ({r}, {s}): {got} against {w}"
+            );
+        }
+        let (got, w) = (sys.g[r], g[theta[r]] / 2.0);
+        assert!(
+            (got - w).abs() <= 1e-9 * size,
+            "gradient {r}: {got} against {w}"
+        );
+    }
+}
+
+#[test]
+fn the_reduced_system_is_the_schur_complement_of_the_objectives_hessian() {
+    // The objective's gradient is written out term by term in testkit (`affine_gradient`);
+    // its Hessian here is by central differences, and the values are eliminated by a dense
+    // solve, against the system's Sherman–Morrison and rank-one terms.
+    for seed in [3, 17, 2016] {
+        system_matches_differences(seed, false);
+        system_matches_differences(seed, true);
+    }
+}
+
+/// An award like the shipped example: 9 jurors, 40 proposals, 6 criteria, 4 reads each.
+fn small_award(seed: u64, weighted: bool) -> Vec<Design> {
+    let mut rng = Rng(seed);
+    let (nj, np) = (9, 40);
+    (0..6)
+        .map(|_| {
+            let mut obs = criterion_scores(&mut rng, nj, np, 4);
+            if !weighted {
+                obs.iter_mut().for_each(|o| o.weight = 1.0);
+            }
+            Design::new(nj, np, &obs)
+        })
+        .collect()
+}
+
+/// The fits with and without Newton steps agree to within `tol` in units of the scores.
+fn assert_same_fit(designs: &[Design], opts: &AffineOptions, tol: f64) -> (usize, usize) {
+    let nj = designs[0].n_jurors;
+    let with = shared(nj, designs, opts, None, true);
+    let without = shared(nj, designs, opts, None, false);
+    assert!(with.converged && without.converged);
+    assert!(max_diff(&with.scale, &without.scale) <= tol, "scales");
+    for (x, y) in with.criteria.iter().zip(&without.criteria) {
+        assert!(max_diff(&x.bias, &y.bias) <= tol, "biases");
+        assert!(max_diff(&x.value, &y.value) <= tol, "values");
+    }
+    (with.iterations, without.iterations)
+}
+
+#[test]
+fn newton_steps_reach_the_fit_of_the_sweeps_in_two_sweeps() {
+    for (seed, weighted, kappa) in [(1, false, 5.0), (7, true, 5.0), (11, true, 0.0)] {
+        let designs = small_award(seed, weighted);
+        let (with, without) = assert_same_fit(&designs, &affine_opts(kappa), 1e-9);
+        // One sweep before the Newton steps and one to test them: the steps did the work.
+        assert_eq!(with, 2, "seed {seed}");
+        assert!(without > 10, "seed {seed}: the sweeps alone took {without}");
+    }
+}
+
+#[test]
+fn held_jurors_and_a_juror_at_the_floor_give_the_fit_of_the_sweeps() {
+    // Juror 0 reads 3 proposals and is held at scale 1; Newton steps fit the others.
+    let mut rng = Rng(99);
+    let rebuilt = |obs: Vec<Observation>| Design::new(9, 40, &obs);
+    let opts = AffineOptions {
+        min_proposals: 5,
+        ..affine_opts(5.0)
+    };
+    let held: Vec<Design> = (0..6)
+        .map(|_| {
+            let mut obs = criterion_scores(&mut rng, 9, 40, 4);
+            obs.retain(|o| o.juror != 0 || o.proposal < 3);
+            rebuilt(obs)
+        })
+        .collect();
+    let (with, _) = assert_same_fit(&held, &opts, 1e-9);
+    assert_eq!(with, 2, "the held juror's scale is no step's");
+
+    // Juror 1 gives every proposal the same score: without shrinkage their scale ends at the
+    // floor, where no Newton step may go, and the sweeps finish the fit.
+    let designs: Vec<Design> = (0..6)
+        .map(|_| {
+            let mut obs = criterion_scores(&mut rng, 9, 40, 4);
+            obs.iter_mut()
+                .filter(|o| o.juror == 1)
+                .for_each(|o| o.score = 3.0);
+            rebuilt(obs)
+        })
+        .collect();
+    let opts = affine_opts(0.0);
+    let (with, _) = assert_same_fit(&designs, &opts, 1e-9);
+    assert!(with > 2, "a step below the floor is refused");
+    let fit = shared(9, &designs, &opts, None, true);
+    assert!(
+        (fit.scale[1] - opts.min_scale).abs() < 1e-12,
+        "{}",
+        fit.scale[1]
+    );
+}
