@@ -13,23 +13,27 @@ pub(crate) fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
 /// when a pivot is not positive.
 pub(crate) fn cholesky_into(a: &[f64], n: usize, l: &mut [f64]) -> bool {
     for i in 0..n {
+        let (done, rest) = l.split_at_mut(i * n);
+        let row = &mut rest[..n];
         for j in 0..=i {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
+            // Row `j` of `L` is `done`'s when `j < i`, else this row itself.
+            let rj = if j < i {
+                &done[j * n..j * n + j]
+            } else {
+                &row[..j]
+            };
+            // The same subtractions, in the same order, as `s -= L[i][k] L[j][k]` for each `k`.
+            let s = (row[..j].iter().zip(rj)).fold(a[i * n + j], |s, (x, y)| s - x * y);
             if i == j {
                 if s <= 0.0 || !s.is_finite() {
                     return false;
                 }
-                l[i * n + i] = s.sqrt();
+                row[i] = s.sqrt();
             } else {
-                l[i * n + j] = s / l[j * n + j];
+                row[j] = s / done[j * n + j];
             }
         }
-        for j in i + 1..n {
-            l[i * n + j] = 0.0;
-        }
+        row[i + 1..].fill(0.0);
     }
     true
 }

@@ -144,11 +144,11 @@ impl Newton {
         self.ga.resize(n, 0.0);
         self.solved.resize_with(crits.len(), Default::default);
         for (c, solved) in crits.iter().zip(&mut self.solved) {
-            self.part.assemble(c, &self.var, n);
-            if !solved.factor(c.design, &self.part, n) {
+            self.part.assemble(c);
+            if !solved.factor(c.design, &self.part, &self.var, n) {
                 return None;
             }
-            self.part.add_scales(&mut self.aa, &mut self.ga);
+            self.part.add_scales(&self.var, &mut self.aa, &mut self.ga);
             for (z, t) in solved.z.chunks_exact(n).zip(&solved.t) {
                 for (r, &zr) in z.iter().enumerate() {
                     for (x, &zs) in self.aa[r * n..][..n].iter_mut().zip(z) {

@@ -8,11 +8,12 @@ use super::super::super::design::Design;
 use super::super::criterion::Criterion;
 
 /// One criterion's part of the reduced system, halved: a symmetric matrix over its jurors'
-/// biases (`0..J`) then the fitted scales (`J..J + n`), row-major, and the gradient.
+/// biases (`0..J`) then every juror's scale (`J..2J`), row-major, and the gradient. The
+/// Newton step keeps the rows of the fitted scales: an entry of a Schur complement depends
+/// on its own row and column only.
 #[derive(Default)]
 pub(super) struct System {
-    /// `J + n`.
-    dim: usize,
+    /// `J`.
     jurors: usize,
     pub(super) m: Vec<f64>,
     pub(super) g: Vec<f64>,
@@ -20,8 +21,8 @@ pub(super) struct System {
     e: Vec<f64>,
     f: Vec<f64>,
     nv: Vec<f64>,
-    /// One proposal's entries of `M`: index in the system, value.
-    entries: Vec<(usize, f64)>,
+    /// One proposal's scores: juror, `∂²F/∂v∂b` and `∂²F/∂v∂a`, halved.
+    readers: Vec<(usize, f64, f64)>,
 }
 
 /// Sums over a criterion's proposals of the Sherman–Morrison terms: `uᵀ Λ⁻¹ u`,
@@ -34,17 +35,16 @@ struct Sums {
 }
 
 impl System {
-    /// Criterion `c`'s part at its current state (`var` numbers the `n` fitted scales).
-    /// With `r = y − a v − b` a score's residual, `λ = κ w̄`, `A = Σ (a − 1)²` over the
-    /// criterion's jurors, `σ²` the values' weighted variance and `k = λ A / W` the pull of
-    /// the value step: the biases' and scales' own terms, less `Hθv Hvv⁻¹ Hvθ`, with
-    /// `Hvv = Λ − (k / W) D Dᵀ` (`Λ_p = H_p + k D_p`) inverted by Sherman–Morrison and
-    /// `Hvθ = M + u nᵀ` (`M` the scores' terms, `u_p = D_p (v_p − v̄) / W`,
-    /// `n_j = 2 λ (a_j − 1)` on the scales).
-    pub(super) fn assemble(&mut self, c: &Criterion, var: &[u32], n: usize) {
+    /// Criterion `c`'s part at its current state. With `r = y − a v − b` a score's residual,
+    /// `λ = κ w̄`, `A = Σ (a − 1)²` over the criterion's jurors, `σ²` the values' weighted
+    /// variance and `k = λ A / W` the pull of the value step: the biases' and scales' own
+    /// terms, less `Hθv Hvv⁻¹ Hvθ`, with `Hvv = Λ − (k / W) D Dᵀ` (`Λ_p = H_p + k D_p`)
+    /// inverted by Sherman–Morrison and `Hvθ = M + u nᵀ` (`M` the scores' terms,
+    /// `u_p = D_p (v_p − v̄) / W`, `n_j = 2 λ (a_j − 1)` on the scales).
+    pub(super) fn assemble(&mut self, c: &Criterion) {
         let d = c.design;
         let jn = d.n_jurors;
-        (self.dim, self.jurors) = (jn + n, jn);
+        self.jurors = jn;
         for v in [
             &mut self.m,
             &mut self.g,
@@ -54,71 +54,74 @@ impl System {
         ] {
             v.clear();
         }
-        self.m.resize(self.dim * self.dim, 0.0);
+        self.m.resize(4 * jn * jn, 0.0);
         for v in [&mut self.g, &mut self.e, &mut self.f, &mut self.nv] {
-            v.resize(self.dim, 0.0);
+            v.resize(2 * jn, 0.0);
         }
         let Some(&total) = c.weight_sum.first() else {
             return; // no scores
         };
         let lambda = c.shrinkage * c.mean_weight[0];
         let a = &c.scale;
+        let on = |j: usize| d.juror_comp[j] != NONE;
         let pen: f64 = (0..jn)
-            .filter(|&j| d.juror_comp[j] != NONE)
+            .filter(|&j| on(j))
             .map(|j| (a[j] - 1.0).powi(2))
             .sum();
         let k = lambda * pen / total;
         let (vbar, var_v) = moments(d, &c.value, total);
-        let sums = self.scores(c, var, k, vbar, total);
-        for j in (0..jn).filter(|&j| d.juror_comp[j] != NONE) {
-            if let Some(i) = index(var, j) {
-                let i = jn + i;
-                self.nv[i] = 2.0 * lambda * (a[j] - 1.0);
-                self.g[i] += lambda * var_v * (a[j] - 1.0);
-                self.m[i * self.dim + i] += lambda * var_v;
-            }
+        let sums = self.scores(c, k, vbar, total);
+        for j in (0..jn).filter(|&j| on(j)) {
+            let i = jn + j;
+            self.nv[i] = 2.0 * lambda * (a[j] - 1.0);
+            self.g[i] += lambda * var_v * (a[j] - 1.0);
+            self.m[i * 2 * jn + i] += lambda * var_v;
         }
         self.low_rank(k / total, &sums);
     }
 
     /// The scores' terms: the gradient, the direct second derivatives, and `Mᵀ Λ⁻¹ M` a
-    /// proposal at a time; `e`, `f` and the Sherman–Morrison sums.
-    fn scores(&mut self, c: &Criterion, var: &[u32], k: f64, vbar: f64, total: f64) -> Sums {
+    /// proposal at a time, on every block but the scales' rows' biases' columns (the
+    /// transpose of the biases' rows' scales' columns); `e`, `f` and the Sherman–Morrison
+    /// sums.
+    fn scores(&mut self, c: &Criterion, k: f64, vbar: f64, total: f64) -> Sums {
         let d = c.design;
-        let (jn, dim) = (self.jurors, self.dim);
+        let (jn, dim) = (self.jurors, 2 * self.jurors);
         let (a, b, v) = (&c.scale, &c.bias, &c.value);
         let mut sums = Sums::default();
         for p in (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE) {
             let s = d.seg(p);
             let (vp, dw) = (v[p], d.proposal_weight[p]);
-            self.entries.clear();
+            self.readers.clear();
             let mut h = 0.0;
             for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
                 let j = j as usize;
                 let r = y - a[j] * vp - b[j];
                 h += w * a[j] * a[j];
                 self.g[j] -= w * r;
-                self.m[j * dim + j] += w;
-                self.entries.push((j, w * a[j]));
-                if let Some(i) = index(var, j) {
-                    let i = jn + i;
-                    self.g[i] -= w * r * vp;
-                    self.m[j * dim + i] += w * vp;
-                    self.m[i * dim + j] += w * vp;
-                    self.m[i * dim + i] += w * vp * vp;
-                    self.entries.push((i, w * (a[j] * vp - r)));
-                }
+                self.g[jn + j] -= w * r * vp;
+                let (bb, ba) = (j * dim + j, j * dim + jn + j);
+                self.m[bb] += w;
+                self.m[ba] += w * vp;
+                self.m[ba + jn * dim] += w * vp * vp;
+                self.readers.push((j, w * a[j], w * (a[j] * vp - r)));
             }
             let inv = 1.0 / (h + k * dw);
             let u = dw * (vp - vbar) / total;
-            for &(x, mx) in &self.entries {
-                let row = &mut self.m[x * dim..][..dim];
-                let sx = mx * inv;
-                for &(y, my) in &self.entries {
-                    row[y] -= sx * my;
+            for &(j1, mb1, ma1) in &self.readers {
+                let (sb, sa) = (mb1 * inv, ma1 * inv);
+                let (row_b, row_a) = self.m[j1 * dim..].split_at_mut(jn * dim);
+                let (row_bb, row_ba) = row_b[..dim].split_at_mut(jn);
+                let row_aa = &mut row_a[jn..dim];
+                for &(j2, mb2, ma2) in &self.readers {
+                    row_bb[j2] -= sb * mb2;
+                    row_ba[j2] -= sb * ma2;
+                    row_aa[j2] -= sa * ma2;
                 }
-                self.e[x] += sx * u;
-                self.f[x] += sx * dw;
+                self.e[j1] += sb * u;
+                self.e[jn + j1] += sa * u;
+                self.f[j1] += sb * dw;
+                self.f[jn + j1] += sa * dw;
             }
             sums.ulu += u * u * inv;
             sums.uz += u * dw * inv;
@@ -128,33 +131,53 @@ impl System {
     }
 
     /// `m −= γ q qᵀ + e nᵀ + n eᵀ + (uᵀ Λ⁻¹ u) n nᵀ`, `q = f + (uᵀ Λ⁻¹ D) n`,
-    /// `γ = β / (1 − β Dᵀ Λ⁻¹ D)`, `β = k / W`.
+    /// `γ = β / (1 − β Dᵀ Λ⁻¹ D)`, `β = k / W`, on the blocks [`System::scores`] fills; then
+    /// the scales' rows' biases' columns from their transpose.
     fn low_rank(&mut self, beta: f64, s: &Sums) {
         let gamma = if beta > 0.0 {
             beta / (1.0 - beta * s.dzd)
         } else {
             0.0
         };
+        let (jn, dim) = (self.jurors, 2 * self.jurors);
         let (e, nv) = (&self.e, &self.nv);
-        let q: Vec<f64> = self.f.iter().zip(nv).map(|(f, n)| f + s.uz * n).collect();
-        for (x, row) in self.m.chunks_exact_mut(self.dim).enumerate() {
-            for (y, m) in row.iter_mut().enumerate() {
-                *m -= gamma * q[x] * q[y] + e[x] * nv[y] + nv[x] * e[y] + s.ulu * nv[x] * nv[y];
+        // `q` in `f`, whose own use is over.
+        for (f, n) in self.f.iter_mut().zip(nv) {
+            *f += s.uz * n;
+        }
+        let q = &self.f;
+        for (x, row) in self.m.chunks_exact_mut(dim).enumerate() {
+            let (qx, ex, nx) = (gamma * q[x], e[x], nv[x]);
+            let from = if x < jn { 0 } else { jn };
+            for y in from..dim {
+                row[y] -= qx * q[y] + ex * nv[y] + nx * (e[y] + s.ulu * nv[y]);
+            }
+        }
+        for x in 0..jn {
+            for y in 0..jn {
+                self.m[(jn + x) * dim + y] = self.m[y * dim + jn + x];
             }
         }
     }
 
-    /// Adds the scales' block to `aa` (`n × n`) and subtracts the scales' gradient from
-    /// `rhs`.
-    pub(super) fn add_scales(&self, aa: &mut [f64], rhs: &mut [f64]) {
-        let (jn, dim) = (self.jurors, self.dim);
-        let n = dim - jn;
-        for (i, row) in aa.chunks_exact_mut(n.max(1)).enumerate().take(n) {
-            let from = &self.m[(jn + i) * dim + jn..][..n];
-            row.iter_mut().zip(from).for_each(|(x, y)| *x += y);
-            rhs[i] -= self.g[jn + i];
+    /// Adds the fitted scales' block to `aa` (`n × n`, `var` numbering them) and subtracts
+    /// their gradient from `rhs`.
+    pub(super) fn add_scales(&self, var: &[u32], aa: &mut [f64], rhs: &mut [f64]) {
+        let (jn, dim) = (self.jurors, 2 * self.jurors);
+        let n = rhs.len();
+        for (j1, i1) in fitted(var) {
+            let row = &self.m[(jn + j1) * dim + jn..][..jn];
+            for (j2, i2) in fitted(var) {
+                aa[i1 * n + i2] += row[j2];
+            }
+            rhs[i1] -= self.g[jn + j1];
         }
     }
+}
+
+/// The fitted scales: each such juror and their index among them.
+fn fitted(var: &[u32]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    (var.iter().enumerate()).filter_map(|(j, &i)| (i != NONE).then_some((j, i as usize)))
 }
 
 /// The weighted mean and variance of the values over the criterion's scores.
@@ -169,15 +192,12 @@ fn moments(d: &Design, v: &[f64], total: f64) -> (f64, f64) {
     (mean, var)
 }
 
-/// Juror `j`'s index among the fitted scales.
-fn index(var: &[u32], j: usize) -> Option<usize> {
-    (var[j] != NONE).then_some(var[j] as usize)
-}
-
 /// One criterion's biases' block, factored: `L`, `Z = L⁻¹ C` (`J × n`, `C` the block's
 /// coupling to the scales) and `t = L⁻¹ g_b`.
 #[derive(Default)]
 pub(super) struct Solved {
+    /// The block, then its factor `L`.
+    bb: Vec<f64>,
     l: Vec<f64>,
     pub(super) z: Vec<f64>,
     pub(super) t: Vec<f64>,
@@ -190,8 +210,8 @@ impl Solved {
     /// `C` and `g_b` are orthogonal to that direction, so `Cᵀ B⁻¹ C` and `Cᵀ B⁻¹ g_b` are
     /// those of any solution. A juror the criterion does not observe gets a row of the
     /// identity. False when the block is not positive definite.
-    pub(super) fn factor(&mut self, d: &Design, sys: &System, n: usize) -> bool {
-        let (jn, dim) = (sys.jurors, sys.dim);
+    pub(super) fn factor(&mut self, d: &Design, sys: &System, var: &[u32], n: usize) -> bool {
+        let (jn, dim) = (sys.jurors, 2 * sys.jurors);
         let count = |j: usize| {
             if d.juror_comp[j] == NONE {
                 0.0
@@ -202,8 +222,11 @@ impl Solved {
         let trace: f64 = (0..jn).map(|j| sys.m[j * dim + j]).sum();
         let norm: f64 = (0..jn).map(|j| count(j) * count(j)).sum();
         let rho = if norm > 0.0 { trace / norm } else { 0.0 };
-        let mut bb = vec![0.0; jn * jn];
+        let bb = &mut self.bb;
+        bb.clear();
+        bb.resize(jn * jn, 0.0);
         self.z.clear();
+        self.z.resize(jn * n, 0.0);
         for (j1, row) in bb.chunks_exact_mut(jn).enumerate() {
             let from = &sys.m[j1 * dim..][..dim];
             let c1 = rho * count(j1);
@@ -214,10 +237,12 @@ impl Solved {
                 row.fill(0.0);
                 row[j1] = 1.0;
             }
-            self.z.extend_from_slice(&from[jn..]);
+            for (j2, i2) in fitted(var) {
+                self.z[j1 * n + i2] = from[jn + j2];
+            }
         }
         self.l.resize(jn * jn, 0.0);
-        if !cholesky_into(&bb, jn, &mut self.l) {
+        if !cholesky_into(bb, jn, &mut self.l) {
             return false;
         }
         forward_columns(&self.l, jn, &mut self.z, n);
