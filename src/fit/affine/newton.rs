@@ -111,6 +111,11 @@ impl Newton {
         Some(size)
     }
 
+    /// Whether a step was taken.
+    pub(super) fn taken(&self) -> bool {
+        self.last.is_finite()
+    }
+
     /// Numbers the fitted scales (the jurors with `Some` scale); false when a juror's scale is
     /// identified on some of the criteria they scored and not on others.
     fn number_scales(&mut self, crits: &[Criterion], scale: &[Option<f64>]) -> bool {

@@ -261,6 +261,11 @@ pub(super) fn shared(
             crits.iter_mut().for_each(|c| c.live.fill(false));
         } else if let Some(n) = newton.as_mut() {
             if !n.steps(&mut crits, &mut scale, opts.fit.tolerance) {
+                // Refused before any step was taken: the fit is that of the sweeps alone,
+                // from the start (the first sweep skipped their joint step).
+                if !n.taken() {
+                    return shared(n_jurors, designs, opts, start, false);
+                }
                 newton = None;
             }
         } else {

@@ -205,11 +205,13 @@ pub(super) struct Solved {
 
 impl Solved {
     /// Factors the biases' block of `sys`. The block is singular along the gauge's direction
-    /// (every bias moved by its juror's scale times a constant, which the values absorb), so
-    /// `ρ c cᵀ` is added, `c` the jurors' counts: solutions then have `Σ count × Δb = 0`, and
-    /// `C` and `g_b` are orthogonal to that direction, so `Cᵀ B⁻¹ C` and `Cᵀ B⁻¹ g_b` are
-    /// those of any solution. A juror the criterion does not observe gets a row of the
-    /// identity. False when the block is not positive definite.
+    /// `a` (every bias moved by its juror's scale times a constant, which the values absorb),
+    /// so `ρ c cᵀ` is added, `c` the jurors' counts. `g_b` is orthogonal to `a`, but the
+    /// coupling `C` to the scales only at the fit (`Cᵀ a = −g_b`, from the same invariance),
+    /// so away from the fit the step differs from a Newton step with the gauge held by a term
+    /// of the order of the gradient times the step: second order, which keeps the fixed point
+    /// and the quadratic convergence. A juror the criterion does not observe gets a row of
+    /// the identity. False when the block is not positive definite.
     pub(super) fn factor(&mut self, d: &Design, sys: &System, var: &[u32], n: usize) -> bool {
         let (jn, dim) = (sys.jurors, 2 * sys.jurors);
         let count = |j: usize| {
