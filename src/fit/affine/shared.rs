@@ -60,7 +60,11 @@ pub struct SharedAffineFit {
 /// (`docs/methods.md`, "Unanimity"). Changing every score to `k × score + d` (`k > 0`), or
 /// every weight by a constant, changes no scale. The fit converges when every criterion
 /// meets [`FitOptions::tolerance`] in the same sweep; when every juror is held, the first
-/// sweep leaves the additive fit in place.
+/// sweep leaves the additive fit in place. On a small award (about `J³ (C + 1) ≤ 56 ×` the
+/// scores, `J` jurors and `C` criteria, one connected design) Newton steps on every scale
+/// and bias at once come between the sweeps, which still test convergence: the fit is the
+/// sweeps' to within the tolerance, in a few sweeps (`docs/methods.md`, "The shared fit:
+/// Newton steps on small awards").
 ///
 /// ```
 /// use jury::advanced::fit::{fit_affine_shared, AffineOptions, Observation};
