@@ -6,6 +6,7 @@ use super::super::super::components::NONE;
 use super::super::super::dense::{backward, cholesky_into, forward, forward_columns};
 use super::super::super::design::Design;
 use super::super::criterion::Criterion;
+use super::super::gauge::moments;
 
 /// One criterion's part of the reduced system, halved: a symmetric matrix over its jurors'
 /// biases (`0..J`) then every juror's scale (`J..2J`), row-major, and the gradient. The
@@ -23,6 +24,8 @@ pub(super) struct System {
     nv: Vec<f64>,
     /// One proposal's scores: juror, `∂²F/∂v∂b` and `∂²F/∂v∂a`, halved.
     readers: Vec<(usize, f64, f64)>,
+    /// The values' weighted mean, variance and deviations ([`moments`]).
+    moments: (Vec<f64>, Vec<f64>, Vec<f64>),
 }
 
 /// Sums over a criterion's proposals of the Sherman–Morrison terms: `uᵀ Λ⁻¹ u`,
@@ -69,7 +72,9 @@ impl System {
             .map(|j| (a[j] - 1.0).powi(2))
             .sum();
         let k = lambda * pen / total;
-        let (vbar, var_v) = moments(d, &c.value, total);
+        let (mean, var, dev) = &mut self.moments;
+        moments(d, &c.value, &c.weight_sum, (mean, var, dev));
+        let (vbar, var_v) = (mean[0], var[0]);
         let sums = self.scores(c, k, vbar, total);
         for j in (0..jn).filter(|&j| on(j)) {
             let i = jn + j;
@@ -180,23 +185,11 @@ fn fitted(var: &[u32]) -> impl Iterator<Item = (usize, usize)> + '_ {
     (var.iter().enumerate()).filter_map(|(j, &i)| (i != NONE).then_some((j, i as usize)))
 }
 
-/// The weighted mean and variance of the values over the criterion's scores.
-fn moments(d: &Design, v: &[f64], total: f64) -> (f64, f64) {
-    let observed = || (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE);
-    let dp = &d.proposal_weight;
-    let mean = observed().map(|p| dp[p] * v[p]).sum::<f64>() / total;
-    let var = observed()
-        .map(|p| dp[p] * (v[p] - mean).powi(2))
-        .sum::<f64>()
-        / total;
-    (mean, var)
-}
-
 /// One criterion's biases' block, factored: `L`, `Z = L⁻¹ C` (`J × n`, `C` the block's
 /// coupling to the scales) and `t = L⁻¹ g_b`.
 #[derive(Default)]
 pub(super) struct Solved {
-    /// The block, then its factor `L`.
+    /// The block (with `ρ c cᵀ`), and its factor `L`.
     bb: Vec<f64>,
     l: Vec<f64>,
     pub(super) z: Vec<f64>,
