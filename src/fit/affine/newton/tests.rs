@@ -202,6 +202,10 @@ fn held_jurors_and_a_juror_at_the_floor_give_the_fit_of_the_sweeps() {
         .collect();
     let (with, _) = assert_same_fit(&held, &opts, 1e-9);
     assert_eq!(with, 2, "the held juror's scale is no step's");
+    assert!(
+        shared(9, &held, &opts, None, true).held[0],
+        "juror 0 is held"
+    );
 
     // Juror 1 gives every proposal the same score: without shrinkage their scale ends at the
     // floor, where no Newton step may go, and the sweeps finish the fit.
