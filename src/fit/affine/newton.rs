@@ -24,6 +24,9 @@ mod tests;
 const WORK_PER_SCORE: usize = 56;
 /// Most Newton steps of a fit; past them the sweeps go on alone.
 const MOST_STEPS: usize = 20;
+/// A step is a chord step, which keeps the last factors, while the steps since they were
+/// formed moved at most this far (in the units of [`step_size`]).
+const CHORD_REACH: f64 = 5e-2;
 
 /// The Newton steps of one shared fit: whether they are still on, and their buffers.
 pub(super) struct Newton {
@@ -32,6 +35,9 @@ pub(super) struct Newton {
     /// The size of the last step: its largest move of a scale, or of a bias in units of its
     /// criterion's spread.
     last: f64,
+    /// How far the steps moved since the factors were formed: the sum of their sizes,
+    /// infinite when there are no factors to keep.
+    moved: f64,
     /// Each juror's index among the fitted scales (`NONE` when their scale is not fitted).
     var: Vec<u32>,
     /// One criterion's system, then the scales' system summed over the criteria.
@@ -40,7 +46,8 @@ pub(super) struct Newton {
     ga: Vec<f64>,
     /// Each criterion's biases' block, factored.
     solved: Vec<Solved>,
-    chol: Vec<f64>,
+    /// The scales' reduced block, factored.
+    scales: MeanZero,
 }
 
 impl Newton {
@@ -56,46 +63,78 @@ impl Newton {
         (simple && small && !parallel && scores > 0).then(|| Newton {
             steps: 0,
             last: f64::INFINITY,
+            moved: f64::INFINITY,
             var: Vec::new(),
             part: System::default(),
             aa: Vec::new(),
             ga: Vec::new(),
             solved: Vec::new(),
-            chol: Vec::new(),
+            scales: MeanZero::default(),
         })
     }
 
     /// Newton steps from the state a sweep left (the values the best for the scales and
     /// biases), each followed by the values for the new scales and biases and the gauge step,
-    /// until one moves nothing beyond `√tolerance` (the next sweep then tests convergence, the
-    /// step after such a step being about its square). Writes the new scales into `scale` and
-    /// each criterion. Returns false when a step cannot be trusted, which is not taken: a scale
-    /// would fall below the floor, a block is not positive definite, the step is no smaller
-    /// than the last, a juror's scale is fitted on some criteria and not others, or the steps
-    /// ran out; the sweeps then go on alone.
+    /// until the next step would move nothing beyond the tolerance (the next sweep then tests
+    /// convergence). Writes the new scales into `scale` and each criterion. Returns false
+    /// when a step cannot be trusted, which is not taken: a scale would fall below the floor,
+    /// a block is not positive definite, the step is no smaller than the last, a juror's
+    /// scale is fitted on some criteria and not others, or the steps ran out; the sweeps then
+    /// go on alone.
+    ///
+    /// A step of size `s` taken with the Hessian of its own state leaves about `s²` to go,
+    /// and one with the factors of a state `m` away (a chord step) about `m s`: the steps stop
+    /// when that is at most the tolerance. A step is a chord step while `m` is at most
+    /// [`CHORD_REACH`]; a refused chord step is taken again with new factors.
     pub(super) fn steps(
         &mut self,
         crits: &mut [Criterion],
         scale: &mut [Option<f64>],
         tolerance: f64,
     ) -> bool {
+        // A sweep has moved the state since any factors were formed.
+        self.moved = f64::INFINITY;
         loop {
             match self.step(crits, scale) {
                 None => return false,
-                Some(size) if size * size <= tolerance => return true,
+                Some(left) if left <= tolerance => return true,
                 Some(_) => {}
             }
         }
     }
 
-    /// One Newton step, its size; `None` (nothing changed) when it cannot be trusted.
+    /// One Newton step, about what it leaves to go (see [`Newton::steps`]); `None` (nothing
+    /// changed) when it cannot be trusted.
     fn step(&mut self, crits: &mut [Criterion], scale: &mut [Option<f64>]) -> Option<f64> {
         self.steps += 1;
         if self.steps > MOST_STEPS || !self.number_scales(crits, scale) {
             return None;
         }
+        let reach = self.moved;
+        if reach <= CHORD_REACH {
+            let chord = self.chord(crits);
+            if let Some(size) = chord.and_then(|(da, db)| self.take(crits, scale, &da, &db)) {
+                self.moved += size;
+                return Some(reach.max(size) * size);
+            }
+        }
+        self.moved = f64::INFINITY;
         let (da, db) = self.solve(crits)?;
-        let size = step_size(crits, &da, &db);
+        let size = self.take(crits, scale, &da, &db)?;
+        self.moved = size;
+        Some(size * size)
+    }
+
+    /// Takes the step `(da, db)` when it can be trusted (no scale below the floor, smaller
+    /// than the last); its size.
+    fn take(
+        &mut self,
+        crits: &mut [Criterion],
+        scale: &mut [Option<f64>],
+        da: &[f64],
+        db: &[Vec<f64>],
+    ) -> Option<f64> {
+        let size = step_size(crits, da, db);
         let floor = crits.first().map_or(0.1, |c| c.floor);
         let below = (0..self.var.len()).any(|j| {
             let i = self.var[j];
@@ -107,7 +146,7 @@ impl Newton {
             return None;
         }
         self.last = size;
-        self.apply(crits, scale, &da, &db);
+        self.apply(crits, scale, da, db);
         Some(size)
     }
 
@@ -153,18 +192,40 @@ impl Newton {
             if !solved.factor(c.design, &self.part, &self.var, n) {
                 return None;
             }
-            self.part.add_scales(&self.var, &mut self.aa, &mut self.ga);
-            for (z, t) in solved.z.chunks_exact(n).zip(&solved.t) {
+            self.part.add_scales(&self.var, &mut self.aa, n);
+            reduce_gradient(&self.part, solved, &self.var, &mut self.ga);
+            for z in solved.z.chunks_exact(n) {
                 for (r, &zr) in z.iter().enumerate() {
                     for (x, &zs) in self.aa[r * n..][..n].iter_mut().zip(z) {
                         *x -= zr * zs;
                     }
-                    self.ga[r] += zr * t;
                 }
             }
         }
-        let rhs = std::mem::take(&mut self.ga);
-        let da = solve_mean_zero(&self.aa, n, rhs, &mut self.chol)?;
+        if !self.scales.factor(&self.aa, n) {
+            return None;
+        }
+        self.reduced_step()
+    }
+
+    /// The step with the factors kept from the last [`Newton::solve`] and the gradient of
+    /// the current state (a chord step): [`Newton::solve`]'s step when the state is the one
+    /// they were formed at.
+    fn chord(&mut self, crits: &[Criterion]) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+        self.ga.clear();
+        self.ga.resize(self.scales.n, 0.0);
+        for (c, solved) in crits.iter().zip(&mut self.solved) {
+            self.part.gradient(c);
+            solved.gradient(&self.part);
+            reduce_gradient(&self.part, solved, &self.var, &mut self.ga);
+        }
+        self.reduced_step()
+    }
+
+    /// The step from the factors and the reduced gradient `ga`; `None` when a number is not
+    /// finite.
+    fn reduced_step(&self) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+        let da = self.scales.solve(&self.ga);
         let db: Vec<Vec<f64>> = (self.solved.iter()).map(|s| s.biases(&da)).collect();
         let finite = da.iter().chain(db.iter().flatten()).all(|x| x.is_finite());
         finite.then_some((da, db))
@@ -205,21 +266,55 @@ fn step_size(crits: &[Criterion], da: &[f64], db: &[Vec<f64>]) -> f64 {
     })
 }
 
-/// Solves `A δ = rhs − μ 1` with `Σ δ = 0` (the scales keep their mean of 1): with
-/// `A' = A + ρ 1 1ᵀ`, which has the same action on such `δ`, `δ = x − y (Σ x / Σ y)` for
-/// `A' x = rhs` and `A' y = 1`. `None` when `A'` is not positive definite.
-fn solve_mean_zero(aa: &[f64], n: usize, rhs: Vec<f64>, chol: &mut Vec<f64>) -> Option<Vec<f64>> {
-    let rho = (0..n).map(|i| aa[i * n + i]).sum::<f64>() / n as f64;
-    let shifted: Vec<f64> = aa.iter().map(|x| x + rho).collect();
-    chol.resize(n * n, 0.0);
-    if !cholesky_into(&shifted, n, chol) {
-        return None;
+/// Adds a criterion's part of the scales' right side to `ga`: `−g_a + Zᵀ t`.
+fn reduce_gradient(part: &System, solved: &Solved, var: &[u32], ga: &mut [f64]) {
+    part.less_scales_gradient(var, ga);
+    for (z, t) in solved.z.chunks_exact(ga.len()).zip(&solved.t) {
+        for (g, &zr) in ga.iter_mut().zip(z) {
+            *g += zr * t;
+        }
     }
-    let (mut x, mut y) = (rhs, vec![1.0; n]);
-    for z in [&mut x, &mut y] {
-        forward(chol, n, z);
-        backward(chol, n, z);
+}
+
+/// The scales' reduced block `A` (`n × n`), factored to solve `A δ = rhs − μ 1` with
+/// `Σ δ = 0` (the scales keep their mean of 1): with `A' = A + ρ 1 1ᵀ`, which has the same
+/// action on such `δ`, `δ = x − y (Σ x / Σ y)` for `A' x = rhs` and `A' y = 1`.
+#[derive(Default)]
+struct MeanZero {
+    n: usize,
+    /// `A'`, then its factor.
+    shifted: Vec<f64>,
+    chol: Vec<f64>,
+    /// `y`, and `Σ y`.
+    ones: Vec<f64>,
+    ones_sum: f64,
+}
+
+impl MeanZero {
+    /// Factors `A'`; false when it is not positive definite.
+    fn factor(&mut self, aa: &[f64], n: usize) -> bool {
+        self.n = n;
+        let rho = (0..n).map(|i| aa[i * n + i]).sum::<f64>() / n as f64;
+        self.shifted.clear();
+        self.shifted.extend(aa.iter().map(|x| x + rho));
+        self.chol.resize(n * n, 0.0);
+        if !cholesky_into(&self.shifted, n, &mut self.chol) {
+            return false;
+        }
+        self.ones.clear();
+        self.ones.resize(n, 1.0);
+        forward(&self.chol, n, &mut self.ones);
+        backward(&self.chol, n, &mut self.ones);
+        self.ones_sum = self.ones.iter().sum();
+        true
     }
-    let mu = x.iter().sum::<f64>() / y.iter().sum::<f64>();
-    Some(x.iter().zip(&y).map(|(x, y)| x - mu * y).collect())
+
+    /// `δ` for this `rhs`.
+    fn solve(&self, rhs: &[f64]) -> Vec<f64> {
+        let mut x = rhs.to_vec();
+        forward(&self.chol, self.n, &mut x);
+        backward(&self.chol, self.n, &mut x);
+        let mu = x.iter().sum::<f64>() / self.ones_sum;
+        x.iter().zip(&self.ones).map(|(x, y)| x - mu * y).collect()
+    }
 }

@@ -38,32 +38,60 @@ struct Sums {
 }
 
 impl System {
-    /// Criterion `c`'s part at its current state. With `r = y − a v − b` a score's residual,
-    /// `λ = κ w̄`, `A = Σ (a − 1)²` over the criterion's jurors, `σ²` the values' weighted
-    /// variance and `k = λ A / W` the pull of the value step: the biases' and scales' own
-    /// terms, less `Hθv Hvv⁻¹ Hvθ`, with `Hvv = Λ − (k / W) D Dᵀ` (`Λ_p = H_p + k D_p`)
-    /// inverted by Sherman–Morrison and `Hvθ = M + u nᵀ` (`M` the scores' terms,
-    /// `u_p = D_p (v_p − v̄) / W`, `n_j = 2 λ (a_j − 1)` on the scales).
-    pub(super) fn assemble(&mut self, c: &Criterion) {
+    /// Criterion `c`'s gradient at its current state, halved, into `g` (biases then scales),
+    /// and the values' moments; false when the criterion has no scores (`g` then 0). With
+    /// the values the best for the scales and biases, it is the gradient of the objective
+    /// with the values eliminated.
+    pub(super) fn gradient(&mut self, c: &Criterion) -> bool {
         let d = c.design;
         let jn = d.n_jurors;
         self.jurors = jn;
-        for v in [
-            &mut self.m,
-            &mut self.g,
-            &mut self.e,
-            &mut self.f,
-            &mut self.nv,
-        ] {
+        self.g.clear();
+        self.g.resize(2 * jn, 0.0);
+        if c.weight_sum.is_empty() {
+            return false;
+        }
+        let (a, b, v) = (&c.scale, &c.bias, &c.value);
+        let (mean, var, dev) = &mut self.moments;
+        moments(d, v, &c.weight_sum, (mean, var, dev));
+        for p in (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE) {
+            let (s, vp) = (d.seg(p), v[p]);
+            for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
+                let j = j as usize;
+                let r = y - a[j] * vp - b[j];
+                self.g[j] -= w * r;
+                self.g[jn + j] -= w * r * vp;
+            }
+        }
+        let lambda = c.shrinkage * c.mean_weight[0];
+        for j in (0..jn).filter(|&j| d.juror_comp[j] != NONE) {
+            self.g[jn + j] += lambda * var[0] * (a[j] - 1.0);
+        }
+        true
+    }
+
+    /// Criterion `c`'s part at its current state: [`System::gradient`], then the Hessian.
+    /// With `r = y − a v − b` a score's residual, `λ = κ w̄`, `A = Σ (a − 1)²` over the
+    /// criterion's jurors, `σ²` the values' weighted variance and `k = λ A / W` the pull of
+    /// the value step: the biases' and scales' own terms, less `Hθv Hvv⁻¹ Hvθ`, with
+    /// `Hvv = Λ − (k / W) D Dᵀ` (`Λ_p = H_p + k D_p`) inverted by Sherman–Morrison and
+    /// `Hvθ = M + u nᵀ` (`M` the scores' terms, `u_p = D_p (v_p − v̄) / W`,
+    /// `n_j = 2 λ (a_j − 1)` on the scales).
+    pub(super) fn assemble(&mut self, c: &Criterion) {
+        let d = c.design;
+        let jn = d.n_jurors;
+        let scored = self.gradient(c);
+        for v in [&mut self.m, &mut self.e, &mut self.f, &mut self.nv] {
             v.clear();
         }
         self.m.resize(4 * jn * jn, 0.0);
-        for v in [&mut self.g, &mut self.e, &mut self.f, &mut self.nv] {
+        for v in [&mut self.e, &mut self.f, &mut self.nv] {
             v.resize(2 * jn, 0.0);
         }
-        let Some(&total) = c.weight_sum.first() else {
-            return; // no scores
-        };
+        if !scored {
+            return;
+        }
+        let total = c.weight_sum[0];
         let lambda = c.shrinkage * c.mean_weight[0];
         let a = &c.scale;
         let on = |j: usize| d.juror_comp[j] != NONE;
@@ -72,20 +100,17 @@ impl System {
             .map(|j| (a[j] - 1.0).powi(2))
             .sum();
         let k = lambda * pen / total;
-        let (mean, var, dev) = &mut self.moments;
-        moments(d, &c.value, &c.weight_sum, (mean, var, dev));
-        let (vbar, var_v) = (mean[0], var[0]);
+        let (vbar, var_v) = (self.moments.0[0], self.moments.1[0]);
         let sums = self.scores(c, k, vbar, total);
         for j in (0..jn).filter(|&j| on(j)) {
             let i = jn + j;
             self.nv[i] = 2.0 * lambda * (a[j] - 1.0);
-            self.g[i] += lambda * var_v * (a[j] - 1.0);
             self.m[i * 2 * jn + i] += lambda * var_v;
         }
         self.low_rank(k / total, &sums);
     }
 
-    /// The scores' terms: the gradient, the direct second derivatives, and `Mᵀ Λ⁻¹ M` a
+    /// The scores' terms: the direct second derivatives, and `Mᵀ Λ⁻¹ M` a
     /// proposal at a time, on every block but the scales' rows' biases' columns (the
     /// transpose of the biases' rows' scales' columns); `e`, `f` and the Sherman–Morrison
     /// sums.
@@ -103,8 +128,6 @@ impl System {
                 let j = j as usize;
                 let r = y - a[j] * vp - b[j];
                 h += w * a[j] * a[j];
-                self.g[j] -= w * r;
-                self.g[jn + j] -= w * r * vp;
                 let (bb, ba) = (j * dim + j, j * dim + jn + j);
                 self.m[bb] += w;
                 self.m[ba] += w * vp;
@@ -165,17 +188,21 @@ impl System {
         }
     }
 
-    /// Adds the fitted scales' block to `aa` (`n × n`, `var` numbering them) and subtracts
-    /// their gradient from `rhs`.
-    pub(super) fn add_scales(&self, var: &[u32], aa: &mut [f64], rhs: &mut [f64]) {
+    /// Adds the fitted scales' block to `aa` (`n × n`, `var` numbering them).
+    pub(super) fn add_scales(&self, var: &[u32], aa: &mut [f64], n: usize) {
         let (jn, dim) = (self.jurors, 2 * self.jurors);
-        let n = rhs.len();
         for (j1, i1) in fitted(var) {
             let row = &self.m[(jn + j1) * dim + jn..][..jn];
             for (j2, i2) in fitted(var) {
                 aa[i1 * n + i2] += row[j2];
             }
-            rhs[i1] -= self.g[jn + j1];
+        }
+    }
+
+    /// Subtracts the fitted scales' gradient from `rhs` (`var` numbering them).
+    pub(super) fn less_scales_gradient(&self, var: &[u32], rhs: &mut [f64]) {
+        for (j, i) in fitted(var) {
+            rhs[i] -= self.g[self.jurors + j];
         }
     }
 }
@@ -241,10 +268,16 @@ impl Solved {
             return false;
         }
         forward_columns(&self.l, jn, &mut self.z, n);
-        self.t.clear();
-        self.t.extend_from_slice(&sys.g[..jn]);
-        forward(&self.l, jn, &mut self.t);
+        self.gradient(sys);
         true
+    }
+
+    /// `t = L⁻¹ g_b` for the gradient of `sys`, `L` the factor of [`Solved::factor`]: a
+    /// chord step's, which keeps the factors of an earlier state.
+    pub(super) fn gradient(&mut self, sys: &System) {
+        self.t.clear();
+        self.t.extend_from_slice(&sys.g[..sys.jurors]);
+        forward(&self.l, sys.jurors, &mut self.t);
     }
 
     /// `Δb = −L⁻ᵀ (t + Z Δa)`.

@@ -7,9 +7,10 @@ use super::super::super::design::Design;
 use super::super::super::testkit::{affine_gradient, affine_opts, max_diff, sparse_design, Rng};
 use super::super::super::{FitOptions, Observation};
 use super::super::criterion::Criterion;
-use super::super::shared::shared;
+use super::super::shared::{shared, SharedAffineFit};
 use super::super::AffineOptions;
 use super::system::System;
+use super::{Newton, CHORD_REACH};
 
 /// One criterion's scores: each proposal read by `reads` random jurors, the score
 /// `a_j v_p + b_j` plus noise, weights in `[0.5, 2)`.
@@ -228,6 +229,95 @@ fn held_jurors_and_a_juror_at_the_floor_give_the_fit_of_the_sweeps() {
     // The first step is refused, and the fit is then that of the sweeps alone, bit for bit
     // (the first sweep, which skipped the sweeps' joint step, is not kept).
     assert_eq!(fit, shared(9, &designs, &opts, None, false));
+}
+
+/// The criteria of `designs` near the sweeps' fit, as a warm-started replicate starts: the
+/// fit's biases and values, each scale moved by up to `by` of itself (their mean kept 1),
+/// then the values the best for them. Also the fitted scales and the fit.
+fn near_fit<'a>(
+    designs: &'a [Design],
+    opts: &AffineOptions,
+    by: f64,
+    seed: u64,
+) -> (Vec<Criterion<'a>>, Vec<Option<f64>>, SharedAffineFit) {
+    let nj = designs[0].n_jurors;
+    let fit = shared(nj, designs, opts, None, false);
+    let mut rng = Rng(seed);
+    let moved: Vec<f64> = (fit.scale.iter())
+        .map(|a| a * (1.0 + rng.uniform(-by, by)))
+        .collect();
+    let mean = moved.iter().sum::<f64>() / nj as f64;
+    let scale: Vec<Option<f64>> = moved.iter().map(|a| Some(a / mean)).collect();
+    let crits = (designs.iter().zip(&fit.criteria))
+        .map(|(d, f)| {
+            let from = AdditiveFit {
+                bias: f.bias.clone(),
+                value: f.value.clone(),
+                iterations: 0,
+                converged: true,
+            };
+            let mut c = Criterion::new(d, from, opts, false);
+            c.shared = true;
+            // The regression tells which scales are identified; the state is then reset.
+            c.sweep_start();
+            c.regress();
+            assert!(c.identified.iter().all(|&i| i), "every scale identified");
+            c.bias.clone_from(&f.bias);
+            c.value.clone_from(&f.value);
+            c.scale = scale.iter().map(|a| a.unwrap_or(1.0)).collect();
+            c.values_and_gauge();
+            c
+        })
+        .collect();
+    (crits, scale, fit)
+}
+
+#[test]
+fn a_chord_step_at_the_state_of_its_factors_is_the_newton_step() {
+    // The chord step keeps the factors and takes the gradient anew: at the state the factors
+    // were formed at, it is the Newton step bit for bit.
+    let designs = small_award(5, true);
+    let (crits, scale, _) = near_fit(&designs, &affine_opts(5.0), 0.2, 5);
+    let mut newton = Newton::new(&designs, 9, false).expect("a small award");
+    assert!(newton.number_scales(&crits, &scale));
+    let step = newton.solve(&crits).expect("positive definite");
+    assert!(step.0.iter().any(|&x| x != 0.0), "a step to take");
+    assert_eq!(newton.chord(&crits), Some(step));
+}
+
+#[test]
+fn chord_steps_finish_the_newton_steps_at_the_fit() {
+    // From scales moved by up to 30% (a replicate's first steps are of that size), a step is
+    // a chord step once the steps since the factors moved at most CHORD_REACH; the steps
+    // stop when about the tolerance is left, at the sweeps' fit.
+    let opts = affine_opts(5.0);
+    for seed in [2, 5, 8] {
+        let designs = small_award(seed, seed != 5);
+        let (mut crits, mut scale, fit) = near_fit(&designs, &opts, 0.3, seed);
+        let mut newton = Newton::new(&designs, 9, false).expect("a small award");
+        let (mut chords, mut full) = (0, 0);
+        loop {
+            let before = newton.moved;
+            let left = newton.step(&mut crits, &mut scale).expect("a trusted step");
+            // A chord step adds its size to `moved`; a Newton step sets it to its own size,
+            // which is smaller than the last step and so than `moved` before it.
+            if before <= CHORD_REACH && newton.moved > before {
+                chords += 1;
+            } else {
+                full += 1;
+            }
+            if left <= 1e-13 {
+                break;
+            }
+        }
+        assert!(full >= 2 && chords >= 1, "seed {seed}: {full} and {chords}");
+        let got: Vec<f64> = scale.iter().map(|a| a.unwrap()).collect();
+        assert!(max_diff(&got, &fit.scale) <= 1e-8, "seed {seed}: scales");
+        for (c, f) in crits.iter().zip(&fit.criteria) {
+            assert!(max_diff(&c.bias, &f.bias) <= 1e-8, "seed {seed}: biases");
+            assert!(max_diff(&c.value, &f.value) <= 1e-8, "seed {seed}: values");
+        }
+    }
 }
 
 /// A random small award: 3 to 15 jurors, 10 to 60 proposals, 1 to 6 criteria, 2 to 5
