@@ -48,6 +48,15 @@ pub(super) struct Newton {
     solved: Vec<Solved>,
     /// The scales' reduced block, factored.
     scales: MeanZero,
+    /// The step to take.
+    delta: Delta,
+}
+
+/// A step: `Δa` per fitted scale, `Δb` per criterion and juror.
+#[derive(Default, Debug, Clone, PartialEq)]
+struct Delta {
+    a: Vec<f64>,
+    b: Vec<Vec<f64>>,
 }
 
 impl Newton {
@@ -70,6 +79,7 @@ impl Newton {
             ga: Vec::new(),
             solved: Vec::new(),
             scales: MeanZero::default(),
+            delta: Delta::default(),
         })
     }
 
@@ -111,29 +121,25 @@ impl Newton {
             return None;
         }
         let reach = self.moved;
-        if reach <= CHORD_REACH {
-            let chord = self.chord(crits);
-            if let Some(size) = chord.and_then(|(da, db)| self.take(crits, scale, &da, &db)) {
+        if reach <= CHORD_REACH && self.chord(crits) {
+            if let Some(size) = self.take(crits, scale) {
                 self.moved += size;
                 return Some(reach.max(size) * size);
             }
         }
         self.moved = f64::INFINITY;
-        let (da, db) = self.solve(crits)?;
-        let size = self.take(crits, scale, &da, &db)?;
+        if !self.solve(crits) {
+            return None;
+        }
+        let size = self.take(crits, scale)?;
         self.moved = size;
         Some(size * size)
     }
 
-    /// Takes the step `(da, db)` when it can be trusted (no scale below the floor, smaller
+    /// Takes the step in `delta` when it can be trusted (no scale below the floor, smaller
     /// than the last); its size.
-    fn take(
-        &mut self,
-        crits: &mut [Criterion],
-        scale: &mut [Option<f64>],
-        da: &[f64],
-        db: &[Vec<f64>],
-    ) -> Option<f64> {
+    fn take(&mut self, crits: &mut [Criterion], scale: &mut [Option<f64>]) -> Option<f64> {
+        let (da, db) = (&self.delta.a, &self.delta.b);
         let size = step_size(crits, da, db);
         let floor = crits.first().map_or(0.1, |c| c.floor);
         let below = (0..self.var.len()).any(|j| {
@@ -146,7 +152,7 @@ impl Newton {
             return None;
         }
         self.last = size;
-        self.apply(crits, scale, da, db);
+        self.apply(crits, scale);
         Some(size)
     }
 
@@ -175,12 +181,12 @@ impl Newton {
     }
 
     /// The Newton step: each criterion's biases' block eliminated, then the scales under
-    /// their mean of 1. `(Δa per fitted scale, Δb per criterion and juror)`, `None` when a
-    /// block is not positive definite or a number is not finite. With `B = L Lᵀ` a
+    /// their mean of 1, into `delta`; false when a block is not positive definite or a
+    /// number is not finite. With `B = L Lᵀ` a
     /// criterion's biases' block, `C` their coupling to the scales and `g` the gradients:
     /// `Z = L⁻¹ C` and `t = L⁻¹ g_b`, the scales' block less `Zᵀ Z`, its right side
     /// `−g_a + Zᵀ t`, and `Δb = −L⁻ᵀ (t + Z Δa)`.
-    fn solve(&mut self, crits: &[Criterion]) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+    fn solve(&mut self, crits: &[Criterion]) -> bool {
         let n = self.var.iter().filter(|&&i| i != NONE).count();
         self.aa.clear();
         self.aa.resize(n * n, 0.0);
@@ -190,7 +196,7 @@ impl Newton {
         for (c, solved) in crits.iter().zip(&mut self.solved) {
             self.part.assemble(c);
             if !solved.factor(c.design, &self.part, &self.var, n) {
-                return None;
+                return false;
             }
             self.part.add_scales(&self.var, &mut self.aa, n);
             reduce_gradient(&self.part, solved, &self.var, &mut self.ga);
@@ -202,16 +208,13 @@ impl Newton {
                 }
             }
         }
-        if !self.scales.factor(&self.aa, n) {
-            return None;
-        }
-        self.reduced_step()
+        self.scales.factor(&self.aa, n) && self.reduced_step()
     }
 
     /// The step with the factors kept from the last [`Newton::solve`] and the gradient of
     /// the current state (a chord step): [`Newton::solve`]'s step when the state is the one
-    /// they were formed at.
-    fn chord(&mut self, crits: &[Criterion]) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+    /// they were formed at. Into `delta`; false when a number is not finite.
+    fn chord(&mut self, crits: &[Criterion]) -> bool {
         self.ga.clear();
         self.ga.resize(self.scales.n, 0.0);
         for (c, solved) in crits.iter().zip(&mut self.solved) {
@@ -222,24 +225,22 @@ impl Newton {
         self.reduced_step()
     }
 
-    /// The step from the factors and the reduced gradient `ga`; `None` when a number is not
-    /// finite.
-    fn reduced_step(&self) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
-        let da = self.scales.solve(&self.ga);
-        let db: Vec<Vec<f64>> = (self.solved.iter()).map(|s| s.biases(&da)).collect();
-        let finite = da.iter().chain(db.iter().flatten()).all(|x| x.is_finite());
-        finite.then_some((da, db))
+    /// The step from the factors and the reduced gradient `ga`, into `delta`; false when a
+    /// number is not finite.
+    fn reduced_step(&mut self) -> bool {
+        let Delta { a: da, b: db } = &mut self.delta;
+        self.scales.solve(&self.ga, da);
+        db.resize_with(self.solved.len(), Vec::new);
+        for (s, db) in self.solved.iter().zip(db.iter_mut()) {
+            s.biases(da, db);
+        }
+        da.iter().chain(db.iter().flatten()).all(|x| x.is_finite())
     }
 
     /// Moves the scales and biases by the step, then each criterion's values to the best for
     /// them, and its gauge step.
-    fn apply(
-        &self,
-        crits: &mut [Criterion],
-        scale: &mut [Option<f64>],
-        da: &[f64],
-        db: &[Vec<f64>],
-    ) {
+    fn apply(&self, crits: &mut [Criterion], scale: &mut [Option<f64>]) {
+        let (da, db) = (&self.delta.a, &self.delta.b);
         for (j, s) in scale.iter_mut().enumerate() {
             if let (Some(a), i) = (s.as_mut(), self.var[j]) {
                 *a += da[i as usize];
@@ -309,12 +310,13 @@ impl MeanZero {
         true
     }
 
-    /// `δ` for this `rhs`.
-    fn solve(&self, rhs: &[f64]) -> Vec<f64> {
-        let mut x = rhs.to_vec();
-        forward(&self.chol, self.n, &mut x);
-        backward(&self.chol, self.n, &mut x);
+    /// `δ` for this `rhs`, into `x`.
+    fn solve(&self, rhs: &[f64], x: &mut Vec<f64>) {
+        x.clear();
+        x.extend_from_slice(rhs);
+        forward(&self.chol, self.n, x);
+        backward(&self.chol, self.n, x);
         let mu = x.iter().sum::<f64>() / self.ones_sum;
-        x.iter().zip(&self.ones).map(|(x, y)| x - mu * y).collect()
+        x.iter_mut().zip(&self.ones).for_each(|(x, y)| *x -= mu * y);
     }
 }

@@ -280,16 +280,14 @@ impl Solved {
         forward(&self.l, sys.jurors, &mut self.t);
     }
 
-    /// `Δb = −L⁻ᵀ (t + Z Δa)`.
-    pub(super) fn biases(&self, da: &[f64]) -> Vec<f64> {
+    /// `Δb = −L⁻ᵀ (t + Z Δa)`, into `db`.
+    pub(super) fn biases(&self, da: &[f64], db: &mut Vec<f64>) {
         let n = da.len();
-        let mut db: Vec<f64> = (0..self.t.len())
-            .map(|j| {
-                let z = &self.z[j * n..][..n];
-                -self.t[j] - z.iter().zip(da).map(|(z, a)| z * a).sum::<f64>()
-            })
-            .collect();
-        backward(&self.l, self.t.len(), &mut db);
-        db
+        db.clear();
+        db.extend((0..self.t.len()).map(|j| {
+            let z = &self.z[j * n..][..n];
+            -self.t[j] - z.iter().zip(da).map(|(z, a)| z * a).sum::<f64>()
+        }));
+        backward(&self.l, self.t.len(), db);
     }
 }
