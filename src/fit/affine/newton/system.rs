@@ -6,7 +6,6 @@ use super::super::super::components::NONE;
 use super::super::super::dense::{backward, cholesky_into, forward, forward_columns};
 use super::super::super::design::Design;
 use super::super::criterion::Criterion;
-use super::super::gauge::moments;
 
 /// One criterion's part of the reduced system, halved: a symmetric matrix over its jurors'
 /// biases (`0..J`) then every juror's scale (`J..2J`), row-major, and the gradient. The
@@ -24,8 +23,8 @@ pub(super) struct System {
     nv: Vec<f64>,
     /// One proposal's scores: juror, `∂²F/∂v∂b` and `∂²F/∂v∂a`, halved.
     readers: Vec<(usize, f64, f64)>,
-    /// The values' weighted mean, variance and deviations ([`moments`]).
-    moments: (Vec<f64>, Vec<f64>, Vec<f64>),
+    /// The values' weighted mean and variance.
+    moments: (f64, f64),
 }
 
 /// Sums over a criterion's proposals of the Sherman–Morrison terms: `uᵀ Λ⁻¹ u`,
@@ -52,8 +51,7 @@ impl System {
             return false;
         }
         let (a, b, v) = (&c.scale, &c.bias, &c.value);
-        let (mean, var, dev) = &mut self.moments;
-        moments(d, v, &c.weight_sum, (mean, var, dev));
+        self.moments = moments(d, v, c.weight_sum[0]);
         for p in (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE) {
             let (s, vp) = (d.seg(p), v[p]);
             for ((&j, &w), &y) in s.juror.iter().zip(s.weight).zip(s.score) {
@@ -65,7 +63,7 @@ impl System {
         }
         let lambda = c.shrinkage * c.mean_weight[0];
         for j in (0..jn).filter(|&j| d.juror_comp[j] != NONE) {
-            self.g[jn + j] += lambda * var[0] * (a[j] - 1.0);
+            self.g[jn + j] += lambda * self.moments.1 * (a[j] - 1.0);
         }
         true
     }
@@ -100,7 +98,7 @@ impl System {
             .map(|j| (a[j] - 1.0).powi(2))
             .sum();
         let k = lambda * pen / total;
-        let (vbar, var_v) = (self.moments.0[0], self.moments.1[0]);
+        let (vbar, var_v) = self.moments;
         let sums = self.scores(c, k, vbar, total);
         for j in (0..jn).filter(|&j| on(j)) {
             let i = jn + j;
@@ -205,6 +203,17 @@ impl System {
             rhs[i] -= self.g[self.jurors + j];
         }
     }
+}
+
+/// The values' weighted mean and variance over the proposals read on a connected design
+/// (`total` their weight): the sweeps' `gauge::moments`, the same sums in the same order,
+/// without its deviations and the components' bookkeeping.
+pub(super) fn moments(d: &Design, v: &[f64], total: f64) -> (f64, f64) {
+    let read = || (0..d.n_proposals).filter(|&p| d.proposal_comp[p] != NONE);
+    let dp = &d.proposal_weight;
+    let mean = read().fold(0.0, |s, p| s + dp[p] * v[p]) / total;
+    let var = read().fold(0.0, |s, p| s + dp[p] * (v[p] - mean).powi(2)) / total;
+    (mean, var)
 }
 
 /// The fitted scales: each such juror and their index among them.

@@ -7,9 +7,10 @@ use super::super::super::design::Design;
 use super::super::super::testkit::{affine_gradient, affine_opts, max_diff, sparse_design, Rng};
 use super::super::super::{FitOptions, Observation};
 use super::super::criterion::Criterion;
+use super::super::gauge;
 use super::super::shared::{shared, SharedAffineFit};
 use super::super::AffineOptions;
-use super::system::System;
+use super::system::{moments, System};
 use super::{Delta, Newton, CHORD_REACH};
 
 /// One criterion's scores: each proposal read by `reads` random jurors, the score
@@ -142,6 +143,24 @@ fn the_reduced_system_is_the_schur_complement_of_the_objectives_hessian() {
     // solve, against the system's Sherman–Morrison and rank-one terms.
     for seed in [3, 17, 2016, 7] {
         system_matches_differences(seed);
+    }
+}
+
+#[test]
+fn the_steps_moments_are_the_sweeps_bit_for_bit() {
+    for seed in [1, 4, 9] {
+        let mut rng = Rng(seed);
+        let d = Design::new(9, 40, &criterion_scores(&mut rng, 9, 40, 3));
+        assert_eq!(d.n_comps, 1, "a connected design");
+        let v: Vec<f64> = (0..40).map(|_| rng.uniform(1.0, 5.0)).collect();
+        let total: f64 = (0..40).map(|p| d.proposal_weight[p]).sum();
+        let (mut mean, mut var, mut dev) = (Vec::new(), Vec::new(), Vec::new());
+        gauge::moments(&d, &v, &[total], (&mut mean, &mut var, &mut dev));
+        let (m, s) = moments(&d, &v, total);
+        assert_eq!(
+            (m.to_bits(), s.to_bits()),
+            (mean[0].to_bits(), var[0].to_bits())
+        );
     }
 }
 
