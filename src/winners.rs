@@ -104,19 +104,14 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     let mut slots = n;
     let mut last_winner = None;
     let mut i = 0;
-    while i < ranking.order.len() {
+    // Once no place is left, nothing below is named or passed over.
+    while i < ranking.order.len() && slots > 0 {
         let rank = ranking.rank[ranking.order[i]];
-        let class: Vec<usize> = ranking.order[i..]
-            .iter()
-            .copied()
-            .take_while(|&p| ranking.rank[p] == rank)
-            .collect();
+        let tied = ranking.order[i..].iter();
+        let class = &ranking.order[i..i + tied.take_while(|&&p| ranking.rank[p] == rank).count()];
         i += class.len();
-        if slots == 0 {
-            continue;
-        }
         let mut candidates = Vec::new();
-        for &p in &class {
+        for &p in class {
             match full(&count, p) {
                 Some(reached) => pass_over(&mut selection, award, p, reached),
                 None => candidates.push(p),
