@@ -22,8 +22,8 @@ mod tests;
 /// the criteria (and once more for the scales), are at most this many times the number of
 /// scores: a sweep costs about a pass over the scores, a step about a cube of the jurors.
 const WORK_PER_SCORE: usize = 56;
-/// Most Newton steps of a fit; past them the sweeps go on alone.
-const MOST_STEPS: usize = 20;
+/// Most steps of a fit, chord steps included; past them the sweeps go on alone.
+const MOST_STEPS: usize = 30;
 /// A step is a chord step, which keeps the last factors, while the steps since they were
 /// formed moved at most this far (in the units of [`step_size`]).
 const CHORD_REACH: f64 = 5e-2;
@@ -87,10 +87,10 @@ impl Newton {
     /// biases), each followed by the values for the new scales and biases and the gauge step,
     /// until the next step would move nothing beyond the tolerance (the next sweep then tests
     /// convergence). Writes the new scales into `scale` and each criterion. Returns false
-    /// when a step cannot be trusted, which is not taken: a scale would fall below the floor,
-    /// a block is not positive definite, the step is no smaller than the last, a juror's
-    /// scale is fitted on some criteria and not others, or the steps ran out; the sweeps then
-    /// go on alone.
+    /// when a Newton step cannot be trusted, which is not taken: a scale would fall below the
+    /// floor, a block is not positive definite, the step is no smaller than the last, a
+    /// juror's scale is fitted on some criteria and not others, or the steps (chord steps
+    /// included) ran out; the sweeps then go on alone.
     ///
     /// A step of size `s` taken with the Hessian of its own state leaves about `s²` to go,
     /// and one with the factors of a state `m` away (a chord step) about `m s`: the steps stop
@@ -113,8 +113,8 @@ impl Newton {
         }
     }
 
-    /// One Newton step, about what it leaves to go (see [`Newton::steps`]); `None` (nothing
-    /// changed) when it cannot be trusted.
+    /// One step, a chord step while the factors are near, about what it leaves to go (see
+    /// [`Newton::steps`]); `None` (nothing changed) when a Newton step cannot be trusted.
     fn step(&mut self, crits: &mut [Criterion], scale: &mut [Option<f64>]) -> Option<f64> {
         self.steps += 1;
         if self.steps > MOST_STEPS || !self.number_scales(crits, scale) {
@@ -124,7 +124,8 @@ impl Newton {
         if reach <= CHORD_REACH && self.chord(crits) {
             if let Some(size) = self.take(crits, scale) {
                 self.moved += size;
-                return Some(reach.max(size) * size);
+                // `size < last ≤ moved`: the step's own distance is within `reach`.
+                return Some(reach * size);
             }
         }
         self.moved = f64::INFINITY;
@@ -187,7 +188,7 @@ impl Newton {
     /// `Z = L⁻¹ C` and `t = L⁻¹ g_b`, the scales' block less `Zᵀ Z`, its right side
     /// `−g_a + Zᵀ t`, and `Δb = −L⁻ᵀ (t + Z Δa)`.
     fn solve(&mut self, crits: &[Criterion]) -> bool {
-        let n = self.var.iter().filter(|&&i| i != NONE).count();
+        let n = fitted_count(&self.var);
         self.aa.clear();
         self.aa.resize(n * n, 0.0);
         self.ga.clear();
@@ -215,6 +216,8 @@ impl Newton {
     /// the current state (a chord step): [`Newton::solve`]'s step when the state is the one
     /// they were formed at. Into `delta`; false when a number is not finite.
     fn chord(&mut self, crits: &[Criterion]) -> bool {
+        debug_assert_eq!(self.solved.len(), crits.len());
+        debug_assert_eq!(self.scales.n, fitted_count(&self.var));
         self.ga.clear();
         self.ga.resize(self.scales.n, 0.0);
         for (c, solved) in crits.iter().zip(&mut self.solved) {
@@ -265,6 +268,11 @@ fn step_size(crits: &[Criterion], da: &[f64], db: &[Vec<f64>]) -> f64 {
         let spread = c.spread.first().copied().unwrap_or(1.0);
         db.iter().fold(m, |m, x| m.max(x.abs() / spread))
     })
+}
+
+/// How many scales are fitted.
+fn fitted_count(var: &[u32]) -> usize {
+    var.iter().filter(|&&i| i != NONE).count()
 }
 
 /// Adds a criterion's part of the scales' right side to `ga`: `−g_a + Zᵀ t`.

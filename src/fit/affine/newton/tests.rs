@@ -2,6 +2,7 @@
 //! independently written gradient, and Newton fits against fits by the sweeps alone.
 
 use super::super::super::additive::AdditiveFit;
+use super::super::super::components::NONE;
 use super::super::super::dense::{backward, cholesky, forward};
 use super::super::super::design::Design;
 use super::super::super::testkit::{affine_gradient, affine_opts, max_diff, sparse_design, Rng};
@@ -150,9 +151,14 @@ fn the_reduced_system_is_the_schur_complement_of_the_objectives_hessian() {
 fn the_steps_moments_are_the_sweeps_bit_for_bit() {
     for seed in [1, 4, 9] {
         let mut rng = Rng(seed);
-        let d = Design::new(9, 40, &criterion_scores(&mut rng, 9, 40, 3));
+        // Proposal 0 read by no one: its value counts in neither.
+        let mut obs = criterion_scores(&mut rng, 9, 40, 3);
+        obs.retain(|o| o.proposal != 0);
+        let d = Design::new(9, 40, &obs);
         assert_eq!(d.n_comps, 1, "a connected design");
-        let v: Vec<f64> = (0..40).map(|_| rng.uniform(1.0, 5.0)).collect();
+        assert_eq!(d.proposal_comp[0], NONE);
+        let mut v: Vec<f64> = (0..40).map(|_| rng.uniform(1.0, 5.0)).collect();
+        v[0] = 1e6;
         let total: f64 = (0..40).map(|p| d.proposal_weight[p]).sum();
         let (mut mean, mut var, mut dev) = (Vec::new(), Vec::new(), Vec::new());
         gauge::moments(&d, &v, &[total], (&mut mean, &mut var, &mut dev));
@@ -333,12 +339,33 @@ fn chord_steps_finish_the_newton_steps_at_the_fit() {
             }
         }
         assert!(full >= 2 && chords >= 1, "seed {seed}: {full} and {chords}");
-        let got: Vec<f64> = scale.iter().map(|a| a.unwrap()).collect();
-        assert!(max_diff(&got, &fit.scale) <= 1e-8, "seed {seed}: scales");
-        for (c, f) in crits.iter().zip(&fit.criteria) {
-            assert!(max_diff(&c.bias, &f.bias) <= 1e-8, "seed {seed}: biases");
-            assert!(max_diff(&c.value, &f.value) <= 1e-8, "seed {seed}: values");
-        }
+        assert_at_fit(&crits, &scale, &fit, seed);
+
+        // The fit's own loop from the same start, with the fit's tolerance of 1e-10: the
+        // steps stop on what they leave (`m s` after a chord step; a chord step stopped on
+        // its `s²` would leave about 10⁻⁷).
+        let (mut crits, mut scale, _) = near_fit(&designs, &opts, 0.3, seed);
+        let mut newton = Newton::new(&designs, 9, false).expect("a small award");
+        assert!(newton.steps(&mut crits, &mut scale, 1e-10), "seed {seed}");
+        assert_at_fit(&crits, &scale, &fit, seed);
+        // A second call (a sweep comes between them in the fit): the factors are taken to be
+        // of another state, and the first step is a Newton step, which sets `moved` to its
+        // own size (a chord step would add its size to it).
+        assert!(newton.steps(&mut crits, &mut scale, 1e-10), "seed {seed}");
+        assert_eq!(
+            newton.moved, newton.last,
+            "seed {seed}: a Newton step after a sweep"
+        );
+    }
+}
+
+/// The criteria's state and `scale` are the sweeps' `fit` to within 10⁻⁸.
+fn assert_at_fit(crits: &[Criterion], scale: &[Option<f64>], fit: &SharedAffineFit, seed: u64) {
+    let got: Vec<f64> = scale.iter().map(|a| a.unwrap()).collect();
+    assert!(max_diff(&got, &fit.scale) <= 1e-8, "seed {seed}: scales");
+    for (c, f) in crits.iter().zip(&fit.criteria) {
+        assert!(max_diff(&c.bias, &f.bias) <= 1e-8, "seed {seed}: biases");
+        assert!(max_diff(&c.value, &f.value) <= 1e-8, "seed {seed}: values");
     }
 }
 
