@@ -158,6 +158,44 @@ fn a_folder_of_per_juror_sheets_scores_as_the_plain_csv() {
 }
 
 #[test]
+fn a_folder_of_csv_sheets_that_differ_in_their_decimal_mark_scores_as_the_plain_csv() {
+    // Jurors save their sheets where they are: J3's with ';' and a decimal comma, J1's and
+    // J2's with ',' and a point; J0's, with ';', has no row yet. Each sheet's `4,5` is read
+    // by its own mark (before, the folder took a point for all of them and refused J3's
+    // 2,5 as "a decimal comma where cells are separated by commas").
+    let (plain, _) = ranking(&folder("", PLAIN.as_bytes()));
+    let d = Dir::empty();
+    d.write("award.toml", NAMED);
+    d.write("scores/J0.csv", "juror;proposal;innovation;impact\n");
+    d.write(
+        "scores/J1.csv",
+        "juror,proposal,innovation,impact\nJ1,P1,4.5,3\nJ1,P2,2,3\n",
+    );
+    d.write(
+        "scores/J2.csv",
+        "juror,proposal,innovation,impact\nJ2,P1,4,4\nJ2,P2,3,2.5\n",
+    );
+    d.write(
+        "scores/J3.csv",
+        "juror;proposal;innovation;impact\nJ3;P1;5;4\nJ3;P2;2,5;2\n",
+    );
+    let (got, stderr) = ranking(&d);
+    assert_eq!(got, plain);
+    assert!(
+        stderr.contains("scores/J3.csv: cells separated by ';' (detected from the header row); a decimal comma in scores read as a point (4,5 is 4.5)"),
+        "{stderr}"
+    );
+    // A ',' sheet's decimal comma is still no number there, and is refused as before.
+    d.write(
+        "scores/J2.csv",
+        "juror,proposal,innovation,impact\nJ2,P1,4,4\nJ2,P2,3,\"2,5\"\n",
+    );
+    let err = d.refused();
+    let e = "scores/J2.csv:3: column 'impact': value \"2,5\": not a number; expected a number from 1 to 5 in steps of 0.5 (a decimal comma where cells are separated by commas";
+    assert!(err.contains(e), "{e}\n{err}");
+}
+
+#[test]
 fn the_example_award_as_one_workbook_scores_byte_for_byte_as_its_csv_files() {
     let run = |dir: &str| {
         let out = tempfile::tempdir().unwrap();

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use super::dialect::{detect, read_grid};
 use super::grid::{Grid, Layout, Part};
-use super::input::Decimal;
 use super::sources::{Reading, TableKind};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use crate::award::AwardBuilder;
@@ -193,13 +192,10 @@ fn merge(parts: Vec<(Grid, Part)>, name: &str, builder: &mut AwardBuilder) -> Op
     let mut header = parts[0].0.header.clone();
     header.name = name.to_string();
     header.line = 1;
-    let decimal = if parts.iter().all(|(g, _)| g.decimal == Decimal::Comma) {
-        Decimal::Comma
-    } else {
-        Decimal::Point
-    };
+    // Each sheet keeps its own decimal mark: a `;` file's `4,5` is 4.5 beside a `,` file.
+    let mixed = parts.iter().any(|(g, _)| g.decimal != parts[0].0.decimal);
     let mut grid = Grid::new(header.clone());
-    grid.decimal = decimal;
+    grid.decimal = parts[0].0.decimal;
     let mut layout = Layout {
         key: PathBuf::from(name),
         parts: Vec::new(),
@@ -208,6 +204,10 @@ fn merge(parts: Vec<(Grid, Part)>, name: &str, builder: &mut AwardBuilder) -> Op
     let mut cells = Vec::new();
     for (p, ((part_grid, part), map)) in parts.iter().zip(&maps).enumerate() {
         let offset = grid.len();
+        if mixed {
+            grid.decimal_from
+                .push((2 + offset as u64, part_grid.decimal));
+        }
         for r in 0..part_grid.len() {
             let line = part_grid.row(r, &mut cells);
             let row = map.iter().map(|m| m.map_or("", |j| cells[j]));

@@ -39,6 +39,10 @@ pub(super) struct Grid {
     pub inputs: Vec<(String, String)>,
     /// The decimal mark of its scores written as text.
     pub decimal: Decimal,
+    /// When a folder's sheets differ in their decimal mark (one juror's `;` file with a
+    /// decimal comma, another's `,` file with a point): each sheet's first line and its mark,
+    /// in line order. Empty when `decimal` serves every row.
+    pub decimal_from: Vec<(u64, Decimal)>,
     /// Cells (row × width + column) read as blank: refused for their type.
     blanked: std::collections::HashSet<usize>,
 }
@@ -55,6 +59,7 @@ impl Grid {
             layout: None,
             inputs: Vec::new(),
             decimal: Decimal::Point,
+            decimal_from: Vec::new(),
             blanked: Default::default(),
         }
     }
@@ -116,6 +121,15 @@ impl Grid {
                 row(line, &cells);
             }
         }
+    }
+
+    /// The decimal mark of the scores written as text on line `line` (as [`Grid::each`]
+    /// numbers it): its own part's where the parts differ.
+    pub(super) fn decimal_at(&self, line: u64) -> Decimal {
+        let after = self.decimal_from.partition_point(|&(from, _)| from <= line);
+        after
+            .checked_sub(1)
+            .map_or(self.decimal, |i| self.decimal_from[i].1)
     }
 
     /// Checks every row into the builder, as [`super::pieces::read`] does a CSV file's.

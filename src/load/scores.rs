@@ -45,7 +45,6 @@ pub(super) fn read_scores(
         headers: &columns.headers,
         rubric: &rubric,
     };
-    let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| columns.row(b, line, cells);
     let order = reading.options.timestamp_format;
     let before = builder.taken();
     let inputs = match opened {
@@ -61,11 +60,17 @@ pub(super) fn read_scores(
             });
             // The records after the header, read in pieces.
             let (read, file, first_line) = table.records.into_rest();
+            let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| {
+                columns.row(b, line, cells, Decimal::Point)
+            };
             let sha = pieces::read((read, file), first_line, &source, sizes, &row, builder);
             sha.map(|sha| vec![(name.clone(), sha)]).unwrap_or_default()
         }
         Opened::Grid(grid) => {
             builder.reserve(grid.len() * columns.wide.len().max(1));
+            let row = |b: &mut Batch<'_>, line: u64, cells: &[&str]| {
+                columns.row(b, line, cells, grid.decimal_at(line))
+            };
             grid.feed(&source, &row, builder);
             grid.inputs
         }
@@ -118,16 +123,12 @@ fn score_columns(
     let (headers, name) = (header.headers.clone(), header.name.clone());
     let stamps = timestamp_column(header, options);
     let (juror, proposal) = (juror?, proposal?);
-    let decimal = match opened {
-        Opened::Stream(_) => Decimal::Point,
-        Opened::Grid(grid) => {
-            let mut numbers: Vec<usize> = wide.iter().map(|w| w.0).collect();
-            numbers.extend(long.map(|l| l.1));
-            numbers.extend(confidence);
-            refuse_typed(grid, &numbers, builder);
-            grid.decimal
-        }
-    };
+    if let Opened::Grid(grid) = opened {
+        let mut numbers: Vec<usize> = wide.iter().map(|w| w.0).collect();
+        numbers.extend(long.map(|l| l.1));
+        numbers.extend(confidence);
+        refuse_typed(grid, &numbers, builder);
+    }
     Some(ScoreColumns {
         juror,
         proposal,
@@ -136,7 +137,6 @@ fn score_columns(
         wide,
         headers,
         criteria: builder.criterion_list(),
-        decimal,
         name,
         stamps,
     })
@@ -239,8 +239,6 @@ struct ScoreColumns {
     headers: Vec<String>,
     /// The rubric's criteria, for messages.
     criteria: String,
-    /// The decimal mark of scores.
-    decimal: Decimal,
     /// The table, as problems name it.
     name: String,
     /// The timestamp column, when its timestamps order re-submitted rows.
@@ -248,8 +246,8 @@ struct ScoreColumns {
 }
 
 impl ScoreColumns {
-    /// Checks one row and adds its scores to the batch.
-    fn row(&self, b: &mut Batch<'_>, line: u64, cells: &[&str]) {
+    /// Checks one row, its scores written with `decimal`, and adds its scores to the batch.
+    fn row(&self, b: &mut Batch<'_>, line: u64, cells: &[&str], decimal: Decimal) {
         if cells[self.juror].is_empty() && blank(cells) {
             return;
         }
@@ -259,7 +257,7 @@ impl ScoreColumns {
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {
             None | Some((_, "")) => 1.0,
-            Some((i, text)) => match decimal_of(text, text.contains(','), self.decimal)
+            Some((i, text)) => match decimal_of(text, text.contains(','), decimal)
                 .map_or(Err(()), |t| decimal_number(&t))
             {
                 Ok(w) if b.check_confidence(w, line, &headers[i]) => w,
@@ -293,15 +291,14 @@ impl ScoreColumns {
                 };
                 let column = &headers[score_col];
                 let text = cells[score_col];
-                if let Some(score) = parse_score(b, c, text, (line, column), self.decimal) {
+                if let Some(score) = parse_score(b, c, text, (line, column), decimal) {
                     b.push(juror, proposal, c, score, weight, line, (column, text));
                 }
             }
             None => {
                 for &(col, c) in &self.wide {
                     let column = &headers[col];
-                    if let Some(score) = parse_score(b, c, cells[col], (line, column), self.decimal)
-                    {
+                    if let Some(score) = parse_score(b, c, cells[col], (line, column), decimal) {
                         b.push(
                             juror,
                             proposal,
