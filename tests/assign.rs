@@ -210,6 +210,42 @@ fn bad_planning_inputs_name_their_file_line_and_value() {
 }
 
 #[test]
+fn planning_files_saved_with_semicolons_and_decimal_commas_read_as_with_commas() {
+    // Excel in a decimal-comma locale saves "CSV" with ';' and 0,5: read as the award's
+    // tables are (the delimiter from the header, then a decimal comma), not refused as a
+    // file with one column 'juror;proposal;affinity'.
+    let comma = planning_award();
+    comma.write(
+        "affinity.csv",
+        "juror,proposal,affinity\nJ1,P3,0.5\nJ2,P4,1.25\n",
+    );
+    comma.write("assignment.csv", "juror,proposal,round\nJ1,P3,1\nJ2,P5,1\n");
+    let semi = planning_award();
+    semi.write(
+        "affinity.csv",
+        "juror;proposal;affinity\r\nJ1;P3;0,5\r\nJ2;P4;1,25\r\n",
+    );
+    semi.write(
+        "assignment.csv",
+        "juror\tproposal\tround\nJ1\tP3\t1\nJ2\tP5\t1\n",
+    );
+    let read = |d: &Dir| {
+        let award = jury::load_unscored(d.path()).unwrap();
+        jury::read_plan_inputs(d.path(), &award, 7)
+    };
+    let plain = read(&comma).unwrap();
+    assert_eq!(read(&semi).unwrap(), plain);
+    let values: Vec<f64> = plain.setup.affinity.iter().map(|a| a.2).collect();
+    assert_eq!(values, [0.5, 1.25]);
+    assert_eq!(plain.previous.len(), 2);
+    // A header with as many ';' as ',' cannot tell its delimiter: refused, with what to do.
+    semi.write("affinity.csv", "juror;proposal,affinity\nJ1;P3,1\n");
+    let err = read(&semi).unwrap_err().to_string();
+    let e = "affinity.csv:1: the header row has as many ',' as ';' between its cells, so the delimiter cannot be told; save the file with ',' between cells";
+    assert!(err.contains(e), "{e}\n{err}");
+}
+
+#[test]
 fn a_later_round_without_scores_or_a_round_is_refused() {
     let d = planning_award();
     let assert = d.jury(&["assign", "--extra", "3"]).assert().code(2);

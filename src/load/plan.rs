@@ -4,6 +4,7 @@
 //! Every problem names the file, line, column and value, and all are reported at once.
 
 use std::collections::BTreeSet;
+use std::io::Read as _;
 use std::path::Path;
 
 use crate::assign::{Read, Setup};
@@ -11,6 +12,9 @@ use crate::award::Award;
 use crate::error::{Error, Location, Problem, ProblemKind, Result};
 use crate::ids::{JurorId, ProposalId};
 
+use super::dialect::detect;
+use super::input::{Decimal, InputOptions};
+use super::scores::{decimal_number, decimal_of};
 use super::JURORS_FILE;
 
 /// How well each juror matches each proposal (optional): `juror,proposal,affinity`.
@@ -108,11 +112,14 @@ fn read_affinity(
         AFFINITY_FILE,
         &columns,
         problems,
-        |line, cells, problems| {
+        |line, cells, decimal, problems| {
             let Some((j, p)) = ids(award, AFFINITY_FILE, line, &cells, problems) else {
                 return;
             };
-            let value = cells[2].parse::<f64>().ok().filter(|x| x.is_finite());
+            let text = &cells[2];
+            let value = decimal_of(text, text.contains(','), decimal)
+                .and_then(|t| decimal_number(&t).ok())
+                .filter(|x| x.is_finite());
             let Some(value) = value else {
                 let message = "affinity must be a finite number (higher: a better match)";
                 let at = Location::cell(AFFINITY_FILE, line, "affinity");
@@ -141,7 +148,7 @@ fn read_assignment(dir: &Path, award: &Award, problems: &mut Vec<Problem>) -> Ve
         ASSIGNMENT_FILE,
         &columns,
         problems,
-        |line, cells, problems| {
+        |line, cells, _, problems| {
             let Some((juror, proposal)) = ids(award, ASSIGNMENT_FILE, line, &cells, problems)
             else {
                 return;
@@ -211,14 +218,16 @@ fn twice(file: &str, line: u64, cells: &[String]) -> Problem {
     .with_value(format!("{},{}", cells[0], cells[1]))
 }
 
-/// Calls `row` with the line and the cells of `columns` (then, for `jurors.csv`, its
-/// `capacity` cell) of every row of `name`, when the file is there.
+/// Calls `row` with the line, the cells of `columns` (then, for `jurors.csv`, its
+/// `capacity` cell) and the decimal mark of every row of `name`, when the file is there.
+/// The delimiter (`,`, `;` or tab) is detected from the header row as for the award's
+/// tables, and with it the decimal mark (a comma where cells are not separated by commas).
 fn rows(
     dir: &Path,
     name: &str,
     columns: &[&str],
     problems: &mut Vec<Problem>,
-    mut row: impl FnMut(u64, Vec<String>, &mut Vec<Problem>),
+    mut row: impl FnMut(u64, Vec<String>, Decimal, &mut Vec<Problem>),
 ) {
     let path = dir.join(name);
     if !path.exists() {
@@ -228,7 +237,25 @@ fn rows(
         let message = format!("cannot read the file: {e}");
         Problem::new(ProblemKind::Unreadable, Location::file(name), message)
     };
+    let mut head = Vec::new();
+    let opened = std::fs::File::open(&path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
+    if let Err(e) = opened {
+        return problems.push(unreadable(&e));
+    }
+    let dialect = match detect(&head, &InputOptions::default()) {
+        Ok(dialect) => dialect,
+        Err(message) => {
+            // `[input]` is the award's tables'; a planning file is saved again instead.
+            let message = message.replace(
+                "set [input] delimiter in award.toml",
+                "save the file with ',' between cells",
+            );
+            let at = Location::line(name, 1);
+            return problems.push(Problem::new(ProblemKind::Syntax, at, message));
+        }
+    };
     let mut reader = match csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter)
         .trim(csv::Trim::All)
         .from_path(&path)
     {
@@ -277,7 +304,7 @@ fn rows(
                     .iter()
                     .map(|&i| r.get(i).unwrap_or("").to_string())
                     .collect();
-                row(line, cells, problems);
+                row(line, cells, dialect.decimal, problems);
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());

@@ -351,7 +351,11 @@ fn parse_score(
 
 /// The text with a decimal comma turned into a point, where the mark allows one; `None`
 /// for a comma that is no decimal mark here.
-fn decimal_of(text: &str, comma: bool, decimal: Decimal) -> Option<std::borrow::Cow<'_, str>> {
+pub(super) fn decimal_of(
+    text: &str,
+    comma: bool,
+    decimal: Decimal,
+) -> Option<std::borrow::Cow<'_, str>> {
     if !comma {
         return Some(text.into());
     }
@@ -359,7 +363,7 @@ fn decimal_of(text: &str, comma: bool, decimal: Decimal) -> Option<std::borrow::
     (decimal == Decimal::Comma && one).then(|| text.replace(',', ".").into())
 }
 
-fn decimal_number(text: &str) -> Result<f64, ()> {
+pub(super) fn decimal_number(text: &str) -> Result<f64, ()> {
     decimal(text).map_or_else(|| text.parse::<f64>().map_err(|_| ()), Ok)
 }
 
