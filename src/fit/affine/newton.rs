@@ -183,10 +183,9 @@ impl Newton {
 
     /// The Newton step: each criterion's biases' block eliminated, then the scales under
     /// their mean of 1, into `delta`; false when a block is not positive definite or a
-    /// number is not finite. With `B = L Lᵀ` a
-    /// criterion's biases' block, `C` their coupling to the scales and `g` the gradients:
-    /// `Z = L⁻¹ C` and `t = L⁻¹ g_b`, the scales' block less `Zᵀ Z`, its right side
-    /// `−g_a + Zᵀ t`, and `Δb = −L⁻ᵀ (t + Z Δa)`.
+    /// number is not finite. With `B = L Lᵀ` a criterion's biases' block, `C` their coupling
+    /// to the scales and `g` the gradients: `Z = L⁻¹ C` and `t = L⁻¹ g_b`, the scales' block
+    /// less `Zᵀ Z`, its right side `−g_a + Zᵀ t`, and `Δb = −L⁻ᵀ (t + Z Δa)`.
     fn solve(&mut self, crits: &[Criterion]) -> bool {
         let n = fitted_count(&self.var);
         self.aa.clear();
