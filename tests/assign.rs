@@ -238,6 +238,23 @@ fn planning_files_saved_with_semicolons_and_decimal_commas_read_as_with_commas()
     let values: Vec<f64> = plain.setup.affinity.iter().map(|a| a.2).collect();
     assert_eq!(values, [0.5, 1.25]);
     assert_eq!(plain.previous.len(), 2);
+    // Lines as an editor numbers them, whatever the line ends (Excel's are `\r\n`), and a
+    // ',' file's decimal comma is no number there.
+    semi.write(
+        "affinity.csv",
+        "\u{feff}juror;proposal;affinity\r\nJ1;P3;0,5\r\n\r\nJ2;P4;x\r\n",
+    );
+    comma.write(
+        "affinity.csv",
+        "juror,proposal,affinity\r\nJ1,P3,\"0,5\"\r\n",
+    );
+    for (d, e) in [
+        (&semi, "affinity.csv:4: column 'affinity': value \"x\""),
+        (&comma, "affinity.csv:2: column 'affinity': value \"0,5\": affinity must be a finite number (a decimal comma where cells are separated by commas: write 0.5, or save the file with ';' between cells)"),
+    ] {
+        let err = read(d).unwrap_err().to_string();
+        assert!(err.contains(e), "{e}\n{err}");
+    }
     // A header with as many ';' as ',' cannot tell its delimiter: refused, with what to do.
     semi.write("affinity.csv", "juror;proposal,affinity\nJ1;P3,1\n");
     let err = read(&semi).unwrap_err().to_string();

@@ -177,7 +177,8 @@ fn a_folder_of_csv_sheets_that_differ_in_their_decimal_mark_scores_as_the_plain_
     );
     d.write(
         "scores/J3.csv",
-        "juror;proposal;innovation;impact\nJ3;P1;5;4\nJ3;P2;2,5;2\n",
+        // The decimal comma on the sheet's first row: its mark starts with that row.
+        "juror;proposal;innovation;impact\nJ3;P2;2,5;2\nJ3;P1;5;4\n",
     );
     let (got, stderr) = ranking(&d);
     assert_eq!(got, plain);

@@ -308,6 +308,23 @@ mod tests {
     }
 
     #[test]
+    fn each_line_has_the_decimal_mark_of_its_sheet() {
+        // Sheets from line 2 (no rows), 2 (lines 2 to 4), 5 (no rows), 5 (from line 5 on).
+        let mut grid = Grid::new(Header::default());
+        grid.decimal_from = vec![
+            (2, Decimal::Comma),
+            (2, Decimal::Point),
+            (5, Decimal::Point),
+            (5, Decimal::Comma),
+        ];
+        let marks: Vec<Decimal> = (2..=6).map(|line| grid.decimal_at(line)).collect();
+        use Decimal::{Comma, Point};
+        assert_eq!(marks, [Point, Point, Point, Comma, Comma]);
+        grid.decimal_from.clear();
+        assert_eq!(grid.decimal_at(3), grid.decimal, "one mark for every line");
+    }
+
+    #[test]
     fn a_problem_is_placed_in_its_file_sheet_and_cell() {
         let layout = layout(vec![(0, 4), (1, 9)]);
         let mut p = Problem::new(

@@ -4,7 +4,6 @@
 //! Every problem names the file, line, column and value, and all are reported at once.
 
 use std::collections::BTreeSet;
-use std::io::Read as _;
 use std::path::Path;
 
 use crate::assign::{Read, Setup};
@@ -14,8 +13,11 @@ use crate::ids::{JurorId, ProposalId};
 
 use super::dialect::detect;
 use super::input::{Decimal, InputOptions};
+use super::pieces;
+use super::records::{self, Records};
 use super::scores::{decimal_number, decimal_of};
 use super::JURORS_FILE;
+use crate::tomlfile::unreadable;
 
 /// How well each juror matches each proposal (optional): `juror,proposal,affinity`.
 pub const AFFINITY_FILE: &str = "affinity.csv";
@@ -121,7 +123,11 @@ fn read_affinity(
                 .and_then(|t| decimal_number(&t).ok())
                 .filter(|x| x.is_finite());
             let Some(value) = value else {
-                let message = "affinity must be a finite number (higher: a better match)";
+                let message = if decimal == Decimal::Point && text.contains(',') {
+                    "affinity must be a finite number (a decimal comma where cells are separated by commas: write 0.5, or save the file with ';' between cells)"
+                } else {
+                    "affinity must be a finite number (higher: a better match)"
+                };
                 let at = Location::cell(AFFINITY_FILE, line, "affinity");
                 problems.push(
                     Problem::new(ProblemKind::NotANumber, at, message).with_value(cells[2].clone()),
@@ -218,10 +224,11 @@ fn twice(file: &str, line: u64, cells: &[String]) -> Problem {
     .with_value(format!("{},{}", cells[0], cells[1]))
 }
 
-/// Calls `row` with the line, the cells of `columns` (then, for `jurors.csv`, its
-/// `capacity` cell) and the decimal mark of every row of `name`, when the file is there.
-/// The delimiter (`,`, `;` or tab) is detected from the header row as for the award's
-/// tables, and with it the decimal mark (a comma where cells are not separated by commas).
+/// Calls `row` with the line, the cells of `columns` and the decimal mark of every row of
+/// `name`, when the file is there. Read as the award's CSV tables are ([`Records`]: lines
+/// numbered as an editor shows them, whatever the line ends; blank rows skipped; cells
+/// trimmed), the delimiter (`,`, `;` or tab) detected from the header row, and with it the
+/// decimal mark (a comma where cells are not separated by commas).
 fn rows(
     dir: &Path,
     name: &str,
@@ -233,16 +240,11 @@ fn rows(
     if !path.exists() {
         return;
     }
-    let unreadable = |e: &dyn std::fmt::Display| {
-        let message = format!("cannot read the file: {e}");
-        Problem::new(ProblemKind::Unreadable, Location::file(name), message)
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => return problems.push(unreadable(Location::file(name), &e)),
     };
-    let mut head = Vec::new();
-    let opened = std::fs::File::open(&path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
-    if let Err(e) = opened {
-        return problems.push(unreadable(&e));
-    }
-    let dialect = match detect(&head, &InputOptions::default()) {
+    let dialect = match detect(&bytes, &InputOptions::default()) {
         Ok(dialect) => dialect,
         Err(message) => {
             // `[input]` is the award's tables'; a planning file is saved again instead.
@@ -254,24 +256,19 @@ fn rows(
             return problems.push(Problem::new(ProblemKind::Syntax, at, message));
         }
     };
-    let mut reader = match csv::ReaderBuilder::new()
-        .delimiter(dialect.delimiter)
-        .trim(csv::Trim::All)
-        .from_path(&path)
-    {
-        Ok(r) => r,
-        Err(e) => return problems.push(unreadable(&e)),
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim_start_matches('\u{feff}').to_lowercase())
+    let file = Path::new(name);
+    let failed = |e: &std::io::Error| records::problem(file, 1, Location::file(name), e);
+    let mut records = Records::with_delimiter(&bytes[..], dialect.delimiter);
+    let headers: Vec<String> = match records.next() {
+        Ok(Some(_)) => (records.fields())
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect(),
-        Err(e) => return problems.push(unreadable(&e)),
+        Ok(None) => Vec::new(),
+        Err(e) => return problems.push(failed(&e)),
     };
     let mut wanted: Vec<usize> = Vec::new();
     for column in columns {
-        match headers.iter().position(|h| h == column) {
+        match headers.iter().position(|h| h.to_lowercase() == *column) {
             Some(i) => wanted.push(i),
             None => {
                 let message = format!(
@@ -287,34 +284,20 @@ fn rows(
             }
         }
     }
-    if name == JURORS_FILE {
-        match headers.iter().position(|h| h == "capacity") {
-            Some(i) => wanted.push(i),
-            None => return,
-        }
-    }
-    for record in reader.records() {
-        match record {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
-                if r.iter().all(str::is_empty) {
-                    continue;
-                }
-                let cells = wanted
-                    .iter()
-                    .map(|&i| r.get(i).unwrap_or("").to_string())
-                    .collect();
-                row(line, cells, dialect.decimal, problems);
+    loop {
+        let line = match records.next() {
+            Ok(Some(line)) => line,
+            Ok(None) => return,
+            Err(e) => return problems.push(failed(&e)),
+        };
+        let mut cells = Vec::with_capacity(headers.len());
+        match pieces::split(records.fields(), headers.len(), &mut cells) {
+            Ok(()) if cells.iter().all(|c| c.is_empty()) => {}
+            Ok(()) => {
+                let picked = wanted.iter().map(|&i| cells[i].to_string()).collect();
+                row(line, picked, dialect.decimal, problems);
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let message = format!("this row cannot be read: {e}");
-                problems.push(Problem::new(
-                    ProblemKind::RowLength,
-                    Location::line(name, line),
-                    message,
-                ));
-            }
+            Err(bad) => problems.push(bad.problem(file, &headers, line)),
         }
     }
 }
