@@ -15,7 +15,7 @@ use super::dialect::detect;
 use super::input::{Decimal, InputOptions};
 use super::pieces;
 use super::records::{self, Records};
-use super::scores::{decimal_number, decimal_of};
+use super::scores::number_as;
 use super::JURORS_FILE;
 use crate::tomlfile::unreadable;
 
@@ -119,9 +119,7 @@ fn read_affinity(
                 return;
             };
             let text = &cells[2];
-            let value = decimal_of(text, text.contains(','), decimal)
-                .and_then(|t| decimal_number(&t).ok())
-                .filter(|x| x.is_finite());
+            let value = number_as(text, decimal).ok().filter(|x| x.is_finite());
             let Some(value) = value else {
                 let message = if decimal == Decimal::Point && text.contains(',') {
                     "affinity must be a finite number (a decimal comma where cells are separated by commas: write 0.5, or save the file with ';' between cells)"

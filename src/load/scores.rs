@@ -257,9 +257,7 @@ impl ScoreColumns {
         let headers = &self.headers;
         let weight = match self.confidence.map(|i| (i, cells[i])) {
             None | Some((_, "")) => 1.0,
-            Some((i, text)) => match decimal_of(text, text.contains(','), decimal)
-                .map_or(Err(()), |t| decimal_number(&t))
-            {
+            Some((i, text)) => match number_as(text, decimal) {
                 Ok(w) if b.check_confidence(w, line, &headers[i]) => w,
                 Ok(_) => return,
                 Err(_) => {
@@ -328,14 +326,10 @@ fn parse_score(
     if text.is_empty() {
         return Some(None);
     }
-    let comma = text.contains(',');
-    let read = match decimal_of(text, comma, decimal) {
-        Some(plain) => decimal_number(&plain),
-        None => Err(()),
-    };
-    match read {
+    match number_as(text, decimal) {
         Ok(x) if x.is_finite() => Some(Some(x)),
         _ => {
+            let comma = text.contains(',');
             let expected = b.rubric().criteria[c].scale.expectation();
             let hint = match (comma, decimal) {
                 (true, Decimal::Point) => "a decimal comma where cells are separated by commas (or [input] decimal = \".\"): write 4.5, or save the file with ';' between cells",
@@ -349,21 +343,23 @@ fn parse_score(
     }
 }
 
+/// The number a cell's text writes with the decimal mark `decimal` (a comma, where the mark
+/// allows one, read as a point); `Err` for anything else. It may be infinite.
+pub(super) fn number_as(text: &str, decimal: Decimal) -> Result<f64, ()> {
+    decimal_of(text, decimal).map_or(Err(()), |t| decimal_number(&t))
+}
+
 /// The text with a decimal comma turned into a point, where the mark allows one; `None`
 /// for a comma that is no decimal mark here.
-pub(super) fn decimal_of(
-    text: &str,
-    comma: bool,
-    decimal: Decimal,
-) -> Option<std::borrow::Cow<'_, str>> {
-    if !comma {
+fn decimal_of(text: &str, decimal: Decimal) -> Option<std::borrow::Cow<'_, str>> {
+    if !text.contains(',') {
         return Some(text.into());
     }
     let one = text.matches(',').count() == 1 && !text.contains('.');
     (decimal == Decimal::Comma && one).then(|| text.replace(',', ".").into())
 }
 
-pub(super) fn decimal_number(text: &str) -> Result<f64, ()> {
+fn decimal_number(text: &str) -> Result<f64, ()> {
     decimal(text).map_or_else(|| text.parse::<f64>().map_err(|_| ()), Ok)
 }
 
