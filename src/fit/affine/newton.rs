@@ -40,8 +40,9 @@ pub(super) struct Newton {
     moved: f64,
     /// Each juror's index among the fitted scales (`NONE` when their scale is not fitted).
     var: Vec<u32>,
-    /// One criterion's system, then the scales' system summed over the criteria.
+    /// One criterion's system, each in turn.
     part: System,
+    /// The scales' reduced system summed over the criteria (`n × n`), and its right side.
     aa: Vec<f64>,
     ga: Vec<f64>,
     /// Each criterion's biases' block, factored.
