@@ -18,6 +18,7 @@ use crate::conflicts::Status;
 use crate::fit::{Designs, FitOptions, Observation, Posterior, SharedAffineFit};
 use crate::rubric::Criterion;
 use crate::settings::Method;
+use crate::util::spare;
 use crate::util::stats::weighted_mean_sd;
 use crate::warnings::Warning;
 
@@ -325,6 +326,11 @@ fn correct_started(
             out.effects[k] = effect;
         }
         out.warnings.extend(part.warnings);
+    }
+    // The fit's numbers are in the effects now: their vectors go back to the thread's spares.
+    for (bias, scale) in fitted.into_iter().flat_map(|f| f.effects) {
+        spare::keep(bias);
+        spare::keep(scale);
     }
     if !method.keeps_unanimity() {
         out.warnings.push(Warning::BreaksUnanimity {

@@ -3,6 +3,7 @@
 
 use crate::award::index::Runs;
 use crate::award::Award;
+use crate::util::spare;
 
 /// One criterion's cells, from its valid scores read in the award's order, which lists each
 /// cell's jurors in ascending order: the sums are taken in the same order as over a list of
@@ -49,8 +50,11 @@ impl Column {
         };
         // Sums start as `Iterator::sum` does, at −0.0, and the count-weighted ones as
         // `weighted_mean_sd`'s fold does, at 0.0.
-        let (mut w, mut wx) = (vec![-0.0; proposals], vec![-0.0; proposals]);
-        let (mut k, mut kx) = (vec![0.0; proposals], vec![0.0; proposals]);
+        let (mut w, mut wx) = (
+            spare::filled(proposals, -0.0),
+            spare::filled(proposals, -0.0),
+        );
+        let (mut k, mut kx) = (spare::filled(proposals, 0.0), spare::filled(proposals, 0.0));
         let mut n = vec![0u32; proposals];
         for (p, x, kp, wp) in valid() {
             w[p] += wp;
@@ -75,6 +79,7 @@ impl Column {
                 (ss[p] / k[p]).sqrt()
             };
         }
+        spare::keep(k);
         Column {
             criterion: c,
             mean,
@@ -107,8 +112,8 @@ impl Column {
                 cell.1 += 1;
             }
         }
-        let mean: Vec<f64> = sums.iter().map(|&(x, n)| x / f64::from(n)).collect();
-        let mut ss = vec![-0.0; proposals];
+        let mean = spare::collect(sums.iter().map(|&(x, n)| x / f64::from(n)));
+        let mut ss = spare::filled(proposals, -0.0);
         for i in range {
             if used(i) {
                 let p = scores[i].proposal_index();
@@ -129,5 +134,13 @@ impl Column {
             sd: ss,
             scores: sums.into_iter().map(|(_, n)| n).collect(),
         }
+    }
+}
+
+impl Drop for Column {
+    /// Its numbers' vectors go back to the thread's spares (a bootstrap aggregates every
+    /// replicate).
+    fn drop(&mut self) {
+        spare::keep_all([&mut self.mean, &mut self.sd]);
     }
 }

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use super::components::{label, NONE};
 use super::Observation;
+use crate::util::spare;
 
 /// Scores per chunk of the parallel juror sums. A constant (never the thread count), so the
 /// summation order, and hence every bit of the result, is the same on any number of threads.
@@ -192,6 +193,21 @@ fn sort_buckets(start: &[usize], chunks: &[Range<usize>], all: Piece<'_>) {
     pieces.into_par_iter().for_each(|(r, piece)| sort(r, piece));
 }
 
+impl Drop for Design {
+    /// Its numbers' vectors go back to the thread's spares (a bootstrap recounts the
+    /// designs for every replicate).
+    fn drop(&mut self) {
+        spare::keep_all([
+            &mut self.weight,
+            &mut self.score,
+            &mut self.proposal_weight,
+            &mut self.juror_weight,
+            &mut self.juror_score_sum,
+            &mut self.juror_count,
+        ]);
+    }
+}
+
 impl Design {
     pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
         // Bucket by proposal (counting sort), then sort each bucket canonically.
@@ -215,11 +231,13 @@ impl Design {
         let mut b = Buckets {
             start: Vec::with_capacity(self.n_proposals + 1),
             juror: Vec::with_capacity(n),
-            weight: Vec::with_capacity(n),
-            score: Vec::with_capacity(n),
+            weight: spare::take(),
+            score: spare::take(),
             source: Vec::with_capacity(n),
-            juror_count: vec![0.0; self.n_jurors],
+            juror_count: spare::filled(self.n_jurors, 0.0),
         };
+        b.weight.reserve(n);
+        b.score.reserve(n);
         b.start.push(0);
         for p in 0..self.n_proposals {
             for k in self.start[p]..self.start[p + 1] {
@@ -261,10 +279,10 @@ impl Design {
         );
         sort_buckets(&start, &chunks, all);
 
-        let pweight = (0..n_proposals)
-            .map(|p| weight[start[p]..start[p + 1]].iter().sum())
-            .collect();
-        let (mut jweight, mut jscore) = (vec![0.0; n_jurors], vec![0.0; n_jurors]);
+        let pweight =
+            spare::collect((0..n_proposals).map(|p| weight[start[p]..start[p + 1]].iter().sum()));
+        let (mut jweight, mut jscore) =
+            (spare::filled(n_jurors, 0.0), spare::filled(n_jurors, 0.0));
         for ((&j, &w), &y) in juror.iter().zip(&weight).zip(&score) {
             jweight[j as usize] += w;
             jscore[j as usize] += w * y;

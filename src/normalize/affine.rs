@@ -5,6 +5,7 @@ use super::{
     Corrector, FitInput, Fitted, JurorScores, Part, Start, AFFINE_MIN_PROPOSALS, AFFINE_SHRINKAGE,
 };
 use crate::fit::{AffineOptions, Designs};
+use crate::util::spare;
 use crate::warnings::Warning;
 
 /// Each juror's fitted bias on each criterion and one scale on all of them. A juror who read
@@ -33,8 +34,6 @@ impl Corrector for Affine {
             Designs::new(jurors, proposals, observations)
         });
         let f = designs.fit(&options, start);
-        // A whole-award fit keeps its designs for the replays' (`normalize::start`).
-        let whole = input.counts.is_none().then_some(designs);
         let held: Vec<usize> = (0..jurors).filter(|&j| f.held[j]).collect();
         let warnings = held
             .first()
@@ -45,18 +44,37 @@ impl Corrector for Affine {
             })
             .into_iter()
             .collect();
+        let unconverged = if f.converged {
+            Vec::new()
+        } else {
+            (0..input.ranges.len()).collect()
+        };
+        // A whole-award fit is the start of the replays' and keeps its designs for them
+        // (`normalize::start`); a replay's starts no other, and gives its vectors up.
+        let (effects, start) = match input.counts {
+            None => (
+                (f.criteria.iter())
+                    .map(|f| (f.bias.clone(), f.scale.clone()))
+                    .collect(),
+                Some(Start::of(f, Some(designs))),
+            ),
+            Some(_) => {
+                let effects = (f.criteria.into_iter())
+                    .map(|f| {
+                        spare::keep(f.value);
+                        (f.bias, f.scale)
+                    })
+                    .collect();
+                spare::keep(f.scale);
+                (effects, None)
+            }
+        };
         Some(Fitted {
             warnings,
-            unconverged: if f.converged {
-                Vec::new()
-            } else {
-                (0..input.ranges.len()).collect()
-            },
+            unconverged,
             iterations: options.fit.max_iterations,
-            effects: (f.criteria.iter())
-                .map(|f| (f.bias.clone(), f.scale.clone()))
-                .collect(),
-            start: Some(Start::of(f, whole)),
+            effects,
+            start,
         })
     }
 

@@ -1,7 +1,9 @@
-//! Utilities below the data model: number formatting, text folding, digests and small
-//! statistics. They import nothing from the crate but [`crate::error`]-free basics.
+//! Utilities below the data model: number formatting, text folding, digests, small
+//! statistics and the vectors a thread keeps for its next work. They import nothing from the
+//! crate but [`crate::error`]-free basics.
 
 pub mod digest;
 pub mod number;
+pub mod spare;
 pub mod stats;
 pub mod text;

@@ -9,6 +9,7 @@ use super::gauge::{moments, normalise, ComponentSums};
 use super::joint;
 use super::scale_step::scale_step;
 use super::{AffineFit, AffineOptions};
+use crate::util::spare;
 
 /// A juror's scale is identified when `S_xx > IDENTIFIED × W_j × σ²`.
 pub(super) const IDENTIFIED: f64 = 1e-10;
@@ -100,15 +101,18 @@ struct ComponentConstants {
 impl ComponentConstants {
     fn new(d: &Design) -> ComponentConstants {
         let nc = d.n_comps;
-        let wsum = d.comp_sum(true, |j| d.juror_weight[j]);
-        let count = d.comp_sum(true, |j| d.juror_count[j]);
-        let wbar: Vec<f64> = (0..nc).map(|c| wsum[c] / count[c]).collect();
-        let ybar: Vec<f64> = d
-            .comp_sum(true, |j| d.juror_score_sum[j])
-            .iter()
-            .zip(&wsum)
-            .map(|(s, w)| s / w)
-            .collect();
+        let sum = |x: &dyn Fn(usize) -> f64| {
+            let mut out = spare::take();
+            d.comp_sum_into(true, x, &mut out);
+            out
+        };
+        let wsum = sum(&|j| d.juror_weight[j]);
+        let count = sum(&|j| d.juror_count[j]);
+        let wbar = spare::collect((0..nc).map(|c| wsum[c] / count[c]));
+        let scores = sum(&|j| d.juror_score_sum[j]);
+        let ybar = spare::collect(scores.iter().zip(&wsum).map(|(s, w)| s / w));
+        spare::keep(count);
+        spare::keep(scores);
         ComponentConstants {
             weight_sum: wsum,
             mean_weight: wbar,
@@ -132,17 +136,18 @@ fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f
             });
         }
     });
-    let sq = d.comp_sum(false, |p| ss[p].0);
-    let size = d.comp_sum(false, |p| ss[p].1);
+    let (mut sq, mut size) = (spare::take(), spare::take());
+    d.comp_sum_into(false, |p| ss[p].0, &mut sq);
+    d.comp_sum_into(false, |p| ss[p].1, &mut size);
     drop(ss);
-    let unit: Vec<f64> = (0..nc)
-        .map(|c| match (sq[c] / wsum[c]).sqrt() {
-            sd if sd > 0.0 => sd,
-            _ => 1.0,
-        })
-        .collect();
-    let size: Vec<f64> = (0..nc).map(|c| size[c] / wsum[c]).collect();
-    (unit, size)
+    let unit = spare::collect((0..nc).map(|c| match (sq[c] / wsum[c]).sqrt() {
+        sd if sd > 0.0 => sd,
+        _ => 1.0,
+    }));
+    let mean_size = spare::collect((0..nc).map(|c| size[c] / wsum[c]));
+    spare::keep(sq);
+    spare::keep(size);
+    (unit, mean_size)
 }
 
 /// `Σ w (score − ybar)²` of each juror's scores, `ybar` the mean score of their component.
@@ -187,12 +192,10 @@ impl<'a> Criterion<'a> {
             Vec::new()
         };
         let jurors = if pooled { nj } else { 0 };
-        let score_centre = (d.proposal_comp.iter())
-            .map(|&c| match c {
-                NONE => 0.0,
-                c => constants.mean_score[c as usize],
-            })
-            .collect();
+        let score_centre = spare::collect((d.proposal_comp.iter()).map(|&c| match c {
+            NONE => 0.0,
+            c => constants.mean_score[c as usize],
+        }));
         Criterion {
             design: d,
             shrinkage,
@@ -203,33 +206,33 @@ impl<'a> Criterion<'a> {
             spread,
             magnitude,
             members: d.members(),
-            scale: vec![1.0; nj],
+            scale: spare::filled(nj, 1.0),
             bias: start.bias,
             value: start.value,
             identified: vec![false; nj],
             held: Vec::new(),
             shared: false,
-            target: vec![0.0; nj],
-            curvature: vec![0.0; nj],
-            sxx: vec![0.0; jurors],
-            raw_slope: vec![0.0; jurors],
-            rss: vec![0.0; jurors],
+            target: spare::filled(nj, 0.0),
+            curvature: spare::filled(nj, 0.0),
+            sxx: spare::filled(jurors, 0.0),
+            raw_slope: spare::filled(jurors, 0.0),
+            rss: spare::filled(jurors, 0.0),
             syy,
             live: vec![true; nc],
             joint_due: false,
             joint_easy: false,
             joint_steps: joint::STEPS,
             value_terms: vec![(0.0, 0.0); d.n_proposals],
-            regression_sums: Vec::new(),
-            value_mean: Vec::new(),
-            value_var: Vec::new(),
-            value_dev: Vec::new(),
+            regression_sums: spare::take(),
+            value_mean: spare::take(),
+            value_var: spare::take(),
+            value_dev: spare::take(),
             score_centre,
-            pull_strength: Vec::new(),
-            pull_mean: Vec::new(),
-            pull_sums: Vec::new(),
+            pull_strength: spare::take(),
+            pull_mean: spare::take(),
+            pull_sums: spare::take(),
             gauge_sums: ComponentSums::default(),
-            previous: (Vec::new(), Vec::new(), Vec::new()),
+            previous: (spare::take(), spare::take(), spare::take()),
         }
     }
 
@@ -630,11 +633,46 @@ impl<'a> Criterion<'a> {
             &mut self.gauge_sums,
         );
         AffineFit {
-            scale: self.scale,
-            bias: self.bias,
-            value: self.value,
+            scale: std::mem::take(&mut self.scale),
+            bias: std::mem::take(&mut self.bias),
+            value: std::mem::take(&mut self.value),
             iterations: sweeps,
             converged: !self.live.contains(&true),
         }
+    }
+}
+
+impl Drop for Criterion<'_> {
+    /// The criterion's vectors go back to the thread's spares for its next fit.
+    fn drop(&mut self) {
+        let (a, b, v) = &mut self.previous;
+        spare::keep_all([
+            &mut self.weight_sum,
+            &mut self.mean_weight,
+            &mut self.mean_score,
+            &mut self.spread,
+            &mut self.magnitude,
+            &mut self.scale,
+            &mut self.bias,
+            &mut self.value,
+            &mut self.target,
+            &mut self.curvature,
+            &mut self.sxx,
+            &mut self.raw_slope,
+            &mut self.rss,
+            &mut self.syy,
+            &mut self.regression_sums,
+            &mut self.value_mean,
+            &mut self.value_var,
+            &mut self.value_dev,
+            &mut self.score_centre,
+            &mut self.pull_strength,
+            &mut self.pull_mean,
+            &mut self.pull_sums,
+            a,
+            b,
+            v,
+        ]);
+        self.gauge_sums.keep();
     }
 }

@@ -3,14 +3,16 @@
 
 use super::super::components::NONE;
 use super::super::design::{add_by_component, Design};
+use crate::util::spare;
 
-/// Two sums per component and the gauge step's scale `s`, kept from one sweep to the next
+/// Two sums per component and the gauge step's scale `s` and shift `t`, kept from one sweep to the next
 /// for their allocations.
 #[derive(Default)]
 pub(super) struct ComponentSums {
     /// Component `c`'s two sums at `2c` and `2c + 1`.
     pairs: Vec<f64>,
     scale: Vec<f64>,
+    shift: Vec<f64>,
 }
 
 impl ComponentSums {
@@ -37,6 +39,11 @@ impl ComponentSums {
     /// Component `c`'s two sums.
     fn of(&self, c: usize) -> (f64, f64) {
         (self.pairs[2 * c], self.pairs[2 * c + 1])
+    }
+
+    /// Its vectors back to the thread's spares.
+    pub(super) fn keep(&mut self) {
+        spare::keep_all([&mut self.pairs, &mut self.scale, &mut self.shift]);
     }
 }
 
@@ -90,7 +97,7 @@ pub(super) fn normalise(
     let rescale = identified.contains(&true);
     if rescale {
         sums.sum(d, true, |j| if on(j) { (a[j], 1.0) } else { (0.0, 0.0) });
-        let ComponentSums { pairs, scale } = &mut *sums;
+        let ComponentSums { pairs, scale, .. } = &mut *sums;
         scale.clear();
         scale.extend(pairs.chunks_exact(2).map(|sums| match sums {
             &[sum, ids] if ids > 0.0 => sum / ids,
@@ -104,21 +111,27 @@ pub(super) fn normalise(
     }
     let count = &d.juror_count;
     sums.sum(d, true, |j| (count[j] * b[j], count[j] * a[j]));
-    let s = &sums.scale;
     for ((b, &a), &c) in b.iter_mut().zip(&*a).zip(&d.juror_comp) {
         if c != NONE && live[c as usize] {
             let (nb, na) = sums.of(c as usize);
             *b -= a * nb / na;
         }
     }
+    // Each component's shift `t`, divided once rather than once a proposal (the same number).
+    let ComponentSums {
+        pairs,
+        scale,
+        shift,
+    } = &mut *sums;
+    shift.clear();
+    shift.extend(pairs.chunks_exact(2).map(|p| p[0] / p[1]));
     for (v, &c) in v.iter_mut().zip(&d.proposal_comp) {
         if c != NONE && live[c as usize] {
             let c = c as usize;
             if rescale {
-                *v *= s[c];
+                *v *= scale[c];
             }
-            let (nb, na) = sums.of(c);
-            *v += nb / na;
+            *v += shift[c];
         }
     }
 }

@@ -12,6 +12,7 @@ use super::super::components::NONE;
 use super::super::dense::{backward, cholesky_into, forward};
 use super::super::design::Design;
 use super::criterion::Criterion;
+use crate::util::spare;
 use system::{Solved, System};
 
 mod system;
@@ -76,11 +77,14 @@ impl Newton {
             moved: f64::INFINITY,
             var: Vec::new(),
             part: System::default(),
-            aa: Vec::new(),
-            ga: Vec::new(),
+            aa: spare::take(),
+            ga: spare::take(),
             solved: Vec::new(),
             scales: MeanZero::default(),
-            delta: Delta::default(),
+            delta: Delta {
+                a: spare::take(),
+                b: Vec::new(),
+            },
         })
     }
 
@@ -233,7 +237,7 @@ impl Newton {
     fn reduced_step(&mut self) -> bool {
         let Delta { a: da, b: db } = &mut self.delta;
         self.scales.solve(&self.ga, da);
-        db.resize_with(self.solved.len(), Vec::new);
+        db.resize_with(self.solved.len(), spare::take);
         for (s, db) in self.solved.iter().zip(db.iter_mut()) {
             s.biases(da, db);
         }
@@ -285,10 +289,26 @@ fn reduce_gradient(part: &System, solved: &Solved, var: &[u32], ga: &mut [f64]) 
     }
 }
 
+impl Drop for Newton {
+    /// The steps' vectors go back to the thread's spares for its next fit.
+    fn drop(&mut self) {
+        spare::keep_all([&mut self.aa, &mut self.ga, &mut self.delta.a]);
+        spare::keep_all(&mut self.delta.b);
+        self.part.keep();
+        self.solved.iter_mut().for_each(Solved::keep);
+        let MeanZero {
+            shifted,
+            chol,
+            ones,
+            ..
+        } = &mut self.scales;
+        spare::keep_all([shifted, chol, ones]);
+    }
+}
+
 /// The scales' reduced block `A` (`n × n`), factored to solve `A δ = rhs − μ 1` with
 /// `Σ δ = 0` (the scales keep their mean of 1): with `A' = A + ρ 1 1ᵀ`, which has the same
 /// action on such `δ`, `δ = x − y (Σ x / Σ y)` for `A' x = rhs` and `A' y = 1`.
-#[derive(Default)]
 struct MeanZero {
     n: usize,
     /// `A'`, then its factor.
@@ -297,6 +317,19 @@ struct MeanZero {
     /// `y`, and `Σ y`.
     ones: Vec<f64>,
     ones_sum: f64,
+}
+
+impl Default for MeanZero {
+    /// Empty, in vectors from the thread's spares.
+    fn default() -> MeanZero {
+        MeanZero {
+            n: 0,
+            shifted: spare::take(),
+            chol: spare::take(),
+            ones: spare::take(),
+            ones_sum: 0.0,
+        }
+    }
 }
 
 impl MeanZero {

@@ -6,12 +6,12 @@ use super::super::super::components::NONE;
 use super::super::super::dense::{backward, cholesky_into, forward, forward_columns};
 use super::super::super::design::Design;
 use super::super::criterion::Criterion;
+use crate::util::spare;
 
 /// One criterion's part of the reduced system, halved: a symmetric matrix over its jurors'
 /// biases (`0..J`) then every juror's scale (`J..2J`), row-major, and the gradient. The
 /// Newton step keeps the rows of the fitted scales: an entry of a Schur complement depends
 /// on its own row and column only.
-#[derive(Default)]
 pub(super) struct System {
     /// `J`.
     jurors: usize,
@@ -36,7 +36,29 @@ struct Sums {
     dzd: f64,
 }
 
+impl Default for System {
+    /// Empty, in vectors from the thread's spares.
+    fn default() -> System {
+        System {
+            jurors: 0,
+            m: spare::take(),
+            g: spare::take(),
+            e: spare::take(),
+            f: spare::take(),
+            nv: spare::take(),
+            readers: Vec::new(),
+            moments: (0.0, 0.0),
+        }
+    }
+}
+
 impl System {
+    /// Its vectors back to the thread's spares.
+    pub(super) fn keep(&mut self) {
+        let System { m, g, e, f, nv, .. } = self;
+        spare::keep_all([m, g, e, f, nv]);
+    }
+
     /// Criterion `c`'s gradient at its current state, halved, into `g` (biases then scales),
     /// and the values' moments; false when the criterion has no scores (`g` then 0). With
     /// the values the best for the scales and biases, it is the gradient of the objective
@@ -223,7 +245,6 @@ fn fitted(var: &[u32]) -> impl Iterator<Item = (usize, usize)> + '_ {
 
 /// One criterion's biases' block, factored: `L`, `Z = L⁻¹ C` (`J × n`, `C` the block's
 /// coupling to the scales) and `t = L⁻¹ g_b`.
-#[derive(Default)]
 pub(super) struct Solved {
     /// The block (with `ρ c cᵀ`), and its factor `L`.
     bb: Vec<f64>,
@@ -232,7 +253,24 @@ pub(super) struct Solved {
     pub(super) t: Vec<f64>,
 }
 
+impl Default for Solved {
+    /// Empty, in vectors from the thread's spares.
+    fn default() -> Solved {
+        Solved {
+            bb: spare::take(),
+            l: spare::take(),
+            z: spare::take(),
+            t: spare::take(),
+        }
+    }
+}
+
 impl Solved {
+    /// Its vectors back to the thread's spares.
+    pub(super) fn keep(&mut self) {
+        spare::keep_all([&mut self.bb, &mut self.l, &mut self.z, &mut self.t]);
+    }
+
     /// Factors the biases' block of `sys`. The block is singular along the gauge's direction
     /// `a` (every bias moved by its juror's scale times a constant, which the values absorb),
     /// so `ρ c cᵀ` is added, `c` the jurors' counts. `g_b` is orthogonal to `a`, but the
