@@ -306,7 +306,7 @@ fn correct_started(
             let mut part = Part {
                 offset: range.start,
                 corrected,
-                effects: Vec::new(),
+                effects: Vec::with_capacity(award.jurors().len()),
                 warnings: Vec::new(),
             };
             let fitted = fitted

@@ -104,13 +104,14 @@ pub fn select(award: &Award, ranking: &Ranking, settings: &Settings) -> Selectio
     let mut slots = n;
     let mut last_winner = None;
     let mut i = 0;
+    let mut candidates = Vec::new();
     // Once no place is left, nothing below is named or passed over.
     while i < ranking.order.len() && slots > 0 {
         let rank = ranking.rank[ranking.order[i]];
         let tied = ranking.order[i..].iter();
         let class = &ranking.order[i..i + tied.take_while(|&&p| ranking.rank[p] == rank).count()];
         i += class.len();
-        let mut candidates = Vec::new();
+        candidates.clear();
         for &p in class {
             match full(&count, p) {
                 Some(reached) => pass_over(&mut selection, award, p, reached),

@@ -426,7 +426,11 @@ impl Design {
 
     /// The observed jurors of each component, in index order.
     pub(super) fn members(&self) -> Vec<Vec<usize>> {
-        let mut members = vec![Vec::new(); self.n_comps];
+        let mut size = vec![0; self.n_comps];
+        for &c in self.juror_comp.iter().filter(|&&c| c != NONE) {
+            size[c as usize] += 1;
+        }
+        let mut members: Vec<Vec<usize>> = size.into_iter().map(Vec::with_capacity).collect();
         for (j, &c) in self.juror_comp.iter().enumerate() {
             if c != NONE {
                 members[c as usize].push(j);
