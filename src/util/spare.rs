@@ -1,11 +1,11 @@
 //! Vectors of numbers that a thread's work frees, kept for the same thread's next work.
 //!
 //! A bootstrap scores the award again and again on each worker thread; every replicate's fit
-//! makes and frees the same few hundred small vectors, which the system allocator serves
-//! slowly (about a tenth of the example's bootstrap, docs/performance.md, eighteenth
-//! session). [`take`] hands out a vector this thread [`keep`]s, with its allocation, so a
-//! worker's replicates reuse one set of buffers. What a vector holds never carries over:
-//! [`take`] gives it empty, [`filled`] gives `vec![x; n]`.
+//! makes and frees the same few hundred small vectors, and the system allocator's work is up
+//! to a tenth of the example's bootstrap (docs/performance.md, eighteenth session). [`take`]
+//! hands out a vector this thread [`keep`]s, with its allocation, so a worker's replicates
+//! reuse one set of buffers. What a vector holds never carries over: [`take`] gives it empty,
+//! [`filled`] gives `vec![x; n]`.
 //!
 //! A thread keeps at most [`ROOM`] numbers' worth of vectors (256 KiB a thread, however many
 //! threads the embedding program runs); a vector beyond that is freed as usual.
