@@ -260,7 +260,7 @@ fn correct_started(
         "one count for each score"
     );
     let mut out = Correction {
-        corrected: vec![0.0; scores.len()],
+        corrected: spare::filled(scores.len(), 0.0),
         effects: vec![JurorEffect::default(); award.jurors().len() * criteria],
         warnings: Vec::new(),
         posterior: None,

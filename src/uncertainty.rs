@@ -20,6 +20,7 @@ use crate::conflicts::Status;
 use crate::ids::ProposalId;
 use crate::outcome::{interval, Cut, Outcome, Replay, Uncertainty};
 use crate::settings::{Method, Settings};
+use crate::util::spare;
 use crate::winners::Winner;
 
 pub use crate::outcome::INTERVAL_TAIL;
@@ -89,7 +90,10 @@ pub fn estimate(
             };
             let o = replay.score_drawn(award, &settings, &counts, &per_proposal);
             tick(Run::Replicate);
-            Replicate::of(&o)
+            let replicate = Replicate::of(&o);
+            // Its corrected scores go back to the thread's spares for the next replicate.
+            spare::keep(o.correction.corrected);
+            replicate
         })
         .collect();
     let without = without_each_juror(award, settings, outcome, &replay, tick);

@@ -80,6 +80,7 @@ impl Column {
             };
         }
         spare::keep(k);
+        spare::keep(centre);
         Column {
             criterion: c,
             mean,

@@ -193,21 +193,6 @@ fn sort_buckets(start: &[usize], chunks: &[Range<usize>], all: Piece<'_>) {
     pieces.into_par_iter().for_each(|(r, piece)| sort(r, piece));
 }
 
-impl Drop for Design {
-    /// Its numbers' vectors go back to the thread's spares (a bootstrap recounts the
-    /// designs for every replicate).
-    fn drop(&mut self) {
-        spare::keep_all([
-            &mut self.weight,
-            &mut self.score,
-            &mut self.proposal_weight,
-            &mut self.juror_weight,
-            &mut self.juror_score_sum,
-            &mut self.juror_count,
-        ]);
-    }
-}
-
 impl Design {
     pub(super) fn new(n_jurors: usize, n_proposals: usize, obs: &[Observation]) -> Design {
         // Bucket by proposal (counting sort), then sort each bucket canonically.
@@ -236,8 +221,8 @@ impl Design {
             source: Vec::with_capacity(n),
             juror_count: spare::filled(self.n_jurors, 0.0),
         };
-        b.weight.reserve(n);
-        b.score.reserve(n);
+        b.weight.reserve_exact(n);
+        b.score.reserve_exact(n);
         b.start.push(0);
         for p in 0..self.n_proposals {
             for k in self.start[p]..self.start[p + 1] {
@@ -456,6 +441,21 @@ impl Design {
         out.clear();
         out.resize(self.n_comps, 0.0);
         add_by_component(comp, |i, _| Some([x(i)]), out);
+    }
+}
+
+impl Drop for Design {
+    /// Its numbers' vectors go back to the thread's spares (a bootstrap recounts the
+    /// designs for every replicate).
+    fn drop(&mut self) {
+        spare::keep_all([
+            &mut self.weight,
+            &mut self.score,
+            &mut self.proposal_weight,
+            &mut self.juror_weight,
+            &mut self.juror_score_sum,
+            &mut self.juror_count,
+        ]);
     }
 }
 

@@ -614,11 +614,13 @@ impl<'a> Criterion<'a> {
     pub(super) fn finish(mut self, sweeps: usize, shared: Option<&[Option<f64>]>) -> AffineFit {
         let d = self.design;
         let v = &self.value;
-        let sv = d.juror_sums(1, |p, s, acc| {
+        let mut sv = spare::take();
+        let sum = |p: usize, s: Seg<'_>, acc: &mut [f64]| {
             for k in 0..s.juror.len() {
                 acc[s.juror[k] as usize] += s.weight[k] * v[p];
             }
-        });
+        };
+        d.juror_sums_into(1, sum, &mut sv);
         for j in (0..d.n_jurors).filter(|&j| d.juror_comp[j] != NONE && !self.identified[j]) {
             self.scale[j] = shared.and_then(|s| s[j]).unwrap_or(1.0);
             self.bias[j] = (d.juror_score_sum[j] - self.scale[j] * sv[j]) / d.juror_weight[j];
@@ -632,6 +634,7 @@ impl<'a> Criterion<'a> {
             (&mut self.scale, &mut self.bias, &mut self.value),
             &mut self.gauge_sums,
         );
+        spare::keep(sv);
         AffineFit {
             scale: std::mem::take(&mut self.scale),
             bias: std::mem::take(&mut self.bias),
@@ -673,6 +676,5 @@ impl Drop for Criterion<'_> {
             b,
             v,
         ]);
-        self.gauge_sums.keep();
     }
 }

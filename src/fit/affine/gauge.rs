@@ -5,14 +5,29 @@ use super::super::components::NONE;
 use super::super::design::{add_by_component, Design};
 use crate::util::spare;
 
-/// Two sums per component and the gauge step's scale `s` and shift `t`, kept from one sweep to the next
-/// for their allocations.
-#[derive(Default)]
+/// Two sums per component and the gauge step's scale `s` and shift `t`, kept from one sweep
+/// to the next for their allocations (taken from the thread's spares, and given back).
 pub(super) struct ComponentSums {
     /// Component `c`'s two sums at `2c` and `2c + 1`.
     pairs: Vec<f64>,
     scale: Vec<f64>,
     shift: Vec<f64>,
+}
+
+impl Default for ComponentSums {
+    fn default() -> ComponentSums {
+        ComponentSums {
+            pairs: spare::take(),
+            scale: spare::take(),
+            shift: spare::take(),
+        }
+    }
+}
+
+impl Drop for ComponentSums {
+    fn drop(&mut self) {
+        spare::keep_all([&mut self.pairs, &mut self.scale, &mut self.shift]);
+    }
 }
 
 impl ComponentSums {
@@ -39,11 +54,6 @@ impl ComponentSums {
     /// Component `c`'s two sums.
     fn of(&self, c: usize) -> (f64, f64) {
         (self.pairs[2 * c], self.pairs[2 * c + 1])
-    }
-
-    /// Its vectors back to the thread's spares.
-    pub(super) fn keep(&mut self) {
-        spare::keep_all([&mut self.pairs, &mut self.scale, &mut self.shift]);
     }
 }
 

@@ -290,19 +290,11 @@ fn reduce_gradient(part: &System, solved: &Solved, var: &[u32], ga: &mut [f64]) 
 }
 
 impl Drop for Newton {
-    /// The steps' vectors go back to the thread's spares for its next fit.
+    /// The steps' vectors go back to the thread's spares for its next fit (the systems and
+    /// factors give back their own).
     fn drop(&mut self) {
         spare::keep_all([&mut self.aa, &mut self.ga, &mut self.delta.a]);
         spare::keep_all(&mut self.delta.b);
-        self.part.keep();
-        self.solved.iter_mut().for_each(Solved::keep);
-        let MeanZero {
-            shifted,
-            chol,
-            ones,
-            ..
-        } = &mut self.scales;
-        spare::keep_all([shifted, chol, ones]);
     }
 }
 
@@ -329,6 +321,13 @@ impl Default for MeanZero {
             ones: spare::take(),
             ones_sum: 0.0,
         }
+    }
+}
+
+impl Drop for MeanZero {
+    /// Its vectors go back to the thread's spares.
+    fn drop(&mut self) {
+        spare::keep_all([&mut self.shifted, &mut self.chol, &mut self.ones]);
     }
 }
 

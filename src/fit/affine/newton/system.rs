@@ -52,13 +52,15 @@ impl Default for System {
     }
 }
 
-impl System {
-    /// Its vectors back to the thread's spares.
-    pub(super) fn keep(&mut self) {
+impl Drop for System {
+    /// Its vectors go back to the thread's spares.
+    fn drop(&mut self) {
         let System { m, g, e, f, nv, .. } = self;
         spare::keep_all([m, g, e, f, nv]);
     }
+}
 
+impl System {
     /// Criterion `c`'s gradient at its current state, halved, into `g` (biases then scales),
     /// and the values' moments; false when the criterion has no scores (`g` then 0). With
     /// the values the best for the scales and biases, it is the gradient of the objective
@@ -265,12 +267,14 @@ impl Default for Solved {
     }
 }
 
-impl Solved {
-    /// Its vectors back to the thread's spares.
-    pub(super) fn keep(&mut self) {
+impl Drop for Solved {
+    /// Its vectors go back to the thread's spares.
+    fn drop(&mut self) {
         spare::keep_all([&mut self.bb, &mut self.l, &mut self.z, &mut self.t]);
     }
+}
 
+impl Solved {
     /// Factors the biases' block of `sys`. The block is singular along the gauge's direction
     /// `a` (every bias moved by its juror's scale times a constant, which the values absorb),
     /// so `ρ c cᵀ` is added, `c` the jurors' counts. `g_b` is orthogonal to `a`, but the
