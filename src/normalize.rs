@@ -436,8 +436,9 @@ fn correct_criterion(
         .map(|i| i as u32);
     let pooled = (rule.uses_pooled()).then(|| weighted_mean_sd(valid.map(|i| (raw(i), count(i)))));
     rule.check_criterion(criterion, &mut out.warnings);
-    // Each juror's valid scores in turn, in one reused list.
-    let mut mine: Vec<u32> = Vec::new();
+    // Each juror's valid scores in turn, in one reused list (a juror scores a proposal once
+    // on a criterion).
+    let mut mine: Vec<u32> = Vec::with_capacity(award.proposals().len());
     let index = award.runs();
     for run in (0..award.jurors().len()).map(|j| index.of(c, j)) {
         mine.clear();

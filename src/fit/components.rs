@@ -2,6 +2,7 @@
 //! each fit is identified.
 
 use super::Observation;
+use crate::util::spare;
 
 /// Connected components of the bipartite juror–proposal graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +55,10 @@ pub(crate) fn label(
         }
         x
     }
-    let mut parent: Vec<usize> = (0..n_jurors).collect();
-    let mut size = vec![1usize; n_jurors];
-    let mut first = vec![usize::MAX; n_proposals];
-    let mut seen = vec![false; n_jurors];
+    let mut parent: Vec<usize> = spare::collect(0..n_jurors);
+    let mut size = spare::filled(n_jurors, 1usize);
+    let mut first = spare::filled(n_proposals, usize::MAX);
+    let mut seen = spare::filled(n_jurors, false);
     for (j, p) in edges {
         seen[j] = true;
         if first[p] == usize::MAX {
@@ -72,9 +73,9 @@ pub(crate) fn label(
             }
         }
     }
-    let mut names = vec![NONE; n_jurors];
+    let mut names = spare::filled(n_jurors, NONE);
     let mut count = 0;
-    let mut juror = vec![None; n_jurors];
+    let mut juror = spare::filled(n_jurors, None);
     for j in 0..n_jurors {
         if seen[j] {
             let r = find(&mut parent, j);
@@ -85,10 +86,11 @@ pub(crate) fn label(
             juror[j] = Some(names[r]);
         }
     }
-    let proposal = first
-        .iter()
-        .map(|&j| if j == usize::MAX { None } else { juror[j] })
-        .collect();
+    let proposal =
+        spare::collect((first.iter()).map(|&j| if j == usize::MAX { None } else { juror[j] }));
+    spare::keep_all([&mut parent, &mut size, &mut first]);
+    spare::keep(seen);
+    spare::keep(names);
     Components {
         juror,
         proposal,

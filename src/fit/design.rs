@@ -214,15 +214,18 @@ impl Design {
     pub(super) fn recounted(&self, count: impl Fn(usize) -> u32) -> Design {
         let n = self.juror.len();
         let mut b = Buckets {
-            start: Vec::with_capacity(self.n_proposals + 1),
-            juror: Vec::with_capacity(n),
+            start: spare::take(),
+            juror: spare::take(),
             weight: spare::take(),
             score: spare::take(),
-            source: Vec::with_capacity(n),
+            source: spare::take(),
             juror_count: spare::filled(self.n_jurors, 0.0),
         };
+        b.start.reserve_exact(self.n_proposals + 1);
+        b.juror.reserve_exact(n);
         b.weight.reserve_exact(n);
         b.score.reserve_exact(n);
+        b.source.reserve_exact(n);
         b.start.push(0);
         for p in 0..self.n_proposals {
             for k in self.start[p]..self.start[p + 1] {
@@ -280,8 +283,11 @@ impl Design {
                 .flat_map(|p| (start[p]..start[p + 1]).map(move |k| (k, p)))
                 .map(|(k, p)| (juror[k] as usize, p)),
         );
-        let flat = |c: &[Option<u32>]| c.iter().map(|c| c.unwrap_or(NONE)).collect();
+        let flat = |c: &[Option<u32>]| spare::collect(c.iter().map(|c| c.unwrap_or(NONE)));
         let (jcomp, pcomp) = (flat(&comps.juror), flat(&comps.proposal));
+        let count = comps.count;
+        spare::keep(comps.juror);
+        spare::keep(comps.proposal);
 
         Design {
             n_jurors,
@@ -296,7 +302,7 @@ impl Design {
             juror_count: jcount,
             juror_comp: jcomp,
             proposal_comp: pcomp,
-            n_comps: comps.count,
+            n_comps: count,
             chunks,
             source,
         }
@@ -415,7 +421,13 @@ impl Design {
         for &c in self.juror_comp.iter().filter(|&&c| c != NONE) {
             size[c as usize] += 1;
         }
-        let mut members: Vec<Vec<usize>> = size.into_iter().map(Vec::with_capacity).collect();
+        let mut members: Vec<Vec<usize>> = (size.into_iter())
+            .map(|n| {
+                let mut m = spare::take();
+                m.reserve_exact(n);
+                m
+            })
+            .collect();
         for (j, &c) in self.juror_comp.iter().enumerate() {
             if c != NONE {
                 members[c as usize].push(j);
@@ -445,8 +457,8 @@ impl Design {
 }
 
 impl Drop for Design {
-    /// Its numbers' vectors go back to the thread's spares (a bootstrap recounts the
-    /// designs for every replicate).
+    /// Its vectors go back to the thread's spares (a bootstrap recounts the designs for
+    /// every replicate).
     fn drop(&mut self) {
         spare::keep_all([
             &mut self.weight,
@@ -456,6 +468,9 @@ impl Drop for Design {
             &mut self.juror_score_sum,
             &mut self.juror_count,
         ]);
+        spare::keep_all([&mut self.juror, &mut self.source]);
+        spare::keep_all([&mut self.juror_comp, &mut self.proposal_comp]);
+        spare::keep(std::mem::take(&mut self.start));
     }
 }
 

@@ -1,49 +1,67 @@
-//! Vectors of numbers that a thread's work frees, kept for the same thread's next work.
+//! Vectors that a thread's work frees, kept for the same thread's next work.
 //!
 //! A bootstrap scores the award again and again on each worker thread; every replicate's fit
 //! makes and frees the same few hundred small vectors, and the system allocator's work is up
 //! to a tenth of the example's bootstrap (docs/performance.md, eighteenth session). [`take`]
 //! hands out a vector this thread [`keep`]s, with its allocation, so a worker's replicates
 //! reuse one set of buffers. What a vector holds never carries over: [`take`] gives it empty,
-//! [`filled`] gives `vec![x; n]`.
+//! [`filled`] gives `vec![x; n]`. Vectors of numbers, indices and flags are kept ([`Spare`]).
 //!
-//! A thread keeps at most [`ROOM`] numbers' worth of vectors (256 KiB a thread, however many
-//! threads the embedding program runs, and 24 bytes a kept vector for its list); a vector
-//! beyond that is freed as usual.
+//! A thread keeps at most [`ROOM`] bytes of vectors (256 KiB a thread, however many threads
+//! the embedding program runs, and 24 bytes a kept vector for its list); a vector beyond that
+//! is freed as usual.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::thread::LocalKey;
 
-/// Most numbers a thread keeps room for, over all its kept vectors.
-pub const ROOM: usize = 32 * 1024;
+/// Most bytes a thread keeps room for, over all its kept vectors.
+pub const ROOM: usize = 256 * 1024;
 
-/// A thread's kept vectors, and the room they hold.
-struct Kept {
-    vectors: Vec<Vec<f64>>,
-    room: usize,
+/// A kind of element whose vectors a thread keeps: each kind has its own list.
+pub trait Spare: Copy + 'static {
+    /// This thread's kept vectors of this kind.
+    fn kept() -> &'static LocalKey<RefCell<Vec<Vec<Self>>>>;
 }
 
+macro_rules! spare {
+    ($($t:ty),*) => {$(
+        impl Spare for $t {
+            fn kept() -> &'static LocalKey<RefCell<Vec<Vec<$t>>>> {
+                thread_local! {
+                    static KEPT: RefCell<Vec<Vec<$t>>> = const { RefCell::new(Vec::new()) };
+                }
+                &KEPT
+            }
+        }
+    )*};
+}
+
+spare!(f64, (f64, f64), u32, usize, bool, Option<u32>);
+
 thread_local! {
-    static KEPT: RefCell<Kept> = const {
-        RefCell::new(Kept {
-            vectors: Vec::new(),
-            room: 0,
-        })
-    };
+    /// The bytes this thread's kept vectors hold room for.
+    static HELD: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The bytes of room of `v`.
+fn bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
 }
 
 /// An empty vector: one this thread kept, with its room, or a new one.
-pub fn take() -> Vec<f64> {
-    let kept = KEPT.try_with(|k| {
-        let mut k = k.borrow_mut();
-        let v = k.vectors.pop()?;
-        k.room -= v.capacity();
-        Some(v)
-    });
-    kept.ok().flatten().unwrap_or_default()
+pub fn take<T: Spare>() -> Vec<T> {
+    let kept = T::kept().try_with(|k| k.borrow_mut().pop()).ok().flatten();
+    match kept {
+        Some(v) => {
+            let _ = HELD.try_with(|h| h.set(h.get() - bytes(&v)));
+            v
+        }
+        None => Vec::new(),
+    }
 }
 
 /// `vec![x; n]`, in a vector this thread kept when it has one.
-pub fn filled(n: usize, x: f64) -> Vec<f64> {
+pub fn filled<T: Spare>(n: usize, x: T) -> Vec<T> {
     let mut v = take();
     // Room for `n` exactly, as `vec!` makes (a kept vector's doubling would give more).
     v.reserve_exact(n);
@@ -52,7 +70,7 @@ pub fn filled(n: usize, x: f64) -> Vec<f64> {
 }
 
 /// `iter` collected, into a vector this thread kept when it has one.
-pub fn collect(iter: impl IntoIterator<Item = f64>) -> Vec<f64> {
+pub fn collect<T: Spare>(iter: impl IntoIterator<Item = T>) -> Vec<T> {
     let iter = iter.into_iter();
     let mut v = take();
     v.reserve_exact(iter.size_hint().0);
@@ -61,22 +79,25 @@ pub fn collect(iter: impl IntoIterator<Item = f64>) -> Vec<f64> {
 }
 
 /// Keeps `v`'s allocation for this thread's next [`take`] (emptied), unless it has none or
-/// the thread's kept vectors would hold more than [`ROOM`] numbers.
-pub fn keep(mut v: Vec<f64>) {
+/// the thread's kept vectors would hold more than [`ROOM`] bytes.
+pub fn keep<T: Spare>(mut v: Vec<T>) {
     v.clear();
-    // (After the thread's keeper is gone, at its exit, the vector is freed.)
-    let _ = KEPT.try_with(|k| {
-        let mut k = k.borrow_mut();
-        let room = k.room + v.capacity();
-        if v.capacity() > 0 && room <= ROOM {
-            k.room = room;
-            k.vectors.push(v);
-        }
-    });
+    let size = bytes(&v);
+    // (After the thread's keepers are gone, at its exit, the vector is freed.)
+    let Ok(held) = HELD.try_with(Cell::get) else {
+        return;
+    };
+    if size == 0 || held + size > ROOM {
+        return;
+    }
+    let kept = T::kept().try_with(|k| k.borrow_mut().push(v));
+    if kept.is_ok() {
+        let _ = HELD.try_with(|h| h.set(held + size));
+    }
 }
 
 /// [`keep`] on each of `vs`, leaving them empty.
-pub fn keep_all<'a>(vs: impl IntoIterator<Item = &'a mut Vec<f64>>) {
+pub fn keep_all<'a, T: Spare>(vs: impl IntoIterator<Item = &'a mut Vec<T>>) {
     vs.into_iter().for_each(|v| keep(std::mem::take(v)));
 }
 
@@ -105,9 +126,9 @@ mod tests {
     #[test]
     fn a_vector_grown_from_a_kept_one_has_the_room_asked_for() {
         std::thread::spawn(|| {
-            keep(Vec::with_capacity(20));
+            keep(Vec::<f64>::with_capacity(20));
             assert_eq!(filled(30, 1.0).capacity(), 30);
-            keep(Vec::with_capacity(20));
+            keep(Vec::<f64>::with_capacity(20));
             assert_eq!(collect((0..30).map(f64::from)).capacity(), 30);
         })
         .join()
@@ -117,20 +138,50 @@ mod tests {
     #[test]
     fn a_thread_keeps_at_most_its_room() {
         std::thread::spawn(|| {
-            keep(Vec::with_capacity(8));
-            keep(vec![0.0; ROOM + 1]);
-            keep(Vec::new());
-            assert_eq!(take().capacity(), 8, "neither the long nor the empty kept");
-            assert_eq!(take().capacity(), 0, "nothing else kept");
+            keep(Vec::<f64>::with_capacity(8));
+            keep(vec![0.0; ROOM / 8 + 1]);
+            keep(Vec::<f64>::new());
+            assert_eq!(
+                take::<f64>().capacity(),
+                8,
+                "neither the long nor the empty kept"
+            );
+            assert_eq!(take::<f64>().capacity(), 0, "nothing else kept");
             for _ in 0..10 {
-                keep(Vec::with_capacity(ROOM / 4));
+                keep(Vec::<f64>::with_capacity(ROOM / 32));
             }
             let kept: Vec<Vec<f64>> = (0..10).map(|_| take()).collect();
             let room: usize = kept.iter().map(Vec::capacity).sum();
-            assert_eq!(room, ROOM, "four vectors of a quarter each");
+            assert_eq!(room * 8, ROOM, "four vectors of a quarter each");
             assert_eq!(kept.iter().filter(|v| v.capacity() > 0).count(), 4);
-            keep(Vec::with_capacity(ROOM));
-            assert_eq!(take().capacity(), ROOM, "the room given back by take");
+            keep(Vec::<f64>::with_capacity(ROOM / 8));
+            assert_eq!(
+                take::<f64>().capacity(),
+                ROOM / 8,
+                "the room given back by take"
+            );
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn each_kind_has_its_own_list_and_all_share_the_room() {
+        std::thread::spawn(|| {
+            keep(vec![7u32; 10]);
+            assert_eq!(
+                take::<f64>().capacity(),
+                0,
+                "a list of indices is no list of numbers"
+            );
+            let indices = take::<u32>();
+            assert!(indices.is_empty() && indices.capacity() == 10);
+            keep(Vec::<u32>::with_capacity(ROOM / 4));
+            keep(Vec::<f64>::with_capacity(1));
+            assert_eq!(take::<f64>().capacity(), 0, "the indices hold all the room");
+            assert_eq!(take::<u32>().capacity(), ROOM / 4);
+            keep(Vec::<f64>::with_capacity(1));
+            assert_eq!(take::<f64>().capacity(), 1, "the room given back");
         })
         .join()
         .unwrap();

@@ -126,7 +126,7 @@ impl ComponentConstants {
 fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let nc = d.n_comps;
     let pc = |p: usize| d.proposal_comp[p] as usize;
-    let mut ss = vec![(0.0, 0.0); d.n_proposals];
+    let mut ss = spare::filled(d.n_proposals, (0.0, 0.0));
     d.per_proposal(&mut ss, |p, s, o| {
         if d.proposal_comp[p] != NONE {
             let m = ybar[pc(p)];
@@ -139,7 +139,7 @@ fn convergence_units(d: &Design, wsum: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f
     let (mut sq, mut size) = (spare::take(), spare::take());
     d.comp_sum_into(false, |p| ss[p].0, &mut sq);
     d.comp_sum_into(false, |p| ss[p].1, &mut size);
-    drop(ss);
+    spare::keep(ss);
     let unit = spare::collect((0..nc).map(|c| match (sq[c] / wsum[c]).sqrt() {
         sd if sd > 0.0 => sd,
         _ => 1.0,
@@ -209,7 +209,7 @@ impl<'a> Criterion<'a> {
             scale: spare::filled(nj, 1.0),
             bias: start.bias,
             value: start.value,
-            identified: vec![false; nj],
+            identified: spare::filled(nj, false),
             held: Vec::new(),
             shared: false,
             target: spare::filled(nj, 0.0),
@@ -218,11 +218,11 @@ impl<'a> Criterion<'a> {
             raw_slope: spare::filled(jurors, 0.0),
             rss: spare::filled(jurors, 0.0),
             syy,
-            live: vec![true; nc],
+            live: spare::filled(nc, true),
             joint_due: false,
             joint_easy: false,
             joint_steps: joint::STEPS,
-            value_terms: vec![(0.0, 0.0); d.n_proposals],
+            value_terms: spare::filled(d.n_proposals, (0.0, 0.0)),
             regression_sums: spare::take(),
             value_mean: spare::take(),
             value_var: spare::take(),
@@ -239,7 +239,7 @@ impl<'a> Criterion<'a> {
     /// The criterion with the jurors marked in `held` (one flag per juror, or empty) held at
     /// scale 1.
     pub(super) fn holding(mut self, held: &[bool]) -> Criterion<'a> {
-        self.held = held.to_vec();
+        self.held = spare::collect(held.iter().copied());
         self
     }
 
@@ -625,8 +625,8 @@ impl<'a> Criterion<'a> {
             self.scale[j] = shared.and_then(|s| s[j]).unwrap_or(1.0);
             self.bias[j] = (d.juror_score_sum[j] - self.scale[j] * sv[j]) / d.juror_weight[j];
         }
-        let all = vec![true; d.n_comps];
-        let none = vec![false; d.n_jurors];
+        let all = spare::filled(d.n_comps, true);
+        let none = spare::filled(d.n_jurors, false);
         normalise(
             d,
             &none,
@@ -635,6 +635,8 @@ impl<'a> Criterion<'a> {
             &mut self.gauge_sums,
         );
         spare::keep(sv);
+        spare::keep(all);
+        spare::keep(none);
         AffineFit {
             scale: std::mem::take(&mut self.scale),
             bias: std::mem::take(&mut self.bias),
@@ -676,5 +678,8 @@ impl Drop for Criterion<'_> {
             b,
             v,
         ]);
+        spare::keep_all([&mut self.identified, &mut self.held, &mut self.live]);
+        spare::keep(std::mem::take(&mut self.value_terms));
+        self.members.drain(..).for_each(spare::keep);
     }
 }

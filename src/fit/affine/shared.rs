@@ -16,6 +16,7 @@ use super::joint;
 use super::newton::Newton;
 use super::scale_step::scale_step_mean_one;
 use super::{AffineFit, AffineOptions};
+use crate::util::spare;
 
 /// Result of [`fit_affine_shared`].
 #[derive(Debug, Clone, PartialEq)]
@@ -170,10 +171,7 @@ fn start_of(
         return additive(d, &opts.fit);
     };
     let keep = |x: &[f64], comp: &[u32]| -> Vec<f64> {
-        x.iter()
-            .zip(comp)
-            .map(|(&x, &c)| if c == NONE { 0.0 } else { x })
-            .collect()
+        spare::collect((x.iter().zip(comp)).map(|(&x, &c)| if c == NONE { 0.0 } else { x }))
     };
     AdditiveFit {
         bias: keep(&fit.bias, &d.juror_comp),
@@ -324,6 +322,7 @@ pub(super) fn juror_groups(designs: &[Design], n_jurors: usize) -> Vec<Vec<usize
                 let (x, y) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
                 parent[x.max(y)] = x.min(y);
             }
+            spare::keep(members);
         }
     }
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n_jurors];
