@@ -8,14 +8,20 @@
 //! [`filled`] gives `vec![x; n]`. Vectors of numbers, indices and flags are kept ([`Spare`]).
 //!
 //! A thread keeps at most [`ROOM`] bytes of vectors (256 KiB a thread, however many threads
-//! the embedding program runs, and 24 bytes a kept vector for its list); a vector beyond that
-//! is freed as usual.
+//! the embedding program runs, and 24 bytes a kept vector for its list), each of at most
+//! [`LONGEST`] bytes; a vector beyond either is freed as usual.
 
 use std::cell::{Cell, RefCell};
 use std::thread::LocalKey;
 
 /// Most bytes a thread keeps room for, over all its kept vectors.
 pub const ROOM: usize = 256 * 1024;
+
+/// Most bytes of room of one kept vector: the vectors of a small award's fits (the example's
+/// largest is 2.6 KB). Longer ones, kept between the large blocks of a larger award, kept
+/// those from being reused: with 8 KiB the 60,000-score conference's bootstrap peaked 8%
+/// higher, with 4 KiB as without keeping (docs/performance.md, eighteenth session).
+pub const LONGEST: usize = 4096;
 
 /// A kind of element whose vectors a thread keeps: each kind has its own list.
 pub trait Spare: Copy + 'static {
@@ -78,8 +84,9 @@ pub fn collect<T: Spare>(iter: impl IntoIterator<Item = T>) -> Vec<T> {
     v
 }
 
-/// Keeps `v`'s allocation for this thread's next [`take`] (emptied), unless it has none or
-/// the thread's kept vectors would hold more than [`ROOM`] bytes.
+/// Keeps `v`'s allocation for this thread's next [`take`] (emptied), unless it has none, has
+/// more than [`LONGEST`] bytes, or the thread's kept vectors would hold more than [`ROOM`]
+/// bytes.
 pub fn keep<T: Spare>(mut v: Vec<T>) {
     v.clear();
     let size = bytes(&v);
@@ -87,7 +94,7 @@ pub fn keep<T: Spare>(mut v: Vec<T>) {
     let Ok(held) = HELD.try_with(Cell::get) else {
         return;
     };
-    if size == 0 || held + size > ROOM {
+    if size == 0 || size > LONGEST || held + size > ROOM {
         return;
     }
     let kept = T::kept().try_with(|k| k.borrow_mut().push(v));
@@ -139,27 +146,22 @@ mod tests {
     fn a_thread_keeps_at_most_its_room() {
         std::thread::spawn(|| {
             keep(Vec::<f64>::with_capacity(8));
-            keep(vec![0.0; ROOM / 8 + 1]);
+            keep(vec![0.0; LONGEST / 8 + 1]);
             keep(Vec::<f64>::new());
-            assert_eq!(
-                take::<f64>().capacity(),
-                8,
-                "neither the long nor the empty kept"
-            );
+            let first = take::<f64>().capacity();
+            assert_eq!(first, 8, "neither the long nor the empty kept");
             assert_eq!(take::<f64>().capacity(), 0, "nothing else kept");
-            for _ in 0..10 {
-                keep(Vec::<f64>::with_capacity(ROOM / 32));
+            let most = ROOM / LONGEST;
+            for _ in 0..most + 10 {
+                keep(Vec::<f64>::with_capacity(LONGEST / 8));
             }
-            let kept: Vec<Vec<f64>> = (0..10).map(|_| take()).collect();
+            let kept: Vec<Vec<f64>> = (0..most + 10).map(|_| take()).collect();
             let room: usize = kept.iter().map(Vec::capacity).sum();
-            assert_eq!(room * 8, ROOM, "four vectors of a quarter each");
-            assert_eq!(kept.iter().filter(|v| v.capacity() > 0).count(), 4);
-            keep(Vec::<f64>::with_capacity(ROOM / 8));
-            assert_eq!(
-                take::<f64>().capacity(),
-                ROOM / 8,
-                "the room given back by take"
-            );
+            assert_eq!(room * 8, ROOM, "as many of the longest as the room holds");
+            assert_eq!(kept.iter().filter(|v| v.capacity() > 0).count(), most);
+            keep(Vec::<f64>::with_capacity(LONGEST / 8));
+            let again = take::<f64>().capacity();
+            assert_eq!(again, LONGEST / 8, "the room given back by take");
         })
         .join()
         .unwrap();
@@ -169,17 +171,16 @@ mod tests {
     fn each_kind_has_its_own_list_and_all_share_the_room() {
         std::thread::spawn(|| {
             keep(vec![7u32; 10]);
-            assert_eq!(
-                take::<f64>().capacity(),
-                0,
-                "a list of indices is no list of numbers"
-            );
+            let numbers = take::<f64>().capacity();
+            assert_eq!(numbers, 0, "a list of indices is no list of numbers");
             let indices = take::<u32>();
             assert!(indices.is_empty() && indices.capacity() == 10);
-            keep(Vec::<u32>::with_capacity(ROOM / 4));
+            for _ in 0..ROOM / LONGEST {
+                keep(Vec::<u32>::with_capacity(LONGEST / 4));
+            }
             keep(Vec::<f64>::with_capacity(1));
             assert_eq!(take::<f64>().capacity(), 0, "the indices hold all the room");
-            assert_eq!(take::<u32>().capacity(), ROOM / 4);
+            assert_eq!(take::<u32>().capacity(), LONGEST / 4);
             keep(Vec::<f64>::with_capacity(1));
             assert_eq!(take::<f64>().capacity(), 1, "the room given back");
         })
