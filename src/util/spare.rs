@@ -112,10 +112,15 @@ pub fn keep_all<'a, T: Spare>(vs: impl IntoIterator<Item = &'a mut Vec<T>>) {
 mod tests {
     use super::*;
 
+    /// Runs `f` on a thread of its own, whose kept vectors no other test's fits touch (the
+    /// harness's threads run other tests).
+    fn alone(f: impl FnOnce() + Send + 'static) {
+        std::thread::spawn(f).join().unwrap();
+    }
+
     #[test]
     fn a_kept_vector_comes_back_empty_with_its_room() {
-        // On a thread of its own: the test harness's threads run other tests' fits.
-        std::thread::spawn(|| {
+        alone(|| {
             let mut v = filled(100, 2.5);
             assert_eq!(v, vec![2.5; 100]);
             v[7] = -1.0;
@@ -125,26 +130,22 @@ mod tests {
             assert_eq!(w, vec![0.0; 3], "nothing carries over");
             assert_eq!(w.as_ptr(), allocation, "the same allocation");
             assert_eq!(collect([1.0, 2.0]), vec![1.0, 2.0]);
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     #[test]
     fn a_vector_grown_from_a_kept_one_has_the_room_asked_for() {
-        std::thread::spawn(|| {
+        alone(|| {
             keep(Vec::<f64>::with_capacity(20));
             assert_eq!(filled(30, 1.0).capacity(), 30);
             keep(Vec::<f64>::with_capacity(20));
             assert_eq!(collect((0..30).map(f64::from)).capacity(), 30);
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     #[test]
     fn a_thread_keeps_at_most_its_room() {
-        std::thread::spawn(|| {
+        alone(|| {
             keep(Vec::<f64>::with_capacity(8));
             keep(vec![0.0; LONGEST / 8 + 1]);
             keep(Vec::<f64>::new());
@@ -162,14 +163,12 @@ mod tests {
             keep(Vec::<f64>::with_capacity(LONGEST / 8));
             let again = take::<f64>().capacity();
             assert_eq!(again, LONGEST / 8, "the room given back by take");
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     #[test]
     fn each_kind_has_its_own_list_and_all_share_the_room() {
-        std::thread::spawn(|| {
+        alone(|| {
             keep(vec![7u32; 10]);
             let numbers = take::<f64>().capacity();
             assert_eq!(numbers, 0, "a list of indices is no list of numbers");
@@ -183,8 +182,6 @@ mod tests {
             assert_eq!(take::<u32>().capacity(), LONGEST / 4);
             keep(Vec::<f64>::with_capacity(1));
             assert_eq!(take::<f64>().capacity(), 1, "the room given back");
-        })
-        .join()
-        .unwrap();
+        });
     }
 }
