@@ -12,8 +12,7 @@ pub(crate) const JUROR_BITS: u32 = 24;
 /// Monte Carlo error of a share is at most 0.5/√N: 0.5 points at 10,000); 100,000 put it
 /// within 0.16 points. Beyond that a count is a slip of the keyboard: each replicate scores
 /// the award again, and every replicate's ranks and totals are held until the intervals are
-/// read off, about 33 bytes a proposal a replicate (some 340 MB for 100 proposals at this
-/// limit).
+/// read off, 13 bytes a proposal a replicate (some 130 MB for 100 proposals at this limit).
 pub const MAX_BOOTSTRAP: usize = 100_000;
 
 /// The largest `trim`. A proposal has at most one score a juror on a criterion (a bootstrap

@@ -107,10 +107,10 @@ pub fn estimate(
         } else {
             wins as f64 / replicates as f64
         };
-        let mut ranks: Vec<usize> = runs.iter().filter_map(|r| r.rank[p]).collect();
+        let mut ranks: Vec<usize> = runs.iter().filter_map(|r| r.rank(p)).collect();
         ranks.sort_unstable();
         rank[p] = interval(&ranks);
-        let mut totals: Vec<f64> = runs.iter().filter_map(|r| r.total[p]).collect();
+        let mut totals: Vec<f64> = runs.iter().filter_map(|r| r.total(p)).collect();
         totals.sort_by(f64::total_cmp);
         total[p] = interval(&totals);
     }
@@ -184,7 +184,7 @@ fn cut_holds(runs: &[Replicate], w: usize, r: usize) -> f64 {
     let replicates = runs.len();
     let holds: f64 = runs
         .iter()
-        .map(|run| match (run.rank[w], run.rank[r]) {
+        .map(|run| match (run.rank(w), run.rank(r)) {
             (Some(a), Some(b)) if a < b => 1.0,
             (Some(a), Some(b)) if a == b => 0.5,
             (Some(_), None) => 1.0,
@@ -206,11 +206,13 @@ fn cut_pair(outcome: &Outcome) -> Option<(usize, usize)> {
     Some((last, outcome.selection.runner_up?))
 }
 
-/// What one replicate keeps.
+/// What one replicate keeps until the end, 13 bytes a proposal: whether it won, its rank (0
+/// when it has none: ranks start at 1, and proposals are numbered by `u32`) and its total (NaN
+/// when it has none: a total is a sum of finite numbers).
 struct Replicate {
     winner: Vec<bool>,
-    rank: Vec<Option<usize>>,
-    total: Vec<Option<f64>>,
+    rank: Vec<u32>,
+    total: Vec<f64>,
 }
 
 impl Replicate {
@@ -222,9 +224,28 @@ impl Replicate {
                 .iter()
                 .map(|w| *w == Some(Winner::Yes))
                 .collect(),
-            rank: o.ranking.rank.clone(),
-            total: o.values.iter().map(|v| v.total).collect(),
+            rank: (o.ranking.rank.iter())
+                .map(|r| r.map_or(0, |r| r as u32))
+                .collect(),
+            total: (o.values.iter())
+                .map(|v| {
+                    debug_assert!(v.total.is_none_or(|t| !t.is_nan()));
+                    v.total.unwrap_or(f64::NAN)
+                })
+                .collect(),
         }
+    }
+
+    /// Proposal `p`'s rank.
+    fn rank(&self, p: usize) -> Option<usize> {
+        let r = self.rank[p];
+        (r != 0).then_some(r as usize)
+    }
+
+    /// Proposal `p`'s total.
+    fn total(&self, p: usize) -> Option<f64> {
+        let t = self.total[p];
+        (!t.is_nan()).then_some(t)
     }
 }
 
@@ -321,6 +342,35 @@ mod tests {
         assert_eq!(interval(&v), Some((2, 19)));
         assert_eq!(interval(&[7usize]), Some((7, 7)));
         assert_eq!(interval::<usize>(&[]), None);
+    }
+
+    #[test]
+    fn a_replicate_keeps_every_rank_and_total_and_which_it_lacks() {
+        // Raw means, min_reviews 2: P1 (a, b) is ranked; P2 (a alone) has a total and no
+        // rank; P3 (c's blank alone) has neither. P1's rank is 1, which a 0-based store would
+        // lose.
+        let settings = Settings {
+            method: Method::None,
+            min_reviews: 2,
+            ..Settings::default()
+        };
+        let mut b = testkit::single_builder(
+            rubric(),
+            settings,
+            &[("a", "P1", 6.0), ("b", "P1", 8.0), ("a", "P2", 9.0)],
+        );
+        b.score("c", "P3", "q", None);
+        let award = b.build().unwrap();
+        let o = crate::score(&award);
+        let (rank, total) = (&o.ranking.rank, |p: usize| o.values[p].total);
+        assert_eq!((rank[0], total(0)), (Some(1), Some(7.0)));
+        assert_eq!((rank[1], total(1)), (None, Some(9.0)));
+        assert_eq!((rank[2], total(2)), (None, None));
+        let kept = Replicate::of(&o);
+        for (p, &r) in rank.iter().enumerate() {
+            let back = (kept.rank(p), kept.total(p));
+            assert_eq!(back, (r, total(p)), "P{}", p + 1);
+        }
     }
 
     #[test]
