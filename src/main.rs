@@ -95,23 +95,24 @@ fn uncertainty(
     // Before the progress bars start their thread; rayon's workers have no job since the
     // scoring returned.
     cli::memory::keep_freed_memory();
+    let jurors = award.jurors().len();
+    let without = Stage::new(mode, "without each juror", "jurors", jurors);
     let bootstrap = Stage::new(mode, "bootstrap", "replicates", replicates);
-    let without = Stage::new(mode, "without each juror", "jurors", award.jurors().len());
-    bootstrap.start();
+    without.start();
     let tick = |run: Run| match run {
-        Run::Replicate => {
-            if bootstrap.inc() == replicates as u64 {
-                bootstrap.finish();
-                without.start();
+        Run::WithoutJuror => {
+            if without.inc() == jurors as u64 {
+                without.finish();
+                bootstrap.start();
             }
         }
-        Run::WithoutJuror => {
-            without.inc();
+        Run::Replicate => {
+            bootstrap.inc();
         }
     };
     let u = estimate(award, award.settings(), outcome, replicates, &tick);
-    bootstrap.finish();
     without.finish();
+    bootstrap.finish();
     u
 }
 

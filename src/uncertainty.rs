@@ -35,16 +35,18 @@ use screen::{Scratch, Screen};
 /// Which kind of run of [`estimate`] has finished, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Run {
-    /// One bootstrap replicate; all of them finish before the first [`Run::WithoutJuror`].
+    /// One bootstrap replicate; the first starts after the last [`Run::WithoutJuror`].
     Replicate,
-    /// One scoring of the award without one juror; there is one per juror.
+    /// One scoring of the award without one juror; there is one per juror, and all of them
+    /// finish before the first replicate starts.
     WithoutJuror,
 }
 
 /// Runs `replicates` bootstrap replicates and the leave-one-juror-out scorings of the award
 /// under `settings`; `tick` is called once per finished run, with its kind (for progress
-/// bars: `replicates` calls with [`Run::Replicate`], then one per juror with
-/// [`Run::WithoutJuror`], from any thread). With 0
+/// bars: one call per juror with [`Run::WithoutJuror`], then `replicates` calls with
+/// [`Run::Replicate`], from any thread). The runs without each juror come first so that what
+/// they allocate is freed before the replicates' results are held. With 0
 /// replicates only [`Uncertainty::without`] means anything: every `p_winner` and the cut's
 /// share are 0 and every interval `None` (`jury score` estimates nothing then). Every
 /// replicate's ranks and totals are held until the end: `replicates` is meant to be a checked
@@ -75,6 +77,7 @@ pub fn estimate(
             ..u.clone()
         };
     }
+    let without = without_each_juror(award, settings, outcome, &replay, tick);
     let reviews = Reviews::new(award, &outcome.status);
     let per_proposal = reviews.per_proposal();
     let n = award.proposals().len();
@@ -96,7 +99,6 @@ pub fn estimate(
             replicate
         })
         .collect();
-    let without = without_each_juror(award, settings, outcome, &replay, tick);
     let mut p_winner = vec![0.0; n];
     let mut rank = vec![None; n];
     let mut total = vec![None; n];
@@ -540,7 +542,7 @@ mod tests {
         };
         let one = run(1);
         assert_eq!(one, run(2));
-        // Every replicate ticks once as a replicate, then every juror once as a juror.
+        // Every juror ticks once as a juror, then every replicate once as a replicate.
         let ticks = std::sync::Mutex::new(Vec::new());
         estimate(&award, award.settings(), &outcome, 30, &|r| {
             ticks.lock().unwrap().push(r);
@@ -549,8 +551,9 @@ mod tests {
         let replicates = ticks.iter().filter(|&&r| r == Run::Replicate).count();
         assert_eq!(replicates, 30);
         assert_eq!(ticks.len(), 30 + award.jurors().len());
+        let jurors = award.jurors().len();
         assert!(
-            ticks[..30].iter().all(|&r| r == Run::Replicate),
+            ticks[..jurors].iter().all(|&r| r == Run::WithoutJuror),
             "{ticks:?}"
         );
         let sum: f64 = one.p_winner.iter().sum();

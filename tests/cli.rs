@@ -207,20 +207,22 @@ fn progress_always_prints_plain_lines_on_a_pipe_and_leaves_stdout_alone() {
         .lines()
         .filter(|l| l.starts_with("progress: "))
         .collect();
+    // The runs without each juror come first (their memory is freed before the replicates'
+    // results are held).
     assert!(
-        lines[0].starts_with("progress: bootstrap 0 of 40 replicates, "),
+        lines[0].starts_with("progress: without each juror 0 of 9 jurors, "),
         "{err}"
     );
     assert!(
-        lines[1].starts_with("progress: bootstrap 40 of 40 replicates, done in "),
+        lines[1].starts_with("progress: without each juror 9 of 9 jurors, done in "),
         "{err}"
     );
     assert!(
-        lines[2].starts_with("progress: without each juror 0 of 9 jurors, "),
+        lines[2].starts_with("progress: bootstrap 0 of 40 replicates, "),
         "{err}"
     );
     assert!(
-        lines[3].starts_with("progress: without each juror 9 of 9 jurors, done in "),
+        lines[3].starts_with("progress: bootstrap 40 of 40 replicates, done in "),
         "{err}"
     );
     assert_eq!(lines.len(), 4, "{err}");
